@@ -1,0 +1,107 @@
+import { buildOptOutMatcher } from './opt-out';
+
+/** What the construct tells the function, read once at start-up. */
+export interface BridgeConfig {
+  /** End User Messaging number in E.164 -> its phone-number ARN. */
+  readonly phoneNumberArns: ReadonlyMap<string, string>;
+  readonly subtype: string;
+  readonly isOptOut: (body: string) => boolean;
+  /** When absent, a new chat shows the customer's number. */
+  readonly displayName?: string;
+  readonly contactAttributes: Readonly<Record<string, string>>;
+  readonly supportedContentTypes: readonly string[];
+  readonly streamingEndpointArn?: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** The environment variables the construct sets; the names are its contract. */
+export const ENV = {
+  phoneNumbers: 'PHONE_NUMBERS',
+  subtype: 'CHAT_SUBTYPE',
+  disconnectKeywords: 'DISCONNECT_KEYWORDS',
+  displayName: 'DISPLAY_NAME',
+  contactAttributes: 'CONTACT_ATTRIBUTES',
+  supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
+  streamingEndpointArn: 'STREAMING_ENDPOINT_ARN',
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks the configuration; throws naming the bad variable. */
+export const loadConfig = (env: Env): BridgeConfig => {
+  const phoneNumbers = stringRecord(env, ENV.phoneNumbers);
+  if (Object.keys(phoneNumbers).length === 0) {
+    throw new Error(`${ENV.phoneNumbers} must name at least one phone number`);
+  }
+  const displayName = optional(env, ENV.displayName);
+  const streamingEndpointArn = optional(env, ENV.streamingEndpointArn);
+  return {
+    phoneNumberArns: new Map(Object.entries(phoneNumbers)),
+    subtype: required(env, ENV.subtype),
+    isOptOut: buildOptOutMatcher(stringList(env, ENV.disconnectKeywords)),
+    ...(displayName === undefined ? {} : { displayName }),
+    contactAttributes: stringRecord(env, ENV.contactAttributes, '{}'),
+    supportedContentTypes: stringList(
+      env,
+      ENV.supportedContentTypes,
+      '["text/plain"]'
+    ),
+    ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
+    deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
+  };
+};
+
+const optional = (env: Env, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+};
+
+const required = (env: Env, name: string): string => {
+  const value = optional(env, name);
+  if (value === undefined) {
+    throw new Error(`Environment variable ${name} is not set`);
+  }
+  return value;
+};
+
+const json = (env: Env, name: string, fallback?: string): unknown => {
+  const text = optional(env, name) ?? fallback;
+  if (text === undefined) {
+    throw new Error(`Environment variable ${name} is not set`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`Environment variable ${name} is not valid JSON: ${text}`);
+  }
+};
+
+const stringList = (env: Env, name: string, fallback?: string): string[] => {
+  const value = json(env, name, fallback);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new Error(
+      `Environment variable ${name} must be a JSON list of strings`
+    );
+  }
+  return value;
+};
+
+const stringRecord = (
+  env: Env,
+  name: string,
+  fallback?: string
+): Record<string, string> => {
+  const value = json(env, name, fallback);
+  const isRecord =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string');
+  if (!isRecord) {
+    throw new Error(
+      `Environment variable ${name} must be a JSON object of strings`
+    );
+  }
+  return value as Record<string, string>;
+};

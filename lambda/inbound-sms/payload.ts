@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { UndeliverableError } from '../shared/undeliverable';
+import { type InboundSms, InboundSmsSchema } from './schema';
+
+export type ParsedPayload =
+  | { readonly ok: true; readonly sms: InboundSms }
+  | {
+      readonly ok: false;
+      readonly error: UndeliverableError;
+      readonly inboundMessageId?: string;
+    };
+
+/**
+ * Reads an inbound SMS from what the queue or topic delivered: the SNS
+ * notification envelope (the default), or the bare payload when raw message
+ * delivery is on.
+ */
+export const parseInboundSms = (text: string): ParsedPayload => {
+  const json = parseJson(text);
+  const payload = isSnsNotification(json) ? parseJson(json.Message) : json;
+  if (payload === undefined) {
+    return invalid('the message is not valid JSON');
+  }
+  const result = InboundSmsSchema.safeParse(payload);
+  if (result.success) return { ok: true, sms: result.data };
+  return invalid(describeIssues(result.error), idOf(payload));
+};
+
+const invalid = (detail: string, inboundMessageId?: string): ParsedPayload => ({
+  ok: false,
+  error: new UndeliverableError('invalid-payload', detail),
+  ...(inboundMessageId === undefined ? {} : { inboundMessageId }),
+});
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const isSnsNotification = (
+  value: unknown
+): value is { Type: 'Notification'; Message: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { Type?: unknown }).Type === 'Notification' &&
+  typeof (value as { Message?: unknown }).Message === 'string';
+
+/** Paths and rule names only: zod messages never carry the input here. */
+const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 5)
+    .map(({ path, message }) => `${path.join('.') || '(root)'}: ${message}`)
+    .join('; ');
+
+/** The id is logged for tracing, so only a plausible one is kept. */
+const idOf = (payload: unknown): string | undefined => {
+  const id = (payload as { inboundMessageId?: unknown } | null)
+    ?.inboundMessageId;
+  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? id : undefined;
+};

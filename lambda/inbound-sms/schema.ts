@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** E.164: a plus sign, a non-zero country digit, at most 15 digits in all. */
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** Connect's documented ceiling for `ChatEvent.Content` (16,384). */
+export const MAX_CONTENT_BYTES = 16_384;
+
+const phoneNumber = z.string().regex(E164, 'must be an E.164 number');
+
+/**
+ * The inbound SMS that End User Messaging publishes to the two-way topic.
+ * Unknown fields are dropped; `messageKeyword` is not trusted for opt-out
+ * detection (see `opt-out.ts`), so it is only kept for completeness.
+ */
+export const InboundSmsSchema = z.object({
+  originationNumber: phoneNumber,
+  destinationNumber: phoneNumber,
+  messageBody: z
+    .string()
+    .refine((body) => body.isWellFormed(), 'must be well-formed UTF-16')
+    .refine(
+      (body) => Buffer.byteLength(body, 'utf8') <= MAX_CONTENT_BYTES,
+      `must be at most ${MAX_CONTENT_BYTES} UTF-8 bytes`
+    ),
+  inboundMessageId: z.string().min(1).max(256),
+  messageKeyword: z.string().optional(),
+  previousPublishedMessageId: z.string().optional(),
+});
+
+export type InboundSms = z.infer<typeof InboundSmsSchema>;

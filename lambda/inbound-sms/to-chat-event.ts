@@ -1,0 +1,57 @@
+import type { SendChatIntegrationEventCommandInput } from '@aws-sdk/client-connect';
+import { maskPhoneNumber } from '../shared/mask';
+import { UndeliverableError } from '../shared/undeliverable';
+import type { BridgeConfig } from './config';
+import type { InboundSms } from './schema';
+
+/**
+ * Maps an inbound SMS to the `SendChatIntegrationEvent` request: the chat is
+ * identified by the customer's number (`SourceId`), the number they texted
+ * (`DestinationId`, as its phone-number ARN) and the subtype.
+ */
+export const toChatIntegrationEvent = (
+  sms: InboundSms,
+  config: BridgeConfig
+): SendChatIntegrationEventCommandInput => {
+  const destinationId = config.phoneNumberArns.get(sms.destinationNumber);
+  if (destinationId === undefined) {
+    throw new UndeliverableError(
+      'unknown-destination',
+      `no phone-number ARN is configured for ${maskPhoneNumber(sms.destinationNumber)}`
+    );
+  }
+  const chat = {
+    SourceId: sms.originationNumber,
+    DestinationId: destinationId,
+    Subtype: config.subtype,
+  };
+  // No NewSessionDetails: an opt-out must end a chat, never start one.
+  if (config.isOptOut(sms.messageBody)) {
+    return { ...chat, Event: { Type: 'DISCONNECT' } };
+  }
+  if (sms.messageBody.trim() === '') {
+    throw new UndeliverableError('empty-body', 'messageBody is empty');
+  }
+  return {
+    ...chat,
+    Event: {
+      Type: 'MESSAGE',
+      ContentType: 'text/plain',
+      Content: sms.messageBody,
+    },
+    NewSessionDetails: {
+      SupportedMessagingContentTypes: [...config.supportedContentTypes],
+      ParticipantDetails: {
+        DisplayName: config.displayName ?? sms.originationNumber,
+      },
+      Attributes: { ...config.contactAttributes },
+      ...(config.streamingEndpointArn === undefined
+        ? {}
+        : {
+            StreamingConfiguration: {
+              StreamingEndpointArn: config.streamingEndpointArn,
+            },
+          }),
+    },
+  };
+};

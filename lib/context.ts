@@ -1,0 +1,109 @@
+import type { Construct } from 'constructs';
+import type { ChatSubtype, SmsConnectBridgeProps } from './sms-connect-bridge';
+import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
+
+/** The bridge's props as context gives them: the topic comes as an ARN. */
+export type BridgeSettings = Omit<SmsConnectBridgeProps, 'inboundTopic'> & {
+  readonly inboundTopicArn?: string;
+};
+
+/**
+ * Reads the bridge's settings from CDK context (cdk.json or `-c key=value`).
+ * On the command line, objects and lists arrive as JSON strings. Checks
+ * here are about shape; the construct checks the values.
+ */
+export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
+  const get = (key: string): unknown => scope.node.tryGetContext(key);
+  const connectInstanceArn = requiredString('connectInstanceArn', get);
+  const phoneNumbers = stringRecord('phoneNumbers', get('phoneNumbers'));
+  if (phoneNumbers === undefined) {
+    fail(
+      'phoneNumbers',
+      'is required: a JSON object of E.164 number -> phone-number ARN',
+      undefined
+    );
+  }
+  const inboundTopicArn = optionalString('inboundTopicArn', get);
+  if (inboundTopicArn !== undefined) {
+    checkPattern(
+      'inboundTopicArn',
+      inboundTopicArn,
+      SNS_TOPIC_ARN,
+      'must be the ARN of a standard (not FIFO) SNS topic'
+    );
+  }
+  const settings: BridgeSettings = {
+    connectInstanceArn,
+    phoneNumbers: phoneNumbers ?? {},
+    subtype: optionalString('subtype', get) as ChatSubtype | undefined,
+    disconnectKeywords: stringList(
+      'disconnectKeywords',
+      get('disconnectKeywords')
+    ),
+    displayName: optionalString('displayName', get),
+    contactAttributes: stringRecord(
+      'contactAttributes',
+      get('contactAttributes')
+    ),
+    supportedMessagingContentTypes: stringList(
+      'supportedMessagingContentTypes',
+      get('supportedMessagingContentTypes')
+    ),
+    streamingEndpointArn: optionalString('streamingEndpointArn', get),
+    inboundTopicArn,
+  };
+  return Object.fromEntries(
+    Object.entries(settings).filter(([, value]) => value !== undefined)
+  ) as unknown as BridgeSettings;
+};
+
+type Get = (key: string) => unknown;
+
+const optionalString = (key: string, get: Get): string | undefined => {
+  const value = get(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail(key, 'must be a string', value);
+  return value as string;
+};
+
+const requiredString = (key: string, get: Get): string => {
+  const value = optionalString(key, get);
+  if (value === undefined || value === '') {
+    fail(key, 'is required (set it in cdk.json or with -c)', value);
+  }
+  return value as string;
+};
+
+/** A JSON string from the command line, or the value itself from cdk.json. */
+const decode = (key: string, value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return fail(key, 'must be valid JSON', value);
+  }
+};
+
+const stringList = (key: string, raw: unknown): string[] | undefined => {
+  if (raw === undefined) return undefined;
+  const value = decode(key, raw);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    fail(key, 'must be a list of strings', value);
+  }
+  return value as string[];
+};
+
+const stringRecord = (
+  key: string,
+  raw: unknown
+): Record<string, string> | undefined => {
+  if (raw === undefined) return undefined;
+  const value = decode(key, raw);
+  const isRecord =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string');
+  if (!isRecord) fail(key, 'must be an object of string values', value);
+  return value as Record<string, string>;
+};

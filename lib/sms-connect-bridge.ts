@@ -1,0 +1,299 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  CONNECT_INSTANCE_ARN,
+  checkConnectInstanceArn,
+  checkContactAttributes,
+  checkContentTypes,
+  checkDisconnectKeywords,
+  checkDisplayName,
+  checkPhoneNumbers,
+  checkStreamingEndpointArn,
+  checkSubtype,
+  fail,
+} from './validation';
+
+/** End User Messaging's opt-out keywords (its user guide, "Opt-out keywords"). */
+export const DEFAULT_DISCONNECT_KEYWORDS = [
+  'ARRET',
+  'CANCEL',
+  'END',
+  'OPT-OUT',
+  'OPTOUT',
+  'QUIT',
+  'REMOVE',
+  'STOP',
+  'TD',
+  'UNSUBSCRIBE',
+] as const;
+
+export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
+
+export interface SmsConnectBridgeProps {
+  /** The Connect instance the chats belong to. */
+  readonly connectInstanceArn: string;
+  /**
+   * Each End User Messaging number customers text, in E.164, mapped to its
+   * phone-number ARN (the chat's `DestinationId`).
+   */
+  readonly phoneNumbers: Readonly<Record<string, string>>;
+  /** @default 'connect:sms' */
+  readonly subtype?: ChatSubtype;
+  /**
+   * A text that begins with one of these words ends the chat.
+   * @default - End User Messaging's opt-out keywords (DEFAULT_DISCONNECT_KEYWORDS)
+   */
+  readonly disconnectKeywords?: readonly string[];
+  /** @default - the customer's E.164 number */
+  readonly displayName?: string;
+  /** String attributes added to every new chat. @default - none */
+  readonly contactAttributes?: Readonly<Record<string, string>>;
+  /** Must contain 'text/plain'. @default ['text/plain'] */
+  readonly supportedMessagingContentTypes?: readonly string[];
+  /** SNS topic that new chats stream to. @default - no streaming */
+  readonly streamingEndpointArn?: string;
+  /**
+   * An existing two-way SMS topic to read from.
+   * @default - a new topic, encrypted with the bridge's key
+   */
+  readonly inboundTopic?: sns.ITopic;
+  /**
+   * How many function instances may read the queue at once (2 to 1000).
+   * This, times the batch's calls, bounds the rate at which Connect is called.
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * How often a message is tried before it moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The function's timeout; the queue's visibility timeout is six times it. */
+const FUNCTION_TIMEOUT = Duration.seconds(30);
+/** Lambda allows 4 KB for all of a function's environment variables. */
+const MAX_ENVIRONMENT_BYTES = 4096;
+/** What an unresolved value (a queue URL) is counted as. */
+const TOKEN_BYTES = 128;
+
+/**
+ * Inbound SMS from End User Messaging to Amazon Connect chat:
+ * two-way topic -> encrypted queue (with dead-letter queue) -> function ->
+ * `connect:SendChatIntegrationEvent`.
+ */
+export class SmsConnectBridge extends Construct {
+  /** Encrypts the queues. */
+  public readonly key: kms.Key;
+  public readonly inboundTopic: sns.ITopic;
+  /** Encrypts the inbound topic, when the bridge creates it. */
+  public readonly topicKey?: kms.Key;
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly handler: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
+    super(scope, id);
+    const subtype = props.subtype ?? 'connect:sms';
+    const disconnectKeywords =
+      props.disconnectKeywords ?? DEFAULT_DISCONNECT_KEYWORDS;
+    const contactAttributes = props.contactAttributes ?? {};
+    const contentTypes = props.supportedMessagingContentTypes ?? ['text/plain'];
+    const maxConcurrency = props.maxConcurrency ?? 2;
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+
+    checkConnectInstanceArn(props.connectInstanceArn);
+    checkPhoneNumbers(props.phoneNumbers, props.connectInstanceArn);
+    checkSubtype(subtype);
+    checkDisconnectKeywords(disconnectKeywords);
+    if (props.displayName !== undefined) checkDisplayName(props.displayName);
+    checkContactAttributes(contactAttributes);
+    checkContentTypes(contentTypes);
+    if (props.streamingEndpointArn !== undefined) {
+      checkStreamingEndpointArn(props.streamingEndpointArn);
+    }
+    if (maxConcurrency < 2 || maxConcurrency > 1000) {
+      fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
+    }
+    if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+      fail('maxReceiveCount', 'must be between 1 and 1000', maxReceiveCount);
+    }
+
+    this.key = createKey(this, 'Key', 'Encrypts the SMS bridge queues');
+    if (props.inboundTopic === undefined) {
+      // A key of its own: the queue key's policy names the topic, so one key
+      // for both would make the two depend on each other.
+      this.topicKey = createKey(
+        this,
+        'TopicKey',
+        'Encrypts the SMS bridge inbound topic'
+      );
+      this.inboundTopic = this.createInboundTopic(this.topicKey);
+    } else {
+      this.inboundTopic = props.inboundTopic;
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+    this.inboundTopic.addSubscription(
+      new SqsSubscription(this.queue, { deadLetterQueue: this.deadLetterQueue })
+    );
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    const environment: Record<string, string> = {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      PHONE_NUMBERS: JSON.stringify(props.phoneNumbers),
+      CHAT_SUBTYPE: subtype,
+      DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
+      CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
+      SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
+      DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      ...(props.displayName === undefined
+        ? {}
+        : { DISPLAY_NAME: props.displayName }),
+      ...(props.streamingEndpointArn === undefined
+        ? {}
+        : { STREAMING_ENDPOINT_ARN: props.streamingEndpointArn }),
+    };
+    checkEnvironmentSize(environment);
+
+    this.handler = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'Forwards inbound SMS to Amazon Connect chat',
+      entry: path.join(__dirname, '..', 'lambda', 'inbound-sms', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: FUNCTION_TIMEOUT,
+      logGroup: this.logGroup,
+      environment,
+      // Direct SNS invocations that keep failing land here too.
+      deadLetterQueue: this.deadLetterQueue,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        // Ship the SDK version the tests ran against, not the runtime's.
+        bundleAwsSDK: true,
+      },
+    });
+
+    this.handler.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      })
+    );
+    // Sending to the dead-letter queue (the deadLetterQueue prop grants
+    // sqs:SendMessage) needs a data key; reading the queue needs Decrypt.
+    this.key.grant(this.handler, 'kms:GenerateDataKey');
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ForwardInboundSms',
+        actions: ['connect:SendChatIntegrationEvent'],
+        // The action has no resource type, so IAM accepts only "*"; the
+        // region condition keeps the grant to the instance's region.
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'aws:RequestedRegion':
+              CONNECT_INSTANCE_ARN.exec(props.connectInstanceArn)?.[1] ??
+              Stack.of(this).region,
+          },
+        },
+      })
+    );
+  }
+
+  private createInboundTopic(key: kms.Key): sns.Topic {
+    const { account, region, partition } = Stack.of(this);
+    const smsVoice = new iam.ServicePrincipal('sms-voice.amazonaws.com');
+    const topic = new sns.Topic(this, 'InboundTopic', {
+      displayName: 'Inbound SMS for Amazon Connect',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: {
+        'aws:SourceArn': `arn:${partition}:sms-voice:${region}:${account}:*`,
+      },
+    };
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEndUserMessagingTwoWay',
+        principals: [smsVoice],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions,
+      })
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEndUserMessagingToEncrypt',
+        principals: [smsVoice],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions,
+      })
+    );
+    return topic;
+  }
+}
+
+const createKey = (scope: Construct, id: string, description: string) =>
+  new kms.Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(30),
+  });
+
+const checkEnvironmentSize = (environment: Record<string, string>): void => {
+  const bytes = Object.entries(environment).reduce(
+    (sum, [key, value]) =>
+      sum +
+      Buffer.byteLength(key) +
+      (Token.isUnresolved(value) ? TOKEN_BYTES : Buffer.byteLength(value)),
+    0
+  );
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    fail(
+      'phoneNumbers and contactAttributes',
+      `must fit in Lambda's ${MAX_ENVIRONMENT_BYTES} bytes of environment variables`,
+      `${bytes} bytes`
+    );
+  }
+};

@@ -1,0 +1,174 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Synth-time checks of the bridge's settings. Each error names the setting
+ * (the same name as its context key) and shows the bad value. Unresolved
+ * tokens are skipped: their value is only known at deploy time.
+ */
+
+export const CONNECT_INSTANCE_ARN =
+  /^arn:aws[a-z-]*:connect:([a-z0-9-]+):(\d{12}):instance\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const PHONE_NUMBER_ARN =
+  /^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):(\d{12}):phone-number\/phone-[0-9a-fA-F]{32}$/;
+export const SNS_TOPIC_ARN =
+  /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
+export const E164 = /^\+[1-9]\d{1,14}$/;
+const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
+
+export const CHAT_SUBTYPES = ['connect:sms', 'connect:WhatsApp'] as const;
+export const CONTENT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'application/json',
+  'application/vnd.amazonaws.connect.message.interactive',
+  'application/vnd.amazonaws.connect.message.interactive.response',
+] as const;
+/** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
+export const MAX_ATTRIBUTE_BYTES = 32_768;
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+export const fail = (setting: string, rule: string, value: unknown): never => {
+  throw new Error(`${setting} ${rule}, got ${show(value)}`);
+};
+
+const resolved = (value: string): boolean => !Token.isUnresolved(value);
+
+export const checkPattern = (
+  setting: string,
+  value: string,
+  pattern: RegExp,
+  rule: string
+): void => {
+  if (resolved(value) && !pattern.test(value)) fail(setting, rule, value);
+};
+
+export const checkConnectInstanceArn = (value: string): void =>
+  checkPattern(
+    'connectInstanceArn',
+    value,
+    CONNECT_INSTANCE_ARN,
+    'must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>)'
+  );
+
+export const checkPhoneNumbers = (
+  phoneNumbers: Readonly<Record<string, string>>,
+  connectInstanceArn: string
+): void => {
+  const entries = Object.entries(phoneNumbers);
+  if (entries.length === 0) {
+    fail(
+      'phoneNumbers',
+      'must map at least one E.164 number to its phone-number ARN',
+      phoneNumbers
+    );
+  }
+  const instanceRegion = CONNECT_INSTANCE_ARN.exec(connectInstanceArn)?.[1];
+  for (const [number, arn] of entries) {
+    if (!E164.test(number)) {
+      fail(
+        'phoneNumbers',
+        'keys must be E.164 numbers such as +12065550100',
+        number
+      );
+    }
+    checkPattern(
+      `phoneNumbers["${number}"]`,
+      arn,
+      PHONE_NUMBER_ARN,
+      'must be an End User Messaging phone-number ARN (arn:aws:sms-voice:<region>:<account>:phone-number/phone-<id>)'
+    );
+    const region = PHONE_NUMBER_ARN.exec(arn)?.[1];
+    if (instanceRegion && region && region !== instanceRegion) {
+      fail(
+        `phoneNumbers["${number}"]`,
+        `must be in the Connect instance's region (${instanceRegion})`,
+        arn
+      );
+    }
+  }
+};
+
+export const checkSubtype = (value: string): void => {
+  if (
+    resolved(value) &&
+    !(CHAT_SUBTYPES as readonly string[]).includes(value)
+  ) {
+    fail('subtype', `must be one of ${CHAT_SUBTYPES.join(', ')}`, value);
+  }
+};
+
+export const checkDisconnectKeywords = (keywords: readonly string[]): void => {
+  if (keywords.length === 0) {
+    fail(
+      'disconnectKeywords',
+      'must list at least one keyword (omit it for the default list)',
+      keywords
+    );
+  }
+  for (const keyword of keywords) {
+    if (
+      keyword.length < 1 ||
+      keyword.length > 30 ||
+      keyword.trim() !== keyword
+    ) {
+      fail(
+        'disconnectKeywords',
+        'entries must be 1 to 30 characters and not start or end with a space',
+        keyword
+      );
+    }
+  }
+};
+
+export const checkDisplayName = (value: string): void => {
+  if (resolved(value) && (value.trim().length < 1 || value.length > 256)) {
+    fail('displayName', 'must be 1 to 256 characters', value);
+  }
+};
+
+export const checkContactAttributes = (
+  attributes: Readonly<Record<string, string>>
+): void => {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!ATTRIBUTE_KEY.test(key)) {
+      fail(
+        'contactAttributes',
+        'keys may hold only letters, digits, "-" and "_"',
+        key
+      );
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > MAX_ATTRIBUTE_BYTES) {
+    fail(
+      'contactAttributes',
+      `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes`,
+      `${bytes} bytes`
+    );
+  }
+};
+
+export const checkContentTypes = (types: readonly string[]): void => {
+  for (const type of types) {
+    if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
+      fail(
+        'supportedMessagingContentTypes',
+        `entries must be among ${CONTENT_TYPES.join(', ')}`,
+        type
+      );
+    }
+  }
+  if (!types.includes('text/plain')) {
+    fail('supportedMessagingContentTypes', 'must contain "text/plain"', types);
+  }
+};
+
+export const checkStreamingEndpointArn = (value: string): void =>
+  checkPattern(
+    'streamingEndpointArn',
+    value,
+    SNS_TOPIC_ARN,
+    'must be the ARN of a standard (not FIFO) SNS topic'
+  );

@@ -1,0 +1,57 @@
+import { awsError, type RecordedRequest, type Reply } from './endpoint';
+
+/**
+ * Amazon Connect's REST-JSON answer to `POST /chat-integration-event`:
+ * a new chat for the first text of a customer, the same chat after.
+ */
+export const connectResponder = () => {
+  const chats = new Map<string, string>();
+  return (request: RecordedRequest): Reply => {
+    if (
+      request.method !== 'POST' ||
+      request.path !== '/chat-integration-event'
+    ) {
+      return awsError(404, 'ResourceNotFoundException', 'no such route');
+    }
+    const body = request.json as
+      | {
+          SourceId?: string;
+          DestinationId?: string;
+          Subtype?: string;
+          Event?: { Type?: string };
+        }
+      | undefined;
+    if (!body?.SourceId || !body.DestinationId || !body.Event?.Type) {
+      return awsError(400, 'InvalidRequestException');
+    }
+    const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype ?? ''}`;
+    const existing = chats.get(chat);
+    if (body.Event.Type === 'DISCONNECT') {
+      chats.delete(chat);
+      return {
+        status: 200,
+        body: existing
+          ? { InitialContactId: existing, NewChatCreated: false }
+          : { NewChatCreated: false },
+      };
+    }
+    if (existing) {
+      return {
+        status: 200,
+        body: { InitialContactId: existing, NewChatCreated: false },
+      };
+    }
+    const contactId = `contact-${chats.size + 1}-${Date.now().toString(36)}`;
+    chats.set(chat, contactId);
+    return {
+      status: 200,
+      body: { InitialContactId: contactId, NewChatCreated: true },
+    };
+  };
+};
+
+/** The chat-integration-event requests among those an endpoint recorded. */
+export const chatIntegrationEvents = (requests: readonly RecordedRequest[]) =>
+  requests
+    .filter((r) => r.path === '/chat-integration-event')
+    .map((r) => r.json as Record<string, unknown>);
