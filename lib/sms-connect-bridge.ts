@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -80,6 +81,12 @@ export interface SmsConnectBridgeProps {
   readonly maxReceiveCount?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * How long a forwarded message's `inboundMessageId` is remembered, so a
+   * repeated delivery of it is not forwarded again (1 hour to 14 days).
+   * @default Duration.days(4) - as long as a message can wait in the queue
+   */
+  readonly deduplicationWindow?: Duration;
 }
 
 /** The function's timeout; the queue's visibility timeout is six times it. */
@@ -102,6 +109,8 @@ export class SmsConnectBridge extends Construct {
   public readonly topicKey?: kms.Key;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
+  /** Remembers forwarded messages (Powertools idempotency records). */
+  public readonly idempotencyTable: dynamodb.Table;
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
 
@@ -114,6 +123,7 @@ export class SmsConnectBridge extends Construct {
     const contentTypes = props.supportedMessagingContentTypes ?? ['text/plain'];
     const maxConcurrency = props.maxConcurrency ?? 2;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const deduplicationWindow = props.deduplicationWindow ?? Duration.days(4);
 
     checkConnectInstanceArn(props.connectInstanceArn);
     checkPhoneNumbers(props.phoneNumbers, props.connectInstanceArn);
@@ -130,6 +140,14 @@ export class SmsConnectBridge extends Construct {
     }
     if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
       fail('maxReceiveCount', 'must be between 1 and 1000', maxReceiveCount);
+    }
+    const windowHours = deduplicationWindow.toHours({ integral: false });
+    if (windowHours < 1 || windowHours > 24 * 14) {
+      fail(
+        'deduplicationWindowHours',
+        'must be between 1 and 336',
+        windowHours
+      );
     }
 
     this.key = createKey(this, 'Key', 'Encrypts the SMS bridge queues');
@@ -164,6 +182,16 @@ export class SmsConnectBridge extends Construct {
       new SqsSubscription(this.queue, { deadLetterQueue: this.deadLetterQueue })
     );
 
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      timeToLiveAttribute: 'expiration',
+      // Only short-lived duplicate markers live here.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -171,12 +199,15 @@ export class SmsConnectBridge extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
       PHONE_NUMBERS: JSON.stringify(props.phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+      DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
       ...(props.displayName === undefined
         ? {}
         : { DISPLAY_NAME: props.displayName }),
@@ -217,8 +248,16 @@ export class SmsConnectBridge extends Construct {
       })
     );
     // Sending to the dead-letter queue (the deadLetterQueue prop grants
-    // sqs:SendMessage) needs a data key; reading the queue needs Decrypt.
+    // sqs:SendMessage) and writing idempotency records need a data key;
+    // reading the queue and the table needs Decrypt.
     this.key.grant(this.handler, 'kms:GenerateDataKey');
+    this.idempotencyTable.grant(
+      this.handler,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem'
+    );
     this.handler.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ForwardInboundSms',

@@ -12,6 +12,9 @@ export interface BridgeConfig {
   readonly supportedContentTypes: readonly string[];
   readonly streamingEndpointArn?: string;
   readonly deadLetterQueueUrl: string;
+  readonly idempotencyTableName: string;
+  /** How long a forwarded message's id is remembered to drop duplicates. */
+  readonly deduplicationWindowSeconds: number;
 }
 
 /** The environment variables the construct sets; the names are its contract. */
@@ -24,6 +27,8 @@ export const ENV = {
   supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
   streamingEndpointArn: 'STREAMING_ENDPOINT_ARN',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,7 +54,23 @@ export const loadConfig = (env: Env): BridgeConfig => {
     ),
     ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
     deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
+    idempotencyTableName: required(env, ENV.idempotencyTableName),
+    deduplicationWindowSeconds: positiveInteger(
+      env,
+      ENV.deduplicationWindowSeconds
+    ),
   };
+};
+
+const positiveInteger = (env: Env, name: string): number => {
+  const text = required(env, name);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(
+      `Environment variable ${name} must be a positive whole number, got ${text}`
+    );
+  }
+  return value;
 };
 
 const optional = (env: Env, name: string): string | undefined => {

@@ -1,0 +1,180 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  type IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  Context,
+  SNSEvent,
+  SQSBatchItemFailure,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
+import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import {
+  errorNameOf,
+  httpStatusOf,
+  UndeliverableError,
+} from '../shared/undeliverable';
+import type { Deliver, Delivered } from './delivery';
+import { parseInboundSms } from './payload';
+import type { InboundSms } from './schema';
+
+export interface InboundHandlerDependencies {
+  readonly deliver: Deliver;
+  readonly deadLetterQueueUrl: string;
+  readonly sqs: SQSClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Forwarding is idempotent on `inboundMessageId` through this store. */
+  readonly idempotency: {
+    readonly persistenceStore: BasePersistenceLayer;
+    readonly config: IdempotencyConfig;
+  };
+}
+
+export type InboundHandler = (
+  event: SQSEvent | SNSEvent,
+  context: Context
+) => Promise<SQSBatchResponse | undefined>;
+
+/** Whether this call reached the delivery, or a stored result answered it. */
+interface Attempt {
+  forwarded: boolean;
+}
+
+/**
+ * The inbound function, whatever the delivery mode. It takes SQS batches
+ * from the bridge's queue, or SNS events when a topic is subscribed to the
+ * function directly. A transient failure fails the record (SQS redelivers it)
+ * or the invocation (SNS retries it); an undeliverable message goes to the
+ * dead-letter queue with its reason and is acknowledged.
+ */
+export const createInboundHandler = (
+  deps: InboundHandlerDependencies
+): InboundHandler => {
+  const { logger, metrics } = deps;
+  const deliverOnce = makeIdempotent(
+    (sms: InboundSms, attempt: Attempt): Promise<Delivered> => {
+      attempt.forwarded = true;
+      return deps.deliver(sms);
+    },
+    { ...deps.idempotency, dataIndexArgument: 0 }
+  );
+
+  const forward = async (body: string, sourceMessageId: string) => {
+    const parsed = parseInboundSms(body);
+    const inboundMessageId = parsed.ok
+      ? parsed.sms.inboundMessageId
+      : parsed.inboundMessageId;
+    try {
+      if (!parsed.ok) throw parsed.error;
+      const attempt: Attempt = { forwarded: false };
+      const delivered = await deliverOnce(parsed.sms, attempt);
+      countDelivery(metrics, delivered, attempt.forwarded);
+      logger.info(
+        attempt.forwarded
+          ? 'Message forwarded to Amazon Connect'
+          : 'Duplicate message not forwarded again',
+        {
+          inboundMessageId,
+          outcome: attempt.forwarded ? 'delivered' : 'duplicate',
+          eventType: delivered.eventType,
+          initialContactId: delivered.contactId,
+          newChatCreated: delivered.newChat,
+        }
+      );
+    } catch (error) {
+      if (!(error instanceof UndeliverableError)) {
+        metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+        logger.warn('Transient failure; the message will be retried', {
+          inboundMessageId,
+          outcome: 'retry',
+          errorName: errorNameOf(error),
+          httpStatusCode: httpStatusOf(error),
+          inProgressElsewhere:
+            error instanceof IdempotencyAlreadyInProgressError,
+        });
+        throw error;
+      }
+      await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
+        body,
+        failure: error,
+        sourceMessageId,
+        ...(inboundMessageId === undefined ? {} : { inboundMessageId }),
+      });
+      metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+      logUndeliverable(logger, error, inboundMessageId);
+    }
+  };
+
+  return async (event, context) => {
+    logger.addContext(context);
+    deps.idempotency.config.registerLambdaContext(context);
+    try {
+      const batchItemFailures: SQSBatchItemFailure[] = [];
+      for (const record of event.Records) {
+        if ('Sns' in record) {
+          await forward(record.Sns.Message, record.Sns.MessageId);
+          continue;
+        }
+        try {
+          await forward(record.body, record.messageId);
+        } catch {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return 'Sns' in (event.Records[0] ?? {})
+        ? undefined
+        : { batchItemFailures };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+};
+
+const countDelivery = (
+  metrics: Metrics,
+  delivered: Delivered,
+  forwarded: boolean
+) => {
+  if (!forwarded) {
+    metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1);
+    return;
+  }
+  metrics.addMetric('MessagesForwarded', MetricUnit.Count, 1);
+  if (delivered.newChat) {
+    metrics.addMetric('NewChatsCreated', MetricUnit.Count, 1);
+  }
+  if (delivered.eventType === 'DISCONNECT') {
+    metrics.addMetric('Disconnects', MetricUnit.Count, 1);
+  }
+};
+
+const logUndeliverable = (
+  logger: Logger,
+  error: UndeliverableError,
+  inboundMessageId: string | undefined
+) => {
+  const fields = {
+    inboundMessageId,
+    outcome: 'dead-lettered',
+    reason: error.reason,
+    detail: error.detail,
+  };
+  if (error.reason === 'access-denied') {
+    logger.error(
+      'Amazon Connect refused the call for this account. AWS restricts ' +
+        'SendChatIntegrationEvent to End User Messaging: deploy with ' +
+        '-c deliveryMode=participant, or set the number as a two-way channel ' +
+        'straight to Amazon Connect. Then redrive the dead-letter queue.',
+      fields
+    );
+    return;
+  }
+  logger.warn('Undeliverable message sent to the dead-letter queue', fields);
+};
