@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { bridgeSettingsFromContext } from '../lib/context';
 import { SmsConnectBridgeStack } from '../lib/sms-connect-bridge-stack';
 import { CONNECT_INSTANCE_ARN } from '../lib/validation';
 
 const app = new App();
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app),
+  new ServerlessChecks(app)
+);
 const bridge = bridgeSettingsFromContext(app);
 new SmsConnectBridgeStack(app, 'SmsConnectBridge', {
   description: 'Inbound SMS from End User Messaging to Amazon Connect chat',

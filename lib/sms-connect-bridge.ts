@@ -1,5 +1,11 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import {
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +17,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BridgeAlarms } from './bridge-alarms';
 import {
   CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
@@ -18,6 +25,7 @@ import {
   checkContentTypes,
   checkDisconnectKeywords,
   checkDisplayName,
+  checkEmail,
   checkPhoneNumbers,
   checkStreamingEndpointArn,
   checkSubtype,
@@ -87,6 +95,8 @@ export interface SmsConnectBridgeProps {
    * @default Duration.days(4) - as long as a message can wait in the queue
    */
   readonly deduplicationWindow?: Duration;
+  /** An address to email when an alarm fires. @default - no subscription */
+  readonly alarmEmail?: string;
 }
 
 /** The function's timeout; the queue's visibility timeout is six times it. */
@@ -113,6 +123,7 @@ export class SmsConnectBridge extends Construct {
   public readonly idempotencyTable: dynamodb.Table;
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
+  public readonly alarms: BridgeAlarms;
 
   constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
     super(scope, id);
@@ -135,6 +146,7 @@ export class SmsConnectBridge extends Construct {
     if (props.streamingEndpointArn !== undefined) {
       checkStreamingEndpointArn(props.streamingEndpointArn);
     }
+    if (props.alarmEmail !== undefined) checkEmail(props.alarmEmail);
     if (maxConcurrency < 2 || maxConcurrency > 1000) {
       fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
     }
@@ -217,7 +229,16 @@ export class SmsConnectBridge extends Construct {
     };
     checkEnvironmentSize(environment);
 
+    // A role of its own rather than the managed basic-execution policy: it
+    // may write to its own log group and nowhere else.
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the inbound SMS bridge function',
+    });
+    this.logGroup.grantWrite(role);
+
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
+      role,
       description: 'Forwards inbound SMS to Amazon Connect chat',
       entry: path.join(__dirname, '..', 'lambda', 'inbound-sms', 'handler.ts'),
       handler: 'handler',
@@ -274,6 +295,18 @@ export class SmsConnectBridge extends Construct {
         },
       })
     );
+
+    acknowledgeNagFindings(this);
+
+    this.alarms = new BridgeAlarms(this, 'Alarms', {
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      handler: this.handler,
+      key: this.key,
+      ...(props.alarmEmail === undefined
+        ? {}
+        : { alarmEmail: props.alarmEmail }),
+    });
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {
@@ -311,6 +344,42 @@ export class SmsConnectBridge extends Construct {
     return topic;
   }
 }
+
+/** Each acknowledged cdk-nag finding, with the reason it stands. */
+const acknowledgeNagFindings = (bridge: SmsConnectBridge): void => {
+  if (bridge.handler.role) {
+    Validations.of(bridge.handler.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'connect:SendChatIntegrationEvent has no resource type, so IAM only ' +
+        'accepts "*"; the statement is limited by aws:RequestedRegion.',
+    });
+  }
+  Validations.of(bridge.handler).acknowledge(
+    {
+      id: 'Serverless::Serverless-LambdaTracing',
+      reason:
+        'Each message is traced by its inboundMessageId in structured logs; ' +
+        'X-Ray would add cost and a wildcard xray:PutTraceSegments grant.',
+    },
+    {
+      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event sources take no on-failure destination: a failed message ' +
+        "goes to the queue's dead-letter queue after maxReceiveCount tries.",
+    }
+  );
+  Validations.of(bridge.deadLetterQueue).acknowledge({
+    id: 'Serverless::Serverless-SQSRedrivePolicy',
+    reason: 'This is the dead-letter queue; messages are redriven by hand.',
+  });
+  Validations.of(bridge.idempotencyTable).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-DDB3',
+    reason:
+      'The table only holds duplicate markers that expire within days; ' +
+      'nothing in it needs restoring.',
+  });
+};
 
 const createKey = (scope: Construct, id: string, description: string) =>
   new kms.Key(scope, id, {
