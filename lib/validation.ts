@@ -172,3 +172,11 @@ export const checkStreamingEndpointArn = (value: string): void =>
     SNS_TOPIC_ARN,
     'must be the ARN of a standard (not FIFO) SNS topic'
   );
+
+export const checkEmail = (value: string): void =>
+  checkPattern(
+    'alarmEmail',
+    value,
+    /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+    'must be an email address'
+  );
