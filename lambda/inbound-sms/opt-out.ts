@@ -6,10 +6,13 @@
 export const buildOptOutMatcher = (
   keywords: readonly string[]
 ): ((body: string) => boolean) => {
-  if (keywords.length === 0) return () => false;
-  const alternatives = keywords.map(escapeRegExp).join('|');
+  // A blank keyword would match every message that starts with punctuation.
+  const words = keywords.map((k) => k.trim()).filter((k) => k !== '');
+  if (words.length === 0) return () => false;
+  const alternatives = words.map(escapeRegExp).join('|');
+  // A combining mark continues the word: "STOP\u0301" is not "STOP".
   const pattern = new RegExp(
-    `^\\s*(?:${alternatives})(?![\\p{L}\\p{N}])`,
+    `^\\s*(?:${alternatives})(?![\\p{L}\\p{M}\\p{N}])`,
     'iu'
   );
   return (body) => pattern.test(body);
