@@ -1,1 +1,4 @@
 import 'aws-sdk-client-mock-jest';
+import { installLogCapture } from './log-privacy/capture';
+
+installLogCapture();
