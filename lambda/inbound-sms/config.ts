@@ -31,6 +31,9 @@ export const ENV = {
   deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
 } as const;
 
+/** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
+const MAX_ATTRIBUTE_BYTES = 32_768;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and checks the configuration; throws naming the bad variable. */
@@ -41,17 +44,20 @@ export const loadConfig = (env: Env): BridgeConfig => {
   }
   const displayName = optional(env, ENV.displayName);
   const streamingEndpointArn = optional(env, ENV.streamingEndpointArn);
+  const contactAttributes = stringRecord(env, ENV.contactAttributes, '{}');
+  const supportedContentTypes = stringList(
+    env,
+    ENV.supportedContentTypes,
+    '["text/plain"]'
+  );
+  checkNewSessionDetails(displayName, contactAttributes, supportedContentTypes);
   return {
     phoneNumberArns: new Map(Object.entries(phoneNumbers)),
     subtype: required(env, ENV.subtype),
     isOptOut: buildOptOutMatcher(stringList(env, ENV.disconnectKeywords)),
     ...(displayName === undefined ? {} : { displayName }),
-    contactAttributes: stringRecord(env, ENV.contactAttributes, '{}'),
-    supportedContentTypes: stringList(
-      env,
-      ENV.supportedContentTypes,
-      '["text/plain"]'
-    ),
+    contactAttributes,
+    supportedContentTypes,
     ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
     deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
     idempotencyTableName: required(env, ENV.idempotencyTableName),
@@ -60,6 +66,44 @@ export const loadConfig = (env: Env): BridgeConfig => {
       ENV.deduplicationWindowSeconds
     ),
   };
+};
+
+/**
+ * Connect rejects every new chat whose details break these rules, so a bad
+ * value would send every message to the dead-letter queue: fail instead.
+ */
+const checkNewSessionDetails = (
+  displayName: string | undefined,
+  attributes: Readonly<Record<string, string>>,
+  contentTypes: readonly string[]
+): void => {
+  if (displayName !== undefined && displayName.length > 256) {
+    throw new Error(
+      `Environment variable ${ENV.displayName} is over 256 characters`
+    );
+  }
+  const keys = Object.keys(attributes);
+  const badKey = keys.find((key) => !/^[A-Za-z0-9_-]+$/.test(key));
+  if (badKey !== undefined) {
+    throw new Error(
+      `Environment variable ${ENV.contactAttributes} keys may hold only letters, digits, "-" and "_", got ${JSON.stringify(badKey)}`
+    );
+  }
+  const bytes = keys.reduce(
+    (sum, key) =>
+      sum + Buffer.byteLength(key) + Buffer.byteLength(attributes[key] ?? ''),
+    0
+  );
+  if (bytes > MAX_ATTRIBUTE_BYTES) {
+    throw new Error(
+      `Environment variable ${ENV.contactAttributes} must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes, got ${bytes}`
+    );
+  }
+  if (!contentTypes.includes('text/plain')) {
+    throw new Error(
+      `Environment variable ${ENV.supportedContentTypes} must contain "text/plain"`
+    );
+  }
 };
 
 const positiveInteger = (env: Env, name: string): number => {

@@ -1,0 +1,176 @@
+import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
+import {
+  fullBridgeEnv,
+  minimalBridgeEnv,
+  PHONE_NUMBER_ARNS,
+} from '../fixtures/bridge-env';
+
+describe('loadConfig', () => {
+  it('reads every setting the construct passes', () => {
+    // Prepare
+    const env = fullBridgeEnv();
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config).toEqual({
+      phoneNumberArns: new Map(Object.entries(PHONE_NUMBER_ARNS)),
+      subtype: 'connect:sms',
+      isOptOut: expect.any(Function),
+      displayName: 'SMS customer',
+      contactAttributes: { channel: 'sms', 'queue-name': 'Support_EN' },
+      supportedContentTypes: ['text/plain', 'text/markdown'],
+      streamingEndpointArn:
+        'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
+      deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
+      idempotencyTableName: 'sms-connect-bridge-IdempotencyTable',
+      deduplicationWindowSeconds: 86_400,
+    });
+  });
+
+  it('builds the opt-out matcher from the keywords it is given', () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.disconnectKeywords]: JSON.stringify(['BYE']),
+    };
+
+    // Act
+    const { isOptOut } = loadConfig(env);
+
+    // Assess
+    expect([isOptOut('bye now'), isOptOut('STOP')]).toEqual([true, false]);
+  });
+
+  it('applies the defaults of the optional settings', () => {
+    // Prepare
+    const env = minimalBridgeEnv();
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.contactAttributes).toEqual({});
+    expect(config.supportedContentTypes).toEqual(['text/plain']);
+    expect(config).not.toHaveProperty('displayName');
+    expect(config).not.toHaveProperty('streamingEndpointArn');
+  });
+
+  it.each([ENV.displayName, ENV.streamingEndpointArn])(
+    'treats a blank %s as not set',
+    (name) => {
+      // Prepare
+      const env = { ...minimalBridgeEnv(), [name]: '  ' };
+
+      // Act
+      const config = loadConfig(env);
+
+      // Assess
+      expect(Object.values(config)).not.toContain('  ');
+      expect(Object.values(config)).not.toContain('');
+    }
+  );
+
+  it('accepts new-chat details at the limits Connect allows', () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.displayName]: 'x'.repeat(256),
+      [ENV.contactAttributes]: JSON.stringify({ note: 'x'.repeat(32_764) }),
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.displayName).toHaveLength(256);
+    expect(config.contactAttributes.note).toHaveLength(32_764);
+  });
+
+  it('trims the values it reads', () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [ENV.subtype]: ' connect:sms\n' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.subtype).toBe('connect:sms');
+  });
+
+  it.each([
+    ENV.phoneNumbers,
+    ENV.subtype,
+    ENV.disconnectKeywords,
+    ENV.deadLetterQueueUrl,
+    ENV.idempotencyTableName,
+    ENV.deduplicationWindowSeconds,
+  ])('fails naming %s when it is not set', (name) => {
+    // Prepare
+    const env: Record<string, string | undefined> = minimalBridgeEnv();
+    delete env[name];
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(`Environment variable ${name} is not set`);
+  });
+
+  it.each([
+    [ENV.phoneNumbers, 'not json', 'is not valid JSON'],
+    [ENV.phoneNumbers, '["+12125550101"]', 'must be a JSON object of strings'],
+    [
+      ENV.phoneNumbers,
+      '{"+12125550101":1}',
+      'must be a JSON object of strings',
+    ],
+    [ENV.phoneNumbers, 'null', 'must be a JSON object of strings'],
+    [ENV.phoneNumbers, '{}', 'must name at least one phone number'],
+    [ENV.disconnectKeywords, 'STOP', 'is not valid JSON'],
+    [ENV.disconnectKeywords, '"STOP"', 'must be a JSON list of strings'],
+    [ENV.disconnectKeywords, '["STOP",1]', 'must be a JSON list of strings'],
+    [ENV.contactAttributes, '{"a":', 'is not valid JSON'],
+    [ENV.contactAttributes, '["a"]', 'must be a JSON object of strings'],
+    [
+      ENV.contactAttributes,
+      '{"a":{"b":"c"}}',
+      'must be a JSON object of strings',
+    ],
+    [ENV.contactAttributes, '{"queue name":"x"}', 'keys may hold only'],
+    [ENV.contactAttributes, '{"a.b":"x"}', 'keys may hold only'],
+    [
+      ENV.contactAttributes,
+      JSON.stringify({ note: 'x'.repeat(32_765) }),
+      'must total at most 32768 UTF-8 bytes',
+    ],
+    [ENV.displayName, 'x'.repeat(257), 'is over 256 characters'],
+    [ENV.supportedContentTypes, 'text/plain', 'is not valid JSON'],
+    [
+      ENV.supportedContentTypes,
+      '["text/markdown"]',
+      'must contain "text/plain"',
+    ],
+    [ENV.supportedContentTypes, '[]', 'must contain "text/plain"'],
+    [ENV.supportedContentTypes, '{"a":"text/plain"}', 'must be a JSON list'],
+    [ENV.deduplicationWindowSeconds, '0', 'must be a positive whole number'],
+    [ENV.deduplicationWindowSeconds, '-5', 'must be a positive whole number'],
+    [ENV.deduplicationWindowSeconds, '1.5', 'must be a positive whole number'],
+    [
+      ENV.deduplicationWindowSeconds,
+      'a day',
+      'must be a positive whole number',
+    ],
+  ])('fails naming %s when it is %j', (name, value, rule) => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [name]: value };
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(name);
+    expect(load).toThrow(rule);
+  });
+});
