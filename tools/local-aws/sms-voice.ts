@@ -1,0 +1,393 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { awsError, type RecordedRequest, type Reply } from './endpoint';
+
+/** A phone number's state, with the members DescribePhoneNumbers returns. */
+export interface LocalPhoneNumber {
+  PhoneNumberId: string;
+  PhoneNumberArn: string;
+  PhoneNumber: string;
+  TwoWayEnabled: boolean;
+  TwoWayChannelArn?: string;
+  TwoWayChannelRole?: string;
+  SelfManagedOptOutsEnabled: boolean;
+  OptOutListName: string;
+  PoolId?: string;
+}
+
+/** A pool's state, with the members DescribePools returns. */
+export interface LocalPool {
+  PoolId: string;
+  PoolArn: string;
+  TwoWayEnabled: boolean;
+  TwoWayChannelArn?: string;
+  TwoWayChannelRole?: string;
+  SelfManagedOptOutsEnabled: boolean;
+  OptOutListName: string;
+}
+
+export interface SentTextMessage {
+  readonly MessageId: string;
+  readonly DestinationPhoneNumber: string;
+  readonly OriginationIdentity?: string;
+  readonly MessageBody?: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export interface OptedOutNumber {
+  readonly OptOutListName: string;
+  readonly OptedOutNumber: string;
+}
+
+type TwoWayMembers = Pick<
+  LocalPhoneNumber,
+  | 'TwoWayEnabled'
+  | 'TwoWayChannelArn'
+  | 'TwoWayChannelRole'
+  | 'SelfManagedOptOutsEnabled'
+>;
+
+export const SMS_VOICE_OPERATIONS = [
+  'DescribePhoneNumbers',
+  'UpdatePhoneNumber',
+  'DescribePools',
+  'UpdatePool',
+  'SendTextMessage',
+  'PutOptedOutNumber',
+] as const;
+export type SmsVoiceOperation = (typeof SMS_VOICE_OPERATIONS)[number];
+
+/**
+ * An End User Messaging error as the service sends it: AWS JSON 1.0 with
+ * the error's extra members (`Reason`, `ResourceType`, ...) in the body.
+ */
+export const smsVoiceError = (
+  status: number,
+  type: string,
+  message: string,
+  members: Readonly<Record<string, string>> = {}
+): Reply => {
+  const reply = awsError(status, type, message) as {
+    status: number;
+    headers: Record<string, string>;
+    body: Record<string, unknown>;
+  };
+  return { ...reply, body: { ...reply.body, ...members } };
+};
+
+const hex32 = () => randomBytes(16).toString('hex');
+const CREATED = 1_700_000_000;
+
+/**
+ * An in-memory End User Messaging (`X-Amz-Target:
+ * PinpointSMSVoiceV2.<Operation>`) with phone numbers, pools, sent text
+ * messages and opt-out lists. Tests add numbers and pools, read the state
+ * back, and make the next calls of an operation fail with `failNext`.
+ */
+export const smsVoiceResponder = ({
+  region = 'us-east-1',
+  account = '111122223333',
+} = {}) => {
+  const arnOf = (type: string, id: string) =>
+    `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
+  const phoneNumbers = new Map<string, LocalPhoneNumber>();
+  const pools = new Map<string, LocalPool>();
+  const optOutLists = new Map<string, Set<string>>([['Default', new Set()]]);
+  const sentTextMessages: SentTextMessage[] = [];
+  const failures = new Map<string, { reply: Reply; times: number }>();
+
+  const addPhoneNumber = (
+    number: string,
+    state: Partial<
+      Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
+    > = {}
+  ): LocalPhoneNumber => {
+    const id = state.PhoneNumberId ?? `phone-${hex32()}`;
+    const entry: LocalPhoneNumber = {
+      TwoWayEnabled: false,
+      SelfManagedOptOutsEnabled: false,
+      OptOutListName: 'Default',
+      ...state,
+      PhoneNumberId: id,
+      PhoneNumberArn: arnOf('phone-number', id),
+      PhoneNumber: number,
+    };
+    phoneNumbers.set(id, entry);
+    return entry;
+  };
+
+  const addPool = (
+    state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
+    members: readonly LocalPhoneNumber[] = []
+  ): LocalPool => {
+    const id = state.PoolId ?? `pool-${hex32()}`;
+    const entry: LocalPool = {
+      TwoWayEnabled: false,
+      SelfManagedOptOutsEnabled: false,
+      OptOutListName: 'Default',
+      ...state,
+      PoolId: id,
+      PoolArn: arnOf('pool', id),
+    };
+    pools.set(id, entry);
+    for (const member of members) member.PoolId = id;
+    return entry;
+  };
+
+  const addOptOutList = (name: string) => {
+    optOutLists.set(name, optOutLists.get(name) ?? new Set());
+  };
+
+  /** Makes the next `times` calls of `operation` answer `reply`. */
+  const failNext = (operation: SmsVoiceOperation, reply: Reply, times = 1) => {
+    failures.set(operation, { reply, times });
+  };
+
+  const findPhoneNumber = (idOrArn: unknown) =>
+    typeof idOrArn === 'string'
+      ? phoneNumbers.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
+      : undefined;
+  const findPool = (idOrArn: unknown) =>
+    typeof idOrArn === 'string'
+      ? pools.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
+      : undefined;
+
+  const notFound = (type: string, id: unknown) =>
+    smsVoiceError(400, 'ResourceNotFoundException', `${type} not found`, {
+      ResourceType: type,
+      ResourceId: String(id),
+    });
+
+  const validation = (reason: string, message: string) =>
+    smsVoiceError(400, 'ValidationException', message, { Reason: reason });
+
+  /** Applies the two-way members of an update, as the service checks them. */
+  const applyTwoWay = (
+    entry: TwoWayMembers,
+    input: Record<string, unknown>
+  ): Reply | undefined => {
+    const { TwoWayChannelArn: arn, TwoWayChannelRole: role } = input;
+    if (
+      arn !== undefined &&
+      (typeof arn !== 'string' || !/^\S{20,2048}$/.test(arn))
+    ) {
+      return validation('FIELD_VALIDATION_FAILED', 'invalid TwoWayChannelArn');
+    }
+    if (
+      role !== undefined &&
+      (typeof role !== 'string' || !/^arn:\S{16,2044}$/.test(role))
+    ) {
+      return validation('FIELD_VALIDATION_FAILED', 'invalid TwoWayChannelRole');
+    }
+    const next: TwoWayMembers = {
+      TwoWayEnabled: booleanOr(input.TwoWayEnabled, entry.TwoWayEnabled),
+      TwoWayChannelArn: (arn as string | undefined) ?? entry.TwoWayChannelArn,
+      TwoWayChannelRole:
+        (role as string | undefined) ?? entry.TwoWayChannelRole,
+      SelfManagedOptOutsEnabled: booleanOr(
+        input.SelfManagedOptOutsEnabled,
+        entry.SelfManagedOptOutsEnabled
+      ),
+    };
+    if (next.TwoWayEnabled && next.TwoWayChannelArn === undefined) {
+      return validation(
+        'TWO_WAY_CHANNEL_NOT_PRESENT',
+        'two-way needs a TwoWayChannelArn'
+      );
+    }
+    if (
+      next.SelfManagedOptOutsEnabled &&
+      !entry.SelfManagedOptOutsEnabled &&
+      !next.TwoWayEnabled
+    ) {
+      return validation(
+        'TWO_WAY_NOT_ENABLED',
+        'enable two-way SMS before self-managed opt-outs'
+      );
+    }
+    Object.assign(entry, withoutUndefined(next));
+    return undefined;
+  };
+
+  const operations: Record<
+    SmsVoiceOperation,
+    (input: Record<string, unknown>) => Reply
+  > = {
+    DescribePhoneNumbers: (input) => {
+      const ids = input.PhoneNumberIds;
+      if (!Array.isArray(ids)) {
+        return ok({ PhoneNumbers: [...phoneNumbers.values()].map(described) });
+      }
+      const found = ids.map(findPhoneNumber);
+      const missing = ids.find((_, index) => found[index] === undefined);
+      if (missing !== undefined) return notFound('phone-number', missing);
+      return ok({ PhoneNumbers: (found as LocalPhoneNumber[]).map(described) });
+    },
+    UpdatePhoneNumber: (input) => {
+      const entry = findPhoneNumber(input.PhoneNumberId);
+      if (!entry) return notFound('phone-number', input.PhoneNumberId);
+      if (entry.PoolId !== undefined) {
+        return smsVoiceError(
+          400,
+          'ConflictException',
+          'phone number is associated with a pool',
+          {
+            Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL',
+            ResourceType: 'phone-number',
+            ResourceId: entry.PhoneNumberId,
+          }
+        );
+      }
+      return applyTwoWay(entry, input) ?? ok(described(entry));
+    },
+    DescribePools: (input) => {
+      const ids = input.PoolIds;
+      if (!Array.isArray(ids)) {
+        return ok({ Pools: [...pools.values()].map(describedPool) });
+      }
+      const found = ids.map(findPool);
+      const missing = ids.find((_, index) => found[index] === undefined);
+      if (missing !== undefined) return notFound('pool', missing);
+      return ok({ Pools: (found as LocalPool[]).map(describedPool) });
+    },
+    UpdatePool: (input) => {
+      const entry = findPool(input.PoolId);
+      if (!entry) return notFound('pool', input.PoolId);
+      return applyTwoWay(entry, input) ?? ok(describedPool(entry));
+    },
+    SendTextMessage: (input) => {
+      const destination = input.DestinationPhoneNumber;
+      if (typeof destination !== 'string') {
+        return validation('MISSING_PARAMETER', 'DestinationPhoneNumber');
+      }
+      const origin =
+        findPhoneNumber(input.OriginationIdentity) ??
+        [...phoneNumbers.values()].find(
+          (n) => n.PhoneNumber === input.OriginationIdentity
+        );
+      const list = origin?.OptOutListName ?? 'Default';
+      if (optOutLists.get(list)?.has(destination)) {
+        return smsVoiceError(
+          400,
+          'ConflictException',
+          'destination phone number is opted out',
+          { Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' }
+        );
+      }
+      const message: SentTextMessage = {
+        MessageId: randomUUID(),
+        DestinationPhoneNumber: destination,
+        ...(typeof input.OriginationIdentity === 'string'
+          ? { OriginationIdentity: input.OriginationIdentity }
+          : {}),
+        ...(typeof input.MessageBody === 'string'
+          ? { MessageBody: input.MessageBody }
+          : {}),
+        input,
+      };
+      sentTextMessages.push(message);
+      return ok({ MessageId: message.MessageId });
+    },
+    PutOptedOutNumber: (input) => {
+      const { OptOutListName: name, OptedOutNumber: number } = input;
+      if (typeof name !== 'string' || typeof number !== 'string') {
+        return validation(
+          'MISSING_PARAMETER',
+          'OptOutListName and OptedOutNumber are required'
+        );
+      }
+      const listName = name.slice(name.lastIndexOf('/') + 1);
+      const list = optOutLists.get(listName);
+      if (!list) return notFound('opt-out-list', name);
+      list.add(number);
+      return ok({
+        OptOutListArn: arnOf('opt-out-list', listName),
+        OptOutListName: listName,
+        OptedOutNumber: number,
+        OptedOutTimestamp: Math.floor(Date.now() / 1000),
+        EndUserOptedOut: false,
+      });
+    },
+  };
+
+  const respond = (request: RecordedRequest): Reply => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.replace(/^PinpointSMSVoiceV2\./, '');
+    if (!isOperation(operation) || operation === target) {
+      return smsVoiceError(400, 'UnknownOperationException', target);
+    }
+    const failure = failures.get(operation);
+    if (failure) {
+      failure.times -= 1;
+      if (failure.times <= 0) failures.delete(operation);
+      return failure.reply;
+    }
+    const input = (request.json ?? {}) as Record<string, unknown>;
+    return operations[operation](input);
+  };
+
+  /** The requests' inputs of one operation, in the order they arrived. */
+  const calls = (
+    requests: readonly RecordedRequest[],
+    operation: SmsVoiceOperation
+  ) =>
+    requests
+      .filter(
+        (r) => r.headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
+      )
+      .map((r) => r.json as Record<string, unknown>);
+
+  return {
+    respond,
+    addPhoneNumber,
+    addPool,
+    addOptOutList,
+    failNext,
+    calls,
+    phoneNumber: (idOrArn: string) => findPhoneNumber(idOrArn),
+    pool: (idOrArn: string) => findPool(idOrArn),
+    optedOutNumbers: (): OptedOutNumber[] =>
+      [...optOutLists].flatMap(([OptOutListName, numbers]) =>
+        [...numbers].map((OptedOutNumber) => ({
+          OptOutListName,
+          OptedOutNumber,
+        }))
+      ),
+    sentTextMessages,
+  };
+};
+
+export type SmsVoiceResponder = ReturnType<typeof smsVoiceResponder>;
+
+const isOperation = (name: string): name is SmsVoiceOperation =>
+  (SMS_VOICE_OPERATIONS as readonly string[]).includes(name);
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+
+const booleanOr = (value: unknown, fallback: boolean): boolean =>
+  typeof value === 'boolean' ? value : fallback;
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined)
+  ) as T;
+
+const described = (entry: LocalPhoneNumber) => ({
+  ...entry,
+  Status: 'ACTIVE',
+  IsoCountryCode: 'US',
+  MessageType: 'TRANSACTIONAL',
+  NumberCapabilities: ['SMS'],
+  NumberType: 'TOLL_FREE',
+  MonthlyLeasingPrice: '2.00',
+  DeletionProtectionEnabled: false,
+  CreatedTimestamp: CREATED,
+});
+
+const describedPool = (entry: LocalPool) => ({
+  ...entry,
+  Status: 'ACTIVE',
+  MessageType: 'TRANSACTIONAL',
+  SharedRoutesEnabled: false,
+  DeletionProtectionEnabled: false,
+  CreatedTimestamp: CREATED,
+});
