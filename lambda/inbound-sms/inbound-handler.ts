@@ -42,9 +42,10 @@ export type InboundHandler = (
   context: Context
 ) => Promise<SQSBatchResponse | undefined>;
 
-/** Whether this call reached the delivery, or a stored result answered it. */
+/** Whether this call reached the delivery, and what the delivery did. */
 interface Attempt {
   forwarded: boolean;
+  delivered?: Delivered;
 }
 
 /**
@@ -59,56 +60,104 @@ export const createInboundHandler = (
 ): InboundHandler => {
   const { logger, metrics } = deps;
   const deliverOnce = makeIdempotent(
-    (sms: InboundSms, attempt: Attempt): Promise<Delivered> => {
+    async (sms: InboundSms, attempt: Attempt): Promise<Delivered> => {
       attempt.forwarded = true;
-      return deps.deliver(sms);
+      attempt.delivered = await deps.deliver(sms);
+      return attempt.delivered;
     },
     { ...deps.idempotency, dataIndexArgument: 0 }
   );
 
-  const forward = async (body: string, sourceMessageId: string) => {
-    const parsed = parseInboundSms(body);
-    const inboundMessageId = parsed.ok
-      ? parsed.sms.inboundMessageId
-      : parsed.inboundMessageId;
-    try {
-      if (!parsed.ok) throw parsed.error;
-      const attempt: Attempt = { forwarded: false };
-      const delivered = await deliverOnce(parsed.sms, attempt);
-      countDelivery(metrics, delivered, attempt.forwarded);
-      logger.info(
-        attempt.forwarded
-          ? 'Message forwarded to Amazon Connect'
-          : 'Duplicate message not forwarded again',
-        {
-          inboundMessageId,
-          outcome: attempt.forwarded ? 'delivered' : 'duplicate',
-          eventType: delivered.eventType,
-          initialContactId: delivered.contactId,
-          newChatCreated: delivered.newChat,
-        }
-      );
-    } catch (error) {
-      if (!(error instanceof UndeliverableError)) {
-        metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
-        logger.warn('Transient failure; the message will be retried', {
-          inboundMessageId,
-          outcome: 'retry',
-          errorName: errorNameOf(error),
-          httpStatusCode: httpStatusOf(error),
-          inProgressElsewhere:
-            error instanceof IdempotencyAlreadyInProgressError,
-        });
-        throw error;
+  const reportDelivered = (
+    delivered: Delivered,
+    forwarded: boolean,
+    inboundMessageId: string
+  ) => {
+    countDelivery(metrics, delivered, forwarded);
+    logger.info(
+      forwarded
+        ? 'Message forwarded to Amazon Connect'
+        : 'Duplicate message not forwarded again',
+      {
+        inboundMessageId,
+        outcome: forwarded ? 'delivered' : 'duplicate',
+        eventType: delivered.eventType,
+        initialContactId: delivered.contactId,
+        newChatCreated: delivered.newChat,
       }
+    );
+  };
+
+  const deadLetter = async (
+    body: string,
+    failure: UndeliverableError,
+    sourceMessageId: string,
+    inboundMessageId: string | undefined
+  ) => {
+    try {
       await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
         body,
-        failure: error,
+        failure,
         sourceMessageId,
         ...(inboundMessageId === undefined ? {} : { inboundMessageId }),
       });
-      metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
-      logUndeliverable(logger, error, inboundMessageId);
+    } catch (error) {
+      metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+      logger.error(
+        'Could not send an undeliverable message to the dead-letter queue; ' +
+          'it will be retried',
+        {
+          inboundMessageId,
+          outcome: 'retry',
+          reason: failure.reason,
+          errorName: errorNameOf(error),
+          httpStatusCode: httpStatusOf(error),
+        }
+      );
+      throw error;
+    }
+    metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+    logUndeliverable(logger, failure, inboundMessageId);
+  };
+
+  const forward = async (body: string, sourceMessageId: string) => {
+    const parsed = parseInboundSms(body);
+    if (!parsed.ok) {
+      return deadLetter(
+        body,
+        parsed.error,
+        sourceMessageId,
+        parsed.inboundMessageId
+      );
+    }
+    const { inboundMessageId } = parsed.sms;
+    const attempt: Attempt = { forwarded: false };
+    try {
+      const delivered = await deliverOnce(parsed.sms, attempt);
+      reportDelivered(delivered, attempt.forwarded, inboundMessageId);
+    } catch (error) {
+      if (attempt.delivered) {
+        // Connect has the text; only saving the idempotency record failed.
+        // Failing the record would have the queue deliver the text again.
+        reportDelivered(attempt.delivered, true, inboundMessageId);
+        logger.warn('Forwarded, but the idempotency record was not saved', {
+          inboundMessageId,
+          errorName: errorNameOf(error),
+        });
+        return;
+      }
+      if (error instanceof UndeliverableError) {
+        return deadLetter(body, error, sourceMessageId, inboundMessageId);
+      }
+      metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+      logger.warn('Transient failure; the message will be retried', {
+        inboundMessageId,
+        outcome: 'retry',
+        errorName: errorNameOf(error),
+        httpStatusCode: httpStatusOf(error),
+        inProgressElsewhere: error instanceof IdempotencyAlreadyInProgressError,
+      });
+      throw error;
     }
   };
 

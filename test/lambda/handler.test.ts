@@ -8,7 +8,7 @@ import {
   type SendChatIntegrationEventCommandInput,
   ThrottlingException,
 } from '@aws-sdk/client-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -509,6 +509,30 @@ describe('inbound SMS handler', () => {
         batchItemFailures: [{ itemIdentifier: 'sqs-1' }],
       });
     });
+    it('logs a refusal by the dead-letter queue as an error', async () => {
+      // Prepare
+      sqs
+        .on(SendMessageCommand)
+        .rejects(
+          Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+        );
+      const event = sqsEvent(
+        queued('sqs-1', payload('in-1', { destinationNumber: UNKNOWN_NUMBER }))
+      );
+
+      // Act
+      await handler(event, fakeContext());
+
+      // Assess
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          inboundMessageId: 'in-1',
+          reason: 'unknown-destination',
+          outcome: 'retry',
+        })
+      );
+    });
   });
 
   describe('a mixed batch', () => {
@@ -631,6 +655,23 @@ describe('inbound SMS handler', () => {
 
       // Assess
       expect(connect).not.toReceiveCommand(SendChatIntegrationEventCommand);
+    });
+
+    it('acknowledges a message Connect took when its record cannot be saved', async () => {
+      // Prepare
+      dynamodb
+        .on(UpdateItemCommand)
+        .rejects(
+          Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+        );
+      const event = sqsEvent(queued('sqs-1', payload('in-1')));
+
+      // Act
+      const result = await handler(event, fakeContext());
+
+      // Assess: a retry would put the same text in the chat twice
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(connect).toReceiveCommandTimes(SendChatIntegrationEventCommand, 1);
     });
   });
 

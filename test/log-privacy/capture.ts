@@ -5,6 +5,17 @@ import { join } from 'node:path';
 export const CAPTURE_DIR = join(__dirname, '..', '..', '.test-logs');
 
 const INSTALLED = Symbol.for('sms-connect-bridge.log-capture');
+const captureFile = (): string =>
+  join(CAPTURE_DIR, `worker-${process.pid}.log`);
+
+/**
+ * For tests that silence stdout to read it themselves: what they swallow
+ * still reaches the suite-wide check.
+ */
+export const appendToCapture = (text: string): void => {
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  appendFileSync(captureFile(), text);
+};
 
 /**
  * Copies everything this process writes to stdout/stderr into a file, so a
@@ -16,7 +27,7 @@ export const installLogCapture = (): void => {
   if (registry[INSTALLED]) return;
   registry[INSTALLED] = true;
   mkdirSync(CAPTURE_DIR, { recursive: true });
-  const file = join(CAPTURE_DIR, `worker-${process.pid}.log`);
+  const file = captureFile();
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {

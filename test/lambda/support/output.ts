@@ -1,4 +1,5 @@
 import { format } from 'node:util';
+import { appendToCapture } from '../../log-privacy/capture';
 
 /**
  * Powertools Logger and Metrics write to their own `Console` over
@@ -16,11 +17,12 @@ export interface CapturedOutput {
 export const captureOutput = (): CapturedOutput => {
   const chunks: string[] = [];
   const record = (chunk: unknown): boolean => {
-    chunks.push(
+    const text =
       typeof chunk === 'string'
         ? chunk
-        : Buffer.from(chunk as Uint8Array).toString()
-    );
+        : Buffer.from(chunk as Uint8Array).toString();
+    chunks.push(text);
+    appendToCapture(text);
     return true;
   };
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(record);
