@@ -1,0 +1,151 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+
+const ACCOUNT = '111122223333';
+const REGION = 'us-east-1';
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:SmsConnectBridge-InboundTopic`;
+const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:SmsConnectBridge-Queue`;
+
+/** What End User Messaging publishes for one inbound SMS. */
+export interface InboundSmsPayload {
+  readonly originationNumber: string;
+  readonly destinationNumber: string;
+  readonly messageBody: string;
+  readonly inboundMessageId: string;
+  readonly messageKeyword?: string;
+  readonly previousPublishedMessageId?: string;
+}
+
+/**
+ * An inbound SMS with a fresh `inboundMessageId` and the account's default
+ * keyword, as End User Messaging sends when no registered keyword matched.
+ */
+export const inboundSms = (
+  fields: Pick<
+    InboundSmsPayload,
+    'originationNumber' | 'destinationNumber' | 'messageBody'
+  > &
+    Partial<InboundSmsPayload>
+): InboundSmsPayload => ({
+  messageKeyword: `keyword_${ACCOUNT}`,
+  inboundMessageId: randomUUID(),
+  ...fields,
+});
+
+/**
+ * The payload as End User Messaging writes it: one field a line, no space
+ * after the colon. A string is taken as the message exactly (a bad payload).
+ */
+export const smsMessage = (payload: unknown): string =>
+  typeof payload === 'string' ? payload : formatJson(payload, ':');
+
+/**
+ * The SNS notification SQS receives when raw message delivery is off, laid
+ * out as SNS lays it out (`"Type" : "Notification"`).
+ */
+export const snsNotificationBody = (message: string): string =>
+  formatJson(
+    {
+      Type: 'Notification',
+      MessageId: randomUUID(),
+      TopicArn: TOPIC_ARN,
+      Message: message,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      Signature: randomBytes(128).toString('base64'),
+      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
+      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:${randomUUID()}`,
+    },
+    ' : '
+  );
+
+export interface SqsRecordOptions {
+  /** @default - a fresh id, as for a new SQS message */
+  readonly messageId?: string;
+  /** @default 1 */
+  readonly receiveCount?: number;
+}
+
+/** An SQS record of the bridge's queue around a message body. */
+export const sqsRecord = (
+  body: string,
+  options: SqsRecordOptions = {}
+): SQSRecord => {
+  const sent = Date.now();
+  return {
+    messageId: options.messageId ?? randomUUID(),
+    receiptHandle: randomBytes(48).toString('base64'),
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(options.receiveCount ?? 1),
+      SentTimestamp: String(sent),
+      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+      ApproximateFirstReceiveTimestamp: String(sent + 10),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: QUEUE_ARN,
+    awsRegion: REGION,
+  };
+};
+
+export interface SmsRecordOptions extends SqsRecordOptions {
+  /**
+   * The subscription has raw message delivery on: the body is the payload.
+   * @default false - the body is SNS's notification around the payload
+   */
+  readonly raw?: boolean;
+}
+
+/** An SQS record carrying an inbound SMS as the topic delivers it. */
+export const smsRecord = (
+  payload: unknown,
+  options: SmsRecordOptions = {}
+): SQSRecord => {
+  const message = smsMessage(payload);
+  return sqsRecord(
+    options.raw ? message : snsNotificationBody(message),
+    options
+  );
+};
+
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({
+  Records: records,
+});
+
+/** A direct SNS event, as when the topic invokes the function itself. */
+export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
+  Records: payloads.map(
+    (payload): SNSEventRecord => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: `${TOPIC_ARN}:${randomUUID()}`,
+      Sns: {
+        Type: 'Notification',
+        MessageId: randomUUID(),
+        TopicArn: TOPIC_ARN,
+        Subject: '',
+        Message: smsMessage(payload),
+        Timestamp: new Date().toISOString(),
+        SignatureVersion: '1',
+        Signature: randomBytes(128).toString('base64'),
+        SigningCertUrl: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
+        UnsubscribeUrl: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}`,
+        MessageAttributes: {},
+      },
+    })
+  ),
+});
+
+/** A flat JSON object, one member a line, with the given separator. */
+const formatJson = (value: unknown, separator: string): string => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return JSON.stringify(value);
+  }
+  const members = Object.entries(value).map(
+    ([key, member]) =>
+      `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
+  );
+  return `{\n${members.join(',\n')}\n}`;
+};

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { bridgeSettingsFromContext } from '../../lib/context';
+import { SmsConnectBridgeStack } from '../../lib/sms-connect-bridge-stack';
+import { CONNECT_INSTANCE_ARN } from '../../lib/validation';
+
+/** The stack bin/app.ts builds, and its inbound function's construct path. */
+export const STACK_NAME = 'SmsConnectBridge';
+const FUNCTION_PATH = `${STACK_NAME}/Bridge/Function/Resource`;
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** CDK context as `-c key=value` gives it: objects and lists as JSON. */
+export type BridgeContext = Readonly<Record<string, unknown>>;
+
+/** The inbound function as a cloud assembly holds it. */
+export interface InboundFunction {
+  /** The bundled file the handler lives in (`<asset folder>/index.js`). */
+  readonly entry: string;
+  /** The export the runtime calls (`handler` for `index.handler`). */
+  readonly handlerName: string;
+  readonly region: string;
+  readonly timeoutSeconds: number;
+  /** Environment.Variables as in the template, references included. */
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Synthesizes the app as `cdk synth` does, with cdk.json's feature flags and
+ * the real esbuild bundling, into `outdir`; returns the assembly folder.
+ */
+export const synthesizeBridge = (
+  context: BridgeContext,
+  outdir: string
+): string => {
+  const app = new App({
+    outdir,
+    context: {
+      ...cdkJsonContext(),
+      // The CLI turns this on; it is how the function is found below.
+      [PATH_METADATA_ENABLE_CONTEXT]: true,
+      ...context,
+    },
+  });
+  const bridge = bridgeSettingsFromContext(app);
+  new SmsConnectBridgeStack(app, STACK_NAME, {
+    env: {
+      region: CONNECT_INSTANCE_ARN.exec(bridge.connectInstanceArn)?.[1],
+    },
+    bridge,
+  });
+  return app.synth().directory;
+};
+
+/** Synthesizes the app and reads its inbound function. */
+export const synthesizeInboundFunction = (
+  context: BridgeContext,
+  outdir: string
+): InboundFunction => readInboundFunction(synthesizeBridge(context, outdir));
+
+/**
+ * Finds the inbound function in a cloud assembly (from `synthesizeBridge` or
+ * `cdk synth -o`): its code through the asset manifest, its environment
+ * through the template.
+ */
+export const readInboundFunction = (assemblyDir: string): InboundFunction => {
+  const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
+  const stack = manifest.artifacts[STACK_NAME];
+  const templateFile = stack?.properties?.templateFile;
+  if (stack?.type !== 'aws:cloudformation:stack' || !templateFile) {
+    throw new Error(`no stack ${STACK_NAME} in ${assemblyDir}`);
+  }
+  const template = readJson<Template>(assemblyDir, templateFile);
+  const fn = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      resource.Metadata?.['aws:cdk:path'] === FUNCTION_PATH
+  )?.Properties;
+  if (fn === undefined) {
+    throw new Error(`no function ${FUNCTION_PATH} in ${templateFile}`);
+  }
+  const codeDir = assetFolder(assemblyDir, manifest, stack, fn.Code.S3Key);
+  const handler = /^(.+)\.([^.]+)$/.exec(fn.Handler);
+  if (handler === null) throw new Error(`unexpected handler ${fn.Handler}`);
+  return {
+    entry: path.join(codeDir, `${handler[1]}.js`),
+    handlerName: handler[2] as string,
+    region: /^aws:\/\/[^/]+\/(.+)$/.exec(stack.environment ?? '')?.[1] ?? '',
+    timeoutSeconds: fn.Timeout ?? 3,
+    variables: fn.Environment?.Variables ?? {},
+  };
+};
+
+/**
+ * The function's environment with each CloudFormation reference (a queue
+ * URL, a table name) replaced by the local value given for its variable.
+ * Fails on a reference with no local value, so a new one is not missed.
+ */
+export const resolveVariables = (
+  variables: Readonly<Record<string, unknown>>,
+  local: Readonly<Record<string, string>>
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      const resolved = local[name] ?? value;
+      if (typeof resolved !== 'string') {
+        throw new Error(
+          `${name} is ${JSON.stringify(value)} in the template; give a local value for it`
+        );
+      }
+      return [name, resolved];
+    })
+  );
+
+interface Artifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly dependencies?: readonly string[];
+  readonly properties?: {
+    readonly templateFile?: string;
+    readonly file?: string;
+  };
+}
+
+interface AssemblyManifest {
+  readonly artifacts: Readonly<Record<string, Artifact>>;
+}
+
+interface FunctionProperties {
+  readonly Code: { readonly S3Key?: unknown };
+  readonly Handler: string;
+  readonly Timeout?: number;
+  readonly Environment?: { readonly Variables?: Record<string, unknown> };
+}
+
+interface Template {
+  readonly Resources: Readonly<
+    Record<
+      string,
+      {
+        readonly Type: string;
+        readonly Metadata?: Record<string, unknown>;
+        readonly Properties?: FunctionProperties;
+      }
+    >
+  >;
+}
+
+interface AssetManifest {
+  readonly files: Readonly<
+    Record<
+      string,
+      {
+        readonly source: {
+          readonly path?: string;
+          readonly packaging?: string;
+        };
+        readonly destinations: Readonly<
+          Record<string, { readonly objectKey: string }>
+        >;
+      }
+    >
+  >;
+}
+
+/** The folder of the file asset published to the function's S3 key. */
+const assetFolder = (
+  assemblyDir: string,
+  manifest: AssemblyManifest,
+  stack: Artifact,
+  s3Key: unknown
+): string => {
+  const assetManifests = (stack.dependencies ?? [])
+    .map((id) => manifest.artifacts[id])
+    .filter((artifact) => artifact?.type === 'cdk:asset-manifest')
+    .map((artifact) =>
+      readJson<AssetManifest>(assemblyDir, artifact?.properties?.file ?? '')
+    );
+  for (const { files } of assetManifests) {
+    const asset = Object.values(files).find(({ destinations }) =>
+      Object.values(destinations).some(({ objectKey }) => objectKey === s3Key)
+    );
+    if (asset?.source.path !== undefined) {
+      return path.join(assemblyDir, asset.source.path);
+    }
+  }
+  throw new Error(
+    `no asset for the function's code ${JSON.stringify(s3Key)} in ${assemblyDir}`
+  );
+};
+
+/**
+ * cdk.json's feature flags, which the CLI hands to the app and which change
+ * the template. Other keys there (a deployment's own settings) are left out.
+ */
+const cdkJsonContext = (): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(
+      readJson<{ context?: Record<string, unknown> }>(ROOT, 'cdk.json')
+        .context ?? {}
+    ).filter(([key]) => key.startsWith('@'))
+  );
+
+const readJson = <T>(dir: string, file: string): T =>
+  JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T;
