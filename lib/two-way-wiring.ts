@@ -1,0 +1,272 @@
+import * as path from 'node:path';
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { checkPattern, fail, PHONE_NUMBER_ARN } from './validation';
+
+const PHONE_NUMBER_ID = /^phone-[0-9a-fA-F]{32}$/;
+const POOL_ARN =
+  /^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):(\d{12}):pool\/pool-[0-9a-fA-F]{32}$/;
+const POOL_ID = /^pool-[0-9a-fA-F]{32}$/;
+
+export interface TwoWayWiringProps {
+  /**
+   * End User Messaging phone numbers whose two-way channel becomes the
+   * inbound topic: phone-number ARNs, or ids (`phone-<32 hex>`) in the
+   * stack's account and region. A number that belongs to one of `pools` is
+   * left to its pool; a number in any other pool fails the deployment.
+   */
+  readonly phoneNumbers: readonly string[];
+  /** The topic End User Messaging publishes inbound messages to. */
+  readonly inboundTopic: sns.ITopic;
+  /**
+   * Also turn on self-managed opt-outs. End User Messaging then no longer
+   * answers HELP and STOP, no longer adds senders of STOP to the opt-out
+   * list, and publishes those messages to the topic instead. Answering
+   * HELP, honouring every opt-out keyword (PutOptedOutNumber) and
+   * confirming it become the bridge's duty, and the account owner's under
+   * carrier rules such as the US CTIA guidelines.
+   * @default false
+   */
+  readonly selfManagedOptOuts?: boolean;
+  /**
+   * Pools, by ARN or id (`pool-<32 hex>`), whose two-way channel becomes the
+   * inbound topic (set with UpdatePool, as pools take two-way settings for
+   * all their numbers).
+   * @default - no pools
+   */
+  readonly pools?: readonly string[];
+  /**
+   * A role End User Messaging assumes to publish to the topic (its
+   * `TwoWayChannelRole`). Needed only when the topic's policy does not let
+   * `sms-voice.amazonaws.com` publish, such as an imported topic.
+   * @default - no role: the topic's policy grants End User Messaging, as
+   * the bridge's own topic does
+   */
+  readonly channelRole?: iam.IRole;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Sets the two-way channel of End User Messaging phone numbers and pools to
+ * the inbound topic, through one custom resource per number or pool. Each
+ * records the settings it found and puts them back when it is deleted.
+ *
+ * No role is created for End User Messaging by default: the bridge's topic
+ * policy already lets the service publish, with `aws:SourceAccount` and
+ * `aws:SourceArn` conditions, and the API cannot remove a role from a
+ * number once set, so restoring a number that had none would leave a role
+ * the stack deletes.
+ */
+export class TwoWayWiring extends Construct {
+  public readonly handler: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly provider: cr.Provider;
+  /** One custom resource per phone number, then one per pool. */
+  public readonly resources: readonly CustomResource[];
+
+  constructor(scope: Construct, id: string, props: TwoWayWiringProps) {
+    super(scope, id);
+    const pools = props.pools ?? [];
+    if (props.phoneNumbers.length === 0 && pools.length === 0) {
+      fail(
+        'phoneNumbers',
+        'must name at least one phone number (or pools one pool) to configure two-way SMS',
+        props.phoneNumbers
+      );
+    }
+    const stack = Stack.of(this);
+    const phoneNumbers = props.phoneNumbers.map((value, index) =>
+      originationOf(stack, 'phoneNumbers', value, index, {
+        resource: 'phone-number',
+        arn: PHONE_NUMBER_ARN,
+        id: PHONE_NUMBER_ID,
+      })
+    );
+    const poolOriginations = pools.map((value, index) =>
+      originationOf(stack, 'pools', value, index, {
+        resource: 'pool',
+        arn: POOL_ARN,
+        id: POOL_ID,
+      })
+    );
+    checkUnique('phoneNumbers', phoneNumbers);
+    checkUnique('pools', poolOriginations);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.handler = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'Sets End User Messaging two-way SMS to the inbound topic',
+      entry: path.join(
+        __dirname,
+        '..',
+        'lambda',
+        'two-way-config',
+        'handler.ts'
+      ),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      logGroup: this.logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-two-way',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        bundleAwsSDK: true,
+      },
+    });
+    this.grant(phoneNumbers, poolOriginations, props.channelRole);
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      logGroup: new logs.LogGroup(this, 'ProviderLogGroup', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      }),
+    });
+
+    const common = {
+      TwoWayChannelArn: props.inboundTopic.topicArn,
+      SelfManagedOptOutsEnabled: props.selfManagedOptOuts ?? false,
+      ...(props.channelRole === undefined
+        ? {}
+        : { TwoWayChannelRole: props.channelRole.roleArn }),
+    };
+    const managedPools = poolOriginations.map((pool) => pool.arn);
+    const resource = (
+      origination: Origination,
+      type: 'PhoneNumber' | 'Pool',
+      properties: Record<string, unknown>
+    ) => {
+      const resource = new CustomResource(this, origination.constructId, {
+        serviceToken: this.provider.serviceToken,
+        resourceType: `Custom::TwoWay${type}`,
+        properties: { ...properties, ...common },
+      });
+      // The topic's policy (and the role, if any) must let End User
+      // Messaging publish before the channel points at the topic.
+      resource.node.addDependency(props.inboundTopic);
+      if (props.channelRole) resource.node.addDependency(props.channelRole);
+      return resource;
+    };
+    this.resources = [
+      ...phoneNumbers.map((number) =>
+        resource(number, 'PhoneNumber', {
+          PhoneNumberId: number.arn,
+          ...(managedPools.length === 0 ? {} : { Pools: managedPools }),
+        })
+      ),
+      ...poolOriginations.map((pool) =>
+        resource(pool, 'Pool', { PoolId: pool.arn })
+      ),
+    ];
+  }
+
+  /** Only the configured numbers and pools, and only the role passed. */
+  private grant(
+    phoneNumbers: readonly Origination[],
+    pools: readonly Origination[],
+    channelRole: iam.IRole | undefined
+  ) {
+    if (phoneNumbers.length > 0) {
+      this.handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ConfigureTwoWayPhoneNumbers',
+          actions: [
+            'sms-voice:DescribePhoneNumbers',
+            'sms-voice:UpdatePhoneNumber',
+          ],
+          resources: phoneNumbers.map((number) => number.arn),
+        })
+      );
+    }
+    if (pools.length > 0) {
+      this.handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ConfigureTwoWayPools',
+          actions: ['sms-voice:DescribePools', 'sms-voice:UpdatePool'],
+          resources: pools.map((pool) => pool.arn),
+        })
+      );
+    }
+    if (channelRole) {
+      this.handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'PassTwoWayChannelRole',
+          actions: ['iam:PassRole'],
+          resources: [channelRole.roleArn],
+          conditions: {
+            StringEquals: { 'iam:PassedToService': 'sms-voice.amazonaws.com' },
+          },
+        })
+      );
+    }
+  }
+}
+
+interface Origination {
+  readonly arn: string;
+  /** The phone-number or pool id, or the position when a token. */
+  readonly constructId: string;
+}
+
+const originationOf = (
+  stack: Stack,
+  setting: string,
+  value: string,
+  index: number,
+  kind: { resource: string; arn: RegExp; id: RegExp }
+): Origination => {
+  if (Token.isUnresolved(value)) {
+    return { arn: value, constructId: `${kind.resource}-${index}` };
+  }
+  if (kind.id.test(value)) {
+    return {
+      arn: stack.formatArn({
+        service: 'sms-voice',
+        resource: kind.resource,
+        resourceName: value,
+      }),
+      constructId: value,
+    };
+  }
+  checkPattern(
+    setting,
+    value,
+    kind.arn,
+    `entries must be End User Messaging ${kind.resource} ARNs or ids (${kind.resource === 'pool' ? 'pool' : 'phone'}-<32 hex digits>)`
+  );
+  const region = kind.arn.exec(value)?.[1];
+  if (!Token.isUnresolved(stack.region) && region !== stack.region) {
+    fail(
+      setting,
+      `entries must be in the stack's region (${stack.region})`,
+      value
+    );
+  }
+  return { arn: value, constructId: value.slice(value.lastIndexOf('/') + 1) };
+};
+
+const checkUnique = (setting: string, originations: readonly Origination[]) => {
+  const seen = new Set<string>();
+  for (const { constructId } of originations) {
+    if (seen.has(constructId)) {
+      fail(setting, 'must not name the same resource twice', constructId);
+    }
+    seen.add(constructId);
+  }
+};
