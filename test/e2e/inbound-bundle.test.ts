@@ -1,0 +1,486 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  inboundSms,
+  smsRecord,
+  snsEvent,
+  sqsEvent,
+} from '../../tools/harness/events';
+import {
+  type LocalBridge,
+  startLocalBridge,
+} from '../../tools/harness/local-bridge';
+import {
+  type InboundFunction,
+  synthesizeInboundFunction,
+} from '../../tools/harness/synth';
+import { awsError } from '../../tools/local-aws/endpoint';
+
+const ACCOUNT = '111122223333';
+const BRIDGE_NUMBER = '+12065550100';
+const BRIDGE_NUMBER_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`;
+const UNKNOWN_NUMBER = '+12065550177';
+const CUSTOMER = '+14255550182';
+const OTHER_CUSTOMER = '+14255550143';
+
+/** What `-c key=value` gives the app: strings, objects as JSON. */
+const CONTEXT = {
+  connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
+  phoneNumbers: JSON.stringify({ [BRIDGE_NUMBER]: BRIDGE_NUMBER_ARN }),
+  contactAttributes: JSON.stringify({ channel: 'sms' }),
+};
+
+/** The chat a customer's texts to the bridge's number belong to. */
+const chatOf = (customer: string) => ({
+  SourceId: customer,
+  DestinationId: BRIDGE_NUMBER_ARN,
+  Subtype: 'connect:sms',
+});
+
+const newSessionDetails = (customer: string) => ({
+  SupportedMessagingContentTypes: ['text/plain'],
+  ParticipantDetails: { DisplayName: customer },
+  Attributes: { channel: 'sms' },
+});
+
+const textFrom = (customer: string, messageBody: string) =>
+  inboundSms({
+    originationNumber: customer,
+    destinationNumber: BRIDGE_NUMBER,
+    messageBody,
+  });
+
+const attributesOf = (bridge: LocalBridge) =>
+  bridge
+    .deadLetters()
+    .map(({ MessageAttributes }) =>
+      Object.fromEntries(
+        Object.entries(MessageAttributes).map(([name, { StringValue }]) => [
+          name,
+          StringValue,
+        ])
+      )
+    );
+
+/** The bundle's JSON log lines (Powertools Logger and metrics). */
+const jsonLogs = (bridge: LocalBridge) =>
+  bridge.logs
+    .filter(({ line }) => line.startsWith('{'))
+    .map(({ line }) => JSON.parse(line) as Record<string, unknown>);
+
+describe('the synthesized inbound bundle against local endpoints', () => {
+  let outdir: string;
+  let fn: InboundFunction;
+  let bridge: LocalBridge;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-e2e-'));
+    fn = synthesizeInboundFunction(CONTEXT, outdir);
+  }, 120_000);
+
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    bridge = await startLocalBridge({ fn });
+  });
+
+  afterEach(async () => {
+    await bridge.close();
+  });
+
+  describe('requests on the wire', () => {
+    it('starts a chat with the first text, with NewSessionDetails', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Hello, my order has not arrived');
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toHaveLength(1);
+      const [request] = bridge.connect.requests;
+      expect(request?.method).toBe('POST');
+      expect(request?.path).toBe('/chat-integration-event');
+      expect(request?.json).toEqual({
+        ...chatOf(CUSTOMER),
+        Event: {
+          Type: 'MESSAGE',
+          ContentType: 'text/plain',
+          Content: 'Hello, my order has not arrived',
+        },
+        NewSessionDetails: newSessionDetails(CUSTOMER),
+      });
+    });
+
+    it('sends emoji, accents and new lines byte for byte', async () => {
+      // Prepare
+      const body = 'Ça marche 👍🏽 merci !\nÀ demain,\r\n— Zoë 🇫🇷';
+      const sms = textFrom(CUSTOMER, body);
+      // The SDK writes members in its model's order.
+      const expected = JSON.stringify({
+        SourceId: CUSTOMER,
+        DestinationId: BRIDGE_NUMBER_ARN,
+        Event: { Type: 'MESSAGE', ContentType: 'text/plain', Content: body },
+        Subtype: 'connect:sms',
+        NewSessionDetails: newSessionDetails(CUSTOMER),
+      });
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      const [request] = bridge.connect.requests;
+      expect(request?.body).toBe(expected);
+      expect(request?.headers['content-length']).toBe(
+        String(Buffer.byteLength(expected, 'utf8'))
+      );
+    });
+
+    it('disconnects on STOP, without NewSessionDetails', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'STOP');
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+      ]);
+    });
+
+    it('disconnects on a text that begins with the keyword', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Stop please');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+      ]);
+    });
+
+    it('forwards a text that ends with the keyword as a message', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'please stop');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        {
+          ...chatOf(CUSTOMER),
+          Event: {
+            Type: 'MESSAGE',
+            ContentType: 'text/plain',
+            Content: 'please stop',
+          },
+          NewSessionDetails: newSessionDetails(CUSTOMER),
+        },
+      ]);
+    });
+
+    it('reads a record delivered raw as it reads the SNS envelope', async () => {
+      // Prepare
+      const enveloped = textFrom(CUSTOMER, 'Sent through the envelope');
+      const raw = textFrom(OTHER_CUSTOMER, 'Sent with raw delivery on');
+
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(enveloped), smsRecord(raw, { raw: true }))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests.map(({ json }) => json)).toMatchObject([
+        { SourceId: CUSTOMER, Event: { Content: 'Sent through the envelope' } },
+        {
+          SourceId: OTHER_CUSTOMER,
+          Event: { Content: 'Sent with raw delivery on' },
+        },
+      ]);
+    });
+
+    it('accepts a direct SNS event', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Straight from the topic');
+
+      // Act
+      const response = await bridge.invoke(snsEvent(sms));
+
+      // Assess
+      expect(response).toBeUndefined();
+      expect(bridge.connect.accepted()).toEqual([
+        {
+          ...chatOf(CUSTOMER),
+          Event: {
+            Type: 'MESSAGE',
+            ContentType: 'text/plain',
+            Content: 'Straight from the topic',
+          },
+          NewSessionDetails: newSessionDetails(CUSTOMER),
+        },
+      ]);
+    });
+
+    it('calls no AWS service but Connect, SQS and DynamoDB', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Is anyone there?');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.accepted()).toHaveLength(1);
+      expect(bridge.otherServices.requests).toEqual([]);
+    });
+  });
+
+  describe('undeliverable messages', () => {
+    it('dead-letters a bad payload with its reason and acknowledges it', async () => {
+      // Prepare
+      const record = smsRecord({
+        originationNumber: '4255550182',
+        destinationNumber: BRIDGE_NUMBER,
+        messageBody: 'My number lost its plus sign',
+      });
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toEqual([]);
+      expect(bridge.deadLetters().map(({ Body }) => Body)).toEqual([
+        record.body,
+      ]);
+      expect(attributesOf(bridge)).toEqual([
+        expect.objectContaining({
+          failureReason: 'invalid-payload',
+          failureDetail: expect.stringContaining('originationNumber'),
+        }),
+      ]);
+    });
+
+    it('dead-letters a text to a number the bridge does not know', async () => {
+      // Prepare
+      const record = smsRecord(
+        inboundSms({
+          originationNumber: CUSTOMER,
+          destinationNumber: UNKNOWN_NUMBER,
+          messageBody: 'Texting the wrong number',
+        })
+      );
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toEqual([]);
+      expect(bridge.deadLetters().map(({ Body }) => Body)).toEqual([
+        record.body,
+      ]);
+      expect(attributesOf(bridge)).toEqual([
+        expect.objectContaining({ failureReason: 'unknown-destination' }),
+      ]);
+    });
+
+    it('dead-letters a request Connect rejects, after one call', async () => {
+      // Prepare
+      bridge.connect.queue(awsError(400, 'InvalidRequestException'));
+      const record = smsRecord(textFrom(CUSTOMER, 'Connect will reject this'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toHaveLength(1);
+      expect(bridge.deadLetters().map(({ Body }) => Body)).toEqual([
+        record.body,
+      ]);
+      expect(attributesOf(bridge)).toEqual([
+        expect.objectContaining({ failureReason: 'connect-rejected' }),
+      ]);
+    });
+
+    it('dead-letters an access-denied call and logs why', async () => {
+      // Prepare
+      bridge.connect.queue(awsError(403, 'AccessDeniedException'));
+      const sms = textFrom(CUSTOMER, 'The account may not call Connect');
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toHaveLength(1);
+      expect(attributesOf(bridge)).toEqual([
+        expect.objectContaining({ failureReason: 'access-denied' }),
+      ]);
+      expect(jsonLogs(bridge)).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          inboundMessageId: sms.inboundMessageId,
+          message: expect.stringMatching(
+            /SendChatIntegrationEvent.*deliveryMode=participant/s
+          ),
+        })
+      );
+    });
+  });
+
+  describe('transient failures', () => {
+    it('delivers a throttled call once Connect accepts it', async () => {
+      // Prepare
+      bridge.connect.queue(awsError(429, 'ThrottlingException'));
+      const record = smsRecord(textFrom(CUSTOMER, 'Busy day at the desk'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toHaveLength(2);
+      expect(bridge.connect.accepted()).toMatchObject([
+        { SourceId: CUSTOMER, Event: { Content: 'Busy day at the desk' } },
+      ]);
+      expect(bridge.deadLetters()).toEqual([]);
+    });
+
+    it('leaves a record to the queue when 5xx outlast the SDK retries', async () => {
+      // Prepare
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      const failing = smsRecord(
+        textFrom(CUSTOMER, 'Connect is having a bad day')
+      );
+      const invalid = smsRecord('not even JSON');
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(failing, invalid));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: failing.messageId }],
+      });
+      expect(bridge.connect.requests.length).toBeGreaterThan(1);
+      expect(bridge.connect.accepted()).toEqual([]);
+      expect(bridge.deadLetters().map(({ Body }) => Body)).toEqual([
+        invalid.body,
+      ]);
+    });
+  });
+
+  describe('exactly-once forwarding', () => {
+    it('forwards an SMS delivered twice only once', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Delivered at least once');
+
+      // Act
+      const first = await bridge.invoke(sqsEvent(smsRecord(sms)));
+      const second = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect([first, second]).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [] },
+      ]);
+      expect(bridge.connect.requests).toHaveLength(1);
+      expect(jsonLogs(bridge)).toContainEqual(
+        expect.objectContaining({
+          inboundMessageId: sms.inboundMessageId,
+          outcome: 'duplicate',
+        })
+      );
+    });
+
+    it('forwards an SMS redelivered after a failed attempt exactly once', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Second time lucky');
+      const record = smsRecord(sms);
+      bridge.connect.always(awsError(503, 'ServiceUnavailableException'));
+      const failed = await bridge.invoke(sqsEvent(record));
+      bridge.connect.always(undefined);
+
+      // Act
+      const redelivered = await bridge.invoke(
+        sqsEvent({
+          ...record,
+          attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
+        })
+      );
+      const duplicate = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(failed.batchItemFailures).toHaveLength(1);
+      expect([redelivered, duplicate]).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [] },
+      ]);
+      expect(bridge.connect.accepted()).toMatchObject([
+        { SourceId: CUSTOMER, Event: { Content: 'Second time lucky' } },
+      ]);
+    });
+  });
+
+  describe('logs', () => {
+    it('hold no full phone number and no message body', async () => {
+      // Prepare
+      const texts = [
+        textFrom(CUSTOMER, 'My card number ends in 4242'),
+        textFrom(OTHER_CUSTOMER, 'Olá 👋 preciso de ajuda\ncom a conta'),
+        textFrom(CUSTOMER, 'STOP texting me please'),
+        inboundSms({
+          originationNumber: OTHER_CUSTOMER,
+          destinationNumber: UNKNOWN_NUMBER,
+          messageBody: 'Wrong number, sorry about that',
+        }),
+      ];
+      const badPayload = {
+        originationNumber: '14255550182',
+        destinationNumber: BRIDGE_NUMBER,
+        messageBody: 'A payload without its id',
+      };
+      const denied = textFrom(OTHER_CUSTOMER, 'Denied by the account');
+      const failing = textFrom(CUSTOMER, 'Failing with server errors');
+      const bodies = [...texts, badPayload, denied, failing].map(
+        ({ messageBody }) => messageBody
+      );
+      const numbers = [BRIDGE_NUMBER, UNKNOWN_NUMBER, CUSTOMER, OTHER_CUSTOMER];
+
+      // Act
+      await bridge.invoke(
+        sqsEvent(...texts.map((sms) => smsRecord(sms)), smsRecord(badPayload))
+      );
+      bridge.connect.queue(awsError(403, 'AccessDeniedException'));
+      await bridge.invoke(sqsEvent(smsRecord(denied)));
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      await bridge.invoke(sqsEvent(smsRecord(failing)));
+
+      // Assess
+      const lines = bridge.logs.map(({ line }) => line);
+      expect(
+        jsonLogs(bridge).filter((log) => 'inboundMessageId' in log)
+      ).toHaveLength(texts.length + 2);
+      const leaks = lines.filter(
+        (line) =>
+          numbers.some((number) => line.includes(number.slice(1))) ||
+          bodies.some(
+            (body) =>
+              line.includes(body) ||
+              line.includes(JSON.stringify(body).slice(1, -1))
+          )
+      );
+      expect(leaks).toEqual([]);
+    });
+  });
+});
