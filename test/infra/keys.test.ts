@@ -101,6 +101,31 @@ describe('the bridge keys', () => {
     });
   });
 
+  it("uses the instance's partition in the End User Messaging source ARN", () => {
+    // Prepare
+    const context = {
+      connectInstanceArn: `arn:aws-us-gov:connect:us-gov-west-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
+      phoneNumbers: JSON.stringify({
+        '+12065550100': `arn:aws-us-gov:sms-voice:us-gov-west-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
+      }),
+    };
+
+    // Act
+    const govCloud = synthBridge(context, { account: ACCOUNT });
+
+    // Assess
+    const [statement] = grantsTo(
+      keyStatements(govCloud, govCloud.bridge.topicKey),
+      'sms-voice.amazonaws.com'
+    );
+    expect(statement?.condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': ACCOUNT },
+      ArnLike: {
+        'aws:SourceArn': `arn:aws-us-gov:sms-voice:us-gov-west-1:${ACCOUNT}:*`,
+      },
+    });
+  });
+
   it('lets SNS use the queue key only for messages from the inbound topic', () => {
     // Prepare
     const { stack, bridge } = synthesized;
