@@ -1,0 +1,74 @@
+import { type BridgeConfig, loadConfig } from './config';
+
+/** What participant mode needs on top of the bridge's configuration. */
+export interface ParticipantConfig extends BridgeConfig {
+  /** The Connect instance's id (the last part of its ARN). */
+  readonly instanceId: string;
+  /** End User Messaging number in E.164 -> the contact flow its chats start in. */
+  readonly contactFlowIds: ReadonlyMap<string, string>;
+  readonly sessionTableName: string;
+  /** The stack's topic that streams agent messages to the outbound function. */
+  readonly chatStreamingTopicArn: string;
+}
+
+/** The environment variables the participant construct adds; its contract. */
+export const PARTICIPANT_ENV = {
+  instanceId: 'CONNECT_INSTANCE_ID',
+  contactFlowIds: 'CONTACT_FLOW_IDS',
+  sessionTableName: 'SESSION_TABLE_NAME',
+  chatStreamingTopicArn: 'CHAT_STREAMING_TOPIC_ARN',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks the configuration; throws naming the bad variable. */
+export const loadParticipantConfig = (env: Env): ParticipantConfig => {
+  const base = loadConfig(env);
+  const contactFlowIds = flowIds(env);
+  for (const number of base.phoneNumberArns.keys()) {
+    if (!contactFlowIds.has(number)) {
+      throw new Error(
+        `Environment variable ${PARTICIPANT_ENV.contactFlowIds} names no contact flow for one of the phone numbers`
+      );
+    }
+  }
+  return {
+    ...base,
+    instanceId: required(env, PARTICIPANT_ENV.instanceId),
+    contactFlowIds,
+    sessionTableName: required(env, PARTICIPANT_ENV.sessionTableName),
+    chatStreamingTopicArn: required(env, PARTICIPANT_ENV.chatStreamingTopicArn),
+  };
+};
+
+const required = (env: Env, name: string): string => {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+};
+
+const flowIds = (env: Env): Map<string, string> => {
+  const name = PARTICIPANT_ENV.contactFlowIds;
+  let value: unknown;
+  try {
+    value = JSON.parse(required(env, name));
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new Error(`Environment variable ${name} is not valid JSON`);
+    }
+    throw error;
+  }
+  const entries =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value)
+      : [];
+  if (
+    entries.length === 0 ||
+    !entries.every(([, id]) => typeof id === 'string' && id !== '')
+  ) {
+    throw new Error(
+      `Environment variable ${name} must be a JSON object of phone number -> contact flow id`
+    );
+  }
+  return new Map(entries as [string, string][]);
+};

@@ -1,0 +1,278 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/**
+ * The session table holds two kinds of item, both keyed by `pk` and expired
+ * by DynamoDB TTL on `expiration` (epoch seconds):
+ *
+ * - `session#<customer>#<number texted>#<subtype>`: the customer's chat, the
+ *   identity `SendChatIntegrationEvent` would use. It is `starting` while one
+ *   invocation opens the chat (a conditional put, so only one can), then
+ *   `active` with the chat's contact id and connection token.
+ * - `contact#<contact id>`: who to text when Connect streams a message of
+ *   that chat (the outbound function's lookup), written before streaming
+ *   starts so no streamed message can arrive before it.
+ *
+ * TTL deletion can lag by days, so an expired item is treated as absent.
+ */
+
+/** Who a chat is with: the `SourceId`/`DestinationId`/`Subtype` identity. */
+export interface ChatIdentity {
+  readonly customerNumber: string;
+  /** The End User Messaging number the customer texted, in E.164. */
+  readonly bridgeNumber: string;
+  readonly subtype: string;
+}
+
+export type Session =
+  | {
+      readonly state: 'starting';
+      /** The id of the inbound message whose invocation opens the chat. */
+      readonly claimedBy: string;
+      /** Epoch milliseconds. */
+      readonly claimedAt: number;
+    }
+  | {
+      readonly state: 'active';
+      readonly contactId: string;
+      /** A credential: never logged. */
+      readonly connectionToken: string;
+    };
+
+export interface ChatContact {
+  readonly contactId: string;
+  readonly sessionKey: string;
+  /** Removed once the customer opts out. */
+  readonly customerNumber?: string;
+  /** The phone-number ARN the customer texted: replies are sent from it. */
+  readonly replyFromArn: string;
+  readonly ended: boolean;
+  readonly optedOut: boolean;
+}
+
+/** Connect's default chat duration (ChatDurationInMinutes, 25 hours). */
+export const CHAT_LIFETIME_SECONDS = 25 * 60 * 60;
+/** How long a contact is kept after its chat ends, for late messages. */
+const ENDED_CONTACT_SECONDS = 60 * 60;
+/** How long a `starting` marker may block others before it counts as dead. */
+export const STALE_CLAIM_MS = 60_000;
+
+export const sessionKeyOf = (chat: ChatIdentity): string =>
+  `session#${chat.customerNumber}#${chat.bridgeNumber}#${chat.subtype}`;
+
+const contactKeyOf = (contactId: string): string => `contact#${contactId}`;
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+const ignoreFailedCondition = (error: unknown): false => {
+  if (error instanceof ConditionalCheckFailedException) return false;
+  throw error;
+};
+
+export interface ActiveSession {
+  readonly contactId: string;
+  readonly connectionToken: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** Reads and writes chat sessions; every write that races is conditional. */
+export class SessionStore {
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly tableName: string
+  ) {}
+
+  async getSession(sessionKey: string): Promise<Session | undefined> {
+    const item = await this.get(sessionKey);
+    if (item === undefined) return undefined;
+    if (item.state?.S === 'active') {
+      return {
+        state: 'active',
+        contactId: item.contactId?.S ?? '',
+        connectionToken: item.connectionToken?.S ?? '',
+      };
+    }
+    return {
+      state: 'starting',
+      claimedBy: item.claimedBy?.S ?? '',
+      claimedAt: Number(item.claimedAt?.N ?? 0),
+    };
+  }
+
+  /**
+   * Marks the session as being started by `claimant`. Succeeds only when
+   * there is no live session: none, an expired one, or a `starting` marker
+   * left by an invocation that died.
+   */
+  async claim(sessionKey: string, claimant: string): Promise<boolean> {
+    const now = Date.now();
+    return this.dynamodb
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: s(sessionKey),
+            state: s('starting'),
+            claimedBy: s(claimant),
+            claimedAt: n(now),
+            expiration: n(nowSeconds() + 60 * 60),
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR expiration <= :now OR (#state = :starting AND claimedAt < :staleBefore)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': n(nowSeconds()),
+            ':starting': s('starting'),
+            ':staleBefore': n(now - STALE_CLAIM_MS),
+          },
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  /** Gives up a claim, so others need not wait for it to go stale. */
+  async release(sessionKey: string, claimant: string): Promise<void> {
+    await this.dynamodb
+      .send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          ConditionExpression: '#state = :starting AND claimedBy = :claimant',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':starting': s('starting'),
+            ':claimant': s(claimant),
+          },
+        })
+      )
+      .catch(ignoreFailedCondition);
+  }
+
+  /** Turns the claimant's marker into the active session. */
+  async activate(
+    sessionKey: string,
+    claimant: string,
+    session: ActiveSession
+  ): Promise<boolean> {
+    return this.dynamodb
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: s(sessionKey),
+            state: s('active'),
+            contactId: s(session.contactId),
+            connectionToken: s(session.connectionToken),
+            expiration: n(session.expiresAt),
+          },
+          ConditionExpression: '#state = :starting AND claimedBy = :claimant',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':starting': s('starting'),
+            ':claimant': s(claimant),
+          },
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  /**
+   * Removes the session if it still belongs to `contactId` (a newer chat
+   * may have replaced it). Returns whether it did.
+   */
+  async remove(sessionKey: string, contactId: string): Promise<boolean> {
+    return this.dynamodb
+      .send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          ConditionExpression: 'contactId = :contactId',
+          ExpressionAttributeValues: { ':contactId': s(contactId) },
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  async saveContact(
+    contact: Omit<ChatContact, 'ended' | 'optedOut'>,
+    expiresAt: number
+  ): Promise<void> {
+    await this.dynamodb.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: s(contactKeyOf(contact.contactId)),
+          contactId: s(contact.contactId),
+          sessionKey: s(contact.sessionKey),
+          replyFromArn: s(contact.replyFromArn),
+          ...(contact.customerNumber === undefined
+            ? {}
+            : { customerNumber: s(contact.customerNumber) }),
+          expiration: n(expiresAt + ENDED_CONTACT_SECONDS),
+        },
+      })
+    );
+  }
+
+  async getContact(contactId: string): Promise<ChatContact | undefined> {
+    const item = await this.get(contactKeyOf(contactId));
+    if (item === undefined) return undefined;
+    const customerNumber = item.customerNumber?.S;
+    return {
+      contactId,
+      sessionKey: item.sessionKey?.S ?? '',
+      replyFromArn: item.replyFromArn?.S ?? '',
+      ...(customerNumber === undefined ? {} : { customerNumber }),
+      ended: item.ended?.BOOL === true,
+      optedOut: item.optedOut?.BOOL === true,
+    };
+  }
+
+  /**
+   * Marks the contact's chat as over. It is kept a little longer so a
+   * reply that overtook the end event still reaches the customer, unless
+   * the customer opted out: then their number is dropped at once.
+   */
+  async endContact(contactId: string, optedOut: boolean): Promise<void> {
+    await this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(contactKeyOf(contactId)) },
+          UpdateExpression: optedOut
+            ? 'SET ended = :true, optedOut = :true, expiration = :expiration REMOVE customerNumber'
+            : 'SET ended = :true, expiration = :expiration',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':true': { BOOL: true },
+            ':expiration': n(nowSeconds() + ENDED_CONTACT_SECONDS),
+          },
+        })
+      )
+      .catch(ignoreFailedCondition);
+  }
+
+  private async get(
+    pk: string
+  ): Promise<Record<string, AttributeValue> | undefined> {
+    const { Item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: s(pk) },
+        ConsistentRead: true,
+      })
+    );
+    const expiration = Number(Item?.expiration?.N ?? Number.POSITIVE_INFINITY);
+    return Item !== undefined && expiration > nowSeconds() ? Item : undefined;
+  }
+}

@@ -1,0 +1,226 @@
+import {
+  type IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
+import {
+  type PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  Context,
+  SQSBatchItemFailure,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
+import { disconnectCustomer, forgetChat } from '../inbound-sms/chat-ending';
+import { classifyChatError } from '../inbound-sms/chat-failures';
+import type { ChatContact, SessionStore } from '../inbound-sms/session-store';
+import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import {
+  errorNameOf,
+  httpStatusOf,
+  UndeliverableError,
+} from '../shared/undeliverable';
+import { splitMessage } from './split-message';
+import { readStreamedItem, type StreamedAction } from './streamed-item';
+import { isOptedOutError, textMessageRequest } from './text-message';
+
+export interface OutboundHandlerDependencies {
+  readonly sms: PinpointSMSVoiceV2Client;
+  readonly participant: ConnectParticipantClient;
+  readonly sessions: SessionStore;
+  readonly sqs: SQSClient;
+  readonly deadLetterQueueUrl: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /**
+   * Each part of a reply is sent once, keyed on the streamed message's id
+   * and the part's index (`eventKeyJmesPath: 'key'`), so a redelivered or
+   * half-sent reply does not text the customer twice.
+   */
+  readonly idempotency: {
+    readonly persistenceStore: BasePersistenceLayer;
+    readonly config: IdempotencyConfig;
+  };
+}
+
+export type OutboundHandler = (
+  event: SQSEvent,
+  context: Context
+) => Promise<SQSBatchResponse>;
+
+interface Part {
+  readonly key: string;
+  readonly to: string;
+  readonly fromArn: string;
+  readonly body: string;
+}
+
+/**
+ * The outbound function: Connect streams each chat item to the stack's
+ * topic, the topic feeds a queue, and agent (and bot, system) messages meant
+ * for the customer go to them by SMS from the number they texted. A chat's
+ * end removes its session. Failures follow the inbound function's rules:
+ * transient ones fail the record (SQS redelivers it), the rest go to the
+ * dead-letter queue with their reason.
+ */
+export const createOutboundHandler = (
+  deps: OutboundHandlerDependencies
+): OutboundHandler => {
+  const { logger, metrics, sessions } = deps;
+  const sendPartOnce = makeIdempotent(async (part: Part) => {
+    const sent = await deps.sms.send(
+      new SendTextMessageCommand(textMessageRequest(part))
+    );
+    return { messageId: sent.MessageId ?? null };
+  }, deps.idempotency);
+
+  const findContact = async (
+    contactIds: readonly string[]
+  ): Promise<ChatContact | undefined> => {
+    for (const contactId of contactIds) {
+      const contact = await sessions.getContact(contactId);
+      if (contact !== undefined) return contact;
+    }
+    return undefined;
+  };
+
+  const endForOptOut = async (contact: ChatContact, messageId: string) => {
+    const session = await sessions.getSession(contact.sessionKey);
+    if (
+      session?.state === 'active' &&
+      session.contactId === contact.contactId
+    ) {
+      await disconnectCustomer(
+        deps,
+        { sessionKey: contact.sessionKey, ...session },
+        { clientToken: `${messageId}-opted-out`, optedOut: true }
+      );
+    } else {
+      await forgetChat(sessions, contact, true);
+    }
+    metrics.addMetric('CustomersOptedOut', MetricUnit.Count, 1);
+    logger.warn(
+      'The customer has opted out of SMS; the reply is dropped and the chat ended',
+      { contactId: contact.contactId, messageId, outcome: 'opted-out' }
+    );
+  };
+
+  const send = async (action: Extract<StreamedAction, { kind: 'send' }>) => {
+    const contact = await findContact(action.contactIds);
+    if (contact === undefined) {
+      throw new UndeliverableError(
+        'unknown-destination',
+        `no chat session is known for contact ${action.contactIds[0]}`
+      );
+    }
+    if (contact.optedOut || contact.customerNumber === undefined) {
+      logger.info('Reply not sent: the customer has opted out', {
+        contactId: contact.contactId,
+        messageId: action.messageId,
+        outcome: 'opted-out',
+      });
+      return;
+    }
+    const parts = splitMessage(action.content);
+    for (const [index, body] of parts.entries()) {
+      try {
+        await sendPartOnce({
+          key: `${action.messageId}#${index}`,
+          to: contact.customerNumber,
+          fromArn: contact.replyFromArn,
+          body,
+        });
+      } catch (error) {
+        if (isOptedOutError(error))
+          return endForOptOut(contact, action.messageId);
+        throw classifyChatError(error);
+      }
+    }
+    metrics.addMetric('RepliesSent', MetricUnit.Count, 1);
+    metrics.addMetric('SmsPartsSent', MetricUnit.Count, parts.length);
+    logger.info('Reply sent to the customer by SMS', {
+      contactId: contact.contactId,
+      messageId: action.messageId,
+      outcome: 'sent',
+      parts: parts.length,
+    });
+  };
+
+  const end = async (action: Extract<StreamedAction, { kind: 'end' }>) => {
+    const contact = await findContact(action.contactIds);
+    if (contact !== undefined) await forgetChat(sessions, contact, false);
+    metrics.addMetric('ChatsEnded', MetricUnit.Count, 1);
+    logger.info('The chat is over; its session is removed', {
+      contactId: action.contactIds[0],
+      reason: action.reason,
+      outcome: 'ended',
+    });
+  };
+
+  const handle = async (record: SQSRecord) => {
+    try {
+      const action = readStreamedItem(
+        record.body,
+        record.messageAttributes,
+        record.messageId
+      );
+      if (action.kind === 'send') await send(action);
+      else if (action.kind === 'end') await end(action);
+      else {
+        logger.debug('Streamed item not sent', {
+          contactId: action.contactIds[0],
+          reason: action.reason,
+          outcome: 'ignored',
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof UndeliverableError)) {
+        metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+        logger.warn('Transient failure; the item will be retried', {
+          sourceMessageId: record.messageId,
+          outcome: 'retry',
+          errorName: errorNameOf(error),
+          httpStatusCode: httpStatusOf(error),
+        });
+        throw error;
+      }
+      await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
+        body: record.body,
+        failure: error,
+        sourceMessageId: record.messageId,
+      });
+      metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+      logger.warn('Undeliverable item sent to the dead-letter queue', {
+        sourceMessageId: record.messageId,
+        outcome: 'dead-lettered',
+        reason: error.reason,
+        detail: error.detail,
+      });
+    }
+  };
+
+  return async (event, context) => {
+    logger.addContext(context);
+    deps.idempotency.config.registerLambdaContext(context);
+    try {
+      const batchItemFailures: SQSBatchItemFailure[] = [];
+      for (const record of event.Records) {
+        try {
+          await handle(record);
+        } catch {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+};

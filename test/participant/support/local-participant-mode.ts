@@ -1,0 +1,336 @@
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type {
+  Context,
+  SNSEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
+import type { Session } from '../../../lambda/inbound-sms/session-store';
+import { SessionStore } from '../../../lambda/inbound-sms/session-store';
+import { startDynalite } from '../../../tools/harness/dynalite';
+import {
+  inboundSms,
+  smsRecord,
+  sqsEvent,
+  sqsRecord,
+} from '../../../tools/harness/events';
+import { fakeContext } from '../../../tools/harness/lambda-context';
+import {
+  connectChatResponder,
+  type LocalChats,
+  localChats,
+} from '../../../tools/local-aws/connect-chat';
+import {
+  type LocalEndpoint,
+  startLocalEndpoint,
+} from '../../../tools/local-aws/endpoint';
+import { participantResponder } from '../../../tools/local-aws/participant';
+import {
+  type ScriptedResponder,
+  scriptedResponder,
+} from '../../../tools/local-aws/scripted';
+import {
+  type SmsVoiceResponder,
+  smsVoiceResponder,
+} from '../../../tools/local-aws/sms-voice';
+import { type StoredMessage, sqsResponder } from '../../../tools/local-aws/sqs';
+
+const ACCOUNT = '111122223333';
+export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+export const CONTACT_FLOW_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+export const OTHER_CONTACT_FLOW_ID = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
+/** The two End User Messaging numbers customers text. */
+export const BRIDGE_NUMBER = '+12065550100';
+export const OTHER_BRIDGE_NUMBER = '+12065550177';
+export const STREAMING_TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:SmsConnectBridge-ChatStreaming`;
+export const CONTACT_ATTRIBUTES = { channel: 'sms' };
+
+type InboundHandler = (
+  event: SQSEvent | SNSEvent,
+  context: Context
+) => Promise<SQSBatchResponse | undefined>;
+type OutboundHandler = (
+  event: SQSEvent,
+  context: Context
+) => Promise<SQSBatchResponse>;
+
+/** Local Connect, participant service, End User Messaging, SQS, DynamoDB. */
+export interface LocalParticipantMode {
+  readonly chats: LocalChats;
+  readonly connect: LocalEndpoint & Pick<ScriptedResponder, 'queue'>;
+  readonly participant: LocalEndpoint & Pick<ScriptedResponder, 'queue'>;
+  readonly smsVoice: LocalEndpoint & { readonly state: SmsVoiceResponder };
+  /** The phone-number ARNs End User Messaging gave the two numbers. */
+  readonly numberArns: Readonly<Record<string, string>>;
+  readonly sessions: SessionStore;
+  inboundDeadLetters(): readonly StoredMessage[];
+  outboundDeadLetters(): readonly StoredMessage[];
+  /** Runs the inbound function on texts, one SQS record each. */
+  text(
+    ...texts: { from: string; to?: string; body: string; id?: string }[]
+  ): Promise<SQSBatchResponse | undefined>;
+  /** Runs the outbound function on items Connect streamed. */
+  stream(...records: SQSRecord[]): Promise<SQSBatchResponse>;
+  session(customer: string, to?: string): Promise<Session | undefined>;
+  /** Writes an item to the session table as it is. */
+  putItem(item: Record<string, AttributeValue>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the services participant mode talks to on 127.0.0.1, points the
+ * real SDK clients at them through `AWS_ENDPOINT_URL_<SERVICE>`, and loads
+ * both handler modules afresh with the environment the construct sets.
+ */
+export const startLocalParticipantMode =
+  async (): Promise<LocalParticipantMode> => {
+    const closers: (() => Promise<void> | void)[] = [];
+    const chats = localChats();
+    const connectScript = scriptedResponder(connectChatResponder(chats));
+    const participantScript = scriptedResponder(participantResponder(chats));
+    const smsVoiceState = smsVoiceResponder();
+    const sqs = sqsResponder();
+    const connect = await startLocalEndpoint(connectScript.respond);
+    const participant = await startLocalEndpoint(participantScript.respond);
+    const smsVoice = await startLocalEndpoint(smsVoiceState.respond);
+    const sqsEndpoint = await startLocalEndpoint(sqs.respond);
+    const dynamoDb = await startDynalite();
+    closers.push(
+      connect.close,
+      participant.close,
+      smsVoice.close,
+      sqsEndpoint.close,
+      dynamoDb.close
+    );
+
+    const numberArns = {
+      [BRIDGE_NUMBER]:
+        smsVoiceState.addPhoneNumber(BRIDGE_NUMBER).PhoneNumberArn,
+      [OTHER_BRIDGE_NUMBER]:
+        smsVoiceState.addPhoneNumber(OTHER_BRIDGE_NUMBER).PhoneNumberArn,
+    };
+    const sessionTable = 'SmsConnectBridge-SessionTable';
+    const idempotencyTable = 'SmsConnectBridge-IdempotencyTable';
+    await createTable(dynamoDb.url, sessionTable, 'pk');
+    await createTable(dynamoDb.url, idempotencyTable, 'id');
+    const inboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
+    const outboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-OutboundDeadLetterQueue`;
+
+    const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
+    const restore = setEnv({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: nowhere,
+      AWS_SHARED_CREDENTIALS_FILE: nowhere,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_CONNECT: connect.url,
+      AWS_ENDPOINT_URL_CONNECTPARTICIPANT: participant.url,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+      POWERTOOLS_DEV: undefined,
+      // What the bridge construct sets on the inbound function ...
+      PHONE_NUMBERS: JSON.stringify(numberArns),
+      CHAT_SUBTYPE: 'connect:sms',
+      DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
+      CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
+      SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
+      IDEMPOTENCY_TABLE_NAME: idempotencyTable,
+      DEDUPLICATION_WINDOW_SECONDS: '86400',
+      DEAD_LETTER_QUEUE_URL: inboundDlq,
+      // ... and what the participant construct adds to it.
+      CONNECT_INSTANCE_ID: INSTANCE_ID,
+      CONTACT_FLOW_IDS: JSON.stringify({
+        [BRIDGE_NUMBER]: CONTACT_FLOW_ID,
+        [OTHER_BRIDGE_NUMBER]: OTHER_CONTACT_FLOW_ID,
+      }),
+      SESSION_TABLE_NAME: sessionTable,
+      CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
+    });
+    closers.push(restore);
+
+    let inbound: InboundHandler | undefined;
+    let outbound: OutboundHandler | undefined;
+    jest.isolateModules(() => {
+      inbound = require('../../../lambda/inbound-sms/participant-handler')
+        .handler as InboundHandler;
+    });
+    const restoreDlq = setEnv({ DEAD_LETTER_QUEUE_URL: outboundDlq });
+    jest.isolateModules(() => {
+      outbound = require('../../../lambda/outbound-sms/handler')
+        .handler as OutboundHandler;
+    });
+    restoreDlq();
+
+    const dynamodb = new DynamoDBClient({
+      endpoint: dynamoDb.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    closers.push(() => dynamodb.destroy());
+    const store = new SessionStore(dynamodb, sessionTable);
+
+    return {
+      chats,
+      connect: { ...connect, queue: connectScript.queue },
+      participant: { ...participant, queue: participantScript.queue },
+      smsVoice: { ...smsVoice, state: smsVoiceState },
+      numberArns,
+      sessions: store,
+      inboundDeadLetters: () => sqs.messages(inboundDlq),
+      outboundDeadLetters: () => sqs.messages(outboundDlq),
+      text: (...texts) =>
+        (inbound as InboundHandler)(
+          sqsEvent(
+            ...texts.map(({ from, to, body, id }) =>
+              smsRecord(
+                inboundSms({
+                  originationNumber: from,
+                  destinationNumber: to ?? BRIDGE_NUMBER,
+                  messageBody: body,
+                  ...(id === undefined ? {} : { inboundMessageId: id }),
+                })
+              )
+            )
+          ),
+          fakeContext({ functionName: 'SmsConnectBridge-Function' })
+        ),
+      stream: (...records) =>
+        (outbound as OutboundHandler)(
+          sqsEvent(...records),
+          fakeContext({ functionName: 'SmsConnectBridge-OutboundFunction' })
+        ),
+      session: (customer, to = BRIDGE_NUMBER) =>
+        store.getSession(`session#${customer}#${to}#connect:sms`),
+      putItem: async (item) => {
+        await dynamodb.send(
+          new PutItemCommand({ TableName: sessionTable, Item: item })
+        );
+      },
+      close: async () => {
+        for (const closer of closers.splice(0).reverse()) await closer();
+      },
+    };
+  };
+
+export interface StreamedItem {
+  readonly contactId: string;
+  readonly role: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT';
+  readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
+  readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
+  readonly contentType?: string;
+  readonly content?: string;
+  readonly id?: string;
+  /** The contact after a transfer; the initial contact stays the same. */
+  readonly currentContactId?: string;
+}
+
+/**
+ * A record of the outbound queue: Connect's streaming message as SNS
+ * delivers it to SQS without raw delivery (the AWS documentation's
+ * example, with the item's fields in the message and as attributes).
+ */
+export const streamedRecord = (item: StreamedItem): SQSRecord => {
+  const type = item.type ?? 'MESSAGE';
+  const contentType = item.contentType ?? 'text/plain';
+  const contactId = item.currentContactId ?? item.contactId;
+  const message = {
+    AbsoluteTime: new Date().toISOString(),
+    ...(item.content === undefined ? {} : { Content: item.content }),
+    ContentType: contentType,
+    Id: item.id ?? `item-${Math.random().toString(36).slice(2)}`,
+    Type: type,
+    ParticipantId: 'bbbbbbbb-c562-4d95-b76c-dcbca8b4b5f7',
+    DisplayName: item.role === 'CUSTOMER' ? 'Customer' : 'Jane',
+    ParticipantRole: item.role,
+    InitialContactId: item.contactId,
+    ContactId: contactId,
+  };
+  const attribute = (Value: string) => ({ Type: 'String', Value });
+  return sqsRecord(
+    JSON.stringify({
+      Type: 'Notification',
+      MessageId: `sns-${message.Id}`,
+      TopicArn: STREAMING_TOPIC_ARN,
+      Message: JSON.stringify(message),
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      Signature: 'EXAMPLE',
+      SigningCertURL:
+        'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem',
+      UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${STREAMING_TOPIC_ARN}:0d1b`,
+      MessageAttributes: {
+        InitialContactId: attribute(item.contactId),
+        ContactId: attribute(contactId),
+        ParticipantRole: attribute(item.role),
+        InstanceId: attribute(INSTANCE_ID),
+        AccountId: attribute(ACCOUNT),
+        Type: attribute(type),
+        ContentType: attribute(contentType),
+        MessageVisibility: attribute(item.visibility ?? 'ALL'),
+      },
+    })
+  );
+};
+
+const setEnv = (
+  variables: Readonly<Record<string, string | undefined>>
+): (() => void) => {
+  const previous = Object.fromEntries(
+    Object.keys(variables).map((name) => [name, process.env[name]])
+  );
+  const apply = (values: Readonly<Record<string, string | undefined>>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(variables);
+  return () => apply(previous);
+};
+
+const createTable = async (
+  url: string,
+  tableName: string,
+  key: string
+): Promise<void> => {
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      })
+    );
+    for (;;) {
+      const { Table } = await client.send(
+        new DescribeTableCommand({ TableName: tableName })
+      );
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    client.destroy();
+  }
+};
