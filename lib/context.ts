@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ChatSubtype, SmsConnectBridgeProps } from './sms-connect-bridge';
 import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
@@ -51,6 +52,8 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     ),
     streamingEndpointArn: optionalString('streamingEndpointArn', get),
     inboundTopicArn,
+    deduplicationWindow: optionalHours('deduplicationWindowHours', get),
+    alarmEmail: optionalString('alarmEmail', get),
   };
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)
@@ -72,6 +75,20 @@ const requiredString = (key: string, get: Get): string => {
     fail(key, 'is required (set it in cdk.json or with -c)', value);
   }
   return value as string;
+};
+
+/** A number of hours: a string from the command line, a number from cdk.json. */
+const optionalHours = (key: string, get: Get): Duration | undefined => {
+  const value = get(key);
+  if (value === undefined) return undefined;
+  const hours =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours < 0) {
+    return fail(key, 'must be a number of hours', value);
+  }
+  // Whole seconds: the function gets the window in seconds, and Duration
+  // refuses to round on its own.
+  return Duration.seconds(Math.round(hours * 3600));
 };
 
 /** A JSON string from the command line, or the value itself from cdk.json. */

@@ -177,4 +177,45 @@ describe('synth with good configuration', () => {
     // Assess
     expect(stack.region).toBe('us-gov-west-1');
   });
+
+  it('remembers forwarded messages for 96 hours by default', () => {
+    // Prepare
+    const context = REQUIRED_CONTEXT;
+
+    // Act
+    const variables = variablesOf(synthBridge(context));
+
+    // Assess
+    expect(variables.DEDUPLICATION_WINDOW_SECONDS).toBe(String(96 * 3600));
+  });
+
+  it.each([
+    ['-c deduplicationWindowHours=48', '48', String(48 * 3600)],
+    ['a number in cdk.json', 48, String(48 * 3600)],
+    ['a fraction of an hour', '1.5', String(1.5 * 3600)],
+  ])('takes deduplicationWindowHours from %s', (_how, hours, seconds) => {
+    // Prepare
+    const context = { ...REQUIRED_CONTEXT, deduplicationWindowHours: hours };
+
+    // Act
+    const variables = variablesOf(synthBridge(context));
+
+    // Assess
+    expect(variables.DEDUPLICATION_WINDOW_SECONDS).toBe(seconds);
+  });
+
+  it('subscribes alarmEmail to the alarm topic', () => {
+    // Prepare
+    const context = { ...REQUIRED_CONTEXT, alarmEmail: 'ops@example.com' };
+
+    // Act
+    const { template, stack, bridge } = synthBridge(context);
+
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: stack.resolve(bridge.alarms.topic.topicArn),
+    });
+  });
 });

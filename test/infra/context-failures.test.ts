@@ -204,6 +204,36 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     '"arn:aws:sns:us-east-1:111122223333:inbound.fifo"',
   ],
   [
+    'deduplicationWindowHours is not a number',
+    withKey('deduplicationWindowHours', 'four days'),
+    'deduplicationWindowHours',
+    '"four days"',
+  ],
+  [
+    'deduplicationWindowHours is negative',
+    withKey('deduplicationWindowHours', '-1'),
+    'deduplicationWindowHours',
+    '"-1"',
+  ],
+  [
+    'deduplicationWindowHours is under an hour',
+    withKey('deduplicationWindowHours', '0'),
+    'deduplicationWindowHours',
+    '0',
+  ],
+  [
+    'deduplicationWindowHours is over 14 days',
+    withKey('deduplicationWindowHours', '337'),
+    'deduplicationWindowHours',
+    '337',
+  ],
+  [
+    'alarmEmail is not an email address',
+    withKey('alarmEmail', 'ops team'),
+    'alarmEmail',
+    '"ops team"',
+  ],
+  [
     "the phone numbers overflow Lambda's 4 KB of environment variables",
     withKey('phoneNumbers', manyNumbers(40)),
     'phoneNumbers',
