@@ -1,5 +1,12 @@
 import * as path from 'node:path';
-import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import {
+  type CfnResource,
+  CustomResource,
+  Duration,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -99,10 +106,10 @@ export class TwoWayWiring extends Construct {
     checkUnique('phoneNumbers', phoneNumbers);
     checkUnique('pools', poolOriginations);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention });
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
+      role: loggingRole(this, 'FunctionRole', this.logGroup),
       description: 'Sets End User Messaging two-way SMS to the inbound topic',
       entry: path.join(
         __dirname,
@@ -132,12 +139,15 @@ export class TwoWayWiring extends Construct {
     });
     this.grant(phoneNumbers, poolOriginations, props.channelRole);
 
+    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', {
+      retention,
+    });
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.handler,
-      logGroup: new logs.LogGroup(this, 'ProviderLogGroup', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      }),
+      logGroup: providerLogGroup,
+      frameworkOnEventRole: loggingRole(this, 'ProviderRole', providerLogGroup),
     });
+    this.acknowledgeNagFindings();
 
     const common = {
       TwoWayChannelArn: props.inboundTopic.topicArn,
@@ -174,6 +184,40 @@ export class TwoWayWiring extends Construct {
         resource(pool, 'Pool', { PoolId: pool.arn })
       ),
     ];
+  }
+
+  /** Each acknowledged cdk-nag finding, with the reason it stands. */
+  private acknowledgeNagFindings() {
+    Validations.of(this.provider).acknowledge({
+      id: 'Serverless::Serverless-LambdaDefaultMemorySize',
+      reason:
+        "The provider framework's function is aws-cdk-lib's; its memory is " +
+        'set there.',
+    });
+    const functionId = Stack.of(this).getLogicalId(
+      this.handler.node.defaultChild as CfnResource
+    );
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+        reason:
+          'The provider may invoke the handler and its versions; the ' +
+          "wildcard is the version suffix of this one function's ARN.",
+      },
+      {
+        id: 'Serverless::Serverless-LambdaDLQ',
+        reason:
+          'CloudFormation invokes the provider, which calls the handler ' +
+          'synchronously and reports every failure back to CloudFormation; ' +
+          'there is no event to keep.',
+      },
+      {
+        id: 'Serverless::Serverless-LambdaTracing',
+        reason:
+          'Runs only during deployments; its logs and the CloudFormation ' +
+          'events trace each call. X-Ray would add a wildcard grant.',
+      }
+    );
   }
 
   /** Only the configured numbers and pools, and only the role passed. */
@@ -217,6 +261,15 @@ export class TwoWayWiring extends Construct {
     }
   }
 }
+
+/** A function role that may write to its own log group and nowhere else. */
+const loggingRole = (scope: Construct, id: string, logGroup: logs.LogGroup) => {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  logGroup.grantWrite(role);
+  return role;
+};
 
 interface Origination {
   readonly arn: string;

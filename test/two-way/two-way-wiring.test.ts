@@ -1,7 +1,8 @@
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TwoWayWiring, type TwoWayWiringProps } from '../../lib/two-way-wiring';
 
 const PREFIX = 'arn:aws:sms-voice:us-east-1:111122223333';
@@ -330,6 +331,31 @@ describe('TwoWayWiring', () => {
 
     // Assess
     expect(Object.keys(logGroups)).toHaveLength(2);
+  });
+
+  it('leaves no cdk-nag finding unacknowledged', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    Validations.of(app).addPlugins(
+      new AwsSolutionsChecks(app),
+      new ServerlessChecks(app)
+    );
+    const stack = new Stack(app, 'Test', {
+      env: { account: '111122223333', region: 'us-east-1' },
+    });
+    new TwoWayWiring(stack, 'TwoWay', {
+      phoneNumbers: [NUMBER_A],
+      pools: [POOL],
+      inboundTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }),
+      channelRole: iam.Role.fromRoleArn(
+        stack,
+        'ChannelRole',
+        'arn:aws:iam::111122223333:role/SmsVoiceTwoWay'
+      ),
+    });
+
+    // Act & Assess
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('throws when there is no phone number and no pool', () => {
