@@ -121,6 +121,7 @@ export const createOutboundHandler = (
       );
     }
     if (contact.optedOut || contact.customerNumber === undefined) {
+      metrics.addMetric('ItemsNotSent', MetricUnit.Count, 1);
       logger.info('Reply not sent: the customer has opted out', {
         contactId: contact.contactId,
         messageId: action.messageId,
@@ -174,6 +175,7 @@ export const createOutboundHandler = (
       if (action.kind === 'send') await send(action);
       else if (action.kind === 'end') await end(action);
       else {
+        metrics.addMetric('ItemsNotSent', MetricUnit.Count, 1);
         logger.debug('Streamed item not sent', {
           contactId: action.contactIds[0],
           reason: action.reason,

@@ -68,7 +68,8 @@ export interface LocalParticipantMode {
   readonly chats: LocalChats;
   readonly connect: LocalEndpoint & Pick<ScriptedResponder, 'queue'>;
   readonly participant: LocalEndpoint & Pick<ScriptedResponder, 'queue'>;
-  readonly smsVoice: LocalEndpoint & { readonly state: SmsVoiceResponder };
+  readonly smsVoice: LocalEndpoint &
+    Pick<ScriptedResponder, 'queue'> & { readonly state: SmsVoiceResponder };
   /** The phone-number ARNs End User Messaging gave the two numbers. */
   readonly numberArns: Readonly<Record<string, string>>;
   readonly sessions: SessionStore;
@@ -98,10 +99,11 @@ export const startLocalParticipantMode =
     const connectScript = scriptedResponder(connectChatResponder(chats));
     const participantScript = scriptedResponder(participantResponder(chats));
     const smsVoiceState = smsVoiceResponder();
+    const smsVoiceScript = scriptedResponder(smsVoiceState.respond);
     const sqs = sqsResponder();
     const connect = await startLocalEndpoint(connectScript.respond);
     const participant = await startLocalEndpoint(participantScript.respond);
-    const smsVoice = await startLocalEndpoint(smsVoiceState.respond);
+    const smsVoice = await startLocalEndpoint(smsVoiceScript.respond);
     const sqsEndpoint = await startLocalEndpoint(sqs.respond);
     const dynamoDb = await startDynalite();
     closers.push(
@@ -189,7 +191,11 @@ export const startLocalParticipantMode =
       chats,
       connect: { ...connect, queue: connectScript.queue },
       participant: { ...participant, queue: participantScript.queue },
-      smsVoice: { ...smsVoice, state: smsVoiceState },
+      smsVoice: {
+        ...smsVoice,
+        queue: smsVoiceScript.queue,
+        state: smsVoiceState,
+      },
       numberArns,
       sessions: store,
       inboundDeadLetters: () => sqs.messages(inboundDlq),
@@ -230,7 +236,7 @@ export const startLocalParticipantMode =
 
 export interface StreamedItem {
   readonly contactId: string;
-  readonly role: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT';
+  readonly role: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
   readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
   readonly contentType?: string;
