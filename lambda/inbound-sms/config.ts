@@ -109,7 +109,7 @@ const checkNewSessionDetails = (
 const positiveInteger = (env: Env, name: string): number => {
   const text = required(env, name);
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
     throw new Error(
       `Environment variable ${name} must be a positive whole number, got ${text}`
     );

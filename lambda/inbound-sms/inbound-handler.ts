@@ -71,7 +71,7 @@ export const createInboundHandler = (
   const reportDelivered = (
     delivered: Delivered,
     forwarded: boolean,
-    inboundMessageId: string
+    inboundMessageId: string | undefined
   ) => {
     countDelivery(metrics, delivered, forwarded);
     logger.info(
@@ -130,7 +130,7 @@ export const createInboundHandler = (
         parsed.inboundMessageId
       );
     }
-    const { inboundMessageId } = parsed.sms;
+    const { inboundMessageId } = parsed;
     const attempt: Attempt = { forwarded: false };
     try {
       const delivered = await deliverOnce(parsed.sms, attempt);

@@ -2,8 +2,17 @@ import type { z } from 'zod';
 import { UndeliverableError } from '../shared/undeliverable';
 import { type InboundSms, InboundSmsSchema } from './schema';
 
+/**
+ * `inboundMessageId` is the id as logs and dead-letter attributes may show
+ * it: only when it looks like an id, so a payload cannot smuggle a phone
+ * number or text into them through that field.
+ */
 export type ParsedPayload =
-  | { readonly ok: true; readonly sms: InboundSms }
+  | {
+      readonly ok: true;
+      readonly sms: InboundSms;
+      readonly inboundMessageId?: string;
+    }
   | {
       readonly ok: false;
       readonly error: UndeliverableError;
@@ -22,8 +31,15 @@ export const parseInboundSms = (text: string): ParsedPayload => {
     return invalid('the message is not valid JSON');
   }
   const result = InboundSmsSchema.safeParse(payload);
-  if (result.success) return { ok: true, sms: result.data };
-  return invalid(describeIssues(result.error), idOf(payload));
+  const inboundMessageId = traceableId(payload);
+  if (result.success) {
+    return {
+      ok: true,
+      sms: result.data,
+      ...(inboundMessageId === undefined ? {} : { inboundMessageId }),
+    };
+  }
+  return invalid(describeIssues(result.error), inboundMessageId);
 };
 
 const invalid = (detail: string, inboundMessageId?: string): ParsedPayload => ({
@@ -55,8 +71,7 @@ const describeIssues = (error: z.ZodError): string =>
     .map(({ path, message }) => `${path.join('.') || '(root)'}: ${message}`)
     .join('; ');
 
-/** The id is logged for tracing, so only a plausible one is kept. */
-const idOf = (payload: unknown): string | undefined => {
+const traceableId = (payload: unknown): string | undefined => {
   const id = (payload as { inboundMessageId?: unknown } | null)
     ?.inboundMessageId;
   return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? id : undefined;

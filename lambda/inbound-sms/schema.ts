@@ -24,8 +24,9 @@ export const InboundSmsSchema = z.object({
       `must be at most ${MAX_CONTENT_BYTES} UTF-8 bytes`
     ),
   inboundMessageId: z.string().min(1).max(256),
-  messageKeyword: z.string().optional(),
-  previousPublishedMessageId: z.string().optional(),
+  // Unused by the bridge: a malformed one is dropped, not the whole text.
+  messageKeyword: z.string().optional().catch(undefined),
+  previousPublishedMessageId: z.string().optional().catch(undefined),
 });
 
 export type InboundSms = z.infer<typeof InboundSmsSchema>;

@@ -9,9 +9,12 @@ export interface DeadLetter {
   readonly sourceMessageId?: string;
 }
 
+/** SQS refuses control characters and lone surrogates in attributes. */
 const stringAttribute = (value: string) => ({
   DataType: 'String',
-  StringValue: value,
+  StringValue: value
+    .toWellFormed()
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '?'),
 });
 
 /** Sends an undeliverable message to the dead-letter queue with its reason. */

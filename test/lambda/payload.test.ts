@@ -29,7 +29,11 @@ describe('parseInboundSms', () => {
       const parsed = parseInboundSms(body);
 
       // Assess
-      expect(parsed).toEqual({ ok: true, sms: docExample });
+      expect(parsed).toEqual({
+        ok: true,
+        sms: docExample,
+        inboundMessageId: docExample.inboundMessageId,
+      });
     });
 
     it('reads a raw payload, as raw message delivery sends it', () => {
@@ -40,7 +44,11 @@ describe('parseInboundSms', () => {
       const parsed = parseInboundSms(body);
 
       // Assess
-      expect(parsed).toEqual({ ok: true, sms: pinpointExample });
+      expect(parsed).toEqual({
+        ok: true,
+        sms: pinpointExample,
+        inboundMessageId: pinpointExample.inboundMessageId,
+      });
     });
 
     it('reads the Message of a direct SNS record', () => {
@@ -51,7 +59,11 @@ describe('parseInboundSms', () => {
       const parsed = parseInboundSms(message);
 
       // Assess
-      expect(parsed).toEqual({ ok: true, sms: docExample });
+      expect(parsed).toEqual({
+        ok: true,
+        sms: docExample,
+        inboundMessageId: docExample.inboundMessageId,
+      });
     });
 
     it('keeps the body exactly as the customer sent it', () => {
@@ -116,22 +128,60 @@ describe('parseInboundSms', () => {
       expect(failure.error.detail).toContain(`${path}: `);
     });
 
-    it('names at most five problems', () => {
+    it('names every problem of the payload', () => {
       // Prepare
       const text = JSON.stringify({
         originationNumber: 1,
         destinationNumber: 2,
         messageBody: 3,
         inboundMessageId: 4,
-        messageKeyword: 5,
-        previousPublishedMessageId: 6,
       });
 
       // Act
       const failure = failureOf(text);
 
       // Assess
-      expect(failure.error.detail.split('; ')).toHaveLength(5);
+      expect(failure.error.detail.split('; ')).toEqual([
+        expect.stringMatching(/^originationNumber: /),
+        expect.stringMatching(/^destinationNumber: /),
+        expect.stringMatching(/^messageBody: /),
+        expect.stringMatching(/^inboundMessageId: /),
+      ]);
+    });
+
+    it('keeps an id that does not look like one out of what it reports', () => {
+      // Prepare
+      const text = JSON.stringify({
+        ...docExample,
+        inboundMessageId: CUSTOMER,
+      });
+
+      // Act
+      const parsed = parseInboundSms(text);
+
+      // Assess: the text is delivered, but logs never see that "id"
+      expect(parsed.ok).toBe(true);
+      expect(parsed.inboundMessageId).toBeUndefined();
+    });
+
+    it('drops a malformed optional field instead of the whole text', () => {
+      // Prepare
+      const text = JSON.stringify({
+        ...docExample,
+        messageKeyword: 5,
+        previousPublishedMessageId: null,
+      });
+
+      // Act
+      const parsed = parseInboundSms(text);
+
+      // Assess
+      expect(parsed.ok && parsed.sms).toEqual({
+        originationNumber: docExample.originationNumber,
+        destinationNumber: docExample.destinationNumber,
+        messageBody: docExample.messageBody,
+        inboundMessageId: docExample.inboundMessageId,
+      });
     });
 
     it.each([
