@@ -38,6 +38,19 @@ export const errorNameOf = (error: unknown): string => {
 };
 
 /**
+ * 4xx answers that a later try can get past: throttling sent as a 400, and
+ * credentials or a signature that expired in flight (the function's role
+ * credentials are renewed under it).
+ */
+const TRANSIENT_CLIENT_ERRORS = new Set([
+  'ThrottlingException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+]);
+
+/**
  * A 4xx answer other than throttling (429) or a timeout (408) will be given
  * again on retry, so it becomes an `UndeliverableError`. Everything else
  * (throttling, 5xx, network errors) is transient and returned as it is.
@@ -49,7 +62,7 @@ export const classifyServiceError = (error: unknown): unknown => {
   if (status === undefined || status < 400 || status >= 500) return error;
   if (status === 408 || status === 429) return error;
   const name = errorNameOf(error);
-  if (name === 'ThrottlingException') return error;
+  if (TRANSIENT_CLIENT_ERRORS.has(name)) return error;
   const reason =
     name === 'AccessDeniedException' ? 'access-denied' : 'connect-rejected';
   return new UndeliverableError(reason, `${name} (HTTP ${status})`);

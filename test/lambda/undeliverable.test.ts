@@ -92,6 +92,9 @@ describe('classifyServiceError', () => {
     ['a 503 answer', serviceError('ServiceUnavailable', 503)],
     ['a 408 timeout', serviceError('RequestTimeout', 408)],
     ['throttling sent as a 400', serviceError('ThrottlingException', 400)],
+    ['expired credentials', serviceError('ExpiredTokenException', 403)],
+    ['an expired signature', serviceError('RequestExpired', 400)],
+    ['a skewed clock', serviceError('RequestTimeTooSkewed', 403)],
     [
       'a refused connection',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), {
