@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
@@ -41,7 +42,8 @@ export const connectResponder = () => {
         body: { InitialContactId: existing, NewChatCreated: false },
       };
     }
-    const contactId = `contact-${chats.size + 1}-${Date.now().toString(36)}`;
+    // A contact id is a UUID and never reused, even after a chat ends.
+    const contactId = randomUUID();
     chats.set(chat, contactId);
     return {
       status: 200,
