@@ -136,13 +136,16 @@ const start = async (
   const tableName = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamoDb.url, tableName);
 
+  // NODE_OPTIONS configures the runtime, which is this process already.
   const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
     fn.variables,
     {
       [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
       [ENV.idempotencyTableName]: tableName,
+      ...definedValues(environment),
     }
   );
+  const functionEnvironment = { ...variables, ...environment };
   closers.push(
     setEnvironment({
       ...sandboxedAws(fn.region),
@@ -150,8 +153,7 @@ const start = async (
       AWS_ENDPOINT_URL_CONNECT: connectEndpoint.url,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
-      ...variables,
-      ...environment,
+      ...functionEnvironment,
     })
   );
 
@@ -201,13 +203,22 @@ const start = async (
     otherServices,
     deadLetterQueueUrl,
     tableName,
-    variables: { ...variables, ...environment } as Record<string, string>,
+    variables: definedValues(functionEnvironment),
     logs: capture.lines,
     deadLetters: () => sqs.messages(deadLetterQueueUrl),
     invoke: invoke as LocalBridge['invoke'],
     close,
   };
 };
+
+const definedValues = (
+  variables: Readonly<Record<string, string | undefined>>
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(variables).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined
+    )
+  );
 
 /**
  * What the Lambda runtime would give, with fake credentials and no reading
@@ -227,6 +238,8 @@ const sandboxedAws = (region: string): Record<string, string | undefined> => {
     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
     AWS_MAX_ATTEMPTS: undefined,
     AWS_RETRY_MODE: undefined,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',

@@ -8,7 +8,7 @@ import { CONNECT_INSTANCE_ARN } from '../../lib/validation';
 
 /** The stack bin/app.ts builds, and its inbound function's construct path. */
 export const STACK_NAME = 'SmsConnectBridge';
-const FUNCTION_PATH = `${STACK_NAME}/Bridge/Function/Resource`;
+export const INBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Function/Resource`;
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -63,9 +63,13 @@ export const synthesizeInboundFunction = (
 /**
  * Finds the inbound function in a cloud assembly (from `synthesizeBridge` or
  * `cdk synth -o`): its code through the asset manifest, its environment
- * through the template.
+ * through the template. `functionPath` picks another function of the stack
+ * by its construct path.
  */
-export const readInboundFunction = (assemblyDir: string): InboundFunction => {
+export const readInboundFunction = (
+  assemblyDir: string,
+  functionPath = INBOUND_FUNCTION_PATH
+): InboundFunction => {
   const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
   const stack = manifest.artifacts[STACK_NAME];
   const templateFile = stack?.properties?.templateFile;
@@ -76,10 +80,10 @@ export const readInboundFunction = (assemblyDir: string): InboundFunction => {
   const fn = Object.values(template.Resources).find(
     (resource) =>
       resource.Type === 'AWS::Lambda::Function' &&
-      resource.Metadata?.['aws:cdk:path'] === FUNCTION_PATH
+      resource.Metadata?.['aws:cdk:path'] === functionPath
   )?.Properties;
   if (fn === undefined) {
-    throw new Error(`no function ${FUNCTION_PATH} in ${templateFile}`);
+    throw new Error(`no function ${functionPath} in ${templateFile}`);
   }
   const codeDir = assetFolder(assemblyDir, manifest, stack, fn.Code.S3Key);
   const handler = /^(.+)\.([^.]+)$/.exec(fn.Handler);
