@@ -1,0 +1,382 @@
+import * as path from 'node:path';
+import {
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  CONNECT_INSTANCE_ARN,
+  checkConnectInstanceArn,
+  checkPattern,
+  checkPhoneNumbers,
+  fail,
+} from './validation';
+
+/** A number customers text, as participant mode needs it. */
+export interface ParticipantPhoneNumber {
+  /** Its End User Messaging phone-number ARN; replies are sent from it. */
+  readonly arn: string;
+  /** The contact flow that chats with this number start in. */
+  readonly contactFlowId: string;
+}
+
+export interface ParticipantDeliveryProps {
+  /** The bridge's key: encrypts the session table and the outbound queues. */
+  readonly key: kms.IKey;
+  /** The Connect instance the chats belong to. */
+  readonly connectInstanceArn: string;
+  /** Each End User Messaging number customers text, in E.164. */
+  readonly phoneNumbers: Readonly<Record<string, ParticipantPhoneNumber>>;
+  /**
+   * The bridge's inbound function, running `participant-handler.ts`: it is
+   * given the permissions and environment variables this mode needs.
+   */
+  readonly inboundFunction: lambda.Function;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * How often a streamed item is tried before it moves to the outbound
+   * dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How many outbound function instances may read the queue at once
+   * (2 to 1000); it bounds the rate of texts sent.
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+}
+
+/** Connect's flow ids are UUIDs. */
+const CONTACT_FLOW_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const FUNCTION_TIMEOUT = Duration.seconds(30);
+
+/**
+ * Participant delivery mode: the inbound function opens chats with
+ * Connect's public chat APIs and keeps them in a session table; Connect
+ * streams each chat to a topic of this construct, whose queue feeds the
+ * outbound function that texts agent replies back to the customer.
+ */
+export class ParticipantDelivery extends Construct {
+  /** One item per open chat (with its connection token) and per contact. */
+  public readonly sessionTable: dynamodb.Table;
+  /** Encrypts the streaming topic; Connect may use it, for this instance. */
+  public readonly streamingTopicKey: kms.Key;
+  /** Connect publishes every item of the bridge's chats here. */
+  public readonly streamingTopic: sns.Topic;
+  public readonly outboundQueue: sqs.Queue;
+  public readonly outboundDeadLetterQueue: sqs.Queue;
+  public readonly outboundFunction: nodejs.NodejsFunction;
+  public readonly outboundLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ParticipantDeliveryProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxConcurrency = props.maxConcurrency ?? 2;
+    checkConnectInstanceArn(props.connectInstanceArn);
+    checkNumbers(props.phoneNumbers, props.connectInstanceArn);
+    if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+      fail('maxReceiveCount', 'must be between 1 and 1000', maxReceiveCount);
+    }
+    if (maxConcurrency < 2 || maxConcurrency > 1000) {
+      fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
+    }
+    const instance = instanceOf(this, props.connectInstanceArn);
+
+    this.sessionTable = new dynamodb.Table(this, 'SessionTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.key,
+      timeToLiveAttribute: 'expiration',
+      // Sessions last a day at most and hold credentials: nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A key of its own: the queue key's policy names this topic (for SNS
+    // to deliver to the queue), so one key for both would be a cycle.
+    this.streamingTopicKey = new kms.Key(this, 'StreamingTopicKey', {
+      description: 'Encrypts the SMS bridge chat streaming topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(30),
+    });
+    this.streamingTopic = new sns.Topic(this, 'StreamingTopic', {
+      displayName: 'Amazon Connect chat streaming for the SMS bridge',
+      masterKey: this.streamingTopicKey,
+      enforceSSL: true,
+    });
+    this.allowConnectToPublish(instance);
+
+    this.outboundDeadLetterQueue = new sqs.Queue(
+      this,
+      'OutboundDeadLetterQueue',
+      {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      }
+    );
+    this.outboundQueue = new sqs.Queue(this, 'OutboundQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.outboundDeadLetterQueue, maxReceiveCount },
+    });
+    this.streamingTopic.addSubscription(
+      new SqsSubscription(this.outboundQueue, {
+        deadLetterQueue: this.outboundDeadLetterQueue,
+      })
+    );
+
+    this.outboundLogGroup = new logs.LogGroup(this, 'OutboundLogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.outboundFunction = this.createOutboundFunction(props.key);
+    this.outboundFunction.addEventSource(
+      new SqsEventSource(this.outboundQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      })
+    );
+    this.outboundFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'TextRepliesFromTheBridgeNumbers',
+        actions: ['sms-voice:SendTextMessage'],
+        resources: unique(
+          Object.values(props.phoneNumbers).map((number) => number.arn)
+        ),
+      })
+    );
+
+    this.equipInboundFunction(props, instance);
+    this.acknowledgeNagFindings(props.inboundFunction, instance);
+  }
+
+  /** Connect publishes to the topic, and encrypts for it, for this instance only. */
+  private allowConnectToPublish(instance: Instance): void {
+    const connect = new iam.ServicePrincipal('connect.amazonaws.com');
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': instance.account },
+      ArnEquals: { 'aws:SourceArn': instance.arn },
+    };
+    this.streamingTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowConnectChatStreaming',
+        principals: [connect],
+        actions: ['sns:Publish'],
+        resources: [this.streamingTopic.topicArn],
+        conditions,
+      })
+    );
+    this.streamingTopicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowConnectChatStreamingToEncrypt',
+        principals: [connect],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions,
+      })
+    );
+  }
+
+  private createOutboundFunction(key: kms.IKey): nodejs.NodejsFunction {
+    const role = new iam.Role(this, 'OutboundFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the SMS bridge outbound (agent to customer) function',
+    });
+    this.outboundLogGroup.grantWrite(role);
+    const fn = new nodejs.NodejsFunction(this, 'OutboundFunction', {
+      role,
+      description: 'Texts Amazon Connect agent replies to the customer',
+      entry: path.join(__dirname, '..', 'lambda', 'outbound-sms', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: FUNCTION_TIMEOUT,
+      logGroup: this.outboundLogGroup,
+      // Only SQS invokes it; asynchronous invocations (there should be
+      // none) that keep failing land here too.
+      deadLetterQueue: this.outboundDeadLetterQueue,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-outbound',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+        SESSION_TABLE_NAME: this.sessionTable.tableName,
+        DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        // Ship the SDK version the tests ran against, not the runtime's.
+        bundleAwsSDK: true,
+      },
+    });
+    // Sending to the dead-letter queue (the deadLetterQueue prop grants
+    // sqs:SendMessage) and writing sent-part markers need a data key;
+    // reading the queue grants Decrypt.
+    key.grant(fn, 'kms:GenerateDataKey');
+    this.sessionTable.grant(
+      fn,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem'
+    );
+    return fn;
+  }
+
+  private equipInboundFunction(
+    props: ParticipantDeliveryProps,
+    instance: Instance
+  ): void {
+    const fn = props.inboundFunction;
+    const contactFlowIds = Object.fromEntries(
+      Object.entries(props.phoneNumbers).map(([number, { contactFlowId }]) => [
+        number,
+        contactFlowId,
+      ])
+    );
+    fn.addEnvironment('CONNECT_INSTANCE_ID', instance.id);
+    fn.addEnvironment('CONTACT_FLOW_IDS', JSON.stringify(contactFlowIds));
+    fn.addEnvironment('SESSION_TABLE_NAME', this.sessionTable.tableName);
+    fn.addEnvironment('CHAT_STREAMING_TOPIC_ARN', this.streamingTopic.topicArn);
+    props.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+    this.sessionTable.grant(
+      fn,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem'
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'StartChatsInTheConfiguredFlows',
+        actions: ['connect:StartChatContact'],
+        resources: unique(Object.values(contactFlowIds)).map(
+          (flowId) => `${instance.arn}/contact-flow/${flowId}`
+        ),
+      })
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'StreamTheInstanceChats',
+        actions: ['connect:StartContactStreaming'],
+        resources: [`${instance.arn}/contact/*`],
+      })
+    );
+    // The participant service (CreateParticipantConnection, SendMessage,
+    // DisconnectParticipant) authorizes with the chat's own tokens, not IAM.
+  }
+
+  /** Each acknowledged cdk-nag finding, with the reason it stands. */
+  private acknowledgeNagFindings(
+    inboundFunction: lambda.Function,
+    instance: Instance
+  ): void {
+    if (inboundFunction.role) {
+      Validations.of(inboundFunction.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${instance.arn}/contact/*]`,
+        reason:
+          'StartContactStreaming acts on contacts that StartChatContact ' +
+          'creates at run time; the grant is limited to the instance.',
+      });
+    }
+    Validations.of(this.outboundFunction).acknowledge(
+      {
+        id: 'Serverless::Serverless-LambdaTracing',
+        reason:
+          'Each reply is traced by its contact and message ids in structured ' +
+          'logs; X-Ray would add cost and a wildcard xray:PutTraceSegments grant.',
+      },
+      {
+        id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'SQS event sources take no on-failure destination: a failed item ' +
+          "goes to the queue's dead-letter queue after maxReceiveCount tries.",
+      }
+    );
+    Validations.of(this.outboundDeadLetterQueue).acknowledge({
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue; items are redriven by hand.',
+    });
+    Validations.of(this.sessionTable).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-DDB3',
+      reason:
+        'The table holds chat sessions that end within a day and their ' +
+        'tokens; restoring them would revive credentials, not data.',
+    });
+  }
+}
+
+interface Instance {
+  readonly arn: string;
+  readonly id: string;
+  readonly account: string;
+}
+
+const instanceOf = (scope: Construct, arn: string): Instance => {
+  const stack = Stack.of(scope);
+  const parts = stack.splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  return {
+    arn,
+    id:
+      parts.resourceName ??
+      fail('connectInstanceArn', 'names no instance id', arn),
+    account: CONNECT_INSTANCE_ARN.exec(arn)?.[2] ?? stack.account,
+  };
+};
+
+const checkNumbers = (
+  numbers: Readonly<Record<string, ParticipantPhoneNumber>>,
+  connectInstanceArn: string
+): void => {
+  checkPhoneNumbers(
+    Object.fromEntries(
+      Object.entries(numbers).map(([number, { arn }]) => [number, arn])
+    ),
+    connectInstanceArn
+  );
+  for (const [number, { contactFlowId }] of Object.entries(numbers)) {
+    const setting = `phoneNumbers["${number}"].contactFlowId`;
+    if (contactFlowId === undefined || contactFlowId === '') {
+      fail(
+        setting,
+        'is required in participant mode: give the number a contactFlowId, or set the top-level contactFlowId',
+        contactFlowId
+      );
+    }
+    checkPattern(
+      setting,
+      contactFlowId,
+      CONTACT_FLOW_ID,
+      'must be a contact flow id (a UUID, the last part of the flow ARN)'
+    );
+  }
+};
+
+const unique = (values: readonly string[]): string[] => [...new Set(values)];
