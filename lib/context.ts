@@ -54,6 +54,9 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     inboundTopicArn,
     deduplicationWindow: optionalHours('deduplicationWindowHours', get),
     alarmEmail: optionalString('alarmEmail', get),
+    configureTwoWay: optionalBoolean('configureTwoWay', get),
+    selfManagedOptOuts: optionalBoolean('selfManagedOptOuts', get),
+    pools: stringList('pools', get('pools')),
   };
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)
@@ -89,6 +92,14 @@ const optionalHours = (key: string, get: Get): Duration | undefined => {
   // Whole seconds: the function gets the window in seconds, and Duration
   // refuses to round on its own.
   return Duration.seconds(Math.round(hours * 3600));
+};
+
+/** `true`/`false`: a string from the command line, a boolean from cdk.json. */
+const optionalBoolean = (key: string, get: Get): boolean | undefined => {
+  const value = get(key);
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return fail(key, 'must be true or false', value);
 };
 
 /** A JSON string from the command line, or the value itself from cdk.json. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import {
   Duration,
+  FeatureFlags,
   RemovalPolicy,
   Stack,
   Token,
@@ -16,8 +17,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { BridgeAlarms } from './bridge-alarms';
+import { TwoWayWiring } from './two-way-wiring';
 import {
   CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
@@ -97,6 +100,24 @@ export interface SmsConnectBridgeProps {
   readonly deduplicationWindow?: Duration;
   /** An address to email when an alarm fires. @default - no subscription */
   readonly alarmEmail?: string;
+  /**
+   * Set each number's two-way channel to the inbound topic on deploy, and
+   * put the previous settings back on delete.
+   * @default false - point the numbers at the topic yourself
+   */
+  readonly configureTwoWay?: boolean;
+  /**
+   * With `configureTwoWay`, also turn on self-managed opt-outs: STOP and
+   * HELP then reach the bridge, and honouring them becomes its duty.
+   * @default false
+   */
+  readonly selfManagedOptOuts?: boolean;
+  /**
+   * With `configureTwoWay`, pools (ids or ARNs) to configure instead of
+   * their numbers, which End User Messaging requires for pooled numbers.
+   * @default - no pools
+   */
+  readonly pools?: readonly string[];
 }
 
 /** The function's timeout; the queue's visibility timeout is six times it. */
@@ -124,6 +145,8 @@ export class SmsConnectBridge extends Construct {
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
   public readonly alarms: BridgeAlarms;
+  /** Present when `configureTwoWay` is on. */
+  public readonly twoWayWiring?: TwoWayWiring;
 
   constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
     super(scope, id);
@@ -147,6 +170,13 @@ export class SmsConnectBridge extends Construct {
       checkStreamingEndpointArn(props.streamingEndpointArn);
     }
     if (props.alarmEmail !== undefined) checkEmail(props.alarmEmail);
+    if (!props.configureTwoWay) {
+      for (const setting of ['selfManagedOptOuts', 'pools'] as const) {
+        if (props[setting]) {
+          fail(setting, 'needs configureTwoWay=true', props[setting]);
+        }
+      }
+    }
     if (maxConcurrency < 2 || maxConcurrency > 1000) {
       fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
     }
@@ -190,6 +220,15 @@ export class SmsConnectBridge extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
+    // Without this flag, SqsSubscription lets SNS use the queue key for any
+    // topic; the bridge's key policy must name the inbound topic.
+    if (!FeatureFlags.of(this.inboundTopic).isEnabled(SNS_SQS_DECRYPTION)) {
+      fail(
+        `feature flag ${SNS_SQS_DECRYPTION}`,
+        'must be true in cdk.json, so that SNS may use the queue key only for the inbound topic',
+        FeatureFlags.of(this.inboundTopic).isEnabled(SNS_SQS_DECRYPTION)
+      );
+    }
     this.inboundTopic.addSubscription(
       new SqsSubscription(this.queue, { deadLetterQueue: this.deadLetterQueue })
     );
@@ -297,6 +336,18 @@ export class SmsConnectBridge extends Construct {
     );
 
     acknowledgeNagFindings(this);
+
+    if (props.configureTwoWay) {
+      this.twoWayWiring = new TwoWayWiring(this, 'TwoWay', {
+        phoneNumbers: Object.values(props.phoneNumbers),
+        inboundTopic: this.inboundTopic,
+        selfManagedOptOuts: props.selfManagedOptOuts ?? false,
+        ...(props.pools === undefined ? {} : { pools: props.pools }),
+        ...(props.logRetention === undefined
+          ? {}
+          : { logRetention: props.logRetention }),
+      });
+    }
 
     this.alarms = new BridgeAlarms(this, 'Alarms', {
       queue: this.queue,

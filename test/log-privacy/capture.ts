@@ -12,9 +12,14 @@ const captureFile = (): string =>
  * For tests that silence stdout to read it themselves: what they swallow
  * still reaches the suite-wide check.
  */
-export const appendToCapture = (text: string): void => {
-  mkdirSync(CAPTURE_DIR, { recursive: true });
-  appendFileSync(captureFile(), text);
+export const appendToCapture = (text: string | Uint8Array): void => {
+  try {
+    appendFileSync(captureFile(), text);
+  } catch {
+    // Another jest run's global setup may have just cleared the folder.
+    mkdirSync(CAPTURE_DIR, { recursive: true });
+    appendFileSync(captureFile(), text);
+  }
 };
 
 /**
@@ -27,12 +32,10 @@ export const installLogCapture = (): void => {
   if (registry[INSTALLED]) return;
   registry[INSTALLED] = true;
   mkdirSync(CAPTURE_DIR, { recursive: true });
-  const file = captureFile();
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      appendFileSync(
-        file,
+      appendToCapture(
         typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array)
       );
       return write(chunk, ...rest);

@@ -4,10 +4,9 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
-import { bridgeSettingsFromContext } from '../../../lib/context';
+import { createBridgeStack } from '../../../lib/bridge-app';
 import type { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
-import { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
-import { CONNECT_INSTANCE_ARN } from '../../../lib/validation';
+import type { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -65,14 +64,7 @@ export const buildBridgeApp = (
   const app = new App({
     context: { ...featureFlags(), [BUNDLING_STACKS]: [], ...context },
   });
-  const settings = bridgeSettingsFromContext(app);
-  const stack = new SmsConnectBridgeStack(app, 'SmsConnectBridge', {
-    env: {
-      account: options.account,
-      region: CONNECT_INSTANCE_ARN.exec(settings.connectInstanceArn)?.[1],
-    },
-    bridge: settings,
-  });
+  const stack = createBridgeStack(app, options.account);
   return { app, stack, bridge: stack.bridge };
 };
 
