@@ -289,6 +289,32 @@ describe('participant mode, customer to agent (inbound)', () => {
     expect(await local.session(customer)).toMatchObject({ state: 'active' });
   });
 
+  it('treats a session past its TTL as gone, even before DynamoDB deletes it', async () => {
+    // Prepare: DynamoDB's TTL deletion can lag by days
+    const customer = newCustomer();
+    await local.putItem({
+      pk: { S: `session#${customer}#${BRIDGE_NUMBER}#connect:sms` },
+      state: { S: 'active' },
+      contactId: { S: 'yesterdays-contact' },
+      connectionToken: { S: 'yesterdays-token' },
+      expiration: { N: String(Math.floor(Date.now() / 1000) - 60) },
+    });
+    const requests = newRequests(local.participant);
+
+    // Act
+    const result = await local.text({ from: customer, body: 'Good morning' });
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(participantCalls(requests(), '/participant/message')).toEqual([]);
+    const [chat] = local.chats.list().slice(-1);
+    expect(chat?.messages.map((m) => m.Content)).toEqual(['Good morning']);
+    expect(await local.session(customer)).toMatchObject({
+      state: 'active',
+      contactId: chat?.contactId,
+    });
+  });
+
   it('leaves a text for redelivery while another invocation is opening the chat', async () => {
     // Prepare: a fresh marker of an invocation that is still starting
     const customer = newCustomer();
