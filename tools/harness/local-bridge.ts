@@ -13,7 +13,6 @@ import {
   type Exchange,
   type ScriptedResponder,
   scriptedResponder,
-  succeeded,
 } from '../local-aws/scripted';
 import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
 import { createIdempotencyTable, startDynalite } from './dynalite';
@@ -54,7 +53,10 @@ export interface LocalConnect
   /** Every request on the wire, retries included. */
   readonly requests: readonly RecordedRequest[];
   readonly exchanges: readonly Exchange[];
-  /** The bodies of the chat integration events Connect accepted. */
+  /**
+   * The bodies of the chat integration events Connect took, in order,
+   * including any whose answer a script dropped or delayed.
+   */
   accepted(): Record<string, unknown>[];
 }
 
@@ -119,7 +121,18 @@ const start = async (
   closers: (() => Promise<void> | void)[],
   close: () => Promise<void>
 ): Promise<LocalBridge> => {
-  const connect = scriptedResponder(connectResponder());
+  // Recorded where Connect answers, so a reply a script then drops or
+  // delays still counts: Connect took the event even if the caller never
+  // heard back.
+  const accepted: Record<string, unknown>[] = [];
+  const connectService = connectResponder();
+  const connect = scriptedResponder((request) => {
+    const reply = connectService(request);
+    if ('status' in reply && reply.status >= 200 && reply.status < 300) {
+      accepted.push(request.json as Record<string, unknown>);
+    }
+    return reply;
+  });
   const connectEndpoint = await startLocalEndpoint(connect.respond);
   closers.push(connectEndpoint.close);
   const sqs = sqsResponder();
@@ -185,14 +198,7 @@ const start = async (
       exchanges: connect.exchanges,
       queue: connect.queue,
       always: connect.always,
-      accepted: () =>
-        connect.exchanges
-          .filter(
-            (exchange) =>
-              exchange.request.path === '/chat-integration-event' &&
-              succeeded(exchange)
-          )
-          .map(({ request }) => request.json as Record<string, unknown>),
+      accepted: () => [...accepted],
     },
     sqs: {
       url: sqsEndpoint.url,
