@@ -12,7 +12,18 @@ const config = loadConfig(process.env);
 
 /** Entry point of the `integration-event` delivery mode. */
 export const handler = createInboundHandler({
-  deliver: deliverByIntegrationEvent(new ConnectClient({}), config),
+  deliver: deliverByIntegrationEvent(
+    // A hung call is retried within the invocation rather than holding the
+    // batch until the function times out.
+    new ConnectClient({
+      requestHandler: {
+        connectionTimeout: 3_000,
+        requestTimeout: 6_000,
+        throwOnRequestTimeout: true,
+      },
+    }),
+    config
+  ),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   sqs: new SQSClient({}),
   logger: new Logger(),

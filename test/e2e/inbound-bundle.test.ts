@@ -357,6 +357,22 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       expect(bridge.deadLetters()).toEqual([]);
     });
 
+    it('retries a call that hangs past the request timeout, in the same invocation', async () => {
+      // Prepare: the first call gets no answer for longer than the client waits
+      bridge.connect.queue({ status: 200, body: {}, delayMs: 7_000 });
+      const record = smsRecord(textFrom(CUSTOMER, 'Anyone home at the desk'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toHaveLength(2);
+      expect(bridge.connect.accepted()).toMatchObject([
+        { Event: { Content: 'Anyone home at the desk' } },
+      ]);
+    });
+
     it('leaves a record to the queue when 5xx outlast the SDK retries', async () => {
       // Prepare
       bridge.connect.always(awsError(500, 'InternalServiceException'));

@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
-import { bridgeSettingsFromContext } from '../../lib/context';
-import { SmsConnectBridgeStack } from '../../lib/sms-connect-bridge-stack';
-import { CONNECT_INSTANCE_ARN } from '../../lib/validation';
+import { createBridgeStack } from '../../lib/bridge-app';
 
 /** The stack bin/app.ts builds, and its inbound function's construct path. */
 export const STACK_NAME = 'SmsConnectBridge';
@@ -44,13 +42,7 @@ export const synthesizeBridge = (
       ...context,
     },
   });
-  const bridge = bridgeSettingsFromContext(app);
-  new SmsConnectBridgeStack(app, STACK_NAME, {
-    env: {
-      region: CONNECT_INSTANCE_ARN.exec(bridge.connectInstanceArn)?.[1],
-    },
-    bridge,
-  });
+  createBridgeStack(app);
   return app.synth().directory;
 };
 
