@@ -10,9 +10,6 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface BridgeAlarmsProps {
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly handler: lambda.IFunction;
   /** Encrypts the alarm topic. */
   readonly key: kms.IKey;
   /** Subscribed to the alarm topic. @default - no subscription */
@@ -21,21 +18,36 @@ export interface BridgeAlarmsProps {
   readonly maxMessageAge?: Duration;
 }
 
-/**
- * The three signals an operator acts on: a message gave up (dead-letter
- * queue), the function itself fails, or texts wait too long in the queue.
- */
+/** A queue, its dead-letter queue and the function that reads it. */
+export interface Pipeline {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly handler: lambda.IFunction;
+  /** What the pipeline carries, for the alarm descriptions. */
+  readonly carries: string;
+}
+
+/** The three signals an operator acts on, for one pipeline. */
+export interface PipelineAlarms {
+  /** A message gave up: it is in the dead-letter queue. */
+  readonly deadLetters: cloudwatch.Alarm;
+  /** The function failed as a whole. */
+  readonly functionErrors: cloudwatch.Alarm;
+  /** Messages wait too long in the queue. */
+  readonly messageAge: cloudwatch.Alarm;
+}
+
+const PERIOD = Duration.minutes(1);
+
+/** An alarm topic (optionally emailed) and the alarms of each pipeline. */
 export class BridgeAlarms extends Construct {
   public readonly topic: sns.Topic;
-  public readonly deadLetters: cloudwatch.Alarm;
-  public readonly functionErrors: cloudwatch.Alarm;
-  public readonly messageAge: cloudwatch.Alarm;
+  private readonly maxMessageAge: Duration;
+  private readonly action: SnsAction;
 
   constructor(scope: Construct, id: string, props: BridgeAlarmsProps) {
     super(scope, id);
-    const maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
-    const period = Duration.minutes(1);
-
+    this.maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'SMS bridge alarms',
       masterKey: props.key,
@@ -59,57 +71,64 @@ export class BridgeAlarms extends Construct {
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     }
+    this.action = new SnsAction(this.topic);
+  }
 
-    this.deadLetters = new cloudwatch.Alarm(this, 'DeadLetters', {
-      alarmDescription:
-        'Messages reached the dead-letter queue: read their failureReason ' +
-        'attribute, fix the cause, then redrive (see the README).',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator:
-        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.functionErrors = new cloudwatch.Alarm(this, 'FunctionErrors', {
-      alarmDescription:
-        'The bridge function failed as a whole (bad configuration, timeout, ' +
-        'crash): read its log group.',
-      metric: props.handler.metricErrors({
-        period,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator:
-        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.messageAge = new cloudwatch.Alarm(this, 'MessageAge', {
-      alarmDescription:
-        `Texts have waited over ${maxMessageAge.toHumanString()} in the queue: ` +
-        'Connect is throttling or failing, or the function cannot keep up.',
-      metric: props.queue.metricApproximateAgeOfOldestMessage({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: maxMessageAge.toSeconds(),
-      evaluationPeriods: 3,
-      comparisonOperator:
-        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const action = new SnsAction(this.topic);
-    for (const alarm of [
-      this.deadLetters,
-      this.functionErrors,
-      this.messageAge,
-    ]) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+  /** Adds the three alarms of a pipeline; `id` prefixes their ids. */
+  public watch(id: string, pipeline: Pipeline): PipelineAlarms {
+    const atLeast = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      evaluationPeriods: number,
+      alarmDescription: string
+    ) => {
+      const alarm = new cloudwatch.Alarm(this, `${id}${alarmId}`, {
+        alarmDescription,
+        metric,
+        threshold,
+        evaluationPeriods,
+        comparisonOperator:
+          cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(this.action);
+      alarm.addOkAction(this.action);
+      return alarm;
+    };
+    const maximum = { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM };
+    return {
+      deadLetters: atLeast(
+        'DeadLetters',
+        pipeline.deadLetterQueue.metricApproximateNumberOfMessagesVisible(
+          maximum
+        ),
+        1,
+        1,
+        `${pipeline.carries}: messages reached the dead-letter queue. Read ` +
+          'their failureReason attribute, fix the cause, then redrive ' +
+          '(see the README).'
+      ),
+      functionErrors: atLeast(
+        'FunctionErrors',
+        pipeline.handler.metricErrors({
+          period: PERIOD,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        1,
+        1,
+        `${pipeline.carries}: the function failed as a whole (bad ` +
+          'configuration, timeout, crash). Read its log group.'
+      ),
+      messageAge: atLeast(
+        'MessageAge',
+        pipeline.queue.metricApproximateAgeOfOldestMessage(maximum),
+        this.maxMessageAge.toSeconds(),
+        3,
+        `${pipeline.carries}: messages have waited over ` +
+          `${this.maxMessageAge.toHumanString()} in the queue. The API is ` +
+          'throttling or failing, or the function cannot keep up.'
+      ),
+    };
   }
 }

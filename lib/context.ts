@@ -1,6 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { ChatSubtype, SmsConnectBridgeProps } from './sms-connect-bridge';
+import type { PhoneNumberSetting } from './phone-numbers';
+import type {
+  ChatSubtype,
+  DeliveryMode,
+  SmsConnectBridgeProps,
+} from './sms-connect-bridge';
 import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
 
 /** The bridge's props as context gives them: the topic comes as an ARN. */
@@ -16,7 +21,7 @@ export type BridgeSettings = Omit<SmsConnectBridgeProps, 'inboundTopic'> & {
 export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
   const get = (key: string): unknown => scope.node.tryGetContext(key);
   const connectInstanceArn = requiredString('connectInstanceArn', get);
-  const phoneNumbers = stringRecord('phoneNumbers', get('phoneNumbers'));
+  const phoneNumbers = phoneNumberRecord(get('phoneNumbers'));
   if (phoneNumbers === undefined) {
     fail(
       'phoneNumbers',
@@ -54,6 +59,10 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     inboundTopicArn,
     deduplicationWindow: optionalHours('deduplicationWindowHours', get),
     alarmEmail: optionalString('alarmEmail', get),
+    deliveryMode: optionalString('deliveryMode', get) as
+      | DeliveryMode
+      | undefined,
+    contactFlowId: optionalString('contactFlowId', get),
     configureTwoWay: optionalBoolean('configureTwoWay', get),
     selfManagedOptOuts: optionalBoolean('selfManagedOptOuts', get),
     pools: stringList('pools', get('pools')),
@@ -134,4 +143,23 @@ const stringRecord = (
     Object.values(value).every((v) => typeof v === 'string');
   if (!isRecord) fail(key, 'must be an object of string values', value);
   return value as Record<string, string>;
+};
+
+/** Number -> ARN, or number -> { arn, contactFlowId } for participant mode. */
+const phoneNumberRecord = (
+  raw: unknown
+): Record<string, PhoneNumberSetting> | undefined => {
+  if (raw === undefined) return undefined;
+  const value = decode('phoneNumbers', raw);
+  const isRecord =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (v) => typeof v === 'string' || (typeof v === 'object' && v !== null)
+    );
+  if (!isRecord) {
+    fail('phoneNumbers', 'must be an object of phone-number ARNs', value);
+  }
+  return value as Record<string, PhoneNumberSetting>;
 };

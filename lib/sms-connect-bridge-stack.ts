@@ -38,5 +38,21 @@ export class SmsConnectBridgeStack extends Stack {
     new CfnOutput(this, 'FunctionName', {
       value: this.bridge.handler.functionName,
     });
+    const participant = this.bridge.participant;
+    if (participant) {
+      new CfnOutput(this, 'StreamingTopicArn', {
+        description: 'Connect streams the chats here (participant mode)',
+        value: participant.streamingTopic.topicArn,
+      });
+      new CfnOutput(this, 'OutboundQueueUrl', {
+        value: participant.outboundQueue.queueUrl,
+      });
+      new CfnOutput(this, 'OutboundDeadLetterQueueUrl', {
+        value: participant.outboundDeadLetterQueue.queueUrl,
+      });
+      new CfnOutput(this, 'OutboundFunctionName', {
+        value: participant.outboundFunction.functionName,
+      });
+    }
   }
 }

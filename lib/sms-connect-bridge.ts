@@ -19,7 +19,13 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { BridgeAlarms } from './bridge-alarms';
+import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
+import { ParticipantDelivery } from './participant-delivery';
+import {
+  type PhoneNumberSetting,
+  participantPhoneNumbers,
+  phoneNumberArns,
+} from './phone-numbers';
 import { TwoWayWiring } from './two-way-wiring';
 import {
   CONNECT_INSTANCE_ARN,
@@ -51,14 +57,33 @@ export const DEFAULT_DISCONNECT_KEYWORDS = [
 
 export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
 
+/**
+ * How texts reach Connect: `SendChatIntegrationEvent` (restricted by AWS to
+ * End User Messaging), or the public chat and participant APIs, which also
+ * text agent replies back to the customer.
+ */
+export type DeliveryMode = 'integration-event' | 'participant';
+export const DELIVERY_MODES: readonly DeliveryMode[] = [
+  'integration-event',
+  'participant',
+];
+
 export interface SmsConnectBridgeProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
    * Each End User Messaging number customers text, in E.164, mapped to its
-   * phone-number ARN (the chat's `DestinationId`).
+   * phone-number ARN (the chat's `DestinationId`), or in participant mode
+   * to `{ arn, contactFlowId }`.
    */
-  readonly phoneNumbers: Readonly<Record<string, string>>;
+  readonly phoneNumbers: Readonly<Record<string, PhoneNumberSetting>>;
+  /** @default 'integration-event' */
+  readonly deliveryMode?: DeliveryMode;
+  /**
+   * Participant mode: the contact flow for numbers that name none.
+   * @default - each number must name its own
+   */
+  readonly contactFlowId?: string;
   /** @default 'connect:sms' */
   readonly subtype?: ChatSubtype;
   /**
@@ -145,8 +170,11 @@ export class SmsConnectBridge extends Construct {
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
   public readonly alarms: BridgeAlarms;
+  public readonly inboundAlarms: PipelineAlarms;
   /** Present when `configureTwoWay` is on. */
   public readonly twoWayWiring?: TwoWayWiring;
+  /** Present in participant mode: sessions, streaming and replies. */
+  public readonly participant?: ParticipantDelivery;
 
   constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
     super(scope, id);
@@ -158,9 +186,22 @@ export class SmsConnectBridge extends Construct {
     const maxConcurrency = props.maxConcurrency ?? 2;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const deduplicationWindow = props.deduplicationWindow ?? Duration.days(4);
+    const deliveryMode = props.deliveryMode ?? 'integration-event';
+    if (!DELIVERY_MODES.includes(deliveryMode)) {
+      fail(
+        'deliveryMode',
+        `must be one of ${DELIVERY_MODES.join(', ')}`,
+        deliveryMode
+      );
+    }
+    const phoneNumbers = phoneNumberArns(props.phoneNumbers);
+    const participantNumbers =
+      deliveryMode === 'participant'
+        ? participantPhoneNumbers(props.phoneNumbers, props.contactFlowId)
+        : undefined;
 
     checkConnectInstanceArn(props.connectInstanceArn);
-    checkPhoneNumbers(props.phoneNumbers, props.connectInstanceArn);
+    checkPhoneNumbers(phoneNumbers, props.connectInstanceArn);
     checkSubtype(subtype);
     checkDisconnectKeywords(disconnectKeywords);
     if (props.displayName !== undefined) checkDisplayName(props.displayName);
@@ -251,7 +292,7 @@ export class SmsConnectBridge extends Construct {
       POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
-      PHONE_NUMBERS: JSON.stringify(props.phoneNumbers),
+      PHONE_NUMBERS: JSON.stringify(phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
@@ -266,7 +307,10 @@ export class SmsConnectBridge extends Construct {
         ? {}
         : { STREAMING_ENDPOINT_ARN: props.streamingEndpointArn }),
     };
-    checkEnvironmentSize(environment);
+    checkEnvironmentSize({
+      ...environment,
+      ...(participantNumbers && participantEnvironment(participantNumbers)),
+    });
 
     // A role of its own rather than the managed basic-execution policy: it
     // may write to its own log group and nowhere else.
@@ -279,7 +323,13 @@ export class SmsConnectBridge extends Construct {
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role,
       description: 'Forwards inbound SMS to Amazon Connect chat',
-      entry: path.join(__dirname, '..', 'lambda', 'inbound-sms', 'handler.ts'),
+      entry: path.join(
+        __dirname,
+        '..',
+        'lambda',
+        'inbound-sms',
+        deliveryMode === 'participant' ? 'participant-handler.ts' : 'handler.ts'
+      ),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -318,28 +368,48 @@ export class SmsConnectBridge extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem'
     );
-    this.handler.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ForwardInboundSms',
-        actions: ['connect:SendChatIntegrationEvent'],
-        // The action has no resource type, so IAM accepts only "*"; the
-        // region condition keeps the grant to the instance's region.
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'aws:RequestedRegion':
-              CONNECT_INSTANCE_ARN.exec(props.connectInstanceArn)?.[1] ??
-              Stack.of(this).region,
+    if (participantNumbers) {
+      this.participant = new ParticipantDelivery(this, 'Participant', {
+        key: this.key,
+        connectInstanceArn: props.connectInstanceArn,
+        phoneNumbers: participantNumbers,
+        inboundFunction: this.handler,
+        maxReceiveCount,
+        maxConcurrency,
+        ...(props.logRetention === undefined
+          ? {}
+          : { logRetention: props.logRetention }),
+      });
+    } else {
+      this.handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ForwardInboundSms',
+          actions: ['connect:SendChatIntegrationEvent'],
+          // The action has no resource type, so IAM accepts only "*"; the
+          // region condition keeps the grant to the instance's region.
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'aws:RequestedRegion':
+                CONNECT_INSTANCE_ARN.exec(props.connectInstanceArn)?.[1] ??
+                Stack.of(this).region,
+            },
           },
-        },
-      })
-    );
+        })
+      );
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'connect:SendChatIntegrationEvent has no resource type, so IAM ' +
+          'only accepts "*"; the statement is limited by aws:RequestedRegion.',
+      });
+    }
 
     acknowledgeNagFindings(this);
 
     if (props.configureTwoWay) {
       this.twoWayWiring = new TwoWayWiring(this, 'TwoWay', {
-        phoneNumbers: Object.values(props.phoneNumbers),
+        phoneNumbers: Object.values(phoneNumbers),
         inboundTopic: this.inboundTopic,
         selfManagedOptOuts: props.selfManagedOptOuts ?? false,
         ...(props.pools === undefined ? {} : { pools: props.pools }),
@@ -350,14 +420,25 @@ export class SmsConnectBridge extends Construct {
     }
 
     this.alarms = new BridgeAlarms(this, 'Alarms', {
-      queue: this.queue,
-      deadLetterQueue: this.deadLetterQueue,
-      handler: this.handler,
       key: this.key,
       ...(props.alarmEmail === undefined
         ? {}
         : { alarmEmail: props.alarmEmail }),
     });
+    this.inboundAlarms = this.alarms.watch('Inbound', {
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      handler: this.handler,
+      carries: 'Inbound SMS',
+    });
+    if (this.participant) {
+      this.alarms.watch('Outbound', {
+        queue: this.participant.outboundQueue,
+        deadLetterQueue: this.participant.outboundDeadLetterQueue,
+        handler: this.participant.outboundFunction,
+        carries: 'Agent replies',
+      });
+    }
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {
@@ -398,14 +479,6 @@ export class SmsConnectBridge extends Construct {
 
 /** Each acknowledged cdk-nag finding, with the reason it stands. */
 const acknowledgeNagFindings = (bridge: SmsConnectBridge): void => {
-  if (bridge.handler.role) {
-    Validations.of(bridge.handler.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'connect:SendChatIntegrationEvent has no resource type, so IAM only ' +
-        'accepts "*"; the statement is limited by aws:RequestedRegion.',
-    });
-  }
   Validations.of(bridge.handler).acknowledge(
     {
       id: 'Serverless::Serverless-LambdaTracing',
@@ -439,6 +512,23 @@ const createKey = (scope: Construct, id: string, description: string) =>
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(30),
   });
+
+/** What participant mode adds to the inbound function's environment. */
+const participantEnvironment = (
+  numbers: Readonly<Record<string, { readonly contactFlowId: string }>>
+): Record<string, string> => ({
+  CONNECT_INSTANCE_ID: '0'.repeat(36),
+  CONTACT_FLOW_IDS: JSON.stringify(
+    Object.fromEntries(
+      Object.entries(numbers).map(([n, { contactFlowId }]) => [
+        n,
+        contactFlowId,
+      ])
+    )
+  ),
+  SESSION_TABLE_NAME: Token.asString({ Ref: 'SessionTable' }),
+  CHAT_STREAMING_TOPIC_ARN: Token.asString({ Ref: 'StreamingTopic' }),
+});
 
 const checkEnvironmentSize = (environment: Record<string, string>): void => {
   const bytes = Object.entries(environment).reduce(
