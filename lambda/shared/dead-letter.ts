@@ -9,12 +9,17 @@ export interface DeadLetter {
   readonly sourceMessageId?: string;
 }
 
-/** SQS refuses control characters and lone surrogates in attributes. */
+/** SQS refuses control characters (but tab, CR, LF), U+FFFE, U+FFFF. */
+const refusedBySqs = (code: number): boolean =>
+  (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+  code === 0xfffe ||
+  code === 0xffff;
+
 const stringAttribute = (value: string) => ({
   DataType: 'String',
-  StringValue: value
-    .toWellFormed()
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '?'),
+  StringValue: Array.from(value.toWellFormed(), (char) =>
+    refusedBySqs(char.codePointAt(0) ?? 0) ? '?' : char
+  ).join(''),
 });
 
 /** Sends an undeliverable message to the dead-letter queue with its reason. */
