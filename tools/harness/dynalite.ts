@@ -36,25 +36,45 @@ export const startDynalite = async (): Promise<LocalDynamoDb> => {
   };
 };
 
-/**
- * Creates the idempotency table as the construct defines it (partition key
- * `id`, a string) and waits until it is active.
- */
-export const createIdempotencyTable = async (
-  url: string,
-  tableName: string
-): Promise<void> => {
-  const client = new DynamoDBClient({
+/** A table's key as a template declares it (`KeySchema` and its attributes). */
+export interface TableKeySchema {
+  readonly KeySchema: readonly {
+    readonly AttributeName: string;
+    readonly KeyType: 'HASH' | 'RANGE';
+  }[];
+  readonly AttributeDefinitions: readonly {
+    readonly AttributeName: string;
+    readonly AttributeType: 'S' | 'N' | 'B';
+  }[];
+}
+
+/** The idempotency table's key as the construct defines it: `id`, a string. */
+export const IDEMPOTENCY_TABLE_KEY: TableKeySchema = {
+  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+};
+
+/** A client of the local DynamoDB, with credentials it ignores. */
+export const localDynamoDbClient = (url: string): DynamoDBClient =>
+  new DynamoDBClient({
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+
+/** Creates an on-demand table with this key and waits until it is active. */
+export const createTable = async (
+  url: string,
+  tableName: string,
+  key: TableKeySchema
+): Promise<void> => {
+  const client = localDynamoDbClient(url);
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        KeySchema: [...key.KeySchema],
+        AttributeDefinitions: [...key.AttributeDefinitions],
         BillingMode: 'PAY_PER_REQUEST',
       })
     );
@@ -69,3 +89,9 @@ export const createIdempotencyTable = async (
     client.destroy();
   }
 };
+
+/** Creates the idempotency table as the construct defines it. */
+export const createIdempotencyTable = (
+  url: string,
+  tableName: string
+): Promise<void> => createTable(url, tableName, IDEMPOTENCY_TABLE_KEY);

@@ -5,6 +5,10 @@ const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:SmsConnectBridge-InboundTopic`;
 const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:SmsConnectBridge-Queue`;
+const OUTBOUND_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:SmsConnectBridge-OutboundQueue`;
+/** The participant-mode streaming topic, as local bridges name it. */
+export const STREAMING_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:SmsConnectBridge-StreamingTopic`;
+const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 
 /** What End User Messaging publishes for one inbound SMS. */
 export interface InboundSmsPayload {
@@ -64,6 +68,8 @@ export interface SqsRecordOptions {
   readonly messageId?: string;
   /** @default 1 */
   readonly receiveCount?: number;
+  /** @default - the bridge's inbound queue */
+  readonly queueArn?: string;
 }
 
 /** An SQS record of the bridge's queue around a message body. */
@@ -85,7 +91,7 @@ export const sqsRecord = (
     messageAttributes: {},
     md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
     eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
+    eventSourceARN: options.queueArn ?? QUEUE_ARN,
     awsRegion: REGION,
   };
 };
@@ -137,6 +143,98 @@ export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
     })
   ),
 });
+
+export type ParticipantRole =
+  | 'AGENT'
+  | 'CUSTOMER'
+  | 'SYSTEM'
+  | 'CUSTOM_BOT'
+  | 'SUPERVISOR';
+
+/** One chat item as Connect streams it (a participant service `Item`). */
+export interface StreamedItem {
+  /** The chat's first contact; the bridge's session knows it. */
+  readonly initialContactId: string;
+  /** @default - the initial contact (no transfer yet) */
+  readonly contactId?: string;
+  /** @default - none, as on events that no participant sent */
+  readonly role?: ParticipantRole;
+  /** @default 'ALL' */
+  readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
+  /** @default 'MESSAGE' */
+  readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
+  /** @default 'text/plain' */
+  readonly contentType?: string;
+  readonly content?: string;
+  /** @default - a fresh id */
+  readonly id?: string;
+}
+
+/** Connect's event content types that the bridge acts on or skips. */
+export const CHAT_EVENT = {
+  chatEnded: 'application/vnd.amazonaws.connect.event.chat.ended',
+  participantLeft: 'application/vnd.amazonaws.connect.event.participant.left',
+  typing: 'application/vnd.amazonaws.connect.event.typing',
+} as const;
+
+/**
+ * A record of the outbound queue: the item as Connect publishes it to the
+ * streaming topic (the item in `Message`, its facts again as message
+ * attributes) in the SNS envelope SQS receives without raw delivery. Laid
+ * out as the Amazon Connect guide's example ("sns-payload").
+ */
+export const streamedItemRecord = (
+  item: StreamedItem,
+  options: Omit<SqsRecordOptions, 'queueArn'> = {}
+): SQSRecord => {
+  const type = item.type ?? 'MESSAGE';
+  const contentType = item.contentType ?? 'text/plain';
+  const contactId = item.contactId ?? item.initialContactId;
+  const message = {
+    AbsoluteTime: new Date().toISOString(),
+    ...(item.content === undefined ? {} : { Content: item.content }),
+    ContentType: contentType,
+    Id: item.id ?? randomUUID(),
+    Type: type,
+    ...(item.role === undefined
+      ? {}
+      : {
+          ParticipantId: randomUUID(),
+          DisplayName: item.role === 'CUSTOMER' ? 'Customer' : 'Jane',
+          ParticipantRole: item.role,
+        }),
+    InitialContactId: item.initialContactId,
+    ContactId: contactId,
+  };
+  const attribute = (Value: string) => ({ Type: 'String', Value });
+  const body = formatJson(
+    {
+      Type: 'Notification',
+      MessageId: randomUUID(),
+      TopicArn: STREAMING_TOPIC_ARN,
+      Message: JSON.stringify(message),
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      Signature: randomBytes(128).toString('base64'),
+      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
+      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${STREAMING_TOPIC_ARN}:${randomUUID()}`,
+      MessageAttributes: {
+        InitialContactId: attribute(item.initialContactId),
+        MessageVisibility: attribute(item.visibility ?? 'ALL'),
+        Type: attribute(type),
+        AccountId: attribute(ACCOUNT),
+        ContentType: attribute(contentType),
+        InstanceId: attribute(INSTANCE_ID),
+        ContactId: attribute(contactId),
+        ...(item.role === undefined
+          ? {}
+          : { ParticipantRole: attribute(item.role) }),
+      },
+    },
+    ' : '
+  );
+  return sqsRecord(body, { ...options, queueArn: OUTBOUND_QUEUE_ARN });
+};
 
 /** A flat JSON object, one member a line, with the given separator. */
 const formatJson = (value: unknown, separator: string): string => {

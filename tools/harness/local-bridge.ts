@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/inbound-sms/config';
 import { connectResponder } from '../local-aws/connect';
@@ -22,7 +20,8 @@ import {
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
-import { loadFreshModule, nodeProcess, setEnvironment } from './node-realm';
+import { loadFreshModule, setEnvironment } from './node-realm';
+import { claimEnvironment, definedValues, sandboxedAws } from './sandbox';
 import { type InboundFunction, resolveVariables } from './synth';
 
 const ACCOUNT = '111122223333';
@@ -84,8 +83,6 @@ export interface LocalBridge {
   close(): Promise<void>;
 }
 
-const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
-
 /**
  * Starts what the inbound bundle talks to on 127.0.0.1 (Connect, SQS,
  * DynamoDB through dynalite with the idempotency table), points the AWS SDK
@@ -95,16 +92,7 @@ const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
 export const startLocalBridge = async (
   options: LocalBridgeOptions
 ): Promise<LocalBridge> => {
-  const registry = nodeProcess as unknown as Record<symbol, unknown>;
-  if (registry[OPEN]) {
-    throw new Error('a local bridge is already open; close it first');
-  }
-  registry[OPEN] = true;
-  const closers: (() => Promise<void> | void)[] = [
-    () => {
-      registry[OPEN] = false;
-    },
-  ];
+  const closers: (() => Promise<void> | void)[] = [claimEnvironment()];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
   };
@@ -161,7 +149,7 @@ const start = async (
   const functionEnvironment = { ...variables, ...environment };
   closers.push(
     setEnvironment({
-      ...sandboxedAws(fn.region),
+      ...sandboxedAws(fn.region, FUNCTION_NAME),
       AWS_ENDPOINT_URL: otherServices.url,
       AWS_ENDPOINT_URL_CONNECT: connectEndpoint.url,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
@@ -214,44 +202,5 @@ const start = async (
     deadLetters: () => sqs.messages(deadLetterQueueUrl),
     invoke: invoke as LocalBridge['invoke'],
     close,
-  };
-};
-
-const definedValues = (
-  variables: Readonly<Record<string, string | undefined>>
-): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(variables).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined
-    )
-  );
-
-/**
- * What the Lambda runtime would give, with fake credentials and no reading
- * of the user's AWS configuration: nothing may reach a real AWS account.
- */
-const sandboxedAws = (region: string): Record<string, string | undefined> => {
-  const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
-  return {
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_SESSION_TOKEN: 'local-session-token',
-    AWS_PROFILE: undefined,
-    AWS_CONFIG_FILE: nowhere,
-    AWS_SHARED_CREDENTIALS_FILE: nowhere,
-    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
-    AWS_MAX_ATTEMPTS: undefined,
-    AWS_RETRY_MODE: undefined,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-    // Lambda runs the function on Node 24; the local Node may be older.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_DEV: undefined,
-    POWERTOOLS_IDEMPOTENCY_DISABLED: undefined,
   };
 };

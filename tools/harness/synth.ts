@@ -3,17 +3,22 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { createBridgeStack } from '../../lib/bridge-app';
+import type { TableKeySchema } from './dynalite';
 
-/** The stack bin/app.ts builds, and its inbound function's construct path. */
+/** The stack bin/app.ts builds, and the construct paths of its parts. */
 export const STACK_NAME = 'SmsConnectBridge';
 export const INBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Function/Resource`;
+export const IDEMPOTENCY_TABLE_PATH = `${STACK_NAME}/Bridge/IdempotencyTable/Resource`;
+/** Participant mode (`deliveryMode=participant`) only. */
+export const OUTBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Participant/OutboundFunction/Resource`;
+export const SESSION_TABLE_PATH = `${STACK_NAME}/Bridge/Participant/SessionTable/Resource`;
 
 const ROOT = path.join(__dirname, '..', '..');
 
 /** CDK context as `-c key=value` gives it: objects and lists as JSON. */
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
-/** The inbound function as a cloud assembly holds it. */
+/** A function of the stack as a cloud assembly holds it. */
 export interface InboundFunction {
   /** The bundled file the handler lives in (`<asset folder>/index.js`). */
   readonly entry: string;
@@ -52,6 +57,55 @@ export const synthesizeInboundFunction = (
   outdir: string
 ): InboundFunction => readInboundFunction(synthesizeBridge(context, outdir));
 
+/** A function of the stack, by its construct path. */
+export type BridgeFunction = InboundFunction;
+
+/** What participant mode runs: both functions and the session table's key. */
+export interface ParticipantBundles {
+  readonly inbound: BridgeFunction;
+  readonly outbound: BridgeFunction;
+  readonly sessionTableKey: TableKeySchema;
+  readonly idempotencyTableKey: TableKeySchema;
+}
+
+/** Synthesizes the app in participant mode and reads what it runs. */
+export const synthesizeParticipantBundles = (
+  context: BridgeContext,
+  outdir: string
+): ParticipantBundles =>
+  readParticipantBundles(synthesizeBridge(context, outdir));
+
+/**
+ * Reads the inbound and outbound functions of a participant-mode assembly,
+ * with the keys of the tables they use, as the construct defines them.
+ */
+export const readParticipantBundles = (
+  assemblyDir: string
+): ParticipantBundles => ({
+  inbound: readInboundFunction(assemblyDir),
+  outbound: readInboundFunction(assemblyDir, OUTBOUND_FUNCTION_PATH),
+  sessionTableKey: readTableKey(assemblyDir, SESSION_TABLE_PATH),
+  idempotencyTableKey: readTableKey(assemblyDir, IDEMPOTENCY_TABLE_PATH),
+});
+
+/** The key of a DynamoDB table of the stack, by its construct path. */
+export const readTableKey = (
+  assemblyDir: string,
+  tablePath: string
+): TableKeySchema => {
+  const { template, templateFile } = readStack(assemblyDir);
+  const table = findResource(template, 'AWS::DynamoDB::Table', tablePath) as
+    | Partial<TableKeySchema>
+    | undefined;
+  if (!table?.KeySchema || !table.AttributeDefinitions) {
+    throw new Error(`no table ${tablePath} in ${templateFile}`);
+  }
+  return {
+    KeySchema: table.KeySchema,
+    AttributeDefinitions: table.AttributeDefinitions,
+  };
+};
+
 /**
  * Finds the inbound function in a cloud assembly (from `synthesizeBridge` or
  * `cdk synth -o`): its code through the asset manifest, its environment
@@ -62,18 +116,10 @@ export const readInboundFunction = (
   assemblyDir: string,
   functionPath = INBOUND_FUNCTION_PATH
 ): InboundFunction => {
-  const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
-  const stack = manifest.artifacts[STACK_NAME];
-  const templateFile = stack?.properties?.templateFile;
-  if (stack?.type !== 'aws:cloudformation:stack' || !templateFile) {
-    throw new Error(`no stack ${STACK_NAME} in ${assemblyDir}`);
-  }
-  const template = readJson<Template>(assemblyDir, templateFile);
-  const fn = Object.values(template.Resources).find(
-    (resource) =>
-      resource.Type === 'AWS::Lambda::Function' &&
-      resource.Metadata?.['aws:cdk:path'] === functionPath
-  )?.Properties;
+  const { manifest, stack, template, templateFile } = readStack(assemblyDir);
+  const fn = findResource(template, 'AWS::Lambda::Function', functionPath) as
+    | FunctionProperties
+    | undefined;
   if (fn === undefined) {
     throw new Error(`no function ${functionPath} in ${templateFile}`);
   }
@@ -138,11 +184,35 @@ interface Template {
       {
         readonly Type: string;
         readonly Metadata?: Record<string, unknown>;
-        readonly Properties?: FunctionProperties;
+        readonly Properties?: unknown;
       }
     >
   >;
 }
+
+/** The assembly's manifest, and the stack's artifact and template. */
+const readStack = (assemblyDir: string) => {
+  const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
+  const stack = manifest.artifacts[STACK_NAME];
+  const templateFile = stack?.properties?.templateFile;
+  if (stack?.type !== 'aws:cloudformation:stack' || !templateFile) {
+    throw new Error(`no stack ${STACK_NAME} in ${assemblyDir}`);
+  }
+  const template = readJson<Template>(assemblyDir, templateFile);
+  return { manifest, stack, template, templateFile };
+};
+
+/** The properties of the resource of this type at this construct path. */
+const findResource = (
+  template: Template,
+  type: string,
+  constructPath: string
+): unknown =>
+  Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === type &&
+      resource.Metadata?.['aws:cdk:path'] === constructPath
+  )?.Properties;
 
 interface AssetManifest {
   readonly files: Readonly<

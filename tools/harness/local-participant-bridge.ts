@@ -1,0 +1,421 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ENV } from '../../lambda/inbound-sms/config';
+import { PARTICIPANT_ENV } from '../../lambda/inbound-sms/participant-config';
+import { OUTBOUND_ENV } from '../../lambda/outbound-sms/config';
+import {
+  connectChatResponder,
+  type LocalChats,
+  localChats,
+} from '../local-aws/connect-chat';
+import {
+  awsError,
+  type LocalEndpoint,
+  type RecordedRequest,
+  startLocalEndpoint,
+} from '../local-aws/endpoint';
+import { participantResponder } from '../local-aws/participant';
+import {
+  type Exchange,
+  type ScriptedResponder,
+  scriptedResponder,
+} from '../local-aws/scripted';
+import {
+  type SentTextMessage,
+  type SmsVoiceResponder,
+  smsVoiceResponder,
+} from '../local-aws/sms-voice';
+import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
+import { createTable, localDynamoDbClient, startDynalite } from './dynalite';
+import { STREAMING_TOPIC_ARN } from './events';
+import { fakeContext } from './lambda-context';
+import {
+  type CapturedLine,
+  captureLogs,
+  type LogCaptureOptions,
+} from './log-capture';
+import { loadFreshModule, setEnvironment } from './node-realm';
+import { claimEnvironment, definedValues, sandboxedAws } from './sandbox';
+import {
+  type BridgeFunction,
+  type ParticipantBundles,
+  resolveVariables,
+} from './synth';
+
+const ACCOUNT = '111122223333';
+const SESSION_TABLE = 'SmsConnectBridge-SessionTable';
+const IDEMPOTENCY_TABLE = 'SmsConnectBridge-IdempotencyTable';
+const PHONE_NUMBER_ARN =
+  /^arn:aws[\w-]*:sms-voice:([a-z0-9-]+):(\d{12}):phone-number\/(.+)$/;
+
+/** The two functions of participant mode. */
+export type ParticipantFunction = 'inbound' | 'outbound';
+
+const FUNCTION_NAMES: Record<ParticipantFunction, string> = {
+  inbound: 'SmsConnectBridge-Function',
+  outbound: 'SmsConnectBridge-OutboundFunction',
+};
+
+export interface LocalParticipantBridgeOptions {
+  /** The synthesized functions whose bundles run, and the tables' keys. */
+  readonly bundles: ParticipantBundles;
+  /**
+   * More environment for both bundles, over their own (an SDK setting such
+   * as `AWS_MAX_ATTEMPTS`). `undefined` removes a variable.
+   */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** @default - lines are captured and still written to the streams */
+  readonly logs?: LogCaptureOptions;
+}
+
+/** A local AWS service: its wire log and what it is told to answer. */
+export interface LocalService
+  extends Pick<ScriptedResponder, 'queue' | 'always'> {
+  readonly url: string;
+  /** Every request on the wire, retries included. */
+  readonly requests: readonly RecordedRequest[];
+  readonly exchanges: readonly Exchange[];
+}
+
+/** A line a bundle wrote, and which function was running. */
+export interface BundleLogLine extends CapturedLine {
+  readonly fn: ParticipantFunction;
+}
+
+export interface LocalParticipantBridge {
+  /** The chats the local Connect opened; end one as an agent would. */
+  readonly chats: LocalChats;
+  /** Connect's chat routes (`StartChatContact`, `StartContactStreaming`). */
+  readonly connect: LocalService;
+  /** The Connect Participant Service. */
+  readonly participant: LocalService;
+  /** End User Messaging, with the numbers of `PHONE_NUMBERS`. */
+  readonly smsVoice: LocalService & {
+    /** The text messages it took, in order. */
+    sent(): readonly SentTextMessage[];
+    /** Puts a number on the opt-out list, as a customer's STOP does. */
+    optOut(number: string): void;
+    readonly state: SmsVoiceResponder;
+  };
+  readonly sqs: {
+    readonly url: string;
+    readonly requests: readonly RecordedRequest[];
+    messages(queueUrl: string): readonly StoredMessage[];
+  };
+  /** Answers any other AWS service with an error, so none is reached. */
+  readonly otherServices: LocalEndpoint;
+  readonly dynamoDbUrl: string;
+  readonly sessionTableName: string;
+  readonly idempotencyTableName: string;
+  /** What `CHAT_STREAMING_TOPIC_ARN` is set to. */
+  readonly streamingTopicArn: string;
+  /** Each number customers text -> its phone-number ARN, from the template. */
+  readonly phoneNumberArns: Readonly<Record<string, string>>;
+  readonly inboundDeadLetterQueueUrl: string;
+  readonly outboundDeadLetterQueueUrl: string;
+  /** Each function's environment as its bundle got it. */
+  readonly variables: Readonly<
+    Record<ParticipantFunction, Readonly<Record<string, string>>>
+  >;
+  /** What the bundles wrote to stdout and stderr, line by line. */
+  readonly logs: readonly BundleLogLine[];
+  inboundDeadLetters(): readonly StoredMessage[];
+  outboundDeadLetters(): readonly StoredMessage[];
+  /** Every item of the session table, read consistently. */
+  sessionItems(): Promise<Record<string, unknown>[]>;
+  /** Runs the inbound function on a batch of the inbound queue. */
+  invokeInbound(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** Runs the outbound function on a batch of the outbound queue. */
+  invokeOutbound(event: SQSEvent): Promise<SQSBatchResponse>;
+  close(): Promise<void>;
+}
+
+type Handler = (
+  event: SQSEvent,
+  context: ReturnType<typeof fakeContext>
+) => Promise<SQSBatchResponse>;
+
+/**
+ * Starts what participant mode talks to on 127.0.0.1 (Connect's chat
+ * routes, the participant service, End User Messaging, SQS, DynamoDB
+ * through dynalite with the session and idempotency tables), points the
+ * AWS SDK at them, and loads both bundles afresh, each with its own
+ * environment from the template. Both share the process's environment, so
+ * the two functions never run at the same time (one function's invocations
+ * may overlap), and one bridge may be open at a time.
+ */
+export const startLocalParticipantBridge = async (
+  options: LocalParticipantBridgeOptions
+): Promise<LocalParticipantBridge> => {
+  const closers: (() => Promise<void> | void)[] = [claimEnvironment()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    return await start(options, closers, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
+
+const start = async (
+  {
+    bundles,
+    environment = {},
+    logs: logOptions,
+  }: LocalParticipantBridgeOptions,
+  closers: (() => Promise<void> | void)[],
+  close: () => Promise<void>
+): Promise<LocalParticipantBridge> => {
+  const { inbound, outbound } = bundles;
+  const endpoint = async (script: ScriptedResponder) => {
+    const started = await startLocalEndpoint(script.respond);
+    closers.push(started.close);
+    return started;
+  };
+  const service = (
+    started: LocalEndpoint,
+    script: ScriptedResponder
+  ): LocalService => ({
+    url: started.url,
+    requests: started.requests,
+    exchanges: script.exchanges,
+    queue: script.queue,
+    always: script.always,
+  });
+
+  const phoneNumberArns = phoneNumbersOf(inbound);
+  const chats = localChats();
+  const connectScript = scriptedResponder(connectChatResponder(chats));
+  const participantScript = scriptedResponder(participantResponder(chats));
+  const smsVoiceState = registeredNumbers(phoneNumberArns);
+  const smsVoiceScript = scriptedResponder(smsVoiceState.respond);
+  const connect = await endpoint(connectScript);
+  const participant = await endpoint(participantScript);
+  const smsVoice = await endpoint(smsVoiceScript);
+  const sqs = sqsResponder();
+  const sqsEndpoint = await startLocalEndpoint(sqs.respond);
+  closers.push(sqsEndpoint.close);
+  const otherServices = await startLocalEndpoint(() =>
+    awsError(400, 'UnrecognizedClientException', 'not a local service')
+  );
+  closers.push(otherServices.close);
+  const dynamoDb = await startDynalite();
+  closers.push(dynamoDb.close);
+  await createTable(dynamoDb.url, SESSION_TABLE, bundles.sessionTableKey);
+  await createTable(
+    dynamoDb.url,
+    IDEMPOTENCY_TABLE,
+    bundles.idempotencyTableKey
+  );
+
+  const queueUrl = (name: string) =>
+    `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-${name}`;
+  const inboundDeadLetterQueueUrl = queueUrl('DeadLetterQueue');
+  const outboundDeadLetterQueueUrl = queueUrl('OutboundDeadLetterQueue');
+  const endpoints = {
+    AWS_ENDPOINT_URL: otherServices.url,
+    AWS_ENDPOINT_URL_CONNECT: connect.url,
+    AWS_ENDPOINT_URL_CONNECTPARTICIPANT: participant.url,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+  };
+  const functionVariables = (
+    fn: BridgeFunction,
+    local: Record<string, string>
+  ): Record<string, string> => {
+    // NODE_OPTIONS configures the runtime, which is this process already.
+    const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
+      fn.variables,
+      { ...local, ...definedValues(environment) }
+    );
+    return definedValues({ ...variables, ...environment });
+  };
+  const variables: Record<ParticipantFunction, Record<string, string>> = {
+    inbound: functionVariables(inbound, {
+      [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
+      [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
+      [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
+      [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
+    }),
+    outbound: functionVariables(outbound, {
+      [OUTBOUND_ENV.sessionTableName]: SESSION_TABLE,
+      [OUTBOUND_ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
+    }),
+  };
+  const functions = { inbound, outbound };
+  const fullEnvironment = (name: ParticipantFunction) => ({
+    ...sandboxedAws(functions[name].region, FUNCTION_NAMES[name]),
+    ...endpoints,
+    ...variables[name],
+    ...environment,
+  });
+  // Every variable either function sets, so that switching from one to the
+  // other removes what only the first has.
+  const allNames = Object.fromEntries(
+    [
+      ...Object.keys(fullEnvironment('inbound')),
+      ...Object.keys(fullEnvironment('outbound')),
+    ].map((name) => [name, undefined])
+  );
+  const environmentOf = (name: ParticipantFunction) => ({
+    ...allNames,
+    ...fullEnvironment(name),
+  });
+  closers.push(setEnvironment(environmentOf('inbound')));
+
+  const logs: BundleLogLine[] = [];
+  let current: ParticipantFunction = 'inbound';
+  let running = 0;
+  const capture = captureLogs({
+    ...logOptions,
+    onLine: (line) => {
+      logs.push({ ...line, fn: current });
+      logOptions?.onLine?.(line);
+    },
+  });
+  /** Runs `work` as `name`, with its environment; see the note above. */
+  const as = async <T>(
+    name: ParticipantFunction,
+    work: () => Promise<T> | T
+  ): Promise<T> => {
+    if (running > 0 && current !== name) {
+      throw new Error(
+        `the ${current} function is still running; the ${name} function must wait for it`
+      );
+    }
+    if (current !== name) {
+      setEnvironment(environmentOf(name));
+      current = name;
+    }
+    running++;
+    try {
+      return await capture.during(work);
+    } finally {
+      running--;
+    }
+  };
+
+  const load = async (name: ParticipantFunction): Promise<Handler> => {
+    const fn = functions[name];
+    const exported = (await as(name, () => loadFreshModule(fn.entry))) as
+      | Record<string, unknown>
+      | undefined;
+    const handler = exported?.[fn.handlerName];
+    if (typeof handler !== 'function') {
+      throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
+    }
+    return handler as Handler;
+  };
+  const handlers = {
+    inbound: await load('inbound'),
+    outbound: await load('outbound'),
+  };
+  const invoke = (name: ParticipantFunction) => (event: SQSEvent) =>
+    as(name, () =>
+      handlers[name](
+        event,
+        fakeContext({
+          functionName: FUNCTION_NAMES[name],
+          region: functions[name].region,
+          timeoutSeconds: functions[name].timeoutSeconds,
+        })
+      )
+    );
+
+  const sessionItems = async () => {
+    const client = localDynamoDbClient(dynamoDb.url);
+    try {
+      const { Items = [] } = await client.send(
+        new ScanCommand({ TableName: SESSION_TABLE, ConsistentRead: true })
+      );
+      return Items.map((item) => unmarshall(item));
+    } finally {
+      client.destroy();
+    }
+  };
+
+  return {
+    chats,
+    connect: service(connect, connectScript),
+    participant: service(participant, participantScript),
+    smsVoice: {
+      ...service(smsVoice, smsVoiceScript),
+      sent: () => [...smsVoiceState.sentTextMessages],
+      // Straight to the service's state: it is not a call of the bundle.
+      optOut: (number) => {
+        smsVoiceState.respond({
+          method: 'POST',
+          path: '/',
+          headers: { 'x-amz-target': 'PinpointSMSVoiceV2.PutOptedOutNumber' },
+          body: '',
+          json: { OptOutListName: 'Default', OptedOutNumber: number },
+        });
+      },
+      state: smsVoiceState,
+    },
+    sqs: {
+      url: sqsEndpoint.url,
+      requests: sqsEndpoint.requests,
+      messages: sqs.messages,
+    },
+    otherServices,
+    dynamoDbUrl: dynamoDb.url,
+    sessionTableName: SESSION_TABLE,
+    idempotencyTableName: IDEMPOTENCY_TABLE,
+    streamingTopicArn: STREAMING_TOPIC_ARN,
+    phoneNumberArns,
+    inboundDeadLetterQueueUrl,
+    outboundDeadLetterQueueUrl,
+    variables,
+    logs,
+    inboundDeadLetters: () => sqs.messages(inboundDeadLetterQueueUrl),
+    outboundDeadLetters: () => sqs.messages(outboundDeadLetterQueueUrl),
+    sessionItems,
+    invokeInbound: invoke('inbound'),
+    invokeOutbound: invoke('outbound'),
+    close,
+  };
+};
+
+/** `PHONE_NUMBERS` of the inbound function: number -> phone-number ARN. */
+const phoneNumbersOf = (inbound: BridgeFunction): Record<string, string> => {
+  const value = inbound.variables[ENV.phoneNumbers];
+  if (typeof value !== 'string') {
+    throw new Error(`the inbound function has no ${ENV.phoneNumbers}`);
+  }
+  return JSON.parse(value) as Record<string, string>;
+};
+
+/**
+ * A local End User Messaging that owns the template's numbers, under their
+ * ARNs, so replies sent from them are accepted as the service would.
+ */
+const registeredNumbers = (
+  phoneNumberArns: Readonly<Record<string, string>>
+): SmsVoiceResponder => {
+  const parsed = Object.entries(phoneNumberArns).map(([number, arn]) => {
+    const match = PHONE_NUMBER_ARN.exec(arn);
+    if (match === null) {
+      throw new Error(`${arn} is not an End User Messaging phone-number ARN`);
+    }
+    const [, region = '', account = '', id = ''] = match;
+    return { number, arn, region, account, id };
+  });
+  const [first] = parsed;
+  const state = smsVoiceResponder(
+    first === undefined ? {} : { region: first.region, account: first.account }
+  );
+  for (const { number, arn, id } of parsed) {
+    const added = state.addPhoneNumber(number, { PhoneNumberId: id });
+    if (added.PhoneNumberArn !== arn) {
+      throw new Error(
+        `${arn} is not in the region and account of ${first?.arn}; the local End User Messaging holds one of each`
+      );
+    }
+  }
+  return state;
+};

@@ -1,0 +1,63 @@
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { nodeProcess } from './node-realm';
+
+const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
+
+/**
+ * Marks Node's environment as taken by a local bridge: bundles read it, so
+ * one bridge may be open at a time. The result gives it back.
+ */
+export const claimEnvironment = (): (() => void) => {
+  const registry = nodeProcess as unknown as Record<symbol, unknown>;
+  if (registry[OPEN]) {
+    throw new Error('a local bridge is already open; close it first');
+  }
+  registry[OPEN] = true;
+  return () => {
+    registry[OPEN] = false;
+  };
+};
+
+/** The variables that have a value; `undefined` ones are left out. */
+export const definedValues = (
+  variables: Readonly<Record<string, string | undefined>>
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(variables).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined
+    )
+  );
+
+/**
+ * What the Lambda runtime would give, with fake credentials and no reading
+ * of the user's AWS configuration: nothing may reach a real AWS account.
+ */
+export const sandboxedAws = (
+  region: string,
+  functionName: string
+): Record<string, string | undefined> => {
+  const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: 'local-session-token',
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: nowhere,
+    AWS_SHARED_CREDENTIALS_FILE: nowhere,
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
+    AWS_MAX_ATTEMPTS: undefined,
+    AWS_RETRY_MODE: undefined,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    // Lambda runs the function on Node 24; the local Node may be older.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_DEV: undefined,
+    POWERTOOLS_IDEMPOTENCY_DISABLED: undefined,
+  };
+};
