@@ -1,0 +1,508 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  CHAT_EVENT,
+  inboundSms,
+  type StreamedItem,
+  smsRecord,
+  sqsEvent,
+  streamedItemRecord,
+} from '../../tools/harness/events';
+import {
+  type LocalParticipantBridge,
+  startLocalParticipantBridge,
+} from '../../tools/harness/local-participant-bridge';
+import {
+  type ParticipantBundles,
+  synthesizeParticipantBundles,
+} from '../../tools/harness/synth';
+import {
+  connectChatCalls,
+  type LocalChat,
+} from '../../tools/local-aws/connect-chat';
+import type { Reply } from '../../tools/local-aws/endpoint';
+import { participantCalls } from '../../tools/local-aws/participant';
+
+const ACCOUNT = '111122223333';
+const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+const SALES_NUMBER = '+12065550100';
+const SALES_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`;
+const SALES_FLOW = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const SUPPORT_NUMBER = '+12065550101';
+const SUPPORT_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-11111111111111111111111111111111`;
+const DEFAULT_FLOW = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
+const CUSTOMER = '+14255550182';
+const OTHER_CUSTOMER = '+14255550143';
+
+/** What `-c key=value` gives the app: one number with its own flow, one without. */
+const CONTEXT = {
+  connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${INSTANCE_ID}`,
+  deliveryMode: 'participant',
+  contactFlowId: DEFAULT_FLOW,
+  phoneNumbers: JSON.stringify({
+    [SALES_NUMBER]: { arn: SALES_ARN, contactFlowId: SALES_FLOW },
+    [SUPPORT_NUMBER]: SUPPORT_ARN,
+  }),
+  contactAttributes: JSON.stringify({ channel: 'sms' }),
+  supportedMessagingContentTypes: JSON.stringify([
+    'text/plain',
+    'text/markdown',
+  ]),
+};
+
+describe('the synthesized participant-mode bundles against local endpoints', () => {
+  let outdir: string;
+  let bundles: ParticipantBundles;
+  let bridge: LocalParticipantBridge;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-e2e-'));
+    bundles = synthesizeParticipantBundles(CONTEXT, outdir);
+  }, 120_000);
+
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    bridge = await startLocalParticipantBridge({ bundles });
+  });
+
+  afterEach(async () => {
+    await bridge.close();
+  });
+
+  /** A customer texts the bridge; the inbound bundle handles it. */
+  const text = async (from: string, body: string, to = SALES_NUMBER) => {
+    const sms = inboundSms({
+      originationNumber: from,
+      destinationNumber: to,
+      messageBody: body,
+    });
+    const response = await bridge.invokeInbound(sqsEvent(smsRecord(sms)));
+    return { sms, response };
+  };
+
+  /** The customer's chat after their first text. */
+  const openChat = async (from = CUSTOMER, to = SALES_NUMBER) => {
+    await text(from, 'I need some help with my order', to);
+    const chat = bridge.chats.list().at(-1);
+    if (chat === undefined) throw new Error('the first text opened no chat');
+    return chat;
+  };
+
+  /** Connect streams an item of the chat; the outbound bundle handles it. */
+  const stream = (
+    chat: LocalChat,
+    item: Omit<StreamedItem, 'initialContactId'>
+  ) =>
+    bridge.invokeOutbound(
+      sqsEvent(
+        streamedItemRecord({ initialContactId: chat.contactId, ...item })
+      )
+    );
+
+  /** The session table's items that still hold a chat's connection token. */
+  const itemsHolding = async (token: string) =>
+    (await bridge.sessionItems()).filter((item) =>
+      Object.values(item).includes(token)
+    );
+
+  const contactItem = async (chat: LocalChat) =>
+    (await bridge.sessionItems()).find(
+      (item) =>
+        item.contactId === chat.contactId && !('connectionToken' in item)
+    );
+
+  const sendTextMessageCalls = () =>
+    bridge.smsVoice.requests.filter(
+      (request) =>
+        request.headers['x-amz-target'] === 'PinpointSMSVoiceV2.SendTextMessage'
+    );
+
+  describe('customer to agent', () => {
+    it('opens a chat with StartChatContact in the flow of the number texted', async () => {
+      // Prepare
+      const body = 'Hello, my order has not arrived';
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body, SALES_NUMBER);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const starts = bridge.connect.requests.filter(
+        (r) => r.path === '/contact/chat'
+      );
+      expect(starts.map((r) => r.method)).toEqual(['PUT']);
+      expect(starts[0]?.json).toEqual({
+        InstanceId: INSTANCE_ID,
+        ContactFlowId: SALES_FLOW,
+        ParticipantDetails: { DisplayName: CUSTOMER },
+        Attributes: { channel: 'sms' },
+        InitialMessage: { ContentType: 'text/plain', Content: body },
+        SupportedMessagingContentTypes: ['text/plain', 'text/markdown'],
+        ClientToken: sms.inboundMessageId,
+      });
+    });
+
+    it('opens the chat of a number without a flow of its own in the default flow', async () => {
+      // Act
+      await text(CUSTOMER, 'Is the support desk open?', SUPPORT_NUMBER);
+
+      // Assess
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat').map(
+          (start) => start.ContactFlowId
+        )
+      ).toEqual([DEFAULT_FLOW]);
+    });
+
+    it("streams the new chat to the stack's streaming topic", async () => {
+      // Act
+      const chat = await openChat();
+
+      // Assess
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/start-streaming')
+      ).toEqual([
+        {
+          InstanceId: INSTANCE_ID,
+          ContactId: chat.contactId,
+          ChatStreamingConfiguration: {
+            StreamingEndpointArn: bridge.streamingTopicArn,
+          },
+          ClientToken: expect.any(String),
+        },
+      ]);
+      expect(chat.streamingEndpoints).toEqual([bridge.streamingTopicArn]);
+    });
+
+    it('connects the customer with connection credentials and ConnectParticipant', async () => {
+      // Act
+      const chat = await openChat();
+
+      // Assess
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/connection')
+      ).toEqual([
+        {
+          bearer: chat.participantToken,
+          body: { Type: ['CONNECTION_CREDENTIALS'], ConnectParticipant: true },
+        },
+      ]);
+      expect(chat.connectionTokens).toHaveLength(1);
+    });
+
+    it('sends the second text to the open chat with its connection token', async () => {
+      // Prepare
+      const chat = await openChat();
+      const body = 'It was due on Monday';
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.chats.list()).toHaveLength(1);
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/message')
+      ).toEqual([
+        {
+          bearer: chat.connectionTokens[0],
+          body: {
+            ContentType: 'text/plain',
+            Content: body,
+            ClientToken: sms.inboundMessageId,
+          },
+        },
+      ]);
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+        body,
+      ]);
+    });
+
+    it('opens one chat for two first texts that arrive together', async () => {
+      // Prepare: Connect is slow to start the chat, so the texts overlap
+      bridge.connect.queue(async (request, next) => {
+        const reply: Reply = await next(request);
+        return 'status' in reply ? { ...reply, delayMs: 300 } : reply;
+      });
+
+      // Act
+      const results = await Promise.all([
+        text(CUSTOMER, 'Is anyone there?'),
+        text(CUSTOMER, 'Hello? I am still waiting'),
+      ]);
+
+      // Assess
+      expect(results.map(({ response }) => response)).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [] },
+      ]);
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat')
+      ).toHaveLength(1);
+      const [chat] = bridge.chats.list();
+      expect(chat?.messages.map((m) => m.Content).sort()).toEqual(
+        ['Hello? I am still waiting', 'Is anyone there?'].sort()
+      );
+    });
+
+    it('replaces an expired chat with a new one that gets the text', async () => {
+      // Prepare
+      const expired = await openChat();
+      bridge.chats.end(expired.contactId);
+      const body = 'Sorry, I was away for a while';
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const refused = bridge.participant.exchanges.filter(
+        ({ request }) => request.path === '/participant/message'
+      );
+      expect(
+        refused.map(({ reply }) => 'status' in reply && reply.status)
+      ).toEqual([403]);
+      const replacement = bridge.chats.list().at(-1);
+      expect(replacement?.contactId).not.toBe(expired.contactId);
+      expect(replacement?.start.InitialMessage).toEqual({
+        ContentType: 'text/plain',
+        Content: body,
+      });
+      expect(await itemsHolding(expired.connectionTokens[0] ?? '')).toEqual([]);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it('disconnects the customer on STOP and removes the session', async () => {
+      // Prepare
+      const chat = await openChat();
+      const token = chat.connectionTokens[0] ?? '';
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, 'STOP');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/disconnect')
+      ).toEqual([
+        { bearer: token, body: { ClientToken: sms.inboundMessageId } },
+      ]);
+      expect(chat.customerDisconnected).toBe(true);
+      expect(await itemsHolding(token)).toEqual([]);
+      expect(await contactItem(chat)).toEqual(
+        expect.objectContaining({ ended: true, optedOut: true })
+      );
+      expect(await contactItem(chat)).not.toHaveProperty('customerNumber');
+    });
+
+    it('opens no chat for STOP from a customer who has none', async () => {
+      // Act
+      const { response } = await text(CUSTOMER, 'STOP');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toEqual([]);
+      expect(bridge.participant.requests).toEqual([]);
+    });
+  });
+
+  describe('agent to customer', () => {
+    it('texts an agent message from the number the customer texted, as TRANSACTIONAL', async () => {
+      // Prepare
+      const chat = await openChat(CUSTOMER, SUPPORT_NUMBER);
+      const content = 'Your parcel is on its way';
+
+      // Act
+      const response = await stream(chat, { role: 'AGENT', content });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sendTextMessageCalls().map((r) => r.json)).toEqual([
+        {
+          DestinationPhoneNumber: CUSTOMER,
+          OriginationIdentity: SUPPORT_ARN,
+          MessageBody: content,
+          MessageType: 'TRANSACTIONAL',
+        },
+      ]);
+    });
+
+    it('splits a long reply at word boundaries into ordered parts', async () => {
+      // Prepare
+      const chat = await openChat();
+      const words = Array.from({ length: 700 }, (_, i) => `word${i}`);
+
+      // Act
+      const response = await stream(chat, {
+        role: 'AGENT',
+        content: words.join(' '),
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const bodies = sendTextMessageCalls().map((r) =>
+        String((r.json as { MessageBody?: unknown }).MessageBody)
+      );
+      expect(bodies.length).toBeGreaterThan(1);
+      for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1600);
+      expect(bodies.join(' ').split(' ')).toEqual(words);
+    });
+
+    it("does not echo the customer's own message back to them", async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'CUSTOMER',
+        visibility: 'ALL',
+        content: 'I need some help with my order',
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.smsVoice.requests).toEqual([]);
+      expect(bridge.outboundDeadLetters()).toEqual([]);
+    });
+
+    it('removes the session and its connection token when the chat ends', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        type: 'EVENT',
+        contentType: CHAT_EVENT.chatEnded,
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(await itemsHolding(chat.connectionTokens[0] ?? '')).toEqual([]);
+      expect(await contactItem(chat)).toEqual(
+        expect.objectContaining({ ended: true })
+      );
+      expect(bridge.smsVoice.requests).toEqual([]);
+    });
+
+    it('opens a new chat for the next text after the chat ended', async () => {
+      // Prepare
+      const chat = await openChat();
+      await stream(chat, { type: 'EVENT', contentType: CHAT_EVENT.chatEnded });
+      bridge.chats.end(chat.contactId);
+
+      // Act
+      await text(CUSTOMER, 'One more thing about my order');
+
+      // Assess
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat')
+      ).toHaveLength(2);
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/message')
+      ).toEqual([]);
+    });
+
+    it('ends the chat of a customer who opted out, without retrying the reply', async () => {
+      // Prepare
+      const chat = await openChat();
+      const token = chat.connectionTokens[0] ?? '';
+      bridge.smsVoice.optOut(CUSTOMER);
+
+      // Act
+      const response = await stream(chat, {
+        role: 'AGENT',
+        content: 'Are you still there?',
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        bridge.smsVoice.exchanges.map(({ reply }) =>
+          'body' in reply ? reply.body : undefined
+        )
+      ).toEqual([
+        expect.objectContaining({
+          __type: 'ConflictException',
+          Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+        }),
+      ]);
+      expect(
+        participantCalls(
+          bridge.participant.requests,
+          '/participant/disconnect'
+        ).map((call) => call.bearer)
+      ).toEqual([token]);
+      expect(chat.customerDisconnected).toBe(true);
+      expect(await itemsHolding(token)).toEqual([]);
+      expect(bridge.outboundDeadLetters()).toEqual([]);
+    });
+  });
+
+  describe('a whole conversation', () => {
+    /** Both directions, the expiry of a chat, an opt-out and a STOP. */
+    const converse = async () => {
+      const first = await openChat(CUSTOMER);
+      await text(CUSTOMER, 'The tracking page shows nothing');
+      await stream(first, { role: 'AGENT', content: 'Let me look into it' });
+      await stream(first, {
+        role: 'CUSTOMER',
+        content: 'The tracking page shows nothing',
+      });
+      bridge.chats.end(first.contactId);
+      await text(CUSTOMER, 'Hello again, any news?');
+      const other = await openChat(OTHER_CUSTOMER, SUPPORT_NUMBER);
+      bridge.smsVoice.optOut(OTHER_CUSTOMER);
+      await stream(other, { role: 'AGENT', content: 'We have a refund' });
+      await text(CUSTOMER, 'STOP');
+    };
+
+    it('never logs a token, a phone number or a message body', async () => {
+      // Act
+      await converse();
+
+      // Assess
+      const chats = bridge.chats.list();
+      expect(chats).toHaveLength(3);
+      const secrets = [
+        ...chats.flatMap((chat) => [
+          chat.participantToken,
+          ...chat.connectionTokens,
+        ]),
+        CUSTOMER,
+        OTHER_CUSTOMER,
+        SALES_NUMBER,
+        SUPPORT_NUMBER,
+        ...chats.flatMap((chat) => chat.messages.map((m) => m.Content)),
+        'Let me look into it',
+        'We have a refund',
+      ];
+      expect(bridge.logs.map(({ fn }) => fn)).toEqual(
+        expect.arrayContaining(['inbound', 'outbound'])
+      );
+      const leaks = bridge.logs.filter(({ line }) =>
+        secrets.some(
+          (secret) =>
+            line.includes(secret) ||
+            line.includes(secret.slice(1)) ||
+            line.includes(JSON.stringify(secret).slice(1, -1))
+        )
+      );
+      expect(leaks).toEqual([]);
+    });
+
+    it('calls no AWS service but the local ones', async () => {
+      // Act
+      await converse();
+
+      // Assess
+      expect(bridge.otherServices.requests).toEqual([]);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+      expect(bridge.outboundDeadLetters()).toEqual([]);
+    });
+  });
+});
