@@ -15,6 +15,22 @@ export interface BridgeConfig {
   readonly idempotencyTableName: string;
   /** How long a forwarded message's id is remembered to drop duplicates. */
   readonly deduplicationWindowSeconds: number;
+  /**
+   * Present when the numbers use self-managed opt-outs: the bridge then
+   * answers STOP and HELP and keeps the opt-out list itself.
+   */
+  readonly keywordReplies?: KeywordReplySettings;
+}
+
+/** How the bridge answers opt-out and HELP keywords in End User Messaging's stead. */
+export interface KeywordReplySettings {
+  /** The opt-out list opted-out numbers are added to (a name, not an ARN). */
+  readonly optOutListName: string;
+  /** Texted to a customer who opts out, before the number joins the list. */
+  readonly optOutConfirmationText: string;
+  readonly isHelp: (body: string) => boolean;
+  /** Texted to a customer whose text begins with a HELP keyword. */
+  readonly helpText: string;
 }
 
 /** The environment variables the construct sets; the names are its contract. */
@@ -29,10 +45,18 @@ export const ENV = {
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
+  selfManagedOptOuts: 'SELF_MANAGED_OPT_OUTS',
+  optOutListName: 'OPT_OUT_LIST_NAME',
+  optOutConfirmationText: 'OPT_OUT_CONFIRMATION_TEXT',
+  helpKeywords: 'HELP_KEYWORDS',
+  helpText: 'HELP_TEXT',
 } as const;
 
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 const MAX_ATTRIBUTE_BYTES = 32_768;
+/** End User Messaging's limits (`TextMessageBody`, `OptOutListName`). */
+const MAX_TEXT_CHARACTERS = 1600;
+const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -65,7 +89,61 @@ export const loadConfig = (env: Env): BridgeConfig => {
       env,
       ENV.deduplicationWindowSeconds
     ),
+    ...(selfManagedOptOuts(env)
+      ? { keywordReplies: keywordReplySettings(env) }
+      : {}),
   };
+};
+
+const selfManagedOptOuts = (env: Env): boolean => {
+  const value = optional(env, ENV.selfManagedOptOuts) ?? 'false';
+  if (value !== 'true' && value !== 'false') {
+    throw new Error(
+      `Environment variable ${ENV.selfManagedOptOuts} must be true or false, got ${value}`
+    );
+  }
+  return value === 'true';
+};
+
+/**
+ * End User Messaging would refuse a bad list name or text on every STOP
+ * or HELP, leaving opt-outs unanswered: fail at start-up instead.
+ */
+const keywordReplySettings = (env: Env): KeywordReplySettings => {
+  const optOutListName = required(env, ENV.optOutListName);
+  if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
+    throw new Error(
+      `Environment variable ${ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
+    );
+  }
+  const helpKeywords = stringList(env, ENV.helpKeywords);
+  if (!helpKeywords.some((keyword) => keyword.trim() !== '')) {
+    throw new Error(
+      `Environment variable ${ENV.helpKeywords} must list at least one keyword`
+    );
+  }
+  return {
+    optOutListName,
+    optOutConfirmationText: replyText(env, ENV.optOutConfirmationText),
+    // End User Messaging matches every keyword by the opt-out rule.
+    isHelp: buildOptOutMatcher(helpKeywords),
+    helpText: replyText(env, ENV.helpText),
+  };
+};
+
+/** A text End User Messaging accepts as a `MessageBody`, kept as written. */
+const replyText = (env: Env, name: string): string => {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') {
+    throw new Error(`Environment variable ${name} is not set`);
+  }
+  const characters = [...text].length;
+  if (characters > MAX_TEXT_CHARACTERS) {
+    throw new Error(
+      `Environment variable ${name} must be at most ${MAX_TEXT_CHARACTERS} characters, got ${characters}`
+    );
+  }
+  return text;
 };
 
 /**

@@ -1,8 +1,11 @@
 import type { InboundSms } from './schema';
 
-/** What a delivery did, as logged and counted (no personal data). */
+/**
+ * What a delivery did, as logged and counted (no personal data). `HELP` is
+ * a text the bridge answered itself and kept out of the chat.
+ */
 export interface Delivered {
-  readonly eventType: 'MESSAGE' | 'DISCONNECT';
+  readonly eventType: 'MESSAGE' | 'DISCONNECT' | 'HELP';
   readonly contactId?: string;
   readonly newChat: boolean;
 }

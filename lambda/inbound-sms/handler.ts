@@ -7,34 +7,42 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from './config';
 import { deliverByIntegrationEvent } from './deliver-integration-event';
 import { createInboundHandler } from './inbound-handler';
+import { answerKeywords } from './keyword-replies-loader';
 
 const config = loadConfig(process.env);
+const logger = new Logger();
+const metrics = new Metrics();
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'inboundMessageId',
+  expiresAfterSeconds: config.deduplicationWindowSeconds,
+});
 
 /** Entry point of the `integration-event` delivery mode. */
 export const handler = createInboundHandler({
-  deliver: deliverByIntegrationEvent(
-    // A hung call is retried within the invocation rather than holding the
-    // batch until the function times out.
-    new ConnectClient({
-      requestHandler: {
-        connectionTimeout: 3_000,
-        requestTimeout: 6_000,
-        throwOnRequestTimeout: true,
-      },
-    }),
-    config
+  deliver: answerKeywords(
+    deliverByIntegrationEvent(
+      // A hung call is retried within the invocation rather than holding the
+      // batch until the function times out.
+      new ConnectClient({
+        requestHandler: {
+          connectionTimeout: 3_000,
+          requestTimeout: 6_000,
+          throwOnRequestTimeout: true,
+        },
+      }),
+      config
+    ),
+    config,
+    { logger, metrics, idempotencyConfig }
   ),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   sqs: new SQSClient({}),
-  logger: new Logger(),
-  metrics: new Metrics(),
+  logger,
+  metrics,
   idempotency: {
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTableName,
     }),
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: 'inboundMessageId',
-      expiresAfterSeconds: config.deduplicationWindowSeconds,
-    }),
+    config: idempotencyConfig,
   },
 });

@@ -8,32 +8,49 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { deliverByParticipant } from './deliver-participant';
 import { createInboundHandler } from './inbound-handler';
+import { answerKeywords } from './keyword-replies-loader';
 import { loadParticipantConfig } from './participant-config';
 import { SessionStore } from './session-store';
 
 const config = loadParticipantConfig(process.env);
 const logger = new Logger();
+const metrics = new Metrics();
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'inboundMessageId',
+  expiresAfterSeconds: config.deduplicationWindowSeconds,
+});
+// A hung call is retried within the invocation rather than holding the
+// batch until the function times out.
+const requestHandler = {
+  connectionTimeout: 3_000,
+  requestTimeout: 6_000,
+  throwOnRequestTimeout: true,
+};
 
 /** Entry point of the `participant` delivery mode. */
 export const handler = createInboundHandler({
-  deliver: deliverByParticipant({
-    connect: new ConnectClient({}),
-    participant: new ConnectParticipantClient({}),
-    sessions: new SessionStore(new DynamoDBClient({}), config.sessionTableName),
+  deliver: answerKeywords(
+    deliverByParticipant({
+      connect: new ConnectClient({ requestHandler }),
+      participant: new ConnectParticipantClient({ requestHandler }),
+      sessions: new SessionStore(
+        new DynamoDBClient({}),
+        config.sessionTableName
+      ),
+      config,
+      logger,
+    }),
     config,
-    logger,
-  }),
+    { logger, metrics, idempotencyConfig }
+  ),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   sqs: new SQSClient({}),
   logger,
-  metrics: new Metrics(),
+  metrics,
   idempotency: {
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTableName,
     }),
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: 'inboundMessageId',
-      expiresAfterSeconds: config.deduplicationWindowSeconds,
-    }),
+    config: idempotencyConfig,
   },
 });
