@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+export type Random = () => number;
+
+export const seededRandom = (seed: number): Random => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+/**
+ * A number in [0, 1) fixed by its parts alone. Faults are drawn this way,
+ * per request and attempt, so the order in which concurrent invocations
+ * reach the endpoint does not change which call meets which fault.
+ */
+export const hashedUnit = (...parts: readonly (string | number)[]): number =>
+  createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) /
+  4_294_967_296;
+
+export const integerBetween = (
+  random: Random,
+  min: number,
+  max: number
+): number => min + Math.floor(random() * (max - min + 1));
+
+export const pick = <T>(random: Random, items: readonly T[]): T => {
+  if (items.length === 0) throw new Error('nothing to pick from');
+  return items[Math.floor(random() * items.length)] as T;
+};
+
+/** A key of `weights`, each as likely as its share of the total. */
+export const weightedPick = <K extends string>(
+  unit: number,
+  weights: Readonly<Record<K, number>>
+): K => {
+  const entries = Object.entries(weights) as [K, number][];
+  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
+  let threshold = unit * total;
+  for (const [key, weight] of entries) {
+    if (threshold < weight) return key;
+    threshold -= weight;
+  }
+  const last = entries.at(-1);
+  if (last === undefined) throw new Error('no weights');
+  return last[0];
+};
+
+/** A version-4-shaped UUID from the generator, for reproducible ids. */
+export const seededUuid = (random: Random): string => {
+  const hex = Array.from({ length: 32 }, () =>
+    Math.floor(random() * 16).toString(16)
+  );
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  const text = hex.join('');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+};
