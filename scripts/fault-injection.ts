@@ -1,0 +1,183 @@
+/**
+ * `npm run fault-injection`: drives inbound SMS through the synthesized
+ * bundle, behind a simulated SQS queue, against a local Amazon Connect that
+ * fails a share of the calls, and prints what became of every SMS as a
+ * table and as JSON. Exits non-zero when an SMS was lost, forwarded twice
+ * or ended other than it should.
+ *
+ * Dropped connections are injected BEFORE Connect processes the call.
+ * `SendChatIntegrationEvent` takes no client token, so a connection
+ * dropped after Connect processed the call makes the SDK retry and the
+ * chat gets the text twice; nothing in the bridge can prevent that. A
+ * separate run measures that case.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_WEIGHTS } from '../tools/fault-injection/connect-faults';
+import {
+  formatDropAfterReport,
+  formatReport,
+} from '../tools/fault-injection/report';
+import {
+  type FaultInjectionReport,
+  runFaultInjection,
+} from '../tools/fault-injection/run';
+import { readQueueSettings } from '../tools/fault-injection/stack-settings';
+import { FAULT_INJECTION_CONTEXT } from '../tools/fault-injection/traffic';
+import { readInboundFunction, synthesizeBridge } from '../tools/harness/synth';
+
+const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate 0.35]
+         [--seed 2026] [--slow-ms 50-1500] [--drop-after-messages 200]
+
+  --messages             inbound SMS to publish (duplicates not counted)
+  --fault-rate           share of Connect calls that meet a fault, 0 to 1
+  --seed                 seed of the traffic, the faults and the queue
+  --slow-ms              how late a slow answer comes, min-max in ms (< 6000)
+  --drop-after-messages  SMS for the separate run that also drops
+                         connections after Connect processed the call
+                         (0 skips it)`;
+
+const print = (text = '') => {
+  process.stdout.write(`${text}\n`);
+};
+
+const numberOption = (value: string | undefined, name: string) => {
+  const number = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isFinite(number)) {
+    throw new Error(`--${name} must be a number, got ${value}`);
+  }
+  return number;
+};
+
+const readOptions = () => {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string', default: '1000' },
+      'fault-rate': { type: 'string', default: '0.35' },
+      seed: { type: 'string', default: '2026' },
+      'slow-ms': { type: 'string', default: '50-1500' },
+      'drop-after-messages': { type: 'string', default: '200' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']);
+  if (slow === null) throw new Error('--slow-ms must look like 50-1500');
+  return {
+    help: values.help,
+    messages: numberOption(values.messages, 'messages'),
+    faultRate: numberOption(values['fault-rate'], 'fault-rate'),
+    seed: numberOption(values.seed, 'seed'),
+    slowMs: [Number(slow[1]), Number(slow[2])] as const,
+    dropAfterMessages: numberOption(
+      values['drop-after-messages'],
+      'drop-after-messages'
+    ),
+  };
+};
+
+/** What the bridge is held to: nothing lost, nothing doubled. */
+const problemsOf = (report: FaultInjectionReport): string[] => {
+  const { outcome, logs } = report;
+  return [
+    outcome.lost > 0 && `${outcome.lost} SMS lost`,
+    outcome.duplicatesForwarded > 0 &&
+      `${outcome.duplicatesForwarded} duplicates forwarded`,
+    outcome.unexpected > 0 &&
+      `${outcome.unexpected} SMS ended other than expected: ` +
+        JSON.stringify(report.unexpectedOutcomes.slice(0, 5)),
+    outcome.unattributedEvents > 0 &&
+      `${outcome.unattributedEvents} events Connect accepted match no SMS`,
+    logs.linesWithPersonalData > 0 &&
+      `${logs.linesWithPersonalData} log lines hold a phone number or a text`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+};
+
+const main = async () => {
+  const options = readOptions();
+  if (options.help) {
+    print(USAGE);
+    return;
+  }
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
+  try {
+    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+    const fn = readInboundFunction(assembly);
+    const settings = readQueueSettings(assembly);
+    const common = {
+      fn,
+      settings,
+      faultRate: options.faultRate,
+      seed: options.seed,
+      slowMs: options.slowMs,
+    };
+    const report = await runFaultInjection({
+      ...common,
+      messages: options.messages,
+    });
+    print();
+    print(formatReport(report));
+    print(
+      'Dropped connections are injected BEFORE Connect processes the call: ' +
+        'the case a bridge can be held to.'
+    );
+    const dropAfter =
+      options.dropAfterMessages > 0
+        ? await runFaultInjection({
+            ...common,
+            messages: options.dropAfterMessages,
+            faultWeights: { ...DEFAULT_WEIGHTS, 'drop-after': 1 },
+          })
+        : undefined;
+    if (dropAfter !== undefined) {
+      print();
+      print(formatDropAfterReport(dropAfter));
+      print(
+        'SendChatIntegrationEvent takes no client token: when the connection ' +
+          'drops AFTER Connect processed the call, the SDK retries and the ' +
+          'chat gets the text twice. Nothing in the bridge can prevent it; ' +
+          'these duplicates are not counted against it.'
+      );
+    }
+    print();
+    print(
+      JSON.stringify(
+        {
+          command:
+            `npm run fault-injection -- ${process.argv.slice(2).join(' ')}`.trim(),
+          run: report,
+          ...(dropAfter === undefined
+            ? {}
+            : { droppedAfterProcessingRun: dropAfter }),
+        },
+        null,
+        2
+      )
+    );
+    const problems = [
+      ...problemsOf(report),
+      ...(dropAfter === undefined
+        ? []
+        : [
+            dropAfter.outcome.lost > 0 &&
+              `${dropAfter.outcome.lost} SMS lost in the drop-after run`,
+            dropAfter.connect.duplicatesExplainedByDropAfter !==
+              dropAfter.outcome.duplicated &&
+              'a duplicate in the drop-after run has another cause',
+          ].filter((p): p is string => typeof p === 'string')),
+    ];
+    for (const problem of problems)
+      process.stderr.write(`FAILED: ${problem}\n`);
+    process.exitCode = problems.length > 0 ? 1 : 0;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`
+  );
+  process.exitCode = 2;
+});
