@@ -1,14 +1,15 @@
 /**
  * `npm run demo`: the bridge end to end on this machine, with no AWS
- * account. `cdk synth` builds the stack and bundles the Lambda; the bundle
- * then handles a few inbound SMS against local Amazon Connect, SQS and
- * DynamoDB endpoints on 127.0.0.1, and this prints what reached each one.
- * Exits non-zero when anything differs from what the bridge should do.
+ * account. `cdk synth` builds the stack and bundles the Lambda functions;
+ * the bundles then handle a few SMS against local AWS endpoints on
+ * 127.0.0.1, and this prints what reached each one. `--mode participant`
+ * runs participant mode, agent replies included. Exits non-zero when
+ * anything differs from what the bridge should do.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
@@ -22,17 +23,30 @@ import {
   startLocalBridge,
 } from '../tools/harness/local-bridge';
 import { readInboundFunction } from '../tools/harness/synth';
+import {
+  ALICE,
+  BRUNO,
+  bold,
+  CONNECT_INSTANCE_ARN,
+  CONTACT_CENTRE,
+  CONTACT_CENTRE_ARN,
+  cdkSynth,
+  dim,
+  finish,
+  indent,
+  linesHolding,
+  print,
+  summarizeLog,
+  verify,
+} from './lib/demo-output';
+import { runParticipantDemo } from './lib/demo-participant';
 
-const ROOT = path.join(__dirname, '..');
+const USAGE = `Usage: npm run demo [-- --mode integration-event|participant]
 
-// Fictitious: 555-01xx numbers and the documentation account.
-const CONNECT_INSTANCE_ARN =
-  'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
-const CONTACT_CENTRE = '+12065550100';
-const CONTACT_CENTRE_ARN =
-  'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef0123456789abcdef';
-const ALICE = '+12065550123';
-const BRUNO = '+14255550187';
+  --mode integration-event  (default) texts reach Connect as chat
+                            integration events
+  --mode participant        texts open chats with Connect's public chat
+                            APIs, and agent replies go back by SMS`;
 
 const CONTEXT: Record<string, string> = {
   connectInstanceArn: CONNECT_INSTANCE_ARN,
@@ -40,84 +54,8 @@ const CONTEXT: Record<string, string> = {
   contactAttributes: JSON.stringify({ channel: 'sms', source: 'demo' }),
 };
 
-const style = (code: string) => (text: string) =>
-  process.stdout.isTTY ? `\u001b[${code}m${text}\u001b[0m` : text;
-const bold = style('1');
-const dim = style('2');
-
-const print = (text = '') => {
-  process.stdout.write(`${text}\n`);
-};
-const indent = (text: string, prefix: string) =>
-  text
-    .split('\n')
-    .map((line) => `${prefix}${line}`)
-    .join('\n');
-
-const problems: string[] = [];
 /** The demo's numbers and texts, which the bundle must never log. */
 const privateData: string[] = [ALICE, BRUNO, CONTACT_CENTRE];
-const verify = (condition: boolean, what: string) => {
-  if (!condition) problems.push(what);
-};
-
-/** Runs the real CDK CLI, offline, into a folder of its own. */
-const cdkSynth = (outdir: string): void => {
-  const args = [
-    'cdk',
-    'synth',
-    '--no-notices',
-    '-q',
-    '-o',
-    outdir,
-    ...Object.entries(CONTEXT).flatMap(([key, value]) => [
-      '-c',
-      `${key}=${value}`,
-    ]),
-  ];
-  print(bold('1. Synthesize the stack and bundle the Lambda'));
-  print(
-    dim(`   npx ${args.map((a) => (/[{"]/.test(a) ? `'${a}'` : a)).join(' ')}`)
-  );
-  const started = Date.now();
-  const result = spawnSync('npx', args, {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: offlineEnvironment(),
-  });
-  if (result.status !== 0) {
-    print(result.stdout);
-    print(result.stderr);
-    throw new Error(`cdk synth failed (exit ${result.status})`);
-  }
-  print(dim(`   done in ${((Date.now() - started) / 1000).toFixed(1)} s`));
-};
-
-/** No credentials, profile or instance metadata: the CLI stays offline. */
-const offlineEnvironment = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: path.join(tmpdir(), 'sms-connect-bridge-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(
-      tmpdir(),
-      'sms-connect-bridge-no-aws-config'
-    ),
-  };
-  for (const name of [
-    'AWS_PROFILE',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-  ]) {
-    delete env[name];
-  }
-  return env;
-};
 
 interface Step {
   readonly title: string;
@@ -199,43 +137,11 @@ const runStep = async (
   step.check(seen);
 };
 
-/** One line for each of the bundle's JSON log lines. */
-const summarizeLog = (line: string): string => {
-  let log: Record<string, unknown>;
-  try {
-    log = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line;
-  }
-  if (typeof log._aws === 'object') {
-    const metrics = Object.entries(log).filter(
-      ([key, value]) => typeof value === 'number' && key !== '_aws'
-    );
-    return `metrics  ${metrics.map(([k, v]) => `${k}=${v}`).join(' ')}`;
-  }
-  const fields = [
-    'inboundMessageId',
-    'outcome',
-    'eventType',
-    'newChatCreated',
-    'initialContactId',
-    'reason',
-    'detail',
-  ]
-    .filter((key) => log[key] !== undefined)
-    .map((key) => `${key}=${JSON.stringify(log[key])}`);
-  const message = String(log.message);
-  const short = message.length > 90 ? `${message.slice(0, 87)}...` : message;
-  return `${log.level} ${short}  ${fields.join(' ')}`;
-};
-
-const main = async (): Promise<void> => {
-  // The function runs on Node 24 in Lambda; this warns about the local Node.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-demo-'));
+/** The integration-event run: inbound texts as chat integration events. */
+const runIntegrationEventDemo = async (outdir: string): Promise<void> => {
   let bridge: LocalBridge | undefined;
   try {
-    cdkSynth(outdir);
+    cdkSynth(CONTEXT, outdir);
     const fn = readInboundFunction(outdir);
     print(
       dim(`   bundle: ${path.relative(outdir, fn.entry)} (${fn.handlerName})`)
@@ -259,7 +165,6 @@ const main = async (): Promise<void> => {
     );
   } finally {
     await bridge?.close();
-    rmSync(outdir, { recursive: true, force: true });
   }
 };
 
@@ -398,12 +303,9 @@ const runScenario = async (bridge: LocalBridge): Promise<void> => {
 
 /** The bundle's own log lines must hold no number and no body. */
 const checkLogs = (bridge: LocalBridge): void => {
-  const leaks = bridge.logs.filter(({ line }) =>
-    privateData.some(
-      (value) =>
-        line.includes(value) ||
-        line.includes(JSON.stringify(value).slice(1, -1))
-    )
+  const leaks = linesHolding(
+    bridge.logs.map(({ line }) => line),
+    privateData
   );
   print();
   print(bold('10. Privacy of the bundle logs'));
@@ -435,17 +337,39 @@ const printIdempotencyRecords = async (bridge: LocalBridge): Promise<void> => {
   }
 };
 
-main()
-  .then(() => {
-    print();
-    if (problems.length === 0) {
-      print(bold('Demo finished: every step did what the bridge should do.'));
-      process.exit(0);
-    }
-    for (const problem of problems) print(`UNEXPECTED: ${problem}`);
-    process.exit(1);
-  })
-  .catch((error: unknown) => {
-    print(`Demo failed: ${error instanceof Error ? error.stack : error}`);
-    process.exit(1);
-  });
+const RUNS: Readonly<Record<string, (outdir: string) => Promise<void>>> = {
+  'integration-event': runIntegrationEventDemo,
+  participant: runParticipantDemo,
+};
+
+/** The run `--mode` names; usage and exit 2 for anything else. */
+const chosenRun = (): ((outdir: string) => Promise<void>) => {
+  let mode: string | undefined;
+  try {
+    mode = parseArgs({
+      options: { mode: { type: 'string', default: 'integration-event' } },
+    }).values.mode;
+  } catch (error) {
+    print(error instanceof Error ? error.message : String(error));
+  }
+  const run = mode === undefined ? undefined : RUNS[mode];
+  if (run === undefined) {
+    if (mode !== undefined) print(`Unknown mode ${JSON.stringify(mode)}.`);
+    print(USAGE);
+    process.exit(2);
+  }
+  return run;
+};
+
+const main = async (run: (outdir: string) => Promise<void>): Promise<void> => {
+  // The functions run on Node 24 in Lambda; this warns about the local Node.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-demo-'));
+  try {
+    await run(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+finish(main(chosenRun()));

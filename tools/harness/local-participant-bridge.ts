@@ -78,6 +78,11 @@ export interface LocalService
   readonly exchanges: readonly Exchange[];
 }
 
+/** One call on the wire of any local service, and its answer. */
+export interface WireExchange extends Exchange {
+  readonly service: 'connect' | 'participant' | 'smsVoice';
+}
+
 /** A line a bundle wrote, and which function was running. */
 export interface BundleLogLine extends CapturedLine {
   readonly fn: ParticipantFunction;
@@ -91,6 +96,8 @@ export interface LocalParticipantBridge {
   /** The Connect Participant Service. */
   readonly participant: LocalService;
   /** End User Messaging, with the numbers of `PHONE_NUMBERS`. */
+  /** The calls of Connect, the participant service and End User Messaging, in the order they were answered. */
+  readonly wire: readonly WireExchange[];
   readonly smsVoice: LocalService & {
     /** The text messages it took, in order. */
     sent(): readonly SentTextMessage[];
@@ -170,8 +177,16 @@ const start = async (
   close: () => Promise<void>
 ): Promise<LocalParticipantBridge> => {
   const { inbound, outbound } = bundles;
-  const endpoint = async (script: ScriptedResponder) => {
-    const started = await startLocalEndpoint(script.respond);
+  const wire: WireExchange[] = [];
+  const endpoint = async (
+    service: WireExchange['service'],
+    script: ScriptedResponder
+  ) => {
+    const started = await startLocalEndpoint(async (request) => {
+      const reply = await script.respond(request);
+      wire.push({ service, request, reply });
+      return reply;
+    });
     closers.push(started.close);
     return started;
   };
@@ -192,9 +207,9 @@ const start = async (
   const participantScript = scriptedResponder(participantResponder(chats));
   const smsVoiceState = registeredNumbers(phoneNumberArns);
   const smsVoiceScript = scriptedResponder(smsVoiceState.respond);
-  const connect = await endpoint(connectScript);
-  const participant = await endpoint(participantScript);
-  const smsVoice = await endpoint(smsVoiceScript);
+  const connect = await endpoint('connect', connectScript);
+  const participant = await endpoint('participant', participantScript);
+  const smsVoice = await endpoint('smsVoice', smsVoiceScript);
   const sqs = sqsResponder();
   const sqsEndpoint = await startLocalEndpoint(sqs.respond);
   closers.push(sqsEndpoint.close);
@@ -342,6 +357,7 @@ const start = async (
     chats,
     connect: service(connect, connectScript),
     participant: service(participant, participantScript),
+    wire,
     smsVoice: {
       ...service(smsVoice, smsVoiceScript),
       sent: () => [...smsVoiceState.sentTextMessages],
