@@ -65,6 +65,10 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     contactFlowId: optionalString('contactFlowId', get),
     configureTwoWay: optionalBoolean('configureTwoWay', get),
     selfManagedOptOuts: optionalBoolean('selfManagedOptOuts', get),
+    optOutListName: optionalString('optOutListName', get),
+    optOutConfirmationText: optionalString('optOutConfirmationText', get),
+    helpKeywords: stringList('helpKeywords', get('helpKeywords')),
+    helpText: optionalString('helpText', get),
     pools: stringList('pools', get('pools')),
   };
   return Object.fromEntries(

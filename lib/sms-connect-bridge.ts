@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+  ArnFormat,
   Duration,
   FeatureFlags,
   RemovalPolicy,
@@ -35,6 +36,7 @@ import {
   checkDisconnectKeywords,
   checkDisplayName,
   checkEmail,
+  checkPattern,
   checkPhoneNumbers,
   checkStreamingEndpointArn,
   checkSubtype,
@@ -54,6 +56,20 @@ export const DEFAULT_DISCONNECT_KEYWORDS = [
   'TD',
   'UNSUBSCRIBE',
 ] as const;
+
+/**
+ * The opt-out list End User Messaging puts every new phone number on
+ * (its user guide, "Change a phone number's opt-out list").
+ */
+export const DEFAULT_OPT_OUT_LIST_NAME = 'Default';
+/** In the style carriers ask for: one message, no marketing, no further texts. */
+export const DEFAULT_OPT_OUT_CONFIRMATION_TEXT =
+  'You are unsubscribed and will receive no further messages from this number.';
+export const DEFAULT_HELP_KEYWORDS = ['HELP'] as const;
+/** Who answers, how to reach a person, how to opt out, what it may cost. */
+export const DEFAULT_HELP_TEXT =
+  'Customer support: send your question in a new message and an agent will ' +
+  'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
 
 export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
 
@@ -138,6 +154,30 @@ export interface SmsConnectBridgeProps {
    */
   readonly selfManagedOptOuts?: boolean;
   /**
+   * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
+   * a customer to when they opt out. It should be the list the numbers use.
+   * @default 'Default' - End User Messaging's list for new numbers
+   */
+  readonly optOutListName?: string;
+  /**
+   * With `selfManagedOptOuts`, what the bridge texts a customer who opts
+   * out (1 to 1600 characters).
+   * @default DEFAULT_OPT_OUT_CONFIRMATION_TEXT
+   */
+  readonly optOutConfirmationText?: string;
+  /**
+   * With `selfManagedOptOuts`, a text that begins with one of these words
+   * is answered with `helpText` and not forwarded to the chat.
+   * @default ['HELP']
+   */
+  readonly helpKeywords?: readonly string[];
+  /**
+   * With `selfManagedOptOuts`, the answer to a HELP keyword (1 to 1600
+   * characters).
+   * @default DEFAULT_HELP_TEXT
+   */
+  readonly helpText?: string;
+  /**
    * With `configureTwoWay`, pools (ids or ARNs) to configure instead of
    * their numbers, which End User Messaging requires for pooled numbers.
    * @default - no pools
@@ -151,6 +191,16 @@ const FUNCTION_TIMEOUT = Duration.seconds(30);
 const MAX_ENVIRONMENT_BYTES = 4096;
 /** What an unresolved value (a queue URL) is counted as. */
 const TOKEN_BYTES = 128;
+/** End User Messaging's limits (`OptOutListName`, `TextMessageBody`). */
+const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_TEXT_CHARACTERS = 1600;
+/** The settings that only mean something with self-managed opt-outs. */
+const KEYWORD_REPLY_SETTINGS = [
+  'optOutListName',
+  'optOutConfirmationText',
+  'helpKeywords',
+  'helpText',
+] as const;
 
 /**
  * Inbound SMS from End User Messaging to Amazon Connect chat:
@@ -218,6 +268,16 @@ export class SmsConnectBridge extends Construct {
         }
       }
     }
+    if (!props.selfManagedOptOuts) {
+      for (const setting of KEYWORD_REPLY_SETTINGS) {
+        if (props[setting] !== undefined) {
+          fail(setting, 'needs selfManagedOptOuts=true', props[setting]);
+        }
+      }
+    }
+    const keywordReplies = props.selfManagedOptOuts
+      ? keywordReplySettings(props, disconnectKeywords)
+      : undefined;
     if (maxConcurrency < 2 || maxConcurrency > 1000) {
       fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
     }
@@ -306,11 +366,23 @@ export class SmsConnectBridge extends Construct {
       ...(props.streamingEndpointArn === undefined
         ? {}
         : { STREAMING_ENDPOINT_ARN: props.streamingEndpointArn }),
+      ...(keywordReplies && {
+        SELF_MANAGED_OPT_OUTS: 'true',
+        OPT_OUT_LIST_NAME: keywordReplies.optOutListName,
+        OPT_OUT_CONFIRMATION_TEXT: keywordReplies.optOutConfirmationText,
+        HELP_KEYWORDS: JSON.stringify(keywordReplies.helpKeywords),
+        HELP_TEXT: keywordReplies.helpText,
+      }),
     };
-    checkEnvironmentSize({
-      ...environment,
-      ...(participantNumbers && participantEnvironment(participantNumbers)),
-    });
+    checkEnvironmentSize(
+      {
+        ...environment,
+        ...(participantNumbers && participantEnvironment(participantNumbers)),
+      },
+      keywordReplies === undefined
+        ? 'phoneNumbers and contactAttributes'
+        : 'phoneNumbers, contactAttributes, optOutConfirmationText and helpText'
+    );
 
     // A role of its own rather than the managed basic-execution policy: it
     // may write to its own log group and nowhere else.
@@ -405,6 +477,10 @@ export class SmsConnectBridge extends Construct {
       });
     }
 
+    if (keywordReplies) {
+      this.allowKeywordReplies(phoneNumbers, keywordReplies.optOutListName);
+    }
+
     acknowledgeNagFindings(this);
 
     if (props.configureTwoWay) {
@@ -439,6 +515,37 @@ export class SmsConnectBridge extends Construct {
         carries: 'Agent replies',
       });
     }
+  }
+
+  /**
+   * Self-managed opt-outs: the function texts confirmations and HELP
+   * answers from the bridge's numbers, and adds to the one opt-out list.
+   */
+  private allowKeywordReplies(
+    phoneNumbers: Readonly<Record<string, string>>,
+    optOutListName: string
+  ): void {
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AnswerKeywordsFromTheBridgeNumbers',
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [...new Set(Object.values(phoneNumbers))],
+      })
+    );
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordOptOuts',
+        actions: ['sms-voice:PutOptedOutNumber'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'sms-voice',
+            resource: 'opt-out-list',
+            resourceName: optOutListName,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      })
+    );
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {
@@ -530,7 +637,73 @@ const participantEnvironment = (
   CHAT_STREAMING_TOPIC_ARN: Token.asString({ Ref: 'StreamingTopic' }),
 });
 
-const checkEnvironmentSize = (environment: Record<string, string>): void => {
+/** The keyword reply settings with their defaults, checked. */
+const keywordReplySettings = (
+  props: SmsConnectBridgeProps,
+  disconnectKeywords: readonly string[]
+) => {
+  const settings = {
+    optOutListName: props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME,
+    optOutConfirmationText:
+      props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+    helpKeywords: props.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
+    helpText: props.helpText ?? DEFAULT_HELP_TEXT,
+  };
+  checkPattern(
+    'optOutListName',
+    settings.optOutListName,
+    OPT_OUT_LIST_NAME,
+    'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
+  );
+  checkReplyText('optOutConfirmationText', settings.optOutConfirmationText);
+  checkReplyText('helpText', settings.helpText);
+  if (settings.helpKeywords.length === 0) {
+    fail(
+      'helpKeywords',
+      'must list at least one keyword (omit it for HELP)',
+      settings.helpKeywords
+    );
+  }
+  const optOutWords = new Set(disconnectKeywords.map((k) => k.toUpperCase()));
+  for (const keyword of settings.helpKeywords) {
+    if (
+      keyword.length < 1 ||
+      keyword.length > 30 ||
+      keyword.trim() !== keyword
+    ) {
+      fail(
+        'helpKeywords',
+        'entries must be 1 to 30 characters and not start or end with a space',
+        keyword
+      );
+    }
+    if (optOutWords.has(keyword.toUpperCase())) {
+      fail(
+        'helpKeywords',
+        'must not repeat a disconnectKeywords entry',
+        keyword
+      );
+    }
+  }
+  return settings;
+};
+
+/** A text End User Messaging accepts as a `MessageBody`. */
+const checkReplyText = (setting: string, text: string): void => {
+  if (Token.isUnresolved(text)) return;
+  if (text.trim() === '' || [...text].length > MAX_TEXT_CHARACTERS) {
+    fail(
+      setting,
+      `must be 1 to ${MAX_TEXT_CHARACTERS} characters and not blank`,
+      text
+    );
+  }
+};
+
+const checkEnvironmentSize = (
+  environment: Record<string, string>,
+  settings: string
+): void => {
   const bytes = Object.entries(environment).reduce(
     (sum, [key, value]) =>
       sum +
@@ -540,7 +713,7 @@ const checkEnvironmentSize = (environment: Record<string, string>): void => {
   );
   if (bytes > MAX_ENVIRONMENT_BYTES) {
     fail(
-      'phoneNumbers and contactAttributes',
+      settings,
       `must fit in Lambda's ${MAX_ENVIRONMENT_BYTES} bytes of environment variables`,
       `${bytes} bytes`
     );
