@@ -1,0 +1,315 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  DEFAULT_HELP_TEXT,
+  DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+} from '../../lib/sms-connect-bridge';
+import { inboundSms, smsRecord, sqsEvent } from '../../tools/harness/events';
+import {
+  type LocalBridge,
+  startLocalBridge,
+} from '../../tools/harness/local-bridge';
+import {
+  type InboundFunction,
+  synthesizeInboundFunction,
+} from '../../tools/harness/synth';
+import {
+  awsError,
+  type LocalEndpoint,
+  startLocalEndpoint,
+} from '../../tools/local-aws/endpoint';
+import {
+  type SmsVoiceResponder,
+  smsVoiceError,
+  smsVoiceResponder,
+} from '../../tools/local-aws/sms-voice';
+
+const ACCOUNT = '111122223333';
+const BRIDGE_NUMBER = '+12065550100';
+const PHONE_NUMBER_ID = 'phone-0123456789abcdef0123456789abcdef';
+const BRIDGE_NUMBER_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/${PHONE_NUMBER_ID}`;
+const CUSTOMER = '+14255550182';
+
+/** `-c` as an operator gives it: the defaults of every keyword setting. */
+const CONTEXT = {
+  connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
+  phoneNumbers: JSON.stringify({ [BRIDGE_NUMBER]: BRIDGE_NUMBER_ARN }),
+  configureTwoWay: 'true',
+  selfManagedOptOuts: 'true',
+};
+
+const textFrom = (messageBody: string) =>
+  inboundSms({
+    originationNumber: CUSTOMER,
+    destinationNumber: BRIDGE_NUMBER,
+    messageBody,
+  });
+
+/**
+ * The synthesized inbound bundle, with self-managed opt-outs on, against
+ * local Connect, SQS, DynamoDB and End User Messaging.
+ */
+describe('keyword replies of the synthesized integration-event bundle', () => {
+  let outdir: string;
+  let fn: InboundFunction;
+  let smsVoice: SmsVoiceResponder;
+  let smsVoiceEndpoint: LocalEndpoint;
+  let bridge: LocalBridge;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-opt-outs-'));
+    fn = synthesizeInboundFunction(CONTEXT, outdir);
+    smsVoiceEndpoint = await startLocalEndpoint((request) =>
+      smsVoice.respond(request)
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await smsVoiceEndpoint.close();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    smsVoice = smsVoiceResponder();
+    smsVoice.addPhoneNumber(BRIDGE_NUMBER, {
+      PhoneNumberId: PHONE_NUMBER_ID,
+      TwoWayEnabled: true,
+      SelfManagedOptOutsEnabled: true,
+    });
+    smsVoiceEndpoint.requests.length = 0;
+    bridge = await startLocalBridge({
+      fn,
+      environment: {
+        AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url,
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await bridge.close();
+  });
+
+  const smsCalls = (
+    operation: 'SendTextMessage' | 'PutOptedOutNumber'
+  ): Record<string, unknown>[] =>
+    smsVoice.calls(smsVoiceEndpoint.requests, operation);
+  const smsOperations = () =>
+    smsVoiceEndpoint.requests.map(({ headers }) => headers['x-amz-target']);
+  const chatEvents = () =>
+    bridge.connect.requests.map(
+      ({ json }) => (json as { Event?: { Type?: string } }).Event?.Type
+    );
+
+  describe('an opt-out keyword', () => {
+    it('ends the chat and texts the confirmation before adding the number to the list', async () => {
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('STOP')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chatEvents()).toEqual(['DISCONNECT']);
+      expect(smsOperations()).toEqual([
+        'PinpointSMSVoiceV2.SendTextMessage',
+        'PinpointSMSVoiceV2.PutOptedOutNumber',
+      ]);
+    });
+
+    it('texts the default confirmation from the number the customer texted', async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('Stop it'))));
+
+      // Assess
+      expect(smsCalls('SendTextMessage')).toEqual([
+        {
+          DestinationPhoneNumber: CUSTOMER,
+          OriginationIdentity: BRIDGE_NUMBER_ARN,
+          MessageBody: DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+          MessageType: 'TRANSACTIONAL',
+        },
+      ]);
+    });
+
+    it("adds the customer to End User Messaging's Default list", async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('unsubscribe'))));
+
+      // Assess
+      expect(smsCalls('PutOptedOutNumber')).toEqual([
+        { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+      ]);
+      expect(smsVoice.optedOutNumbers()).toEqual([
+        { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+      ]);
+    });
+
+    it('opts out on the retry after a failed list update, with one confirmation', async () => {
+      // Prepare: the list update fails through all of the SDK's attempts
+      const record = smsRecord(textFrom('STOP'));
+      smsVoice.failNext(
+        'PutOptedOutNumber',
+        smsVoiceError(500, 'InternalServerException', 'internal error'),
+        3
+      );
+      const first = await bridge.invoke(sqsEvent(record));
+
+      // Act: the queue delivers the record again
+      const second = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(first).toEqual({
+        batchItemFailures: [{ itemIdentifier: record.messageId }],
+      });
+      expect(second).toEqual({ batchItemFailures: [] });
+      expect(smsVoice.sentTextMessages).toHaveLength(1);
+      expect(smsVoice.optedOutNumbers()).toEqual([
+        { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+      ]);
+      expect(chatEvents()).toEqual(['DISCONNECT', 'DISCONNECT']);
+    });
+
+    it('does nothing again for a STOP the queue delivers twice', async () => {
+      // Prepare
+      const record = smsRecord(textFrom('STOP'));
+      await bridge.invoke(sqsEvent(record));
+      const handled = smsVoiceEndpoint.requests.length;
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(record));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(smsVoiceEndpoint.requests).toHaveLength(handled);
+      expect(chatEvents()).toEqual(['DISCONNECT']);
+    });
+
+    it('sends no second confirmation to a customer already on the list', async () => {
+      // Prepare
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('STOP'))));
+
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('STOP')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(smsVoice.sentTextMessages).toHaveLength(1);
+      expect(smsCalls('PutOptedOutNumber')).toHaveLength(2);
+      expect(chatEvents()).toEqual(['DISCONNECT', 'DISCONNECT']);
+    });
+
+    it('records the opt-out even when Connect refuses the chat event', async () => {
+      // Prepare: AWS restricts SendChatIntegrationEvent to End User Messaging
+      bridge.connect.always(awsError(403, 'AccessDeniedException'));
+
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('STOP')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(smsVoice.optedOutNumbers()).toEqual([
+        { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+      ]);
+      expect(bridge.deadLetters()).toHaveLength(1);
+    });
+
+    it('ends the chat, then dead-letters the STOP, when the opt-out list is missing', async () => {
+      // Prepare
+      smsVoice.failNext(
+        'PutOptedOutNumber',
+        smsVoiceError(400, 'ResourceNotFoundException', 'not found', {
+          ResourceType: 'opt-out-list',
+          ResourceId: 'Default',
+        })
+      );
+
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('STOP')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chatEvents()).toEqual(['DISCONNECT']);
+      const [deadLetter] = bridge.deadLetters();
+      expect(deadLetter?.MessageAttributes.failureDetail?.StringValue).toBe(
+        'End User Messaging PutOptedOutNumber: ResourceNotFoundException (HTTP 400)'
+      );
+    });
+
+    it('logs the opt-out with its message id and list, not the number', async () => {
+      // Prepare
+      const sms = textFrom('STOP');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      const lines = bridge.logs
+        .filter(({ line }) => line.startsWith('{'))
+        .map(({ line }) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          message: 'Opt-out recorded on the opt-out list',
+          inboundMessageId: sms.inboundMessageId,
+          optOutListName: 'Default',
+        })
+      );
+      expect(bridge.logs.filter(({ line }) => line.includes(CUSTOMER))).toEqual(
+        []
+      );
+    });
+  });
+
+  describe('a HELP keyword', () => {
+    it('texts the default help text and sends nothing to Connect', async () => {
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('HELP')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.connect.requests).toEqual([]);
+      expect(smsCalls('SendTextMessage')).toEqual([
+        {
+          DestinationPhoneNumber: CUSTOMER,
+          OriginationIdentity: BRIDGE_NUMBER_ARN,
+          MessageBody: DEFAULT_HELP_TEXT,
+          MessageType: 'TRANSACTIONAL',
+        },
+      ]);
+    });
+
+    it('is acknowledged without an answer once the customer has opted out', async () => {
+      // Prepare
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('STOP'))));
+
+      // Act
+      const response = await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('help')))
+      );
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(smsVoice.sentTextMessages).toHaveLength(1);
+      expect(bridge.deadLetters()).toEqual([]);
+    });
+  });
+
+  it('forwards any other text to Connect and texts nothing', async () => {
+    // Act
+    await bridge.invoke(
+      sqsEvent(smsRecord(textFrom('Please help with parcel 4711')))
+    );
+
+    // Assess
+    expect(chatEvents()).toEqual(['MESSAGE']);
+    expect(smsVoiceEndpoint.requests).toEqual([]);
+  });
+});
