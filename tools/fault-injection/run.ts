@@ -43,6 +43,8 @@ export interface FaultInjectionOptions {
   readonly duplicateRate?: number;
   /** The share of receives SQS hands out again in flight. @default 0.02 */
   readonly redeliveryWhileInFlightRate?: number;
+  /** More environment for the bundle (see `LocalBridgeOptions`). */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - the bundle's lines are captured, not printed */
   readonly logs?: LogCaptureOptions;
 }
@@ -150,6 +152,9 @@ export const runFaultInjection = async (
   const bridge = await startLocalBridge({
     fn,
     logs: options.logs ?? { forward: false },
+    ...(options.environment === undefined
+      ? {}
+      : { environment: options.environment }),
   });
   try {
     bridge.connect.always(faults.script);
