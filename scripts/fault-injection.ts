@@ -144,8 +144,9 @@ const main = async () => {
     print(
       JSON.stringify(
         {
-          command:
-            `npm run fault-injection -- ${process.argv.slice(2).join(' ')}`.trim(),
+          command: ['npm run fault-injection', ...process.argv.slice(2)]
+            .join(' ')
+            .replace(/^npm run fault-injection(?= )/, '$& --'),
           run: report,
           ...(dropAfter === undefined
             ? {}

@@ -54,7 +54,8 @@ export const formatReport = (report: FaultInjectionReport): string => {
       .map(([reason, count]) => [reason, count, 2]);
   return table(
     `Fault injection: ${inputs.total.toLocaleString('en-US')} inbound SMS, ` +
-      `fault rate ${percent(settings.faultRate)}, seed ${settings.seed}`,
+      `faults asked on ${percent(settings.faultRate)} of Connect calls, ` +
+      `seed ${settings.seed}`,
     [
       ['Inbound SMS published', inputs.total],
       ['texts', inputs.byKind.text, 1],
@@ -124,7 +125,12 @@ export const formatDropAfterReport = (report: FaultInjectionReport): string =>
       `(${report.inputs.total.toLocaleString('en-US')} SMS)`,
     [
       ['Connect calls', report.connect.calls],
-      ['dropped after processing', report.connect.faults['drop-after'], 1],
+      [
+        'faults injected, all kinds',
+        `${report.connect.faultsInjected} (${percent(report.connect.faultRate)})`,
+        1,
+      ],
+      ['dropped after processing', report.connect.faults['drop-after'], 2],
       [
         'SMS whose call Connect processed, then lost the answer',
         report.connect.inputsDroppedAfterProcessing,
