@@ -118,7 +118,7 @@ export const measureColdStart = async (
   const candidates: Candidate[] = [
     {
       name: 'handler',
-      description: `inbound handler bundle (${fromRoot(inbound.entry)}), NODE_OPTIONS=${sourceMaps}`,
+      description: `inbound handler bundle (the synthesized asset), NODE_OPTIONS=${sourceMaps}`,
       file: inbound.entry,
       env: withMaps,
       runs,
@@ -187,6 +187,21 @@ export const measureColdStart = async (
     });
   }
 
+  // What removing a dependency from the bundle would save: the same
+  // entry bundled with the package replaced by a stub. Such a bundle loads
+  // but is no working function; nothing else runs it.
+  for (const whatIf of WHAT_IFS) {
+    const file = await bundleWithStubs(inbound, whatIf.stubs);
+    const maps = whatIf.withoutSourceMaps !== true;
+    candidates.push({
+      name: `what-if: ${whatIf.name}`,
+      description: `what-if: inbound handler bundle ${whatIf.name}, NODE_OPTIONS=${maps ? sourceMaps : '(unset)'}`,
+      file,
+      env: maps ? withMaps : plainEnv,
+      runs: Math.max(3, Math.ceil(runs / 2)),
+    });
+  }
+
   const results = new Map<string, LoadRun[]>(
     candidates.map(({ name }) => [name, []])
   );
@@ -218,6 +233,75 @@ export const measureColdStart = async (
     variants,
     loadProfile: profileLoad(loader, candidates[0] as Candidate),
   };
+};
+
+/** The names the bridge imports from each package it could do without. */
+const STUBBED_NAMES: Record<string, readonly string[]> = {
+  zod: ['z'],
+  '@aws-sdk/client-sqs': ['SQSClient', 'SendMessageCommand'],
+  '@aws-sdk/client-pinpoint-sms-voice-v2': [
+    'PinpointSMSVoiceV2Client',
+    'PutOptedOutNumberCommand',
+    'SendTextMessageCommand',
+  ],
+};
+
+const ALL_STUBS = Object.keys(STUBBED_NAMES);
+
+const WHAT_IFS: readonly {
+  readonly name: string;
+  readonly stubs: readonly string[];
+  readonly withoutSourceMaps?: boolean;
+}[] = [
+  { name: 'without zod', stubs: ['zod'] },
+  { name: 'without @aws-sdk/client-sqs', stubs: ['@aws-sdk/client-sqs'] },
+  {
+    name: 'without @aws-sdk/client-pinpoint-sms-voice-v2',
+    stubs: ['@aws-sdk/client-pinpoint-sms-voice-v2'],
+  },
+  { name: 'without all three', stubs: ALL_STUBS },
+  {
+    name: 'without all three and without source maps',
+    stubs: ALL_STUBS,
+    withoutSourceMaps: true,
+  },
+];
+
+/**
+ * A module that stands in for a package: every name the bridge imports is
+ * a function that returns itself, whatever is done with it.
+ */
+const stubModule = (names: readonly string[]): string => `'use strict';
+const stub = new Proxy(function stub() {}, {
+  get: (target, key) =>
+    key === 'prototype' ? target.prototype : key === 'then' ? undefined : stub,
+  apply: () => stub,
+  construct: () => stub,
+});
+${names.map((name) => `exports[${JSON.stringify(name)}] = stub;`).join('\n')}
+`;
+
+const bundleWithStubs = async (
+  fn: FunctionAsset,
+  stubs: readonly string[]
+): Promise<string> => {
+  const dir = path.join(
+    BUILD,
+    'what-if',
+    stubs.join('+').replace(/[@/]/g, '_')
+  );
+  mkdirSync(dir, { recursive: true });
+  const alias: Record<string, string> = {};
+  for (const name of stubs) {
+    const file = path.join(dir, `${name.replace(/[@/]/g, '_')}.stub.js`);
+    writeFileSync(file, stubModule(STUBBED_NAMES[name] ?? []));
+    alias[name] = `./${path.relative(ROOT, file).split(path.sep).join('/')}`;
+  }
+  await build({
+    ...nodejsFunctionOptions(path.join(ROOT, fn.source), dir),
+    alias,
+  });
+  return path.join(dir, 'index.js');
 };
 
 /** Packages the inbound handler loads, each bundled alone. */

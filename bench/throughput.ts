@@ -14,9 +14,16 @@ import type { RoundResult } from './worker-protocol';
 import { startWorker, type Worker, type WorkerFiles } from './workers';
 
 export type Variant = 'handler' | 'bare';
+/**
+ * `quietHandler`: the same bundle with POWERTOOLS_LOG_LEVEL=WARN, which
+ * drops its one INFO line per text: what the logger costs on the hot path,
+ * measured without changing the code.
+ */
+export type TimedVariant = Variant | 'quietHandler';
+const TIMED: readonly TimedVariant[] = ['handler', 'bare', 'quietHandler'];
 
 export interface Round {
-  readonly variant: Variant;
+  readonly variant: TimedVariant;
   readonly repeat: number;
   readonly texts: number;
   readonly wallMs: number;
@@ -45,10 +52,16 @@ export interface Throughput {
   readonly warmupTexts: number;
   readonly handler: VariantSummary;
   readonly bare: VariantSummary;
+  readonly quietHandler: VariantSummary & {
+    readonly environment: Readonly<Record<string, string>>;
+  };
   /** Median over repeats of handler time / bare time (wall clock). */
   readonly ratio: number;
   /** The same with the worker's CPU time instead of wall time. */
   readonly cpuRatio: number;
+  /** quietHandler / bare, wall clock and CPU. */
+  readonly quietRatio: number;
+  readonly quietCpuRatio: number;
   readonly ratios: readonly number[];
   readonly requests: RequestComparison;
   readonly rounds: readonly Round[];
@@ -131,11 +144,11 @@ export const startLocalAws = async (): Promise<LocalAws> => {
 };
 
 /**
- * Section 1: the real bundle against the bare loop, each in its own warm
- * worker process. Each repeat gives both the same number of texts in
- * alternating chunks (the order swapped every chunk), so drift and other
- * load on the machine hit both alike; the ratio is the median of the
- * repeats' handler/bare ratios.
+ * Section 1: the real bundle against the bare loop (and the bundle with
+ * INFO logs off), each in its own warm worker process. Each repeat gives
+ * every variant the same number of texts in chunks, taking turns and
+ * rotating who goes first, so drift and other load on the machine hit all
+ * alike; a ratio is the median of the repeats' ratios to the bare loop.
  */
 export const measureThroughput = async (
   fn: FunctionAsset,
@@ -144,53 +157,65 @@ export const measureThroughput = async (
   options: ThroughputOptions
 ): Promise<Throughput> => {
   const env = aws.env(fn);
+  const quiet = { POWERTOOLS_LOG_LEVEL: 'WARN' };
   const args = [fn.region, String(fn.timeoutSeconds)];
-  const workers: Record<Variant, Worker> = {
-    handler: await startWorker({
-      file: files.handler,
-      args: [fn.entry, fn.handlerName, ...args],
-      env,
-    }),
-    bare: await startWorker({ file: files.bare, args, env }),
-  };
+  const handlerArgs = [fn.entry, fn.handlerName, ...args];
+  const workers: Partial<Record<TimedVariant, Worker>> = {};
   try {
+    workers.handler = await startWorker({
+      file: files.handler,
+      args: handlerArgs,
+      env,
+    });
+    workers.bare = await startWorker({ file: files.bare, args, env });
+    workers.quietHandler = await startWorker({
+      file: files.handler,
+      args: handlerArgs,
+      env: { ...env, ...quiet },
+    });
+    const worker = (variant: TimedVariant) => workers[variant] as Worker;
+
     // One text each with the bodies kept: the bare loop must send what
     // the handler sends.
     const shapes = {} as Record<Variant, ReturnType<LocalAws['captured']>>;
     for (const variant of ['handler', 'bare'] as const) {
       aws.capture();
-      expectNoFailures(await workers[variant].round(1));
+      expectNoFailures(await worker(variant).round(1));
       shapes[variant] = aws.captured();
     }
     const requests = compareRequests(shapes.handler, shapes.bare);
 
-    for (const variant of ['handler', 'bare'] as const) {
-      await workers[variant].round(options.warmupTexts);
+    for (const variant of TIMED) {
+      await worker(variant).round(options.warmupTexts);
     }
     aws.take();
 
     const rounds: Round[] = [];
     for (let repeat = 0; repeat < options.repeats; repeat++) {
-      const totals = { handler: emptyTotals(), bare: emptyTotals() };
+      const totals = {
+        handler: emptyTotals(),
+        bare: emptyTotals(),
+        quietHandler: emptyTotals(),
+      };
       const chunks = Math.ceil(options.texts / options.chunkTexts);
       for (let chunk = 0; chunk < chunks; chunk++) {
-        const order: Variant[] =
-          (repeat + chunk) % 2 === 0
-            ? ['handler', 'bare']
-            : ['bare', 'handler'];
+        // Each variant goes first, second and last in turn.
+        const shift = (repeat + chunk) % TIMED.length;
+        const order = [...TIMED.slice(shift), ...TIMED.slice(0, shift)];
         for (const variant of order) {
-          const result = await workers[variant].round(options.chunkTexts);
+          const result = await worker(variant).round(options.chunkTexts);
           expectNoFailures(result);
           addTo(totals[variant], result, aws.take());
         }
       }
-      for (const variant of ['handler', 'bare'] as const) {
+      for (const variant of TIMED) {
         rounds.push(toRound(variant, repeat, totals[variant]));
       }
     }
-    const of = (variant: Variant) =>
+    const of = (variant: TimedVariant) =>
       rounds.filter((r) => r.variant === variant);
-    const ratios = pairwise(rounds, (r) => r.usPerMessage);
+    const ratios = pairwise(rounds, 'handler', (r) => r.usPerMessage);
+    const median3 = (values: number[]) => round(median(values), 3);
     return {
       texts: options.texts,
       chunkTexts: options.chunkTexts,
@@ -199,15 +224,21 @@ export const measureThroughput = async (
       warmupTexts: options.warmupTexts,
       handler: summarize(of('handler')),
       bare: summarize(of('bare')),
-      ratio: round(median(ratios), 3),
-      cpuRatio: round(median(pairwise(rounds, (r) => r.cpuUsPerMessage)), 3),
+      quietHandler: { ...summarize(of('quietHandler')), environment: quiet },
+      ratio: median3(ratios),
+      cpuRatio: median3(pairwise(rounds, 'handler', (r) => r.cpuUsPerMessage)),
+      quietRatio: median3(
+        pairwise(rounds, 'quietHandler', (r) => r.usPerMessage)
+      ),
+      quietCpuRatio: median3(
+        pairwise(rounds, 'quietHandler', (r) => r.cpuUsPerMessage)
+      ),
       ratios: ratios.map((ratio) => round(ratio, 3)),
       requests,
       rounds,
     };
   } finally {
-    await workers.handler.close();
-    await workers.bare.close();
+    for (const variant of TIMED) await workers[variant]?.close();
   }
 };
 
@@ -250,7 +281,11 @@ const addTo = (
   }
 };
 
-const toRound = (variant: Variant, repeat: number, totals: Totals): Round => ({
+const toRound = (
+  variant: TimedVariant,
+  repeat: number,
+  totals: Totals
+): Round => ({
   variant,
   repeat,
   texts: totals.texts,
@@ -268,17 +303,18 @@ const toRound = (variant: Variant, repeat: number, totals: Totals): Round => ({
   ),
 });
 
-/** handler / bare of each repeat. */
+/** `variant` / bare of each repeat. */
 const pairwise = (
   rounds: readonly Round[],
+  variant: TimedVariant,
   value: (round: Round) => number
 ): number[] => {
   const ratios: number[] = [];
-  for (const handler of rounds.filter((r) => r.variant === 'handler')) {
+  for (const measured of rounds.filter((r) => r.variant === variant)) {
     const bare = rounds.find(
-      (r) => r.variant === 'bare' && r.repeat === handler.repeat
+      (r) => r.variant === 'bare' && r.repeat === measured.repeat
     );
-    if (bare) ratios.push(value(handler) / value(bare));
+    if (bare) ratios.push(value(measured) / value(bare));
   }
   return ratios;
 };

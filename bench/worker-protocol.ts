@@ -99,6 +99,8 @@ export const serveRounds = (loadMs: number, prepare: PrepareRound): void => {
   }).observe({ entryTypes: ['gc'] });
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+  // A bench that stopped (its watchdog, a crash) takes its workers along.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message: WorkerRequest) => {
     if (message.type === 'exit') {
       // A normal exit, so --cpu-prof writes its profile.
