@@ -25,3 +25,11 @@ export const classifyChatError = (error: unknown): unknown => {
     ? new UndeliverableError('connect-rejected', classified.detail)
     : classified;
 };
+
+/** End User Messaging refused the call (a text or an opt-out-list entry). */
+export const classifySmsError = (error: unknown): unknown => {
+  const classified = classifyServiceError(error);
+  return classified instanceof UndeliverableError
+    ? new UndeliverableError('sms-rejected', classified.detail)
+    : classified;
+};

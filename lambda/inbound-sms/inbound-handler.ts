@@ -74,13 +74,16 @@ export const createInboundHandler = (
     inboundMessageId: string | undefined
   ) => {
     countDelivery(metrics, delivered, forwarded);
+    const answered = delivered.eventType === 'HELP';
     logger.info(
-      forwarded
-        ? 'Message forwarded to Amazon Connect'
-        : 'Duplicate message not forwarded again',
+      !forwarded
+        ? 'Duplicate message not forwarded again'
+        : answered
+          ? 'Keyword answered by the bridge, not forwarded'
+          : 'Message forwarded to Amazon Connect',
       {
         inboundMessageId,
-        outcome: forwarded ? 'delivered' : 'duplicate',
+        outcome: !forwarded ? 'duplicate' : answered ? 'answered' : 'delivered',
         eventType: delivered.eventType,
         initialContactId: delivered.contactId,
         newChatCreated: delivered.newChat,
@@ -195,6 +198,8 @@ const countDelivery = (
     metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1);
     return;
   }
+  // The keyword reply counts itself (HelpRepliesSent).
+  if (delivered.eventType === 'HELP') return;
   metrics.addMetric('MessagesForwarded', MetricUnit.Count, 1);
   if (delivered.newChat) {
     metrics.addMetric('NewChatsCreated', MetricUnit.Count, 1);

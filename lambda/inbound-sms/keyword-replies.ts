@@ -16,7 +16,7 @@ import {
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import { classifyChatError } from './chat-failures';
+import { classifySmsError } from './chat-failures';
 import type { KeywordReplySettings } from './config';
 import type { Deliver, Delivered } from './delivery';
 import type { InboundSms } from './schema';
@@ -116,7 +116,7 @@ export const withKeywordReplies = (
     try {
       await confirmOnce(sms, fromArn);
     } catch (error) {
-      const failure = classifyChatError(error);
+      const failure = classifySmsError(error);
       if (!(failure instanceof UndeliverableError)) throw failure;
       metrics.addMetric('OptOutConfirmationsFailed', MetricUnit.Count, 1);
       logger.warn('End User Messaging refused the opt-out confirmation', {
@@ -211,7 +211,7 @@ const isOptedOutError = (error: unknown): boolean =>
 
 /** Transient failures as they are; a refusal names the operation. */
 const refused = (operation: string, error: unknown): unknown => {
-  const failure = classifyChatError(error);
+  const failure = classifySmsError(error);
   return failure instanceof UndeliverableError
     ? new UndeliverableError(
         failure.reason,

@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 import { UndeliverableError } from '../shared/undeliverable';
-import { type InboundSms, InboundSmsSchema } from './schema';
+import {
+  INBOUND_MESSAGE_ID,
+  type InboundSms,
+  InboundSmsSchema,
+} from './schema';
 
 /**
- * `inboundMessageId` is the id as logs and dead-letter attributes may show
- * it: only when it looks like an id, so a payload cannot smuggle a phone
- * number or text into them through that field.
+ * `inboundMessageId` is the id that logs and dead-letter attributes may
+ * show: for a rejected payload, only one that passes the schema's id rule.
  */
 export type ParsedPayload =
   | {
@@ -31,15 +34,14 @@ export const parseInboundSms = (text: string): ParsedPayload => {
     return invalid('the message is not valid JSON');
   }
   const result = InboundSmsSchema.safeParse(payload);
-  const inboundMessageId = traceableId(payload);
   if (result.success) {
     return {
       ok: true,
       sms: result.data,
-      ...(inboundMessageId === undefined ? {} : { inboundMessageId }),
+      inboundMessageId: result.data.inboundMessageId,
     };
   }
-  return invalid(describeIssues(result.error), inboundMessageId);
+  return invalid(describeIssues(result.error), traceableId(payload));
 };
 
 const invalid = (detail: string, inboundMessageId?: string): ParsedPayload => ({
@@ -74,5 +76,5 @@ const describeIssues = (error: z.ZodError): string =>
 const traceableId = (payload: unknown): string | undefined => {
   const id = (payload as { inboundMessageId?: unknown } | null)
     ?.inboundMessageId;
-  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? id : undefined;
+  return typeof id === 'string' && INBOUND_MESSAGE_ID.test(id) ? id : undefined;
 };

@@ -6,6 +6,9 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /** Connect's documented ceiling for `ChatEvent.Content` (16,384). */
 export const MAX_CONTENT_BYTES = 16_384;
 
+/** End User Messaging sends UUIDs; this allows more, but no "+" or spaces. */
+export const INBOUND_MESSAGE_ID = /^[\w.:/=-]{1,256}$/;
+
 const phoneNumber = z.string().regex(E164, 'must be an E.164 number');
 
 /**
@@ -23,7 +26,11 @@ export const InboundSmsSchema = z.object({
       (body) => Buffer.byteLength(body, 'utf8') <= MAX_CONTENT_BYTES,
       `must be at most ${MAX_CONTENT_BYTES} UTF-8 bytes`
     ),
-  inboundMessageId: z.string().min(1).max(256),
+  // Logged and used as a token: an id's characters only, so a payload can
+  // never pass a phone number or text into logs through it.
+  inboundMessageId: z
+    .string()
+    .regex(INBOUND_MESSAGE_ID, 'must be an id (letters, digits, _ - . : / =)'),
   // Unused by the bridge: a malformed one is dropped, not the whole text.
   messageKeyword: z.string().optional().catch(undefined),
   previousPublishedMessageId: z.string().optional().catch(undefined),

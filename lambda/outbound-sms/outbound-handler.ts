@@ -19,7 +19,7 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import { disconnectCustomer, forgetChat } from '../inbound-sms/chat-ending';
-import { classifyChatError } from '../inbound-sms/chat-failures';
+import { classifySmsError } from '../inbound-sms/chat-failures';
 import type { ChatContact, SessionStore } from '../inbound-sms/session-store';
 import { sendToDeadLetterQueue } from '../shared/dead-letter';
 import {
@@ -141,7 +141,7 @@ export const createOutboundHandler = (
       } catch (error) {
         if (isOptedOutError(error))
           return endForOptOut(contact, action.messageId);
-        throw classifyChatError(error);
+        throw classifySmsError(error);
       }
     }
     metrics.addMetric('RepliesSent', MetricUnit.Count, 1);

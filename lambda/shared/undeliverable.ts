@@ -4,7 +4,8 @@ export type FailureReason =
   | 'unknown-destination'
   | 'empty-body'
   | 'connect-rejected'
-  | 'access-denied';
+  | 'access-denied'
+  | 'sms-rejected';
 
 /**
  * A message that no retry can deliver. It goes to the dead-letter queue at

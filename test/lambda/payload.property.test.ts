@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { loadConfig } from '../../lambda/inbound-sms/config';
 import { parseInboundSms } from '../../lambda/inbound-sms/payload';
+import { INBOUND_MESSAGE_ID } from '../../lambda/inbound-sms/schema';
 import { toChatIntegrationEvent } from '../../lambda/inbound-sms/to-chat-event';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import {
@@ -27,7 +28,7 @@ const CONFIGS = [
   loadConfig(fullBridgeEnv()),
 ] as const;
 const OUR_NUMBERS = Object.keys(PHONE_NUMBER_ARNS);
-const PLAUSIBLE_ID = /^[\w-]{1,128}$/;
+const PLAUSIBLE_ID = INBOUND_MESSAGE_ID;
 
 // --- Strings ------------------------------------------------------------
 

@@ -149,7 +149,7 @@ describe('parseInboundSms', () => {
       ]);
     });
 
-    it('keeps an id that does not look like one out of what it reports', () => {
+    it('rejects a payload whose id holds a phone number, keeping it out of the report', () => {
       // Prepare
       const text = JSON.stringify({
         ...docExample,
@@ -159,8 +159,8 @@ describe('parseInboundSms', () => {
       // Act
       const parsed = parseInboundSms(text);
 
-      // Assess: the text is delivered, but logs never see that "id"
-      expect(parsed.ok).toBe(true);
+      // Assess: logs and attributes never see that "id"
+      expect(parsed.ok).toBe(false);
       expect(parsed.inboundMessageId).toBeUndefined();
     });
 
@@ -257,7 +257,7 @@ describe('parseInboundSms', () => {
     it.each([
       ['a phone number', '+12065550100'],
       ['text with spaces', 'call me back'],
-      ['129 characters', 'a'.repeat(129)],
+      ['257 characters', 'a'.repeat(257)],
       ['a line break', 'abc\ndef'],
       ['non-ASCII letters', 'héllo'],
       ['an empty string', ''],

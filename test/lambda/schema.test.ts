@@ -188,6 +188,9 @@ describe('InboundSmsSchema', () => {
     it.each([
       ['an empty string', ''],
       ['257 characters', 'x'.repeat(257)],
+      ['a phone number', '+14255550182'],
+      ['text with spaces', 'call me back'],
+      ['a control character', 'id-\u0000'],
       ['a number', 123],
       ['null', null],
     ])('rejects an id that is %s', (_name, id) => {

@@ -240,6 +240,9 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
       expect(deadLetter?.MessageAttributes.failureDetail?.StringValue).toBe(
         'End User Messaging PutOptedOutNumber: ResourceNotFoundException (HTTP 400)'
       );
+      expect(deadLetter?.MessageAttributes.failureReason?.StringValue).toBe(
+        'sms-rejected'
+      );
     });
 
     it('logs the opt-out with its message id and list, not the number', async () => {
@@ -284,6 +287,24 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
           MessageType: 'TRANSACTIONAL',
         },
       ]);
+    });
+
+    it('logs and counts HELP as answered, not as forwarded', async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('HELP'))));
+
+      // Assess
+      const lines = bridge.logs
+        .filter(({ line }) => line.startsWith('{'))
+        .map(({ line }) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          message: 'Keyword answered by the bridge, not forwarded',
+          outcome: 'answered',
+        })
+      );
+      expect(lines.some((line) => 'HelpRepliesSent' in line)).toBe(true);
+      expect(lines.some((line) => 'MessagesForwarded' in line)).toBe(false);
     });
 
     it('is acknowledged without an answer once the customer has opted out', async () => {
