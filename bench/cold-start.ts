@@ -131,6 +131,16 @@ export const measureColdStart = async (
       runs,
     },
     {
+      name: 'client-connect + client-dynamodb',
+      description: `@aws-sdk/client-connect and @aws-sdk/client-dynamodb bundled alone (the clients of the handler's three calls), NODE_OPTIONS=${sourceMaps}`,
+      file: await bundleAlone(
+        'client-connect+dynamodb',
+        "module.exports = [require('@aws-sdk/client-connect'), require('@aws-sdk/client-dynamodb')];"
+      ),
+      env: withMaps,
+      runs: Math.max(3, Math.ceil(runs / 2)),
+    },
+    {
       name: 'handler, no source maps',
       description: 'inbound handler bundle, NODE_OPTIONS unset',
       file: inbound.entry,
