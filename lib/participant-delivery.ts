@@ -9,7 +9,7 @@ import {
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +17,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  FUNCTION_DEFAULTS,
+  SOURCE_MAPS_ENVIRONMENT,
+} from './function-defaults';
 import {
   CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
@@ -211,8 +215,7 @@ export class ParticipantDelivery extends Construct {
       description: 'Texts Amazon Connect agent replies to the customer',
       entry: path.join(__dirname, '..', 'lambda', 'outbound-sms', 'handler.ts'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...FUNCTION_DEFAULTS,
       memorySize: 256,
       timeout: FUNCTION_TIMEOUT,
       logGroup: this.outboundLogGroup,
@@ -220,20 +223,12 @@ export class ParticipantDelivery extends Construct {
       // none) that keep failing land here too.
       deadLetterQueue: this.outboundDeadLetterQueue,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...SOURCE_MAPS_ENVIRONMENT,
         POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-outbound',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
         SESSION_TABLE_NAME: this.sessionTable.tableName,
         DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        // Ship the SDK version the tests ran against, not the runtime's.
-        bundleAwsSDK: true,
       },
     });
     // Sending to the dead-letter queue (the deadLetterQueue prop grants

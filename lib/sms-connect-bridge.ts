@@ -1,17 +1,14 @@
 import * as path from 'node:path';
 import {
-  ArnFormat,
   Duration,
   FeatureFlags,
   RemovalPolicy,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +18,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
+import {
+  FUNCTION_DEFAULTS,
+  SOURCE_MAPS_ENVIRONMENT,
+} from './function-defaults';
+import {
+  checkEnvironmentSize,
+  participantEnvironment,
+} from './function-environment';
+import {
+  allowKeywordReplies,
+  KEYWORD_REPLY_SETTINGS,
+  type KeywordReplyProps,
+  keywordReplySettings,
+} from './keyword-replies';
 import { ParticipantDelivery } from './participant-delivery';
 import {
   type PhoneNumberSetting,
@@ -36,7 +47,6 @@ import {
   checkDisconnectKeywords,
   checkDisplayName,
   checkEmail,
-  checkPattern,
   checkPhoneNumbers,
   checkStreamingEndpointArn,
   checkSubtype,
@@ -57,19 +67,12 @@ export const DEFAULT_DISCONNECT_KEYWORDS = [
   'UNSUBSCRIBE',
 ] as const;
 
-/**
- * The opt-out list End User Messaging puts every new phone number on
- * (its user guide, "Change a phone number's opt-out list").
- */
-export const DEFAULT_OPT_OUT_LIST_NAME = 'Default';
-/** In the style carriers ask for: one message, no marketing, no further texts. */
-export const DEFAULT_OPT_OUT_CONFIRMATION_TEXT =
-  'You are unsubscribed and will receive no further messages from this number.';
-export const DEFAULT_HELP_KEYWORDS = ['HELP'] as const;
-/** Who answers, how to reach a person, how to opt out, what it may cost. */
-export const DEFAULT_HELP_TEXT =
-  'Customer support: send your question in a new message and an agent will ' +
-  'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
+export {
+  DEFAULT_HELP_KEYWORDS,
+  DEFAULT_HELP_TEXT,
+  DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+  DEFAULT_OPT_OUT_LIST_NAME,
+} from './keyword-replies';
 
 export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
 
@@ -84,7 +87,7 @@ export const DELIVERY_MODES: readonly DeliveryMode[] = [
   'participant',
 ];
 
-export interface SmsConnectBridgeProps {
+export interface SmsConnectBridgeProps extends KeywordReplyProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -154,30 +157,6 @@ export interface SmsConnectBridgeProps {
    */
   readonly selfManagedOptOuts?: boolean;
   /**
-   * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
-   * a customer to when they opt out. It should be the list the numbers use.
-   * @default 'Default' - End User Messaging's list for new numbers
-   */
-  readonly optOutListName?: string;
-  /**
-   * With `selfManagedOptOuts`, what the bridge texts a customer who opts
-   * out (1 to 1600 characters).
-   * @default DEFAULT_OPT_OUT_CONFIRMATION_TEXT
-   */
-  readonly optOutConfirmationText?: string;
-  /**
-   * With `selfManagedOptOuts`, a text that begins with one of these words
-   * is answered with `helpText` and not forwarded to the chat.
-   * @default ['HELP']
-   */
-  readonly helpKeywords?: readonly string[];
-  /**
-   * With `selfManagedOptOuts`, the answer to a HELP keyword (1 to 1600
-   * characters).
-   * @default DEFAULT_HELP_TEXT
-   */
-  readonly helpText?: string;
-  /**
    * With `configureTwoWay`, pools (ids or ARNs) to configure instead of
    * their numbers, which End User Messaging requires for pooled numbers.
    * @default - no pools
@@ -187,21 +166,6 @@ export interface SmsConnectBridgeProps {
 
 /** The function's timeout; the queue's visibility timeout is six times it. */
 const FUNCTION_TIMEOUT = Duration.seconds(30);
-/** Lambda allows 4 KB for all of a function's environment variables. */
-const MAX_ENVIRONMENT_BYTES = 4096;
-/** What an unresolved value (a queue URL) is counted as. */
-const TOKEN_BYTES = 128;
-/** End User Messaging's limits (`OptOutListName`, `TextMessageBody`). */
-const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_TEXT_CHARACTERS = 1600;
-/** The settings that only mean something with self-managed opt-outs. */
-const KEYWORD_REPLY_SETTINGS = [
-  'optOutListName',
-  'optOutConfirmationText',
-  'helpKeywords',
-  'helpText',
-] as const;
-
 /**
  * Inbound SMS from End User Messaging to Amazon Connect chat:
  * two-way topic -> encrypted queue (with dead-letter queue) -> function ->
@@ -348,7 +312,7 @@ export class SmsConnectBridge extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     const environment: Record<string, string> = {
-      NODE_OPTIONS: '--enable-source-maps',
+      ...SOURCE_MAPS_ENVIRONMENT,
       POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
@@ -403,22 +367,13 @@ export class SmsConnectBridge extends Construct {
         deliveryMode === 'participant' ? 'participant-handler.ts' : 'handler.ts'
       ),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...FUNCTION_DEFAULTS,
       memorySize: 256,
       timeout: FUNCTION_TIMEOUT,
       logGroup: this.logGroup,
       environment,
       // Direct SNS invocations that keep failing land here too.
       deadLetterQueue: this.deadLetterQueue,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        // Ship the SDK version the tests ran against, not the runtime's.
-        bundleAwsSDK: true,
-      },
     });
 
     this.handler.addEventSource(
@@ -478,7 +433,11 @@ export class SmsConnectBridge extends Construct {
     }
 
     if (keywordReplies) {
-      this.allowKeywordReplies(phoneNumbers, keywordReplies.optOutListName);
+      allowKeywordReplies(
+        this.handler,
+        phoneNumbers,
+        keywordReplies.optOutListName
+      );
     }
 
     acknowledgeNagFindings(this);
@@ -515,37 +474,6 @@ export class SmsConnectBridge extends Construct {
         carries: 'Agent replies',
       });
     }
-  }
-
-  /**
-   * Self-managed opt-outs: the function texts confirmations and HELP
-   * answers from the bridge's numbers, and adds to the one opt-out list.
-   */
-  private allowKeywordReplies(
-    phoneNumbers: Readonly<Record<string, string>>,
-    optOutListName: string
-  ): void {
-    this.handler.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'AnswerKeywordsFromTheBridgeNumbers',
-        actions: ['sms-voice:SendTextMessage'],
-        resources: [...new Set(Object.values(phoneNumbers))],
-      })
-    );
-    this.handler.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'RecordOptOuts',
-        actions: ['sms-voice:PutOptedOutNumber'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'sms-voice',
-            resource: 'opt-out-list',
-            resourceName: optOutListName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      })
-    );
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {
@@ -619,103 +547,3 @@ const createKey = (scope: Construct, id: string, description: string) =>
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(30),
   });
-
-/** What participant mode adds to the inbound function's environment. */
-const participantEnvironment = (
-  numbers: Readonly<Record<string, { readonly contactFlowId: string }>>
-): Record<string, string> => ({
-  CONNECT_INSTANCE_ID: '0'.repeat(36),
-  CONTACT_FLOW_IDS: JSON.stringify(
-    Object.fromEntries(
-      Object.entries(numbers).map(([n, { contactFlowId }]) => [
-        n,
-        contactFlowId,
-      ])
-    )
-  ),
-  SESSION_TABLE_NAME: Token.asString({ Ref: 'SessionTable' }),
-  CHAT_STREAMING_TOPIC_ARN: Token.asString({ Ref: 'StreamingTopic' }),
-});
-
-/** The keyword reply settings with their defaults, checked. */
-const keywordReplySettings = (
-  props: SmsConnectBridgeProps,
-  disconnectKeywords: readonly string[]
-) => {
-  const settings = {
-    optOutListName: props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME,
-    optOutConfirmationText:
-      props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
-    helpKeywords: props.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
-    helpText: props.helpText ?? DEFAULT_HELP_TEXT,
-  };
-  checkPattern(
-    'optOutListName',
-    settings.optOutListName,
-    OPT_OUT_LIST_NAME,
-    'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
-  );
-  checkReplyText('optOutConfirmationText', settings.optOutConfirmationText);
-  checkReplyText('helpText', settings.helpText);
-  if (settings.helpKeywords.length === 0) {
-    fail(
-      'helpKeywords',
-      'must list at least one keyword (omit it for HELP)',
-      settings.helpKeywords
-    );
-  }
-  const optOutWords = new Set(disconnectKeywords.map((k) => k.toUpperCase()));
-  for (const keyword of settings.helpKeywords) {
-    if (
-      keyword.length < 1 ||
-      keyword.length > 30 ||
-      keyword.trim() !== keyword
-    ) {
-      fail(
-        'helpKeywords',
-        'entries must be 1 to 30 characters and not start or end with a space',
-        keyword
-      );
-    }
-    if (optOutWords.has(keyword.toUpperCase())) {
-      fail(
-        'helpKeywords',
-        'must not repeat a disconnectKeywords entry',
-        keyword
-      );
-    }
-  }
-  return settings;
-};
-
-/** A text End User Messaging accepts as a `MessageBody`. */
-const checkReplyText = (setting: string, text: string): void => {
-  if (Token.isUnresolved(text)) return;
-  if (text.trim() === '' || [...text].length > MAX_TEXT_CHARACTERS) {
-    fail(
-      setting,
-      `must be 1 to ${MAX_TEXT_CHARACTERS} characters and not blank`,
-      text
-    );
-  }
-};
-
-const checkEnvironmentSize = (
-  environment: Record<string, string>,
-  settings: string
-): void => {
-  const bytes = Object.entries(environment).reduce(
-    (sum, [key, value]) =>
-      sum +
-      Buffer.byteLength(key) +
-      (Token.isUnresolved(value) ? TOKEN_BYTES : Buffer.byteLength(value)),
-    0
-  );
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
-    fail(
-      settings,
-      `must fit in Lambda's ${MAX_ENVIRONMENT_BYTES} bytes of environment variables`,
-      `${bytes} bytes`
-    );
-  }
-};

@@ -8,12 +8,15 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import {
+  FUNCTION_DEFAULTS,
+  SOURCE_MAPS_ENVIRONMENT,
+} from './function-defaults';
 import { checkPattern, fail, PHONE_NUMBER_ARN } from './validation';
 
 const PHONE_NUMBER_ID = /^phone-[0-9a-fA-F]{32}$/;
@@ -119,22 +122,14 @@ export class TwoWayWiring extends Construct {
         'handler.ts'
       ),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...FUNCTION_DEFAULTS,
       memorySize: 256,
       timeout: Duration.minutes(2),
       logGroup: this.logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...SOURCE_MAPS_ENVIRONMENT,
         POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-two-way',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        bundleAwsSDK: true,
       },
     });
     this.grant(phoneNumbers, poolOriginations, props.channelRole);

@@ -98,13 +98,14 @@ export const checkSubtype = (value: string): void => {
   }
 };
 
-export const checkDisconnectKeywords = (keywords: readonly string[]): void => {
+/** End User Messaging's keyword rule: 1 to 30 characters, no outer space. */
+export const checkKeywords = (
+  setting: string,
+  keywords: readonly string[],
+  whenEmpty: string
+): void => {
   if (keywords.length === 0) {
-    fail(
-      'disconnectKeywords',
-      'must list at least one keyword (omit it for the default list)',
-      keywords
-    );
+    fail(setting, `must list at least one keyword (${whenEmpty})`, keywords);
   }
   for (const keyword of keywords) {
     if (
@@ -113,13 +114,16 @@ export const checkDisconnectKeywords = (keywords: readonly string[]): void => {
       keyword.trim() !== keyword
     ) {
       fail(
-        'disconnectKeywords',
+        setting,
         'entries must be 1 to 30 characters and not start or end with a space',
         keyword
       );
     }
   }
 };
+
+export const checkDisconnectKeywords = (keywords: readonly string[]): void =>
+  checkKeywords('disconnectKeywords', keywords, 'omit it for the default list');
 
 export const checkDisplayName = (value: string): void => {
   if (resolved(value) && (value.trim().length < 1 || value.length > 256)) {

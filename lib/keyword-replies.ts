@@ -1,0 +1,135 @@
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { checkKeywords, checkPattern, fail } from './validation';
+
+/**
+ * The opt-out list End User Messaging puts every new phone number on
+ * (its user guide, "Change a phone number's opt-out list").
+ */
+export const DEFAULT_OPT_OUT_LIST_NAME = 'Default';
+/** In the style carriers ask for: one message, no marketing, no further texts. */
+export const DEFAULT_OPT_OUT_CONFIRMATION_TEXT =
+  'You are unsubscribed and will receive no further messages from this number.';
+export const DEFAULT_HELP_KEYWORDS = ['HELP'] as const;
+/** Who answers, how to reach a person, how to opt out, what it may cost. */
+export const DEFAULT_HELP_TEXT =
+  'Customer support: send your question in a new message and an agent will ' +
+  'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
+
+/** End User Messaging's limits (`OptOutListName`, `TextMessageBody`). */
+const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_TEXT_CHARACTERS = 1600;
+/** The settings that only mean something with self-managed opt-outs. */
+export const KEYWORD_REPLY_SETTINGS = [
+  'optOutListName',
+  'optOutConfirmationText',
+  'helpKeywords',
+  'helpText',
+] as const;
+
+/** The bridge's settings for answering keywords (self-managed opt-outs). */
+export interface KeywordReplyProps {
+  /**
+   * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
+   * a customer to when they opt out. It should be the list the numbers use.
+   * @default 'Default' - End User Messaging's list for new numbers
+   */
+  readonly optOutListName?: string;
+  /**
+   * With `selfManagedOptOuts`, what the bridge texts a customer who opts
+   * out (1 to 1600 characters).
+   * @default DEFAULT_OPT_OUT_CONFIRMATION_TEXT
+   */
+  readonly optOutConfirmationText?: string;
+  /**
+   * With `selfManagedOptOuts`, a text that begins with one of these words
+   * is answered with `helpText` and not forwarded to the chat.
+   * @default ['HELP']
+   */
+  readonly helpKeywords?: readonly string[];
+  /**
+   * With `selfManagedOptOuts`, the answer to a HELP keyword (1 to 1600
+   * characters).
+   * @default DEFAULT_HELP_TEXT
+   */
+  readonly helpText?: string;
+}
+
+/** The keyword reply settings with their defaults, checked. */
+export const keywordReplySettings = (
+  props: KeywordReplyProps,
+  disconnectKeywords: readonly string[]
+) => {
+  const settings = {
+    optOutListName: props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME,
+    optOutConfirmationText:
+      props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+    helpKeywords: props.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
+    helpText: props.helpText ?? DEFAULT_HELP_TEXT,
+  };
+  checkPattern(
+    'optOutListName',
+    settings.optOutListName,
+    OPT_OUT_LIST_NAME,
+    'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
+  );
+  checkReplyText('optOutConfirmationText', settings.optOutConfirmationText);
+  checkReplyText('helpText', settings.helpText);
+  checkKeywords('helpKeywords', settings.helpKeywords, 'omit it for HELP');
+  const optOutWords = new Set(disconnectKeywords.map((k) => k.toUpperCase()));
+  for (const keyword of settings.helpKeywords) {
+    if (optOutWords.has(keyword.toUpperCase())) {
+      fail(
+        'helpKeywords',
+        'must not repeat a disconnectKeywords entry',
+        keyword
+      );
+    }
+  }
+  return settings;
+};
+
+/** A text End User Messaging accepts as a `MessageBody`. */
+const checkReplyText = (setting: string, text: string): void => {
+  if (Token.isUnresolved(text)) return;
+  if (text.trim() === '' || [...text].length > MAX_TEXT_CHARACTERS) {
+    fail(
+      setting,
+      `must be 1 to ${MAX_TEXT_CHARACTERS} characters and not blank`,
+      text
+    );
+  }
+};
+
+/**
+ * Self-managed opt-outs: the function texts confirmations and HELP
+ * answers from the bridge's numbers, and adds to the one opt-out list.
+ */
+export const allowKeywordReplies = (
+  handler: lambda.IFunction,
+  phoneNumbers: Readonly<Record<string, string>>,
+  optOutListName: string
+): void => {
+  handler.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'AnswerKeywordsFromTheBridgeNumbers',
+      actions: ['sms-voice:SendTextMessage'],
+      resources: [...new Set(Object.values(phoneNumbers))],
+    })
+  );
+  handler.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'RecordOptOuts',
+      actions: ['sms-voice:PutOptedOutNumber'],
+      resources: [
+        Stack.of(handler).formatArn({
+          service: 'sms-voice',
+          resource: 'opt-out-list',
+          resourceName: optOutListName,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+    })
+  );
+};
