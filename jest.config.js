@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
   },
   globalSetup: '<rootDir>/test/log-privacy/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],

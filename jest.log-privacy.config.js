@@ -7,6 +7,6 @@ module.exports = {
   roots: ['<rootDir>/test/log-privacy'],
   testMatch: ['**/*.check.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
   },
 };
