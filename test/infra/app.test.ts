@@ -78,6 +78,28 @@ describe('bin/app.ts', () => {
     );
   });
 
+  it('passes the cdk-nag packs with every option on', () => {
+    // Prepare: participant mode, two-way wiring, self-managed opt-outs
+    const context = {
+      connectInstanceArn: INSTANCE_ARN,
+      phoneNumbers: PHONE_NUMBERS,
+      deliveryMode: 'participant',
+      contactFlowId: '22222222-3333-4444-5555-666666666666',
+      configureTwoWay: 'true',
+      selfManagedOptOuts: 'true',
+      alarmEmail: 'oncall@example.com',
+    };
+
+    // Act
+    const run = runApp(context, outdir);
+
+    // Assess: an unacknowledged cdk-nag error fails the app
+    expect({
+      status: run.status,
+      stderr: run.status === 0 ? '' : run.stderr,
+    }).toEqual({ status: 0, stderr: '' });
+  });
+
   it('fails naming the key and showing the value when -c phoneNumbers is not JSON', () => {
     // Prepare
     const context = {
