@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -69,7 +69,15 @@ export class BridgeAlarms extends Construct {
       })
     );
     if (props.alarmEmail !== undefined) {
-      this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+      const subscription = this.topic.addSubscription(
+        new EmailSubscription(props.alarmEmail)
+      );
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless::Serverless-SNSRedrivePolicy',
+        reason:
+          'An alarm email SNS cannot deliver is not worth a queue: the ' +
+          'alarm stays in its state in CloudWatch until someone looks.',
+      });
     }
     this.action = new SnsAction(this.topic);
   }
