@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { UndeliverableError } from '../shared/undeliverable';
 import {
   INBOUND_MESSAGE_ID,
@@ -67,7 +67,7 @@ const isSnsNotification = (
   typeof (value as { Message?: unknown }).Message === 'string';
 
 /** Paths and rule names only: zod messages never carry the input here. */
-const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: core.$ZodError): string =>
   error.issues
     .slice(0, 5)
     .map(({ path, message }) => `${path.join('.') || '(root)'}: ${message}`)

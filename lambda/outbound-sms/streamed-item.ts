@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini with named imports: esbuild keeps only what this schema uses.
+import { object, optional, string } from 'zod/mini';
 import { UndeliverableError } from '../shared/undeliverable';
 
 const CHAT_ENDED = 'application/vnd.amazonaws.connect.event.chat.ended';
@@ -11,14 +12,14 @@ const TEXT_CONTENT_TYPES = ['text/plain', 'text/markdown'];
  * One item of Connect's chat message streaming (a participant service
  * `Item`), as published to the streaming topic. Unknown fields are dropped.
  */
-const ItemSchema = z.object({
-  Type: z.string().optional(),
-  ContentType: z.string().optional(),
-  Content: z.string().optional(),
-  Id: z.string().optional(),
-  ParticipantRole: z.string().optional(),
-  InitialContactId: z.string().optional(),
-  ContactId: z.string().optional(),
+const ItemSchema = object({
+  Type: optional(string()),
+  ContentType: optional(string()),
+  Content: optional(string()),
+  Id: optional(string()),
+  ParticipantRole: optional(string()),
+  InitialContactId: optional(string()),
+  ContactId: optional(string()),
 });
 
 /** SNS (`{Type, Value}`) or SQS (`{stringValue}`) message attributes. */
