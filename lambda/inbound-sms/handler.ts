@@ -12,8 +12,8 @@ import { answerKeywords } from './keyword-replies-loader';
 const config = loadConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
+// No eventKeyJmesPath: the idempotent functions take the id as their key.
 const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'inboundMessageId',
   expiresAfterSeconds: config.deduplicationWindowSeconds,
 });
 

@@ -15,6 +15,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
   httpStatusOf,
@@ -30,7 +31,10 @@ export interface InboundHandlerDependencies {
   readonly sqs: SQSClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Forwarding is idempotent on `inboundMessageId` through this store. */
+  /**
+   * Forwarding is idempotent on `inboundMessageId` through this store. The
+   * id itself is what is hashed, so `config` has no `eventKeyJmesPath`.
+   */
   readonly idempotency: {
     readonly persistenceStore: BasePersistenceLayer;
     readonly config: IdempotencyConfig;
@@ -59,8 +63,16 @@ export const createInboundHandler = (
   deps: InboundHandlerDependencies
 ): InboundHandler => {
   const { logger, metrics } = deps;
+  checkKeyedOnArgument(deps.idempotency.config);
+  // The key hashes the id alone, as `eventKeyJmesPath: 'inboundMessageId'`
+  // on the text did (the same JSON string), without a JMESPath search per
+  // step of each text.
   const deliverOnce = makeIdempotent(
-    async (sms: InboundSms, attempt: Attempt): Promise<Delivered> => {
+    async (
+      _inboundMessageId: string,
+      sms: InboundSms,
+      attempt: Attempt
+    ): Promise<Delivered> => {
       attempt.forwarded = true;
       attempt.delivered = await deps.deliver(sms);
       return attempt.delivered;
@@ -136,7 +148,11 @@ export const createInboundHandler = (
     const { inboundMessageId } = parsed;
     const attempt: Attempt = { forwarded: false };
     try {
-      const delivered = await deliverOnce(parsed.sms, attempt);
+      const delivered = await deliverOnce(
+        parsed.sms.inboundMessageId,
+        parsed.sms,
+        attempt
+      );
       reportDelivered(delivered, attempt.forwarded, inboundMessageId);
     } catch (error) {
       if (attempt.delivered) {

@@ -10,6 +10,7 @@ import {
   PutOptedOutNumberCommand,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import { maskPhoneNumber } from '../shared/mask';
 import {
   errorNameOf,
@@ -29,10 +30,11 @@ export interface KeywordReplyDependencies {
   readonly phoneNumberArns: ReadonlyMap<string, string>;
   /**
    * Where a sent confirmation is marked, so that a retried opt-out does not
-   * text it again. `config` must key on `inboundMessageId` and have the
-   * invocation's context registered (the inbound function's own config
-   * does); `persistenceStore` must not be the one the function's own
-   * records use, as a store keeps the key prefix of its last call.
+   * text it again, keyed on `inboundMessageId`. `config` must hash the key
+   * argument as it is (no `eventKeyJmesPath`) and have the invocation's
+   * context registered (the inbound function's own config does);
+   * `persistenceStore` must not be the one the function's own records use,
+   * as a store keeps the key prefix of its last call.
    */
   readonly confirmations: {
     readonly persistenceStore: BasePersistenceLayer;
@@ -63,6 +65,7 @@ export const withKeywordReplies = (
   deps: KeywordReplyDependencies
 ): Deliver => {
   const { settings, logger, metrics } = deps;
+  checkKeyedOnArgument(deps.confirmations.config);
 
   const text = (to: string, fromArn: string, body: string) =>
     deps.sms.send(
@@ -74,8 +77,10 @@ export const withKeywordReplies = (
       })
     );
 
+  // Keyed on the id alone: the key `eventKeyJmesPath: 'inboundMessageId'`
+  // gave, without a JMESPath search.
   const confirmOnce = makeIdempotent(
-    async (sms: InboundSms, fromArn: string) => {
+    async (_inboundMessageId: string, sms: InboundSms, fromArn: string) => {
       try {
         await text(
           sms.originationNumber,
@@ -114,7 +119,7 @@ export const withKeywordReplies = (
       return;
     }
     try {
-      await confirmOnce(sms, fromArn);
+      await confirmOnce(sms.inboundMessageId, sms, fromArn);
     } catch (error) {
       const failure = classifySmsError(error);
       if (!(failure instanceof UndeliverableError)) throw failure;

@@ -15,8 +15,8 @@ import { SessionStore } from './session-store';
 const config = loadParticipantConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
+// No eventKeyJmesPath: the idempotent functions take the id as their key.
 const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'inboundMessageId',
   expiresAfterSeconds: config.deduplicationWindowSeconds,
 });
 // A hung call is retried within the invocation rather than holding the

@@ -32,8 +32,8 @@ export const handler = createOutboundHandler({
       keyAttr: 'pk',
       awsSdkV3Client: dynamodb,
     }),
+    // No eventKeyJmesPath: the idempotent send takes the part's key itself.
     config: new IdempotencyConfig({
-      eventKeyJmesPath: 'key',
       expiresAfterSeconds: SENT_PART_MEMORY_SECONDS,
     }),
   },

@@ -22,6 +22,7 @@ import { disconnectCustomer, forgetChat } from '../inbound-sms/chat-ending';
 import { classifySmsError } from '../inbound-sms/chat-failures';
 import type { ChatContact, SessionStore } from '../inbound-sms/session-store';
 import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
   httpStatusOf,
@@ -41,8 +42,9 @@ export interface OutboundHandlerDependencies {
   readonly metrics: Metrics;
   /**
    * Each part of a reply is sent once, keyed on the streamed message's id
-   * and the part's index (`eventKeyJmesPath: 'key'`), so a redelivered or
-   * half-sent reply does not text the customer twice.
+   * and the part's index, so a redelivered or half-sent reply does not text
+   * the customer twice. The key itself is what is hashed, so `config` has
+   * no `eventKeyJmesPath`.
    */
   readonly idempotency: {
     readonly persistenceStore: BasePersistenceLayer;
@@ -56,7 +58,6 @@ export type OutboundHandler = (
 ) => Promise<SQSBatchResponse>;
 
 interface Part {
-  readonly key: string;
   readonly to: string;
   readonly fromArn: string;
   readonly body: string;
@@ -74,12 +75,18 @@ export const createOutboundHandler = (
   deps: OutboundHandlerDependencies
 ): OutboundHandler => {
   const { logger, metrics, sessions } = deps;
-  const sendPartOnce = makeIdempotent(async (part: Part) => {
-    const sent = await deps.sms.send(
-      new SendTextMessageCommand(textMessageRequest(part))
-    );
-    return { messageId: sent.MessageId ?? null };
-  }, deps.idempotency);
+  checkKeyedOnArgument(deps.idempotency.config);
+  // Keyed on the part's key alone (`messageId#index`): the key that
+  // `eventKeyJmesPath: 'key'` on the part gave, without a JMESPath search.
+  const sendPartOnce = makeIdempotent(
+    async (_key: string, part: Part) => {
+      const sent = await deps.sms.send(
+        new SendTextMessageCommand(textMessageRequest(part))
+      );
+      return { messageId: sent.MessageId ?? null };
+    },
+    { ...deps.idempotency, dataIndexArgument: 0 }
+  );
 
   const findContact = async (
     contactIds: readonly string[]
@@ -132,8 +139,7 @@ export const createOutboundHandler = (
     const parts = splitMessage(action.content);
     for (const [index, body] of parts.entries()) {
       try {
-        await sendPartOnce({
-          key: `${action.messageId}#${index}`,
+        await sendPartOnce(`${action.messageId}#${index}`, {
           to: contact.customerNumber,
           fromArn: contact.replyFromArn,
           body,

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { localDynamoDbClient } from '../../tools/harness/dynalite';
 import {
   inboundSms,
   smsRecord,
@@ -11,11 +13,14 @@ import {
   type LocalBridge,
   startLocalBridge,
 } from '../../tools/harness/local-bridge';
+import { nodeProcess } from '../../tools/harness/node-realm';
 import {
   type InboundFunction,
   synthesizeInboundFunction,
 } from '../../tools/harness/synth';
 import { awsError } from '../../tools/local-aws/endpoint';
+import { applyEnvironment } from '../lambda/support/bridge-environment';
+import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 
 const ACCOUNT = '111122223333';
 const BRIDGE_NUMBER = '+12065550100';
@@ -417,6 +422,71 @@ describe('the synthesized inbound bundle against local endpoints', () => {
           outcome: 'duplicate',
         })
       );
+    });
+
+    describe('with records keyed as before, through eventKeyJmesPath', () => {
+      /**
+       * Runs the SMS through the bundle's table as an earlier release did;
+       * says whether it found no record and so would have forwarded it.
+       */
+      const ranInEarlierRelease = async (sms: object): Promise<boolean> => {
+        const client = localDynamoDbClient(bridge.dynamoDbUrl);
+        // The store takes the function's name, its key prefix, from the
+        // environment the bundle runs with, not this test file's copy.
+        const restore = applyEnvironment({
+          AWS_LAMBDA_FUNCTION_NAME: String(
+            nodeProcess.env.AWS_LAMBDA_FUNCTION_NAME
+          ),
+        });
+        const persistenceStore = new DynamoDBPersistenceLayer({
+          tableName: bridge.tableName,
+          awsSdkV3Client: client,
+        });
+        restore();
+        try {
+          return await runKeyedByJmesPath({
+            persistenceStore,
+            eventKeyJmesPath: 'inboundMessageId',
+            payload: sms,
+            result: { eventType: 'MESSAGE', newChat: true },
+          });
+        } finally {
+          client.destroy();
+        }
+      };
+
+      it('does not forward an SMS an earlier release recorded', async () => {
+        // Prepare
+        const sms = textFrom(CUSTOMER, 'Forwarded before the upgrade');
+        const recorded = await ranInEarlierRelease(sms);
+
+        // Act
+        const result = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+        // Assess
+        expect(recorded).toBe(true);
+        expect(result).toEqual({ batchItemFailures: [] });
+        expect(bridge.connect.requests).toHaveLength(0);
+        expect(jsonLogs(bridge)).toContainEqual(
+          expect.objectContaining({
+            inboundMessageId: sms.inboundMessageId,
+            outcome: 'duplicate',
+          })
+        );
+      });
+
+      it('leaves a record an earlier release finds for the same SMS', async () => {
+        // Prepare
+        const sms = textFrom(CUSTOMER, 'Forwarded before a rollback');
+        await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+        // Act
+        const ranAgain = await ranInEarlierRelease(sms);
+
+        // Assess
+        expect(bridge.connect.requests).toHaveLength(1);
+        expect(ranAgain).toBe(false);
+      });
     });
 
     it('forwards an SMS redelivered after a failed attempt exactly once', async () => {

@@ -24,9 +24,7 @@ const SELF_MANAGED = {
 const options = () => ({
   logger: new Logger({ logLevel: 'SILENT' }),
   metrics: new Metrics({ namespace: 'SmsConnectBridge' }),
-  idempotencyConfig: new IdempotencyConfig({
-    eventKeyJmesPath: 'inboundMessageId',
-  }),
+  idempotencyConfig: new IdempotencyConfig({}),
 });
 
 /** Lets pending imports settle. */

@@ -16,6 +16,7 @@ import { withKeywordReplies } from '../../lambda/inbound-sms/keyword-replies';
 import { buildOptOutMatcher } from '../../lambda/inbound-sms/opt-out';
 import type { InboundSms } from '../../lambda/inbound-sms/schema';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
+import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 import {
   type ConfirmationStore,
   startConfirmationStore,
@@ -209,6 +210,26 @@ describe('the keyword replies around a delivery', () => {
       ]);
       expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 1);
       expect(delivered.eventType).toBe('DISCONNECT');
+    });
+
+    it('does not text the confirmation again when an earlier release marked it sent', async () => {
+      // Prepare: marked under the key an earlier release picked from the
+      // text through eventKeyJmesPath
+      const text = textFrom('STOP');
+      const marked = await runKeyedByJmesPath({
+        persistenceStore: store.confirmations().persistenceStore,
+        eventKeyJmesPath: 'inboundMessageId',
+        keyPrefix: 'opt-out-confirmation',
+        payload: text,
+        result: { sent: true },
+      });
+
+      // Act: the queue redelivers the text to the new release
+      await answering()(text);
+
+      // Assess
+      expect(marked).toBe(true);
+      expect(events).toEqual(['PutOptedOutNumber', 'DISCONNECT']);
     });
 
     it('texts a separate confirmation for a separate opt-out text', async () => {

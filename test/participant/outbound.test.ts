@@ -1,8 +1,11 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { localDynamoDbClient } from '../../tools/harness/dynalite';
 import { sqsRecord } from '../../tools/harness/events';
 import { captureLogs } from '../../tools/harness/log-capture';
 import type { LocalChat } from '../../tools/local-aws/connect-chat';
 import { awsError } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
+import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 import {
   BRIDGE_NUMBER,
   type LocalParticipantMode,
@@ -428,6 +431,45 @@ describe('participant mode, agent to customer (outbound)', () => {
 
     // Assess
     expect(sent().map((m) => m.MessageBody)).toEqual(['Only once please']);
+  });
+
+  it('does not text a reply again that an earlier release marked sent', async () => {
+    // Prepare: marked under the key an earlier release picked from the part
+    // through eventKeyJmesPath
+    const customer = newCustomer();
+    const chat = await openChat(customer);
+    const client = localDynamoDbClient(local.dynamoDbUrl);
+    const marked = await runKeyedByJmesPath({
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: local.sessionTable,
+        keyAttr: 'pk',
+        awsSdkV3Client: client,
+      }),
+      eventKeyJmesPath: 'key',
+      payload: {
+        key: 'item-sent-before-the-upgrade#0',
+        to: customer,
+        fromArn: local.numberArns[BRIDGE_NUMBER],
+        body: 'Sent before the upgrade',
+      },
+      result: { messageId: 'sent-before-the-upgrade' },
+    }).finally(() => client.destroy());
+    const sent = sentFrom();
+
+    // Act: the queue redelivers the item to the new release
+    const result = await local.stream(
+      streamedRecord({
+        contactId: chat.contactId,
+        role: 'AGENT',
+        content: 'Sent before the upgrade',
+        id: 'item-sent-before-the-upgrade',
+      })
+    );
+
+    // Assess
+    expect(marked).toBe(true);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sent()).toEqual([]);
   });
 
   it('resends only the part that failed when a long reply is retried', async () => {

@@ -32,10 +32,7 @@ export const startConfirmationStore = async (): Promise<ConfirmationStore> => {
     confirmations: () => {
       const client = localDynamoDbClient(dynamoDb.url);
       clients.push(client);
-      const config = new IdempotencyConfig({
-        eventKeyJmesPath: 'inboundMessageId',
-        expiresAfterSeconds: 3600,
-      });
+      const config = new IdempotencyConfig({ expiresAfterSeconds: 3600 });
       config.registerLambdaContext(fakeContext());
       return {
         persistenceStore: new DynamoDBPersistenceLayer({

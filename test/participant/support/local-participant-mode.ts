@@ -84,6 +84,9 @@ export interface LocalParticipantMode {
   session(customer: string, to?: string): Promise<Session | undefined>;
   /** Writes an item to the session table as it is. */
   putItem(item: Record<string, AttributeValue>): Promise<void>;
+  /** The local DynamoDB (dynalite) and the session table's name. */
+  readonly dynamoDbUrl: string;
+  readonly sessionTable: string;
   close(): Promise<void>;
 }
 
@@ -223,6 +226,8 @@ export const startLocalParticipantMode =
         ),
       session: (customer, to = BRIDGE_NUMBER) =>
         store.getSession(`session#${customer}#${to}#connect:sms`),
+      dynamoDbUrl: dynamoDb.url,
+      sessionTable,
       putItem: async (item) => {
         await dynamodb.send(
           new PutItemCommand({ TableName: sessionTable, Item: item })
