@@ -3,7 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { lazySqsClient } from '../shared/dead-letter';
 import { loadConfig } from './config';
 import { deliverByIntegrationEvent } from './deliver-integration-event';
 import { createInboundHandler } from './inbound-handler';
@@ -36,7 +36,7 @@ export const handler = createInboundHandler({
     { logger, metrics, idempotencyConfig }
   ),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
-  sqs: new SQSClient({}),
+  sqs: lazySqsClient(),
   logger,
   metrics,
   idempotency: {

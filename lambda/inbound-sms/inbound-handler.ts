@@ -6,7 +6,6 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type {
   Context,
   SNSEvent,
@@ -14,7 +13,10 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import {
+  type LazySqsClient,
+  sendToDeadLetterQueue,
+} from '../shared/dead-letter';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
@@ -28,7 +30,7 @@ import type { InboundSms } from './schema';
 export interface InboundHandlerDependencies {
   readonly deliver: Deliver;
   readonly deadLetterQueueUrl: string;
-  readonly sqs: SQSClient;
+  readonly sqs: LazySqsClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /**
@@ -110,7 +112,7 @@ export const createInboundHandler = (
     inboundMessageId: string | undefined
   ) => {
     try {
-      await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
+      await sendToDeadLetterQueue(await deps.sqs(), deps.deadLetterQueueUrl, {
         body,
         failure,
         sourceMessageId,

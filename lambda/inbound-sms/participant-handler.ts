@@ -5,7 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { lazySqsClient } from '../shared/dead-letter';
 import { deliverByParticipant } from './deliver-participant';
 import { createInboundHandler } from './inbound-handler';
 import { answerKeywords } from './keyword-replies-loader';
@@ -44,7 +44,7 @@ export const handler = createInboundHandler({
     { logger, metrics, idempotencyConfig }
   ),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
-  sqs: new SQSClient({}),
+  sqs: lazySqsClient(),
   logger,
   metrics,
   idempotency: {

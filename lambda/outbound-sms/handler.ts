@@ -5,8 +5,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SessionStore } from '../inbound-sms/session-store';
+import { lazySqsClient } from '../shared/dead-letter';
 import { loadOutboundConfig } from './config';
 import { createOutboundHandler } from './outbound-handler';
 
@@ -20,7 +20,7 @@ export const handler = createOutboundHandler({
   sms: new PinpointSMSVoiceV2Client({}),
   participant: new ConnectParticipantClient({}),
   sessions: new SessionStore(dynamodb, config.sessionTableName),
-  sqs: new SQSClient({}),
+  sqs: lazySqsClient(),
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   logger: new Logger(),
   metrics: new Metrics(),

@@ -10,7 +10,6 @@ import {
   type PinpointSMSVoiceV2Client,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type {
   Context,
   SQSBatchItemFailure,
@@ -21,7 +20,10 @@ import type {
 import { disconnectCustomer, forgetChat } from '../inbound-sms/chat-ending';
 import { classifySmsError } from '../inbound-sms/chat-failures';
 import type { ChatContact, SessionStore } from '../inbound-sms/session-store';
-import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import {
+  type LazySqsClient,
+  sendToDeadLetterQueue,
+} from '../shared/dead-letter';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
@@ -36,7 +38,7 @@ export interface OutboundHandlerDependencies {
   readonly sms: PinpointSMSVoiceV2Client;
   readonly participant: ConnectParticipantClient;
   readonly sessions: SessionStore;
-  readonly sqs: SQSClient;
+  readonly sqs: LazySqsClient;
   readonly deadLetterQueueUrl: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -199,7 +201,7 @@ export const createOutboundHandler = (
         });
         throw error;
       }
-      await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
+      await sendToDeadLetterQueue(await deps.sqs(), deps.deadLetterQueueUrl, {
         body: record.body,
         failure: error,
         sourceMessageId: record.messageId,

@@ -1,5 +1,22 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { UndeliverableError } from './undeliverable';
+
+/** The dead-letter queue's client, made on first use. */
+export type LazySqsClient = () => Promise<SQSClient>;
+
+/**
+ * Only an undeliverable message needs SQS, so its SDK client is loaded and
+ * made on the first one: the cold start and the hot path never run it.
+ */
+export const lazySqsClient = (): LazySqsClient => {
+  let client: Promise<SQSClient> | undefined;
+  return () => {
+    client ??= import('@aws-sdk/client-sqs').then(
+      ({ SQSClient }) => new SQSClient({})
+    );
+    return client;
+  };
+};
 
 export interface DeadLetter {
   /** The message exactly as it arrived, so a redrive can replay it. */
@@ -38,6 +55,7 @@ export const sendToDeadLetterQueue = async (
   if (letter.sourceMessageId) {
     attributes.sourceMessageId = stringAttribute(letter.sourceMessageId);
   }
+  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
