@@ -15,8 +15,9 @@ export interface KeywordReplyOptions {
 /**
  * The delivery as it is, or, when the numbers use self-managed opt-outs,
  * with the bridge answering STOP and HELP (`keyword-replies.ts`). Only then
- * are the End User Messaging client and the replies loaded, starting at
- * cold start: a bridge without them never pays for the SDK client.
+ * are the End User Messaging client and the replies loaded, and only with
+ * the first opt-out or HELP text: neither the cold start nor any other
+ * text pays for the SDK client.
  */
 export const answerKeywords = (
   deliver: Deliver,
@@ -25,33 +26,42 @@ export const answerKeywords = (
 ): Deliver => {
   const settings = config.keywordReplies;
   if (settings === undefined) return deliver;
-  const ready = Promise.all([
-    import('@aws-sdk/client-pinpoint-sms-voice-v2'),
-    import('./keyword-replies'),
-  ]).then(([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
-    withKeywordReplies(deliver, {
-      sms: new PinpointSMSVoiceV2Client({
-        // A hung call is retried within the invocation, as Connect's are.
-        requestHandler: {
-          connectionTimeout: 3_000,
-          requestTimeout: 6_000,
-          throwOnRequestTimeout: true,
-        },
-      }),
-      settings,
-      isOptOut: config.isOptOut,
-      phoneNumberArns: config.phoneNumberArns,
-      confirmations: {
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: config.idempotencyTableName,
+  const load = () =>
+    Promise.all([
+      import('@aws-sdk/client-pinpoint-sms-voice-v2'),
+      import('./keyword-replies'),
+    ]).then(([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
+      withKeywordReplies(deliver, {
+        sms: new PinpointSMSVoiceV2Client({
+          // A hung call is retried within the invocation, as Connect's are.
+          requestHandler: {
+            connectionTimeout: 3_000,
+            requestTimeout: 6_000,
+            throwOnRequestTimeout: true,
+          },
         }),
-        config: options.idempotencyConfig,
-      },
-      logger: options.logger,
-      metrics: options.metrics,
-    })
-  );
-  // Not left unhandled before the first text: each text then fails with it.
-  ready.catch(() => undefined);
-  return async (sms) => (await ready)(sms);
+        settings,
+        isOptOut: config.isOptOut,
+        phoneNumberArns: config.phoneNumberArns,
+        confirmations: {
+          persistenceStore: new DynamoDBPersistenceLayer({
+            tableName: config.idempotencyTableName,
+          }),
+          config: options.idempotencyConfig,
+        },
+        logger: options.logger,
+        metrics: options.metrics,
+      })
+    );
+  let replies: Promise<Deliver> | undefined;
+  return async (sms) => {
+    if (
+      !config.isOptOut(sms.messageBody) &&
+      !settings.isHelp(sms.messageBody)
+    ) {
+      return deliver(sms);
+    }
+    replies ??= load();
+    return (await replies)(sms);
+  };
 };

@@ -68,7 +68,7 @@ describe('answerKeywords', () => {
     expect(mockSdkLoads).toBe(0);
   });
 
-  it('loads the client at start-up with self-managed opt-outs', async () => {
+  it('does not load the client at start-up with self-managed opt-outs', async () => {
     // Prepare
     const config = loadConfig({ ...minimalBridgeEnv(), ...SELF_MANAGED });
 
@@ -77,10 +77,10 @@ describe('answerKeywords', () => {
     await settled();
 
     // Assess
-    expect(mockSdkLoads).toBe(1);
+    expect(mockSdkLoads).toBe(0);
   });
 
-  it('passes other texts on to the delivery once loaded', async () => {
+  it('passes other texts on to the delivery', async () => {
     // Prepare
     const config = loadConfig({ ...minimalBridgeEnv(), ...SELF_MANAGED });
     const wrapped = answerKeywords(deliver, config, options());
@@ -95,5 +95,47 @@ describe('answerKeywords', () => {
 
     // Assess
     expect(delivered).toEqual({ eventType: 'MESSAGE', newChat: true });
+  });
+
+  it('does not load the client for a text that is no keyword', async () => {
+    // Prepare
+    const config = loadConfig({ ...minimalBridgeEnv(), ...SELF_MANAGED });
+    const wrapped = answerKeywords(deliver, config, options());
+
+    // Act
+    await wrapped({
+      originationNumber: '+14255550182',
+      destinationNumber: '+12125550101',
+      messageBody: 'Where is parcel 4711?',
+      inboundMessageId: 'a6f1c1d0-3b0a-4c55-9a43-8f0d1f4a9e01',
+    });
+
+    // Assess
+    expect(mockSdkLoads).toBe(0);
+  });
+
+  it('loads the client once, with the first keyword text, and answers it', async () => {
+    // Prepare: HELP to a number with no ARN fails before any call is made
+    const config = loadConfig({ ...minimalBridgeEnv(), ...SELF_MANAGED });
+    const wrapped = answerKeywords(deliver, config, options());
+    const help = (inboundMessageId: string) =>
+      wrapped({
+        originationNumber: '+14255550182',
+        destinationNumber: '+12065550177',
+        messageBody: 'HELP',
+        inboundMessageId,
+      });
+
+    // Act
+    const failures = await Promise.all(
+      ['help-1', 'help-2'].map((id) => help(id).catch((error) => error))
+    );
+
+    // Assess
+    expect(mockSdkLoads).toBe(1);
+    expect(failures).toEqual([
+      expect.objectContaining({ reason: 'unknown-destination' }),
+      expect.objectContaining({ reason: 'unknown-destination' }),
+    ]);
   });
 });
