@@ -27,31 +27,29 @@ export const answerKeywords = (
   const settings = config.keywordReplies;
   if (settings === undefined) return deliver;
   const load = () =>
-    Promise.all([
-      import('@aws-sdk/client-pinpoint-sms-voice-v2'),
-      import('./keyword-replies'),
-    ]).then(([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
-      withKeywordReplies(deliver, {
-        sms: new PinpointSMSVoiceV2Client({
-          // A hung call is retried within the invocation, as Connect's are.
-          requestHandler: {
-            connectionTimeout: 3_000,
-            requestTimeout: 6_000,
-            throwOnRequestTimeout: true,
-          },
-        }),
-        settings,
-        isOptOut: config.isOptOut,
-        phoneNumberArns: config.phoneNumberArns,
-        confirmations: {
-          persistenceStore: new DynamoDBPersistenceLayer({
-            tableName: config.idempotencyTableName,
+    Promise.all([import('./sms-voice'), import('./keyword-replies')]).then(
+      ([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
+        withKeywordReplies(deliver, {
+          sms: new PinpointSMSVoiceV2Client({
+            // A hung call is retried within the invocation, as Connect's are.
+            requestHandler: {
+              connectionTimeout: 3_000,
+              requestTimeout: 6_000,
+              throwOnRequestTimeout: true,
+            },
           }),
-          config: options.idempotencyConfig,
-        },
-        logger: options.logger,
-        metrics: options.metrics,
-      })
+          settings,
+          isOptOut: config.isOptOut,
+          phoneNumberArns: config.phoneNumberArns,
+          confirmations: {
+            persistenceStore: new DynamoDBPersistenceLayer({
+              tableName: config.idempotencyTableName,
+            }),
+            config: options.idempotencyConfig,
+          },
+          logger: options.logger,
+          metrics: options.metrics,
+        })
     );
   let replies: Promise<Deliver> | undefined;
   return async (sms) => {

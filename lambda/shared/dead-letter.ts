@@ -11,9 +11,7 @@ export type LazySqsClient = () => Promise<SQSClient>;
 export const lazySqsClient = (): LazySqsClient => {
   let client: Promise<SQSClient> | undefined;
   return () => {
-    client ??= import('@aws-sdk/client-sqs').then(
-      ({ SQSClient }) => new SQSClient({})
-    );
+    client ??= import('./sqs').then(({ SQSClient }) => new SQSClient({}));
     return client;
   };
 };
@@ -55,7 +53,7 @@ export const sendToDeadLetterQueue = async (
   if (letter.sourceMessageId) {
     attributes.sourceMessageId = stringAttribute(letter.sourceMessageId);
   }
-  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+  const { SendMessageCommand } = await import('./sqs');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

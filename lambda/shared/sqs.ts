@@ -1,0 +1,3 @@
+// Imported lazily by `dead-letter.ts`. By name, so that esbuild bundles
+// only this much of the SQS SDK: a namespace import keeps all of it.
+export { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
