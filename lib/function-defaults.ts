@@ -17,8 +17,8 @@ export const FUNCTION_DEFAULTS = {
     // Ship the SDK version the tests ran against, not the runtime's.
     bundleAwsSDK: true,
     // The SDK's ES modules rather than its CommonJS, so that esbuild leaves
-    // out what the functions do not import: a third of the inbound bundle,
-    // which every cold start would read and compile.
+    // out what the functions do not import: over a quarter of the inbound
+    // bundle, which every cold start would read and compile.
     mainFields: ['module', 'main'],
   },
 } as const satisfies Partial<nodejs.NodejsFunctionProps>;
