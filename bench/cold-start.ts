@@ -247,7 +247,16 @@ export const measureColdStart = async (
 
 /** The names the bridge imports from each package it could do without. */
 const STUBBED_NAMES: Record<string, readonly string[]> = {
-  zod: ['z'],
+  'zod/mini': [
+    'catch',
+    'config',
+    'object',
+    'optional',
+    'refine',
+    'regex',
+    'string',
+  ],
+  'zod/locales': ['en'],
   '@aws-sdk/client-sqs': ['SQSClient', 'SendMessageCommand'],
   '@aws-sdk/client-pinpoint-sms-voice-v2': [
     'PinpointSMSVoiceV2Client',
@@ -257,13 +266,14 @@ const STUBBED_NAMES: Record<string, readonly string[]> = {
 };
 
 const ALL_STUBS = Object.keys(STUBBED_NAMES);
+const ZOD = ['zod/mini', 'zod/locales'];
 
 const WHAT_IFS: readonly {
   readonly name: string;
   readonly stubs: readonly string[];
   readonly withoutSourceMaps?: boolean;
 }[] = [
-  { name: 'without zod', stubs: ['zod'] },
+  { name: 'without zod', stubs: ZOD },
   { name: 'without @aws-sdk/client-sqs', stubs: ['@aws-sdk/client-sqs'] },
   {
     name: 'without @aws-sdk/client-pinpoint-sms-voice-v2',
@@ -333,7 +343,11 @@ const PACKAGES: readonly [string, string][] = [
     '@aws-lambda-powertools/metrics',
     "module.exports = require('@aws-lambda-powertools/metrics');",
   ],
-  ['zod', "module.exports = require('zod');"],
+  // What the bridge imports of zod (ES modules, so esbuild trims the rest).
+  [
+    'zod',
+    "export { catch, config, object, optional, refine, regex, string } from 'zod/mini'; export { en } from 'zod/locales';",
+  ],
 ];
 
 /** Bundles a one-line module with the functions' esbuild options. */

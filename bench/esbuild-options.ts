@@ -5,7 +5,8 @@ import { ROOT } from './paths';
 /**
  * The esbuild options `NodejsFunction` passes for the bridge's functions
  * (`minify`, `sourceMap`, `sourcesContent: false`, `target: 'node24'`,
- * `bundleAwsSDK: true`, so nothing external), run from the project root as
+ * `mainFields: ['module', 'main']`, `bundleAwsSDK: true`, so nothing
+ * external; see lib/function-defaults.ts), run from the project root as
  * its local bundling does. A bundle built with these is byte for byte the
  * asset `cdk synth` writes; `functions.ts` checks that.
  */
@@ -22,5 +23,6 @@ export const nodejsFunctionOptions = (
   minify: true,
   sourcemap: true,
   sourcesContent: false,
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 });
