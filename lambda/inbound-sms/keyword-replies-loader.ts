@@ -2,6 +2,7 @@ import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import type { BridgeConfig } from './config';
 import type { Deliver } from './delivery';
 
@@ -31,12 +32,7 @@ export const answerKeywords = (
       ([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
         withKeywordReplies(deliver, {
           sms: new PinpointSMSVoiceV2Client({
-            // A hung call is retried within the invocation, as Connect's are.
-            requestHandler: {
-              connectionTimeout: 3_000,
-              requestTimeout: 6_000,
-              throwOnRequestTimeout: true,
-            },
+            requestHandler: REQUEST_TIMEOUTS,
           }),
           settings,
           isOptOut: config.isOptOut,
