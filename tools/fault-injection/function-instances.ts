@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { fakeContext } from '../harness/lambda-context';
+import { invocationContext, loadHandler } from '../harness/bridge-start';
 import type { Handler } from '../harness/local-bridge';
 import type { LogCapture } from '../harness/log-capture';
-import { loadFreshModule, nodeProcess } from '../harness/node-realm';
+import { nodeProcess } from '../harness/node-realm';
 import type { InboundFunction } from '../harness/synth';
 
 /** How an invocation ended, as the event source mapping sees it. */
@@ -44,26 +44,19 @@ export const functionInstances = (
   const handlerFor = async (slot: number): Promise<Handler> => {
     const existing = handlers.get(slot);
     if (existing !== undefined) return existing;
-    const exported = await capture.during(
-      () => loadFreshModule(fn.entry) as Record<string, unknown>
-    );
-    const handler = exported[fn.handlerName];
-    if (typeof handler !== 'function') {
-      throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
-    }
+    const handler = await loadHandler<Handler>(fn, capture.during);
     started++;
-    handlers.set(slot, handler as Handler);
-    return handler as Handler;
+    handlers.set(slot, handler);
+    return handler;
   };
 
   return {
     invoke: async (slot, event) => {
       const handler = await handlerFor(slot);
-      const context = fakeContext({
-        functionName: nodeProcess.env.AWS_LAMBDA_FUNCTION_NAME,
-        region: fn.region,
-        timeoutSeconds: fn.timeoutSeconds,
-      });
+      const context = invocationContext(
+        fn,
+        nodeProcess.env.AWS_LAMBDA_FUNCTION_NAME
+      );
       const running = capture.during(
         () => handler(event, context) as Promise<SQSBatchResponse | undefined>
       );

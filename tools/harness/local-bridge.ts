@@ -2,7 +2,6 @@ import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/inbound-sms/config';
 import { connectResponder } from '../local-aws/connect';
 import {
-  awsError,
   type LocalEndpoint,
   type RecordedRequest,
   startLocalEndpoint,
@@ -12,17 +11,25 @@ import {
   type ScriptedResponder,
   scriptedResponder,
 } from '../local-aws/scripted';
-import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
-import { createIdempotencyTable, startDynalite } from './dynalite';
-import { fakeContext } from './lambda-context';
+import type { StoredMessage } from '../local-aws/sqs';
+import {
+  bundleVariables,
+  type Closers,
+  invocationContext,
+  type LocalSqs,
+  loadHandler,
+  openBridge,
+  startBaseServices,
+} from './bridge-start';
+import { createIdempotencyTable } from './dynalite';
 import {
   type CapturedLine,
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
-import { loadFreshModule, setEnvironment } from './node-realm';
-import { claimEnvironment, definedValues, sandboxedAws } from './sandbox';
-import { type InboundFunction, resolveVariables } from './synth';
+import { setEnvironment } from './node-realm';
+import { endpointVariables, sandboxedAws } from './sandbox';
+import type { InboundFunction } from './synth';
 
 const ACCOUNT = '111122223333';
 const FUNCTION_NAME = 'SmsConnectBridge-Function';
@@ -61,11 +68,7 @@ export interface LocalConnect
 
 export interface LocalBridge {
   readonly connect: LocalConnect;
-  readonly sqs: {
-    readonly url: string;
-    readonly requests: readonly RecordedRequest[];
-    messages(queueUrl: string): readonly StoredMessage[];
-  };
+  readonly sqs: LocalSqs;
   readonly dynamoDbUrl: string;
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
@@ -89,24 +92,14 @@ export interface LocalBridge {
  * at them through the environment, and loads the bundle afresh. The
  * environment is the process's, so one bridge may be open at a time.
  */
-export const startLocalBridge = async (
+export const startLocalBridge = (
   options: LocalBridgeOptions
-): Promise<LocalBridge> => {
-  const closers: (() => Promise<void> | void)[] = [claimEnvironment()];
-  const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer();
-  };
-  try {
-    return await start(options, closers, close);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-};
+): Promise<LocalBridge> =>
+  openBridge((closers, close) => start(options, closers, close));
 
 const start = async (
   { fn, environment = {}, logs: logOptions }: LocalBridgeOptions,
-  closers: (() => Promise<void> | void)[],
+  closers: Closers,
   close: () => Promise<void>
 ): Promise<LocalBridge> => {
   // Recorded where Connect answers, so a reply a script then drops or
@@ -123,61 +116,38 @@ const start = async (
   });
   const connectEndpoint = await startLocalEndpoint(connect.respond);
   closers.push(connectEndpoint.close);
-  const sqs = sqsResponder();
-  const sqsEndpoint = await startLocalEndpoint(sqs.respond);
-  closers.push(sqsEndpoint.close);
-  const otherServices = await startLocalEndpoint(() =>
-    awsError(400, 'UnrecognizedClientException', 'not a local service')
-  );
-  closers.push(otherServices.close);
-  const dynamoDb = await startDynalite();
-  closers.push(dynamoDb.close);
+  const { sqs, otherServices, dynamoDb } = await startBaseServices(closers);
 
-  const deadLetterQueueUrl = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
+  const deadLetterQueueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
   const tableName = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamoDb.url, tableName);
 
-  // NODE_OPTIONS configures the runtime, which is this process already.
-  const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
-    fn.variables,
+  const variables = bundleVariables(
+    fn,
     {
       [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
       [ENV.idempotencyTableName]: tableName,
-      ...definedValues(environment),
-    }
+    },
+    environment
   );
-  const functionEnvironment = { ...variables, ...environment };
   closers.push(
     setEnvironment({
       ...sandboxedAws(fn.region, FUNCTION_NAME),
-      AWS_ENDPOINT_URL: otherServices.url,
-      AWS_ENDPOINT_URL_CONNECT: connectEndpoint.url,
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
-      ...functionEnvironment,
+      ...endpointVariables(otherServices.url, {
+        CONNECT: connectEndpoint.url,
+        SQS: sqs.url,
+        DYNAMODB: dynamoDb.url,
+      }),
+      ...variables,
+      ...environment,
     })
   );
 
   const capture = captureLogs(logOptions);
-  const exported = await capture.during(
-    () => loadFreshModule(fn.entry) as Record<string, unknown>
-  );
-  const handler = exported[fn.handlerName];
-  if (typeof handler !== 'function') {
-    throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
-  }
+  const handler = await loadHandler<Handler>(fn, capture.during);
 
   const invoke = (event: SQSEvent | SNSEvent) =>
-    capture.during(() =>
-      (handler as Handler)(
-        event,
-        fakeContext({
-          functionName: FUNCTION_NAME,
-          region: fn.region,
-          timeoutSeconds: fn.timeoutSeconds,
-        })
-      )
-    );
+    capture.during(() => handler(event, invocationContext(fn, FUNCTION_NAME)));
 
   return {
     connect: {
@@ -188,16 +158,12 @@ const start = async (
       always: connect.always,
       accepted: () => [...accepted],
     },
-    sqs: {
-      url: sqsEndpoint.url,
-      requests: sqsEndpoint.requests,
-      messages: sqs.messages,
-    },
+    sqs,
     dynamoDbUrl: dynamoDb.url,
     otherServices,
     deadLetterQueueUrl,
     tableName,
-    variables: definedValues(functionEnvironment),
+    variables,
     logs: capture.lines,
     deadLetters: () => sqs.messages(deadLetterQueueUrl),
     invoke: invoke as LocalBridge['invoke'],

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/inbound-sms/config';
 import { PARTICIPANT_ENV } from '../../lambda/inbound-sms/participant-config';
 import { OUTBOUND_ENV } from '../../lambda/outbound-sms/config';
@@ -10,7 +10,6 @@ import {
   localChats,
 } from '../local-aws/connect-chat';
 import {
-  awsError,
   type LocalEndpoint,
   type RecordedRequest,
   startLocalEndpoint,
@@ -26,22 +25,26 @@ import {
   type SmsVoiceResponder,
   smsVoiceResponder,
 } from '../local-aws/sms-voice';
-import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
-import { createTable, localDynamoDbClient, startDynalite } from './dynalite';
+import type { StoredMessage } from '../local-aws/sqs';
+import {
+  bundleVariables,
+  type Closers,
+  invocationContext,
+  type LocalSqs,
+  loadHandler,
+  openBridge,
+  startBaseServices,
+} from './bridge-start';
+import { createTable, localDynamoDbClient } from './dynalite';
 import { STREAMING_TOPIC_ARN } from './events';
-import { fakeContext } from './lambda-context';
 import {
   type CapturedLine,
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
-import { loadFreshModule, setEnvironment } from './node-realm';
-import { claimEnvironment, definedValues, sandboxedAws } from './sandbox';
-import {
-  type BridgeFunction,
-  type ParticipantBundles,
-  resolveVariables,
-} from './synth';
+import { setEnvironment } from './node-realm';
+import { endpointVariables, sandboxedAws } from './sandbox';
+import type { BridgeFunction, ParticipantBundles } from './synth';
 
 const ACCOUNT = '111122223333';
 const SESSION_TABLE = 'SmsConnectBridge-SessionTable';
@@ -105,11 +108,7 @@ export interface LocalParticipantBridge {
     optOut(number: string): void;
     readonly state: SmsVoiceResponder;
   };
-  readonly sqs: {
-    readonly url: string;
-    readonly requests: readonly RecordedRequest[];
-    messages(queueUrl: string): readonly StoredMessage[];
-  };
+  readonly sqs: LocalSqs;
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDbUrl: string;
@@ -138,10 +137,7 @@ export interface LocalParticipantBridge {
   close(): Promise<void>;
 }
 
-type Handler = (
-  event: SQSEvent,
-  context: ReturnType<typeof fakeContext>
-) => Promise<SQSBatchResponse>;
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
  * Starts what participant mode talks to on 127.0.0.1 (Connect's chat
@@ -152,20 +148,10 @@ type Handler = (
  * the two functions never run at the same time (one function's invocations
  * may overlap), and one bridge may be open at a time.
  */
-export const startLocalParticipantBridge = async (
+export const startLocalParticipantBridge = (
   options: LocalParticipantBridgeOptions
-): Promise<LocalParticipantBridge> => {
-  const closers: (() => Promise<void> | void)[] = [claimEnvironment()];
-  const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer();
-  };
-  try {
-    return await start(options, closers, close);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-};
+): Promise<LocalParticipantBridge> =>
+  openBridge((closers, close) => start(options, closers, close));
 
 const start = async (
   {
@@ -173,7 +159,7 @@ const start = async (
     environment = {},
     logs: logOptions,
   }: LocalParticipantBridgeOptions,
-  closers: (() => Promise<void> | void)[],
+  closers: Closers,
   close: () => Promise<void>
 ): Promise<LocalParticipantBridge> => {
   const { inbound, outbound } = bundles;
@@ -210,15 +196,7 @@ const start = async (
   const connect = await endpoint('connect', connectScript);
   const participant = await endpoint('participant', participantScript);
   const smsVoice = await endpoint('smsVoice', smsVoiceScript);
-  const sqs = sqsResponder();
-  const sqsEndpoint = await startLocalEndpoint(sqs.respond);
-  closers.push(sqsEndpoint.close);
-  const otherServices = await startLocalEndpoint(() =>
-    awsError(400, 'UnrecognizedClientException', 'not a local service')
-  );
-  closers.push(otherServices.close);
-  const dynamoDb = await startDynalite();
-  closers.push(dynamoDb.close);
+  const { sqs, otherServices, dynamoDb } = await startBaseServices(closers);
   await createTable(dynamoDb.url, SESSION_TABLE, bundles.sessionTableKey);
   await createTable(
     dynamoDb.url,
@@ -227,39 +205,35 @@ const start = async (
   );
 
   const queueUrl = (name: string) =>
-    `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-${name}`;
+    `${sqs.url}/${ACCOUNT}/SmsConnectBridge-${name}`;
   const inboundDeadLetterQueueUrl = queueUrl('DeadLetterQueue');
   const outboundDeadLetterQueueUrl = queueUrl('OutboundDeadLetterQueue');
-  const endpoints = {
-    AWS_ENDPOINT_URL: otherServices.url,
-    AWS_ENDPOINT_URL_CONNECT: connect.url,
-    AWS_ENDPOINT_URL_CONNECTPARTICIPANT: participant.url,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
-    AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
-  };
-  const functionVariables = (
-    fn: BridgeFunction,
-    local: Record<string, string>
-  ): Record<string, string> => {
-    // NODE_OPTIONS configures the runtime, which is this process already.
-    const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
-      fn.variables,
-      { ...local, ...definedValues(environment) }
-    );
-    return definedValues({ ...variables, ...environment });
-  };
+  const endpoints = endpointVariables(otherServices.url, {
+    CONNECT: connect.url,
+    CONNECTPARTICIPANT: participant.url,
+    PINPOINT_SMS_VOICE_V2: smsVoice.url,
+    SQS: sqs.url,
+    DYNAMODB: dynamoDb.url,
+  });
   const variables: Record<ParticipantFunction, Record<string, string>> = {
-    inbound: functionVariables(inbound, {
-      [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
-      [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
-      [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
-      [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
-    }),
-    outbound: functionVariables(outbound, {
-      [OUTBOUND_ENV.sessionTableName]: SESSION_TABLE,
-      [OUTBOUND_ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
-    }),
+    inbound: bundleVariables(
+      inbound,
+      {
+        [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
+        [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
+        [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
+        [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
+      },
+      environment
+    ),
+    outbound: bundleVariables(
+      outbound,
+      {
+        [OUTBOUND_ENV.sessionTableName]: SESSION_TABLE,
+        [OUTBOUND_ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
+      },
+      environment
+    ),
   };
   const functions = { inbound, outbound };
   const fullEnvironment = (name: ParticipantFunction) => ({
@@ -314,17 +288,8 @@ const start = async (
     }
   };
 
-  const load = async (name: ParticipantFunction): Promise<Handler> => {
-    const fn = functions[name];
-    const exported = (await as(name, () => loadFreshModule(fn.entry))) as
-      | Record<string, unknown>
-      | undefined;
-    const handler = exported?.[fn.handlerName];
-    if (typeof handler !== 'function') {
-      throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
-    }
-    return handler as Handler;
-  };
+  const load = (name: ParticipantFunction) =>
+    loadHandler<Handler>(functions[name], (work) => as(name, work));
   const handlers = {
     inbound: await load('inbound'),
     outbound: await load('outbound'),
@@ -333,11 +298,7 @@ const start = async (
     as(name, () =>
       handlers[name](
         event,
-        fakeContext({
-          functionName: FUNCTION_NAMES[name],
-          region: functions[name].region,
-          timeoutSeconds: functions[name].timeoutSeconds,
-        })
+        invocationContext(functions[name], FUNCTION_NAMES[name])
       )
     );
 
@@ -373,11 +334,7 @@ const start = async (
       },
       state: smsVoiceState,
     },
-    sqs: {
-      url: sqsEndpoint.url,
-      requests: sqsEndpoint.requests,
-      messages: sqs.messages,
-    },
+    sqs,
     otherServices,
     dynamoDbUrl: dynamoDb.url,
     sessionTableName: SESSION_TABLE,

@@ -61,3 +61,34 @@ export const sandboxedAws = (
     POWERTOOLS_IDEMPOTENCY_DISABLED: undefined,
   };
 };
+
+/** Local stand-ins, by `AWS_ENDPOINT_URL_<SERVICE>` suffix. */
+export type LocalEndpoints = Readonly<
+  Partial<
+    Record<
+      | 'CONNECT'
+      | 'CONNECTPARTICIPANT'
+      | 'DYNAMODB'
+      | 'SQS'
+      | 'PINPOINT_SMS_VOICE_V2',
+      string
+    >
+  >
+>;
+
+/**
+ * The SDK's endpoint variables: each service with a local stand-in goes to
+ * it, and every other service to `others`, so none reaches AWS.
+ */
+export const endpointVariables = (
+  others: string,
+  endpoints: LocalEndpoints
+): Record<string, string> => ({
+  AWS_ENDPOINT_URL: others,
+  ...Object.fromEntries(
+    Object.entries(endpoints).map(([service, url]) => [
+      `AWS_ENDPOINT_URL_${service}`,
+      url,
+    ])
+  ),
+});

@@ -1,0 +1,124 @@
+import type { Context } from 'aws-lambda';
+import {
+  awsError,
+  type LocalEndpoint,
+  type RecordedRequest,
+  startLocalEndpoint,
+} from '../local-aws/endpoint';
+import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
+import { type LocalDynamoDb, startDynalite } from './dynalite';
+import { fakeContext } from './lambda-context';
+import { loadFreshModule } from './node-realm';
+import { claimEnvironment, definedValues } from './sandbox';
+import { type BridgeFunction, resolveVariables } from './synth';
+
+/** What a bridge has opened, undone last first. */
+export type Closers = (() => Promise<void> | void)[];
+
+/**
+ * Claims Node's environment for a bridge and runs `start`, which adds to
+ * `closers` whatever it opens; `close` undoes all of it, and a start that
+ * fails is undone before its error goes on.
+ */
+export const openBridge = async <T>(
+  start: (closers: Closers, close: () => Promise<void>) => Promise<T>
+): Promise<T> => {
+  const closers: Closers = [claimEnvironment()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    return await start(closers, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
+
+/** The local SQS: its wire log and the messages of each queue. */
+export interface LocalSqs {
+  readonly url: string;
+  readonly requests: readonly RecordedRequest[];
+  messages(queueUrl: string): readonly StoredMessage[];
+}
+
+/** What every bridge runs beside the services of its mode. */
+export interface BaseServices {
+  readonly sqs: LocalSqs;
+  /** Answers any other AWS service with an error, so none is reached. */
+  readonly otherServices: LocalEndpoint;
+  readonly dynamoDb: LocalDynamoDb;
+}
+
+/** Starts SQS, the catch-all endpoint and dynalite on 127.0.0.1. */
+export const startBaseServices = async (
+  closers: Closers
+): Promise<BaseServices> => {
+  const sqs = sqsResponder();
+  const sqsEndpoint = await startLocalEndpoint(sqs.respond);
+  closers.push(sqsEndpoint.close);
+  const otherServices = await startLocalEndpoint(() =>
+    awsError(400, 'UnrecognizedClientException', 'not a local service')
+  );
+  closers.push(otherServices.close);
+  const dynamoDb = await startDynalite();
+  closers.push(dynamoDb.close);
+  return {
+    sqs: {
+      url: sqsEndpoint.url,
+      requests: sqsEndpoint.requests,
+      messages: sqs.messages,
+    },
+    otherServices,
+    dynamoDb,
+  };
+};
+
+/**
+ * A function's environment as its bundle gets it: the template's variables
+ * with `local` values for their references, then `environment` over them
+ * (where `undefined` removes a variable).
+ */
+export const bundleVariables = (
+  fn: BridgeFunction,
+  local: Readonly<Record<string, string>>,
+  environment: Readonly<Record<string, string | undefined>>
+): Record<string, string> => {
+  // NODE_OPTIONS configures the runtime, which is this process already.
+  const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
+    fn.variables,
+    { ...local, ...definedValues(environment) }
+  );
+  return definedValues({ ...variables, ...environment });
+};
+
+/**
+ * Loads a function's bundle afresh, as a new execution environment would,
+ * and returns the handler it exports; `during` runs the loading (to capture
+ * its logs, or with the function's environment).
+ */
+export const loadHandler = async <Handler>(
+  fn: BridgeFunction,
+  during: (work: () => unknown) => Promise<unknown>
+): Promise<Handler> => {
+  const exported = (await during(() => loadFreshModule(fn.entry))) as
+    | Record<string, unknown>
+    | undefined;
+  const handler = exported?.[fn.handlerName];
+  if (typeof handler !== 'function') {
+    throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
+  }
+  return handler as Handler;
+};
+
+/** A fresh context for one invocation of the function. */
+export const invocationContext = (
+  fn: BridgeFunction,
+  /** `undefined`: fakeContext's default name */
+  functionName: string | undefined
+): Context =>
+  fakeContext({
+    functionName,
+    region: fn.region,
+    timeoutSeconds: fn.timeoutSeconds,
+  });
