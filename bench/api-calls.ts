@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  createIdempotencyTable,
+  createTable,
+  stringHashKey,
+} from '../tools/harness/dynalite';
 import { inboundSms, smsRecord, sqsEvent } from '../tools/harness/events';
 import { fakeContext } from '../tools/harness/lambda-context';
 import { captureLogs } from '../tools/harness/log-capture';
@@ -18,7 +23,7 @@ import { participantResponder } from '../tools/local-aws/participant';
 import { sqsResponder } from '../tools/local-aws/sqs';
 import { startCountingDynalite } from './counting-dynalite';
 import { ACCOUNT, BRIDGE_NUMBER, type FunctionAsset } from './functions';
-import { createTable, FUNCTION_NAME, lambdaEnvironment } from './lambda-env';
+import { FUNCTION_NAME, lambdaEnvironment } from './lambda-env';
 
 export type Step =
   | 'first text of a chat'
@@ -79,8 +84,12 @@ export const countApiCalls = async (
       IDEMPOTENCY_TABLE_NAME: 'SmsConnectBridge-IdempotencyTable',
       SESSION_TABLE_NAME: 'SmsConnectBridge-SessionTable',
     };
-    await createTable(dynamodb.url, tables.IDEMPOTENCY_TABLE_NAME, 'id');
-    await createTable(dynamodb.url, tables.SESSION_TABLE_NAME, 'pk');
+    await createIdempotencyTable(dynamodb.url, tables.IDEMPOTENCY_TABLE_NAME);
+    await createTable(
+      dynamodb.url,
+      tables.SESSION_TABLE_NAME,
+      stringHashKey('pk')
+    );
 
     const { NODE_OPTIONS: _runtime, ...env } = lambdaEnvironment(
       fn,

@@ -1,8 +1,5 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-
-type Dynalite = (options: { createTableMs?: number }) => Server;
-const dynalite = require('dynalite') as Dynalite;
+import type { IncomingMessage } from 'node:http';
+import { type LocalDynamoDb, startDynalite } from '../tools/harness/dynalite';
 
 /** A DynamoDB request as it reached dynalite. */
 export interface DynamoDbCall {
@@ -11,15 +8,13 @@ export interface DynamoDbCall {
   readonly json: unknown;
 }
 
-export interface CountingDynamoDb {
-  readonly url: string;
+export interface CountingDynamoDb extends LocalDynamoDb {
   /** Calls per operation since the last `reset`. */
   counts(): Record<string, number>;
   reset(): void;
   /** Keeps the bodies of the calls from now on (until `reset`). */
   capture(): void;
   captured(): readonly DynamoDbCall[];
-  close(): Promise<void>;
 }
 
 /**
@@ -27,11 +22,10 @@ export interface CountingDynamoDb {
  * listening beside dynalite's own handler so its answers are unchanged.
  */
 export const startCountingDynalite = async (): Promise<CountingDynamoDb> => {
-  const server = dynalite({ createTableMs: 0 });
   let counts: Record<string, number> = {};
   let capturing = false;
   let calls: DynamoDbCall[] = [];
-  server.on('request', (req: IncomingMessage) => {
+  const count = (req: IncomingMessage) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
     counts[operation] = (counts[operation] ?? 0) + 1;
@@ -44,16 +38,11 @@ export const startCountingDynalite = async (): Promise<CountingDynamoDb> => {
         json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
       });
     });
-  });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  };
+  const { url, close } = await startDynalite({ onRequest: count });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    close,
     counts: () => ({ ...counts }),
     reset: () => {
       counts = {};
@@ -64,10 +53,5 @@ export const startCountingDynalite = async (): Promise<CountingDynamoDb> => {
       capturing = true;
     },
     captured: () => calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-      }),
   };
 };

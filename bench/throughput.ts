@@ -1,9 +1,10 @@
+import { createIdempotencyTable } from '../tools/harness/dynalite';
 import { connectResponder } from '../tools/local-aws/connect';
 import { startLocalEndpoint } from '../tools/local-aws/endpoint';
 import { sqsResponder } from '../tools/local-aws/sqs';
 import { startCountingDynalite } from './counting-dynalite';
 import type { FunctionAsset } from './functions';
-import { createTable, lambdaEnvironment } from './lambda-env';
+import { lambdaEnvironment } from './lambda-env';
 import {
   type CapturedRequests,
   compareRequests,
@@ -99,7 +100,7 @@ export const startLocalAws = async (): Promise<LocalAws> => {
   const sqs = await startLocalEndpoint(sqsResponder().respond);
   const dynamodb = await startCountingDynalite();
   const table = 'SmsConnectBridge-IdempotencyTable';
-  await createTable(dynamodb.url, table, 'id');
+  await createIdempotencyTable(dynamodb.url, table);
   const take = () => {
     const counts: Record<string, number> = {};
     if (connect.requests.length > 0) counts.Connect = connect.requests.length;

@@ -1,39 +1,34 @@
-import type { Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { type LoopbackServer, serveOnLoopback } from '../local-aws/endpoint';
 
 /** dynalite ships no types; this is the part of its API used here. */
 type Dynalite = (options: { createTableMs?: number }) => Server;
 const dynalite = require('dynalite') as Dynalite;
 
-export interface LocalDynamoDb {
-  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_DYNAMODB`. */
-  readonly url: string;
-  close(): Promise<void>;
+/** The local DynamoDB: its `url` is for `AWS_ENDPOINT_URL_DYNAMODB`. */
+export type LocalDynamoDb = LoopbackServer;
+
+export interface DynaliteOptions {
+  /**
+   * Sees each request as it arrives, beside dynalite's own handler, so
+   * dynalite's answers stay the same.
+   * @default - none
+   */
+  readonly onRequest?: (request: IncomingMessage) => void;
 }
 
 /** An in-memory DynamoDB (dynalite) on 127.0.0.1, on a free port. */
-export const startDynalite = async (): Promise<LocalDynamoDb> => {
+export const startDynalite = (
+  options: DynaliteOptions = {}
+): Promise<LocalDynamoDb> => {
   const server = dynalite({ createTableMs: 0 });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  if (options.onRequest) server.on('request', options.onRequest);
+  return serveOnLoopback(server);
 };
 
 /** A table's key as a template declares it (`KeySchema` and its attributes). */
@@ -48,11 +43,14 @@ export interface TableKeySchema {
   }[];
 }
 
+/** A key of one string attribute, the partition key. */
+export const stringHashKey = (attributeName: string): TableKeySchema => ({
+  KeySchema: [{ AttributeName: attributeName, KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: attributeName, AttributeType: 'S' }],
+});
+
 /** The idempotency table's key as the construct defines it: `id`, a string. */
-export const IDEMPOTENCY_TABLE_KEY: TableKeySchema = {
-  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-};
+export const IDEMPOTENCY_TABLE_KEY: TableKeySchema = stringHashKey('id');
 
 /** A client of the local DynamoDB, with credentials it ignores. */
 export const localDynamoDbClient = (url: string): DynamoDBClient =>

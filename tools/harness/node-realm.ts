@@ -33,11 +33,15 @@ export const loadFreshModule = (file: string): unknown => {
   return loaded.exports;
 };
 
-/** Sets variables on Node's environment; the result puts the old ones back. */
+/**
+ * Sets variables on Node's environment, or on `env` (a jest test file's own
+ * `process.env`, which modules it requires read); `undefined` removes one.
+ * The result puts the old values back.
+ */
 export const setEnvironment = (
-  variables: Readonly<Record<string, string | undefined>>
+  variables: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = nodeProcess.env
 ): (() => void) => {
-  const env = nodeProcess.env;
   const previous = Object.fromEntries(
     Object.keys(variables).map((name) => [name, env[name]])
   );

@@ -1,6 +1,7 @@
 import {
   createServer,
   type IncomingHttpHeaders,
+  type Server,
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -27,12 +28,38 @@ export type Reply =
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
 
-export interface LocalEndpoint {
+/** A server listening on 127.0.0.1. */
+export interface LoopbackServer {
   /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_<SERVICE>`. */
   readonly url: string;
-  readonly requests: RecordedRequest[];
+  /** Stops it, ending the connections the SDK keeps alive. */
   close(): Promise<void>;
 }
+
+export interface LocalEndpoint extends LoopbackServer {
+  readonly requests: RecordedRequest[];
+}
+
+/** Starts `server` on a free port of 127.0.0.1. */
+export const serveOnLoopback = async (
+  server: Server
+): Promise<LoopbackServer> => {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const socket of sockets) socket.destroy();
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};
 
 /**
  * An HTTP server on 127.0.0.1 that records every request and answers with
@@ -42,7 +69,6 @@ export const startLocalEndpoint = async (
   respond: Responder
 ): Promise<LocalEndpoint> => {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -63,21 +89,7 @@ export const startLocalEndpoint = async (
         );
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await serveOnLoopback(server)), requests };
 };
 
 const send = (res: ServerResponse, reply: Reply): void => {

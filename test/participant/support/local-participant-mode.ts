@@ -1,12 +1,6 @@
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  type AttributeValue,
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type {
   Context,
   SNSEvent,
@@ -16,7 +10,13 @@ import type {
 } from 'aws-lambda';
 import type { Session } from '../../../lambda/inbound-sms/session-store';
 import { SessionStore } from '../../../lambda/inbound-sms/session-store';
-import { startDynalite } from '../../../tools/harness/dynalite';
+import {
+  createIdempotencyTable,
+  createTable,
+  localDynamoDbClient,
+  startDynalite,
+  stringHashKey,
+} from '../../../tools/harness/dynalite';
 import {
   inboundSms,
   smsRecord,
@@ -24,6 +24,8 @@ import {
   sqsRecord,
 } from '../../../tools/harness/events';
 import { fakeContext } from '../../../tools/harness/lambda-context';
+import { setEnvironment } from '../../../tools/harness/node-realm';
+import { endpointVariables } from '../../../tools/harness/sandbox';
 import {
   connectChatResponder,
   type LocalChats,
@@ -125,25 +127,26 @@ export const startLocalParticipantMode =
     };
     const sessionTable = 'SmsConnectBridge-SessionTable';
     const idempotencyTable = 'SmsConnectBridge-IdempotencyTable';
-    await createTable(dynamoDb.url, sessionTable, 'pk');
-    await createTable(dynamoDb.url, idempotencyTable, 'id');
+    await createTable(dynamoDb.url, sessionTable, stringHashKey('pk'));
+    await createIdempotencyTable(dynamoDb.url, idempotencyTable);
     const inboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
     const outboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-OutboundDeadLetterQueue`;
 
     const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
-    const restore = setEnv({
+    const environment = {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       AWS_PROFILE: undefined,
       AWS_CONFIG_FILE: nowhere,
       AWS_SHARED_CREDENTIALS_FILE: nowhere,
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_ENDPOINT_URL_CONNECT: connect.url,
-      AWS_ENDPOINT_URL_CONNECTPARTICIPANT: participant.url,
-      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+      ...endpointVariables('http://127.0.0.1:9', {
+        CONNECT: connect.url,
+        CONNECTPARTICIPANT: participant.url,
+        PINPOINT_SMS_VOICE_V2: smsVoice.url,
+        SQS: sqsEndpoint.url,
+        DYNAMODB: dynamoDb.url,
+      }),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -166,7 +169,9 @@ export const startLocalParticipantMode =
       }),
       SESSION_TABLE_NAME: sessionTable,
       CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
-    });
+    };
+    // The handlers are required through jest, so they read its process.env.
+    const restore = setEnvironment(environment, process.env);
     closers.push(restore);
 
     let inbound: InboundHandler | undefined;
@@ -175,18 +180,17 @@ export const startLocalParticipantMode =
       inbound = require('../../../lambda/inbound-sms/participant-handler')
         .handler as InboundHandler;
     });
-    const restoreDlq = setEnv({ DEAD_LETTER_QUEUE_URL: outboundDlq });
+    const restoreDlq = setEnvironment(
+      { DEAD_LETTER_QUEUE_URL: outboundDlq },
+      process.env
+    );
     jest.isolateModules(() => {
       outbound = require('../../../lambda/outbound-sms/handler')
         .handler as OutboundHandler;
     });
     restoreDlq();
 
-    const dynamodb = new DynamoDBClient({
-      endpoint: dynamoDb.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const dynamodb = localDynamoDbClient(dynamoDb.url);
     closers.push(() => dynamodb.destroy());
     const store = new SessionStore(dynamodb, sessionTable);
 
@@ -297,51 +301,4 @@ export const streamedRecord = (item: StreamedItem): SQSRecord => {
       },
     })
   );
-};
-
-const setEnv = (
-  variables: Readonly<Record<string, string | undefined>>
-): (() => void) => {
-  const previous = Object.fromEntries(
-    Object.keys(variables).map((name) => [name, process.env[name]])
-  );
-  const apply = (values: Readonly<Record<string, string | undefined>>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(variables);
-  return () => apply(previous);
-};
-
-const createTable = async (
-  url: string,
-  tableName: string,
-  key: string
-): Promise<void> => {
-  const client = new DynamoDBClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      })
-    );
-    for (;;) {
-      const { Table } = await client.send(
-        new DescribeTableCommand({ TableName: tableName })
-      );
-      if (Table?.TableStatus === 'ACTIVE') return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  } finally {
-    client.destroy();
-  }
 };
