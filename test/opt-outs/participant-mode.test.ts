@@ -4,11 +4,14 @@ import { participantCalls } from '../../tools/local-aws/participant';
 import { smsVoiceError } from '../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
-  type LocalParticipantMode,
   OTHER_BRIDGE_NUMBER,
-  startLocalParticipantMode,
   streamedRecord,
 } from '../participant/support/local-participant-mode';
+import {
+  customerNumbers,
+  newRequests,
+  useLocalParticipantMode,
+} from '../participant/support/local-participant-suite';
 
 const CONFIRMATION = 'Acme Support: you are unsubscribed. No more texts.';
 const HELP = 'Acme Support: text us your question. Reply STOP to opt out.';
@@ -23,35 +26,14 @@ const KEYWORD_ENVIRONMENT = {
   HELP_TEXT: HELP,
 };
 
-/** Each test texts from its own customer number, so chats never mix. */
-let nextCustomer = 40;
-const newCustomer = () => `+1425555${String(nextCustomer++).padStart(4, '0')}`;
+const newCustomer = customerNumbers('+1425555', 40);
 
 describe('keyword replies in participant mode', () => {
-  let local: LocalParticipantMode;
-  let previous: Record<string, string | undefined>;
+  const local = useLocalParticipantMode({ environment: KEYWORD_ENVIRONMENT });
 
-  beforeAll(async () => {
-    previous = Object.fromEntries(
-      Object.keys(KEYWORD_ENVIRONMENT).map((name) => [name, process.env[name]])
-    );
-    Object.assign(process.env, KEYWORD_ENVIRONMENT);
-    local = await startLocalParticipantMode();
+  beforeAll(() => {
     local.smsVoice.state.addOptOutList(OPT_OUT_LIST);
   });
-
-  afterAll(async () => {
-    await local.close();
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
-
-  const newRequests = (endpoint: { requests: RecordedRequest[] }) => {
-    const start = endpoint.requests.length;
-    return () => endpoint.requests.slice(start);
-  };
   const smsCalls = (
     requests: readonly RecordedRequest[],
     operation: 'SendTextMessage' | 'PutOptedOutNumber'

@@ -1,32 +1,18 @@
 import { connectChatCalls } from '../../tools/local-aws/connect-chat';
-import type { RecordedRequest } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
 import {
-  type LocalParticipantMode,
-  startLocalParticipantMode,
-} from '../participant/support/local-participant-mode';
+  customerNumbers,
+  newRequests,
+  useLocalParticipantMode,
+} from '../participant/support/local-participant-suite';
 
 /** Longer than the clients' 6 s request timeout. */
 const HANG_MS = 7_000;
 
-let nextCustomer = 70;
-const newCustomer = () => `+1425555${String(nextCustomer++).padStart(4, '0')}`;
+const newCustomer = customerNumbers('+1425555', 70);
 
 describe("participant mode's Connect clients", () => {
-  let local: LocalParticipantMode;
-
-  beforeAll(async () => {
-    local = await startLocalParticipantMode();
-  });
-
-  afterAll(async () => {
-    await local.close();
-  });
-
-  const newRequests = (endpoint: { requests: RecordedRequest[] }) => {
-    const start = endpoint.requests.length;
-    return () => endpoint.requests.slice(start);
-  };
+  const local = useLocalParticipantMode();
 
   it('retry a StartChatContact that hangs past the request timeout, in the same invocation', async () => {
     // Prepare: the first call gets no answer for longer than the client waits

@@ -3,39 +3,27 @@ import {
   connectChatCalls,
   connectChatResponder,
 } from '../../tools/local-aws/connect-chat';
-import { awsError, type RecordedRequest } from '../../tools/local-aws/endpoint';
+import { awsError } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
 import {
   BRIDGE_NUMBER,
   CONTACT_ATTRIBUTES,
   CONTACT_FLOW_ID,
   INSTANCE_ID,
-  type LocalParticipantMode,
   OTHER_BRIDGE_NUMBER,
   OTHER_CONTACT_FLOW_ID,
   STREAMING_TOPIC_ARN,
-  startLocalParticipantMode,
 } from './support/local-participant-mode';
+import {
+  customerNumbers,
+  newRequests,
+  useLocalParticipantMode,
+} from './support/local-participant-suite';
 
-/** Each test texts from its own customer number, so chats never mix. */
-let nextCustomer = 10;
-const newCustomer = () => `+1206555${String(nextCustomer++).padStart(4, '0')}`;
+const newCustomer = customerNumbers('+1206555', 10);
 
 describe('participant mode, customer to agent (inbound)', () => {
-  let local: LocalParticipantMode;
-
-  beforeAll(async () => {
-    local = await startLocalParticipantMode();
-  });
-
-  afterAll(async () => {
-    await local.close();
-  });
-
-  const newRequests = (endpoint: { requests: RecordedRequest[] }) => {
-    const start = endpoint.requests.length;
-    return () => endpoint.requests.slice(start);
-  };
+  const local = useLocalParticipantMode();
 
   it('opens a chat with the first text as its initial message', async () => {
     // Prepare

@@ -8,30 +8,23 @@ import { participantCalls } from '../../tools/local-aws/participant';
 import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 import {
   BRIDGE_NUMBER,
-  type LocalParticipantMode,
   OTHER_BRIDGE_NUMBER,
-  startLocalParticipantMode,
   streamedRecord,
 } from './support/local-participant-mode';
+import {
+  customerNumbers,
+  useLocalParticipantMode,
+} from './support/local-participant-suite';
 
 const CHAT_ENDED = 'application/vnd.amazonaws.connect.event.chat.ended';
 const PARTICIPANT_LEFT =
   'application/vnd.amazonaws.connect.event.participant.left';
 const TYPING = 'application/vnd.amazonaws.connect.event.typing';
 
-let nextCustomer = 10;
-const newCustomer = () => `+1425555${String(nextCustomer++).padStart(4, '0')}`;
+const newCustomer = customerNumbers('+1425555', 10);
 
 describe('participant mode, agent to customer (outbound)', () => {
-  let local: LocalParticipantMode;
-
-  beforeAll(async () => {
-    local = await startLocalParticipantMode();
-  });
-
-  afterAll(async () => {
-    await local.close();
-  });
+  const local = useLocalParticipantMode();
 
   /** A customer texts in, which opens their chat. */
   const openChat = async (customer: string, to = BRIDGE_NUMBER) => {

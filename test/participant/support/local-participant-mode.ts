@@ -92,156 +92,166 @@ export interface LocalParticipantMode {
   close(): Promise<void>;
 }
 
+export interface LocalParticipantModeOptions {
+  /**
+   * More variables for both handlers, over what the construct sets (as an
+   * option of the construct would add them).
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
 /**
  * Starts the services participant mode talks to on 127.0.0.1, points the
  * real SDK clients at them through `AWS_ENDPOINT_URL_<SERVICE>`, and loads
  * both handler modules afresh with the environment the construct sets.
  */
-export const startLocalParticipantMode =
-  async (): Promise<LocalParticipantMode> => {
-    const closers: (() => Promise<void> | void)[] = [];
-    const chats = localChats();
-    const connectScript = scriptedResponder(connectChatResponder(chats));
-    const participantScript = scriptedResponder(participantResponder(chats));
-    const smsVoiceState = smsVoiceResponder();
-    const smsVoiceScript = scriptedResponder(smsVoiceState.respond);
-    const sqs = sqsResponder();
-    const connect = await startLocalEndpoint(connectScript.respond);
-    const participant = await startLocalEndpoint(participantScript.respond);
-    const smsVoice = await startLocalEndpoint(smsVoiceScript.respond);
-    const sqsEndpoint = await startLocalEndpoint(sqs.respond);
-    const dynamoDb = await startDynalite();
-    closers.push(
-      connect.close,
-      participant.close,
-      smsVoice.close,
-      sqsEndpoint.close,
-      dynamoDb.close
-    );
+export const startLocalParticipantMode = async (
+  options: LocalParticipantModeOptions = {}
+): Promise<LocalParticipantMode> => {
+  const closers: (() => Promise<void> | void)[] = [];
+  const chats = localChats();
+  const connectScript = scriptedResponder(connectChatResponder(chats));
+  const participantScript = scriptedResponder(participantResponder(chats));
+  const smsVoiceState = smsVoiceResponder();
+  const smsVoiceScript = scriptedResponder(smsVoiceState.respond);
+  const sqs = sqsResponder();
+  const connect = await startLocalEndpoint(connectScript.respond);
+  const participant = await startLocalEndpoint(participantScript.respond);
+  const smsVoice = await startLocalEndpoint(smsVoiceScript.respond);
+  const sqsEndpoint = await startLocalEndpoint(sqs.respond);
+  const dynamoDb = await startDynalite();
+  closers.push(
+    connect.close,
+    participant.close,
+    smsVoice.close,
+    sqsEndpoint.close,
+    dynamoDb.close
+  );
 
-    const numberArns = {
-      [BRIDGE_NUMBER]:
-        smsVoiceState.addPhoneNumber(BRIDGE_NUMBER).PhoneNumberArn,
-      [OTHER_BRIDGE_NUMBER]:
-        smsVoiceState.addPhoneNumber(OTHER_BRIDGE_NUMBER).PhoneNumberArn,
-    };
-    const sessionTable = 'SmsConnectBridge-SessionTable';
-    const idempotencyTable = 'SmsConnectBridge-IdempotencyTable';
-    await createTable(dynamoDb.url, sessionTable, stringHashKey('pk'));
-    await createIdempotencyTable(dynamoDb.url, idempotencyTable);
-    const inboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
-    const outboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-OutboundDeadLetterQueue`;
-
-    const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
-    const environment = {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      AWS_PROFILE: undefined,
-      AWS_CONFIG_FILE: nowhere,
-      AWS_SHARED_CREDENTIALS_FILE: nowhere,
-      ...endpointVariables('http://127.0.0.1:9', {
-        CONNECT: connect.url,
-        CONNECTPARTICIPANT: participant.url,
-        PINPOINT_SMS_VOICE_V2: smsVoice.url,
-        SQS: sqsEndpoint.url,
-        DYNAMODB: dynamoDb.url,
-      }),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
-      POWERTOOLS_DEV: undefined,
-      // What the bridge construct sets on the inbound function ...
-      PHONE_NUMBERS: JSON.stringify(numberArns),
-      CHAT_SUBTYPE: 'connect:sms',
-      DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
-      CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
-      SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
-      IDEMPOTENCY_TABLE_NAME: idempotencyTable,
-      DEDUPLICATION_WINDOW_SECONDS: '86400',
-      DEAD_LETTER_QUEUE_URL: inboundDlq,
-      // ... and what the participant construct adds to it.
-      CONNECT_INSTANCE_ID: INSTANCE_ID,
-      CONTACT_FLOW_IDS: JSON.stringify({
-        [BRIDGE_NUMBER]: CONTACT_FLOW_ID,
-        [OTHER_BRIDGE_NUMBER]: OTHER_CONTACT_FLOW_ID,
-      }),
-      SESSION_TABLE_NAME: sessionTable,
-      CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
-    };
-    // The handlers are required through jest, so they read its process.env.
-    const restore = setEnvironment(environment, process.env);
-    closers.push(restore);
-
-    let inbound: InboundHandler | undefined;
-    let outbound: OutboundHandler | undefined;
-    jest.isolateModules(() => {
-      inbound = require('../../../lambda/inbound-sms/participant-handler')
-        .handler as InboundHandler;
-    });
-    const restoreDlq = setEnvironment(
-      { DEAD_LETTER_QUEUE_URL: outboundDlq },
-      process.env
-    );
-    jest.isolateModules(() => {
-      outbound = require('../../../lambda/outbound-sms/handler')
-        .handler as OutboundHandler;
-    });
-    restoreDlq();
-
-    const dynamodb = localDynamoDbClient(dynamoDb.url);
-    closers.push(() => dynamodb.destroy());
-    const store = new SessionStore(dynamodb, sessionTable);
-
-    return {
-      chats,
-      connect: { ...connect, queue: connectScript.queue },
-      participant: { ...participant, queue: participantScript.queue },
-      smsVoice: {
-        ...smsVoice,
-        queue: smsVoiceScript.queue,
-        state: smsVoiceState,
-      },
-      numberArns,
-      sessions: store,
-      inboundDeadLetters: () => sqs.messages(inboundDlq),
-      outboundDeadLetters: () => sqs.messages(outboundDlq),
-      text: (...texts) =>
-        (inbound as InboundHandler)(
-          sqsEvent(
-            ...texts.map(({ from, to, body, id }) =>
-              smsRecord(
-                inboundSms({
-                  originationNumber: from,
-                  destinationNumber: to ?? BRIDGE_NUMBER,
-                  messageBody: body,
-                  ...(id === undefined ? {} : { inboundMessageId: id }),
-                })
-              )
-            )
-          ),
-          fakeContext({ functionName: 'SmsConnectBridge-Function' })
-        ),
-      stream: (...records) =>
-        (outbound as OutboundHandler)(
-          sqsEvent(...records),
-          fakeContext({ functionName: 'SmsConnectBridge-OutboundFunction' })
-        ),
-      session: (customer, to = BRIDGE_NUMBER) =>
-        store.getSession(`session#${customer}#${to}#connect:sms`),
-      dynamoDbUrl: dynamoDb.url,
-      sessionTable,
-      putItem: async (item) => {
-        await dynamodb.send(
-          new PutItemCommand({ TableName: sessionTable, Item: item })
-        );
-      },
-      close: async () => {
-        for (const closer of closers.splice(0).reverse()) await closer();
-      },
-    };
+  const numberArns = {
+    [BRIDGE_NUMBER]: smsVoiceState.addPhoneNumber(BRIDGE_NUMBER).PhoneNumberArn,
+    [OTHER_BRIDGE_NUMBER]:
+      smsVoiceState.addPhoneNumber(OTHER_BRIDGE_NUMBER).PhoneNumberArn,
   };
+  const sessionTable = 'SmsConnectBridge-SessionTable';
+  const idempotencyTable = 'SmsConnectBridge-IdempotencyTable';
+  await createTable(dynamoDb.url, sessionTable, stringHashKey('pk'));
+  await createIdempotencyTable(dynamoDb.url, idempotencyTable);
+  const inboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
+  const outboundDlq = `${sqsEndpoint.url}/${ACCOUNT}/SmsConnectBridge-OutboundDeadLetterQueue`;
+
+  const nowhere = path.join(tmpdir(), 'sms-connect-bridge-no-aws-config');
+  const environment = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: nowhere,
+    AWS_SHARED_CREDENTIALS_FILE: nowhere,
+    ...endpointVariables('http://127.0.0.1:9', {
+      CONNECT: connect.url,
+      CONNECTPARTICIPANT: participant.url,
+      PINPOINT_SMS_VOICE_V2: smsVoice.url,
+      SQS: sqsEndpoint.url,
+      DYNAMODB: dynamoDb.url,
+    }),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+    POWERTOOLS_DEV: undefined,
+    // What the bridge construct sets on the inbound function ...
+    PHONE_NUMBERS: JSON.stringify(numberArns),
+    CHAT_SUBTYPE: 'connect:sms',
+    DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
+    CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
+    SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
+    IDEMPOTENCY_TABLE_NAME: idempotencyTable,
+    DEDUPLICATION_WINDOW_SECONDS: '86400',
+    DEAD_LETTER_QUEUE_URL: inboundDlq,
+    // ... and what the participant construct adds to it.
+    CONNECT_INSTANCE_ID: INSTANCE_ID,
+    CONTACT_FLOW_IDS: JSON.stringify({
+      [BRIDGE_NUMBER]: CONTACT_FLOW_ID,
+      [OTHER_BRIDGE_NUMBER]: OTHER_CONTACT_FLOW_ID,
+    }),
+    SESSION_TABLE_NAME: sessionTable,
+    CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
+    ...options.environment,
+  };
+  // The handlers are required through jest, so they read its process.env.
+  const restore = setEnvironment(environment, process.env);
+  closers.push(restore);
+
+  let inbound: InboundHandler | undefined;
+  let outbound: OutboundHandler | undefined;
+  jest.isolateModules(() => {
+    inbound = require('../../../lambda/inbound-sms/participant-handler')
+      .handler as InboundHandler;
+  });
+  const restoreDlq = setEnvironment(
+    { DEAD_LETTER_QUEUE_URL: outboundDlq },
+    process.env
+  );
+  jest.isolateModules(() => {
+    outbound = require('../../../lambda/outbound-sms/handler')
+      .handler as OutboundHandler;
+  });
+  restoreDlq();
+
+  const dynamodb = localDynamoDbClient(dynamoDb.url);
+  closers.push(() => dynamodb.destroy());
+  const store = new SessionStore(dynamodb, sessionTable);
+
+  return {
+    chats,
+    connect: { ...connect, queue: connectScript.queue },
+    participant: { ...participant, queue: participantScript.queue },
+    smsVoice: {
+      ...smsVoice,
+      queue: smsVoiceScript.queue,
+      state: smsVoiceState,
+    },
+    numberArns,
+    sessions: store,
+    inboundDeadLetters: () => sqs.messages(inboundDlq),
+    outboundDeadLetters: () => sqs.messages(outboundDlq),
+    text: (...texts) =>
+      (inbound as InboundHandler)(
+        sqsEvent(
+          ...texts.map(({ from, to, body, id }) =>
+            smsRecord(
+              inboundSms({
+                originationNumber: from,
+                destinationNumber: to ?? BRIDGE_NUMBER,
+                messageBody: body,
+                ...(id === undefined ? {} : { inboundMessageId: id }),
+              })
+            )
+          )
+        ),
+        fakeContext({ functionName: 'SmsConnectBridge-Function' })
+      ),
+    stream: (...records) =>
+      (outbound as OutboundHandler)(
+        sqsEvent(...records),
+        fakeContext({ functionName: 'SmsConnectBridge-OutboundFunction' })
+      ),
+    session: (customer, to = BRIDGE_NUMBER) =>
+      store.getSession(`session#${customer}#${to}#connect:sms`),
+    dynamoDbUrl: dynamoDb.url,
+    sessionTable,
+    putItem: async (item) => {
+      await dynamodb.send(
+        new PutItemCommand({ TableName: sessionTable, Item: item })
+      );
+    },
+    close: async () => {
+      for (const closer of closers.splice(0).reverse()) await closer();
+    },
+  };
+};
 
 export interface StreamedItem {
   readonly contactId: string;
