@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { localDynamoDbClient } from '../tools/harness/dynalite';
 import {
   inboundSms,
   smsRecord,
@@ -27,10 +28,9 @@ import {
   ALICE,
   BRUNO,
   bold,
-  CONNECT_INSTANCE_ARN,
   CONTACT_CENTRE,
-  CONTACT_CENTRE_ARN,
   cdkSynth,
+  demoContext,
   dim,
   finish,
   indent,
@@ -48,11 +48,7 @@ const USAGE = `Usage: npm run demo [-- --mode integration-event|participant]
   --mode participant        texts open chats with Connect's public chat
                             APIs, and agent replies go back by SMS`;
 
-const CONTEXT: Record<string, string> = {
-  connectInstanceArn: CONNECT_INSTANCE_ARN,
-  phoneNumbers: JSON.stringify({ [CONTACT_CENTRE]: CONTACT_CENTRE_ARN }),
-  contactAttributes: JSON.stringify({ channel: 'sms', source: 'demo' }),
-};
+const CONTEXT = demoContext();
 
 /** The demo's numbers and texts, which the bundle must never log. */
 const privateData: string[] = [ALICE, BRUNO, CONTACT_CENTRE];
@@ -169,26 +165,22 @@ const runIntegrationEventDemo = async (outdir: string): Promise<void> => {
 };
 
 const runScenario = async (bridge: LocalBridge): Promise<void> => {
-  const aliceHello = inboundSms({
-    originationNumber: ALICE,
-    destinationNumber: CONTACT_CENTRE,
-    messageBody: 'Hi, my parcel 4471 has not arrived yet. Can you help?',
-  });
-  const brunoEmoji = inboundSms({
-    originationNumber: BRUNO,
-    destinationNumber: CONTACT_CENTRE,
-    messageBody: 'Bonjour 👋 ma facture est fausse 😕\nMerci de me rappeler 🙏',
-  });
-  const aliceAgain = inboundSms({
-    originationNumber: ALICE,
-    destinationNumber: CONTACT_CENTRE,
-    messageBody: 'It was due on Monday.',
-  });
-  const aliceStop = inboundSms({
-    originationNumber: ALICE,
-    destinationNumber: CONTACT_CENTRE,
-    messageBody: 'STOP',
-  });
+  const textFrom = (originationNumber: string, messageBody: string) =>
+    inboundSms({
+      originationNumber,
+      destinationNumber: CONTACT_CENTRE,
+      messageBody,
+    });
+  const aliceHello = textFrom(
+    ALICE,
+    'Hi, my parcel 4471 has not arrived yet. Can you help?'
+  );
+  const brunoEmoji = textFrom(
+    BRUNO,
+    'Bonjour 👋 ma facture est fausse 😕\nMerci de me rappeler 🙏'
+  );
+  const aliceAgain = textFrom(ALICE, 'It was due on Monday.');
+  const aliceStop = textFrom(ALICE, 'STOP');
   privateData.push(
     ...[aliceHello, brunoEmoji, aliceAgain].map(
       ({ messageBody }) => messageBody
@@ -317,11 +309,7 @@ const checkLogs = (bridge: LocalBridge): void => {
 
 /** What the idempotency table remembers: ids and status, no content. */
 const printIdempotencyRecords = async (bridge: LocalBridge): Promise<void> => {
-  const client = new DynamoDBClient({
-    endpoint: bridge.dynamoDbUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(bridge.dynamoDbUrl);
   try {
     const { Items = [] } = await client.send(
       new ScanCommand({ TableName: bridge.tableName })

@@ -6,13 +6,34 @@ import * as path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 
 // Fictitious: 555-01xx numbers and the documentation account.
-export const CONNECT_INSTANCE_ARN =
+const CONNECT_INSTANCE_ARN =
   'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
 export const CONTACT_CENTRE = '+12065550100';
 export const CONTACT_CENTRE_ARN =
   'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef0123456789abcdef';
 export const ALICE = '+12065550123';
 export const BRUNO = '+14255550187';
+
+/** What a run changes in the context both runs give `cdk synth -c`. */
+export interface DemoRun {
+  /** @default - the app's default mode */
+  readonly deliveryMode?: string;
+  /** The contact centre number's own contact flow. @default - none */
+  readonly contactFlowId?: string;
+}
+
+/** The context of a run: the contact centre's number and attributes. */
+export const demoContext = (run: DemoRun = {}): Record<string, string> => ({
+  connectInstanceArn: CONNECT_INSTANCE_ARN,
+  ...(run.deliveryMode === undefined ? {} : { deliveryMode: run.deliveryMode }),
+  phoneNumbers: JSON.stringify({
+    [CONTACT_CENTRE]:
+      run.contactFlowId === undefined
+        ? CONTACT_CENTRE_ARN
+        : { arn: CONTACT_CENTRE_ARN, contactFlowId: run.contactFlowId },
+  }),
+  contactAttributes: JSON.stringify({ channel: 'sms', source: 'demo' }),
+});
 
 const style = (code: string) => (text: string) =>
   process.stdout.isTTY ? `\u001b[${code}m${text}\u001b[0m` : text;

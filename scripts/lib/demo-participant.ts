@@ -7,14 +7,7 @@
  * endpoint in both directions. Tokens are printed by name, never by value.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
-import {
-  CHAT_EVENT,
-  inboundSms,
-  type StreamedItem,
-  smsRecord,
-  sqsEvent,
-  streamedItemRecord,
-} from '../../tools/harness/events';
+import { CHAT_EVENT, type StreamedItem } from '../../tools/harness/events';
 import {
   type LocalParticipantBridge,
   startLocalParticipantBridge,
@@ -26,10 +19,10 @@ import {
   ALICE,
   BRUNO,
   bold,
-  CONNECT_INSTANCE_ARN,
   CONTACT_CENTRE,
   CONTACT_CENTRE_ARN,
   cdkSynth,
+  demoContext,
   dim,
   linesHolding,
   print,
@@ -41,17 +34,10 @@ const CHLOE = '+13605550142';
 const CONTACT_FLOW_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const MAX_SMS_BODY = 1600;
 
-const CONTEXT: Record<string, string> = {
-  connectInstanceArn: CONNECT_INSTANCE_ARN,
+const CONTEXT = demoContext({
   deliveryMode: 'participant',
-  phoneNumbers: JSON.stringify({
-    [CONTACT_CENTRE]: {
-      arn: CONTACT_CENTRE_ARN,
-      contactFlowId: CONTACT_FLOW_ID,
-    },
-  }),
-  contactAttributes: JSON.stringify({ channel: 'sms', source: 'demo' }),
-};
+  contactFlowId: CONTACT_FLOW_ID,
+});
 
 /** One call on the wire and its answer. */
 interface Call {
@@ -292,32 +278,15 @@ const runConversation = async (
   };
   const texted = (from: string, body: string): Step['act'] => {
     privateData.push(body);
-    return () =>
-      local.invokeInbound(
-        sqsEvent(
-          smsRecord(
-            inboundSms({
-              originationNumber: from,
-              destinationNumber: CONTACT_CENTRE,
-              messageBody: body,
-            })
-          )
-        )
-      );
+    return async () =>
+      (await local.text({ from, to: CONTACT_CENTRE, body })).response;
   };
   const textInput = (from: string, body: string) =>
     `SQS → inbound function: SMS from ${from} to ${CONTACT_CENTRE}: ${shown(body)}`;
   const streamed =
     (index: number, item: Omit<StreamedItem, 'initialContactId'>) => () => {
       if (item.content !== undefined) privateData.push(item.content);
-      return local.invokeOutbound(
-        sqsEvent(
-          streamedItemRecord({
-            initialContactId: chat(index).contactId,
-            ...item,
-          })
-        )
-      );
+      return local.stream({ initialContactId: chat(index).contactId, ...item });
     };
   const streamInput = (
     index: number,

@@ -1,14 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  CHAT_EVENT,
-  inboundSms,
-  type StreamedItem,
-  smsRecord,
-  sqsEvent,
-  streamedItemRecord,
-} from '../../tools/harness/events';
+import { CHAT_EVENT, type StreamedItem } from '../../tools/harness/events';
 import {
   type LocalParticipantBridge,
   startLocalParticipantBridge,
@@ -74,15 +67,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
   });
 
   /** A customer texts the bridge; the inbound bundle handles it. */
-  const text = async (from: string, body: string, to = SALES_NUMBER) => {
-    const sms = inboundSms({
-      originationNumber: from,
-      destinationNumber: to,
-      messageBody: body,
-    });
-    const response = await bridge.invokeInbound(sqsEvent(smsRecord(sms)));
-    return { sms, response };
-  };
+  const text = (from: string, body: string, to = SALES_NUMBER) =>
+    bridge.text({ from, to, body });
 
   /** The customer's chat after their first text. */
   const openChat = async (from = CUSTOMER, to = SALES_NUMBER) => {
@@ -96,12 +82,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
   const stream = (
     chat: LocalChat,
     item: Omit<StreamedItem, 'initialContactId'>
-  ) =>
-    bridge.invokeOutbound(
-      sqsEvent(
-        streamedItemRecord({ initialContactId: chat.contactId, ...item })
-      )
-    );
+  ) => bridge.stream({ initialContactId: chat.contactId, ...item });
 
   /** The session table's items that still hold a chat's connection token. */
   const itemsHolding = async (token: string) =>

@@ -36,7 +36,15 @@ import {
   startBaseServices,
 } from './bridge-start';
 import { createTable, localDynamoDbClient } from './dynalite';
-import { STREAMING_TOPIC_ARN } from './events';
+import {
+  type InboundSmsPayload,
+  inboundSms,
+  STREAMING_TOPIC_ARN,
+  type StreamedItem,
+  smsRecord,
+  sqsEvent,
+  streamedItemRecord,
+} from './events';
 import {
   type CapturedLine,
   captureLogs,
@@ -134,6 +142,13 @@ export interface LocalParticipantBridge {
   invokeInbound(event: SQSEvent): Promise<SQSBatchResponse>;
   /** Runs the outbound function on a batch of the outbound queue. */
   invokeOutbound(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** A customer texts `to`: the inbound function runs on that one text. */
+  text(text: { from: string; to: string; body: string }): Promise<{
+    readonly sms: InboundSmsPayload;
+    readonly response: SQSBatchResponse;
+  }>;
+  /** Connect streams an item of a chat: the outbound function runs on it. */
+  stream(item: StreamedItem): Promise<SQSBatchResponse>;
   close(): Promise<void>;
 }
 
@@ -350,6 +365,16 @@ const start = async (
     sessionItems,
     invokeInbound: invoke('inbound'),
     invokeOutbound: invoke('outbound'),
+    text: async ({ from, to, body }) => {
+      const sms = inboundSms({
+        originationNumber: from,
+        destinationNumber: to,
+        messageBody: body,
+      });
+      const response = await invoke('inbound')(sqsEvent(smsRecord(sms)));
+      return { sms, response };
+    },
+    stream: (item) => invoke('outbound')(sqsEvent(streamedItemRecord(item))),
     close,
   };
 };
