@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -8,6 +6,7 @@ import {
   DEFAULT_HELP_TEXT,
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
 } from '../../lib/sms-connect-bridge';
+import { cdkFeatureFlags } from '../../tools/harness/synth';
 import {
   ACCOUNT,
   type Context,
@@ -225,7 +224,11 @@ describe('self-managed opt-outs in the stack', () => {
     it('leaves no cdk-nag finding unacknowledged', () => {
       // Prepare: as bin/app.ts builds it, with cdk.json's feature flags
       const app = new App({
-        context: { ...cdkJsonFlags(), [BUNDLING_STACKS]: [], ...SELF_MANAGED },
+        context: {
+          ...cdkFeatureFlags(),
+          [BUNDLING_STACKS]: [],
+          ...SELF_MANAGED,
+        },
       });
       Validations.of(app).addPlugins(
         new AwsSolutionsChecks(app),
@@ -238,12 +241,3 @@ describe('self-managed opt-outs in the stack', () => {
     });
   });
 });
-
-const cdkJsonFlags = (): Record<string, unknown> => {
-  const cdkJson = JSON.parse(
-    readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')
-  ) as { context?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(cdkJson.context ?? {}).filter(([key]) => key.startsWith('@'))
-  );
-};

@@ -41,7 +41,7 @@ export const synthesizeBridge = (
   const app = new App({
     outdir,
     context: {
-      ...cdkJsonContext(),
+      ...cdkFeatureFlags(),
       // The CLI turns this on; it is how the function is found below.
       [PATH_METADATA_ENABLE_CONTEXT]: true,
       ...context,
@@ -258,10 +258,12 @@ const assetFolder = (
 };
 
 /**
- * cdk.json's feature flags, which the CLI hands to the app and which change
- * the template. Other keys there (a deployment's own settings) are left out.
+ * cdk.json's feature flags. The CLI hands them to bin/app.ts, and some
+ * change the template (the SQS subscription's key grant is scoped to the
+ * topic only with one of them), so whatever builds the app uses them too.
+ * Other keys there (a deployment's own settings) are left out.
  */
-const cdkJsonContext = (): Record<string, unknown> =>
+export const cdkFeatureFlags = (): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(
       readJson<{ context?: Record<string, unknown> }>(ROOT, 'cdk.json')

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
@@ -7,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import { createBridgeStack } from '../../../lib/bridge-app';
 import type { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
 import type { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
+import { cdkFeatureFlags } from '../../../tools/harness/synth';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -21,21 +20,6 @@ export type Context = Readonly<Record<string, unknown>>;
 export const REQUIRED_CONTEXT: Context = {
   connectInstanceArn: INSTANCE_ARN,
   phoneNumbers: JSON.stringify({ [NUMBER]: PHONE_NUMBER_ARN }),
-};
-
-/**
- * cdk.json's feature flags. The CLI hands them to bin/app.ts, and some
- * change the template (the SQS subscription's key grant is scoped to the
- * topic only with one of them), so the tests use them too. The bridge's own
- * keys are left out: each test sets those itself.
- */
-const featureFlags = (): Context => {
-  const cdkJson = JSON.parse(
-    readFileSync(path.join(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')
-  ) as { context?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(cdkJson.context ?? {}).filter(([key]) => key.startsWith('@'))
-  );
 };
 
 export interface BridgeApp {
@@ -62,7 +46,7 @@ export const buildBridgeApp = (
   options: BuildOptions = {}
 ): BridgeApp => {
   const app = new App({
-    context: { ...featureFlags(), [BUNDLING_STACKS]: [], ...context },
+    context: { ...cdkFeatureFlags(), [BUNDLING_STACKS]: [], ...context },
   });
   const stack = createBridgeStack(app, options.account);
   return { app, stack, bridge: stack.bridge };

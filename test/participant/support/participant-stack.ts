@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +7,7 @@ import {
   ParticipantDelivery,
   type ParticipantDeliveryProps,
 } from '../../../lib/participant-delivery';
+import { cdkFeatureFlags } from '../../../tools/harness/synth';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -37,16 +36,6 @@ export const PHONE_NUMBERS: ParticipantDeliveryProps['phoneNumbers'] = {
   },
 };
 
-/** cdk.json's feature flags, which change some of the template. */
-const featureFlags = (): Record<string, unknown> => {
-  const cdkJson = JSON.parse(
-    readFileSync(path.join(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')
-  ) as { context?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(cdkJson.context ?? {}).filter(([key]) => key.startsWith('@'))
-  );
-};
-
 export interface ParticipantStack {
   readonly app: App;
   readonly stack: Stack;
@@ -65,7 +54,7 @@ export const buildParticipantStack = (
   configure: (app: App) => void = () => undefined
 ): ParticipantStack => {
   const app = new App({
-    context: { ...featureFlags(), [BUNDLING_STACKS]: [] },
+    context: { ...cdkFeatureFlags(), [BUNDLING_STACKS]: [] },
   });
   configure(app);
   const stack = new Stack(app, 'Participant', {
