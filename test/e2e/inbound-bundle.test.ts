@@ -13,13 +13,12 @@ import {
   type LocalBridge,
   startLocalBridge,
 } from '../../tools/harness/local-bridge';
-import { nodeProcess } from '../../tools/harness/node-realm';
+import { nodeProcess, setEnvironment } from '../../tools/harness/node-realm';
 import {
   type InboundFunction,
   synthesizeInboundFunction,
 } from '../../tools/harness/synth';
 import { awsError } from '../../tools/local-aws/endpoint';
-import { applyEnvironment } from '../lambda/support/bridge-environment';
 import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 
 const ACCOUNT = '111122223333';
@@ -433,11 +432,14 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         const client = localDynamoDbClient(bridge.dynamoDbUrl);
         // The store takes the function's name, its key prefix, from the
         // environment the bundle runs with, not this test file's copy.
-        const restore = applyEnvironment({
-          AWS_LAMBDA_FUNCTION_NAME: String(
-            nodeProcess.env.AWS_LAMBDA_FUNCTION_NAME
-          ),
-        });
+        const restore = setEnvironment(
+          {
+            AWS_LAMBDA_FUNCTION_NAME: String(
+              nodeProcess.env.AWS_LAMBDA_FUNCTION_NAME
+            ),
+          },
+          process.env
+        );
         const persistenceStore = new DynamoDBPersistenceLayer({
           tableName: bridge.tableName,
           awsSdkV3Client: client,

@@ -13,8 +13,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InboundHandler } from '../../lambda/inbound-sms/inbound-handler';
+import { setEnvironment } from '../../tools/harness/node-realm';
 import {
-  applyEnvironment,
   BRIDGE_NUMBER,
   BRIDGE_NUMBER_ARN,
   bridgeEnvironment,
@@ -127,7 +127,7 @@ let restoreEnvironment: () => void;
 let output: CapturedOutput;
 
 beforeAll(async () => {
-  restoreEnvironment = applyEnvironment(bridgeEnvironment());
+  restoreEnvironment = setEnvironment(bridgeEnvironment(), process.env);
   // The handler reads its configuration once, when it is loaded.
   ({ handler } = await import('../../lambda/inbound-sms/handler'));
 });

@@ -41,19 +41,3 @@ export const bridgeEnvironment = (): Record<string, string> => ({
   IDEMPOTENCY_TABLE_NAME: 'sms-connect-bridge-IdempotencyTable',
   DEDUPLICATION_WINDOW_SECONDS: '86400',
 });
-
-/** Sets the environment and returns how to put the previous one back. */
-export const applyEnvironment = (
-  variables: Record<string, string>
-): (() => void) => {
-  const previous = Object.fromEntries(
-    Object.keys(variables).map((name) => [name, process.env[name]])
-  );
-  Object.assign(process.env, variables);
-  return () => {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-};
