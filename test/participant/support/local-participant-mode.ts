@@ -19,9 +19,10 @@ import {
 } from '../../../tools/harness/dynalite';
 import {
   inboundSms,
+  STREAMING_TOPIC_ARN,
   smsRecord,
   sqsEvent,
-  sqsRecord,
+  streamedItemRecord,
 } from '../../../tools/harness/events';
 import { fakeContext } from '../../../tools/harness/lambda-context';
 import { setEnvironment } from '../../../tools/harness/node-realm';
@@ -53,8 +54,9 @@ export const OTHER_CONTACT_FLOW_ID = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 /** The two End User Messaging numbers customers text. */
 export const BRIDGE_NUMBER = '+12065550100';
 export const OTHER_BRIDGE_NUMBER = '+12065550177';
-export const STREAMING_TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:SmsConnectBridge-ChatStreaming`;
 export const CONTACT_ATTRIBUTES = { channel: 'sms' };
+/** The streaming topic, as the records of `streamedRecord` name it. */
+export { STREAMING_TOPIC_ARN };
 
 type InboundHandler = (
   event: SQSEvent | SNSEvent,
@@ -267,48 +269,16 @@ export interface StreamedItem {
 
 /**
  * A record of the outbound queue: Connect's streaming message as SNS
- * delivers it to SQS without raw delivery (the AWS documentation's
- * example, with the item's fields in the message and as attributes).
+ * delivers it to SQS without raw delivery, for a chat whose initial
+ * contact is `contactId`.
  */
-export const streamedRecord = (item: StreamedItem): SQSRecord => {
-  const type = item.type ?? 'MESSAGE';
-  const contentType = item.contentType ?? 'text/plain';
-  const contactId = item.currentContactId ?? item.contactId;
-  const message = {
-    AbsoluteTime: new Date().toISOString(),
-    ...(item.content === undefined ? {} : { Content: item.content }),
-    ContentType: contentType,
-    Id: item.id ?? `item-${Math.random().toString(36).slice(2)}`,
-    Type: type,
-    ParticipantId: 'bbbbbbbb-c562-4d95-b76c-dcbca8b4b5f7',
-    DisplayName: item.role === 'CUSTOMER' ? 'Customer' : 'Jane',
-    ParticipantRole: item.role,
-    InitialContactId: item.contactId,
-    ContactId: contactId,
-  };
-  const attribute = (Value: string) => ({ Type: 'String', Value });
-  return sqsRecord(
-    JSON.stringify({
-      Type: 'Notification',
-      MessageId: `sns-${message.Id}`,
-      TopicArn: STREAMING_TOPIC_ARN,
-      Message: JSON.stringify(message),
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '1',
-      Signature: 'EXAMPLE',
-      SigningCertURL:
-        'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem',
-      UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${STREAMING_TOPIC_ARN}:0d1b`,
-      MessageAttributes: {
-        InitialContactId: attribute(item.contactId),
-        ContactId: attribute(contactId),
-        ParticipantRole: attribute(item.role),
-        InstanceId: attribute(INSTANCE_ID),
-        AccountId: attribute(ACCOUNT),
-        Type: attribute(type),
-        ContentType: attribute(contentType),
-        MessageVisibility: attribute(item.visibility ?? 'ALL'),
-      },
-    })
-  );
-};
+export const streamedRecord = ({
+  contactId,
+  currentContactId,
+  ...item
+}: StreamedItem): SQSRecord =>
+  streamedItemRecord({
+    ...item,
+    initialContactId: contactId,
+    contactId: currentContactId,
+  });
