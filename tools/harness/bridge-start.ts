@@ -5,6 +5,7 @@ import {
   type RecordedRequest,
   startLocalEndpoint,
 } from '../local-aws/endpoint';
+import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
 import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
 import { type LocalDynamoDb, startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
@@ -41,6 +42,27 @@ export interface LocalSqs {
   readonly requests: readonly RecordedRequest[];
   messages(queueUrl: string): readonly StoredMessage[];
 }
+
+/** A local AWS service: its wire log and what it is told to answer. */
+export interface LocalService
+  extends Pick<ScriptedResponder, 'queue' | 'always'> {
+  readonly url: string;
+  /** Every request on the wire, retries included. */
+  readonly requests: readonly RecordedRequest[];
+  readonly exchanges: readonly Exchange[];
+}
+
+/** The service an endpoint answers with a script. */
+export const localService = (
+  endpoint: LocalEndpoint,
+  script: ScriptedResponder
+): LocalService => ({
+  url: endpoint.url,
+  requests: endpoint.requests,
+  exchanges: script.exchanges,
+  queue: script.queue,
+  always: script.always,
+});
 
 /** What every bridge runs beside the services of its mode. */
 export interface BaseServices {

@@ -1,23 +1,17 @@
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/inbound-sms/config';
 import { connectResponder } from '../local-aws/connect';
-import {
-  type LocalEndpoint,
-  type RecordedRequest,
-  startLocalEndpoint,
-} from '../local-aws/endpoint';
-import {
-  type Exchange,
-  type ScriptedResponder,
-  scriptedResponder,
-} from '../local-aws/scripted';
+import { type LocalEndpoint, startLocalEndpoint } from '../local-aws/endpoint';
+import { scriptedResponder } from '../local-aws/scripted';
 import type { StoredMessage } from '../local-aws/sqs';
 import {
   bundleVariables,
   type Closers,
   invocationContext,
+  type LocalService,
   type LocalSqs,
   loadHandler,
+  localService,
   openBridge,
   startBaseServices,
 } from './bridge-start';
@@ -53,12 +47,7 @@ export type Handler = (
 ) => Promise<SQSBatchResponse | undefined>;
 
 /** The local Amazon Connect: its wire log and what it is told to answer. */
-export interface LocalConnect
-  extends Pick<ScriptedResponder, 'queue' | 'always'> {
-  readonly url: string;
-  /** Every request on the wire, retries included. */
-  readonly requests: readonly RecordedRequest[];
-  readonly exchanges: readonly Exchange[];
+export interface LocalConnect extends LocalService {
   /**
    * The bodies of the chat integration events Connect took, in order,
    * including any whose answer a script dropped or delayed.
@@ -151,11 +140,7 @@ const start = async (
 
   return {
     connect: {
-      url: connectEndpoint.url,
-      requests: connectEndpoint.requests,
-      exchanges: connect.exchanges,
-      queue: connect.queue,
-      always: connect.always,
+      ...localService(connectEndpoint, connect),
       accepted: () => [...accepted],
     },
     sqs,

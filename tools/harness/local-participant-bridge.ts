@@ -9,11 +9,7 @@ import {
   type LocalChats,
   localChats,
 } from '../local-aws/connect-chat';
-import {
-  type LocalEndpoint,
-  type RecordedRequest,
-  startLocalEndpoint,
-} from '../local-aws/endpoint';
+import { type LocalEndpoint, startLocalEndpoint } from '../local-aws/endpoint';
 import { participantResponder } from '../local-aws/participant';
 import {
   type Exchange,
@@ -30,8 +26,10 @@ import {
   bundleVariables,
   type Closers,
   invocationContext,
+  type LocalService,
   type LocalSqs,
   loadHandler,
+  localService,
   openBridge,
   startBaseServices,
 } from './bridge-start';
@@ -78,15 +76,6 @@ export interface LocalParticipantBridgeOptions {
   readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - lines are captured and still written to the streams */
   readonly logs?: LogCaptureOptions;
-}
-
-/** A local AWS service: its wire log and what it is told to answer. */
-export interface LocalService
-  extends Pick<ScriptedResponder, 'queue' | 'always'> {
-  readonly url: string;
-  /** Every request on the wire, retries included. */
-  readonly requests: readonly RecordedRequest[];
-  readonly exchanges: readonly Exchange[];
 }
 
 /** One call on the wire of any local service, and its answer. */
@@ -191,16 +180,6 @@ const start = async (
     closers.push(started.close);
     return started;
   };
-  const service = (
-    started: LocalEndpoint,
-    script: ScriptedResponder
-  ): LocalService => ({
-    url: started.url,
-    requests: started.requests,
-    exchanges: script.exchanges,
-    queue: script.queue,
-    always: script.always,
-  });
 
   const phoneNumberArns = phoneNumbersOf(inbound);
   const chats = localChats();
@@ -331,11 +310,11 @@ const start = async (
 
   return {
     chats,
-    connect: service(connect, connectScript),
-    participant: service(participant, participantScript),
+    connect: localService(connect, connectScript),
+    participant: localService(participant, participantScript),
     wire,
     smsVoice: {
-      ...service(smsVoice, smsVoiceScript),
+      ...localService(smsVoice, smsVoiceScript),
       sent: () => [...smsVoiceState.sentTextMessages],
       // Straight to the service's state: it is not a call of the bundle.
       optOut: (number) => {
