@@ -142,20 +142,38 @@ export const smsVoiceResponder = ({
     failures.set(operation, { reply, times });
   };
 
-  const findPhoneNumber = (idOrArn: unknown) =>
-    typeof idOrArn === 'string'
-      ? phoneNumbers.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
-      : undefined;
-  const findPool = (idOrArn: unknown) =>
-    typeof idOrArn === 'string'
-      ? pools.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
-      : undefined;
+  /** Finds an entry by its id or its ARN (which ends in the id). */
+  const finder =
+    <T>(entries: ReadonlyMap<string, T>) =>
+    (idOrArn: unknown): T | undefined =>
+      typeof idOrArn === 'string'
+        ? entries.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
+        : undefined;
+  const findPhoneNumber = finder(phoneNumbers);
+  const findPool = finder(pools);
 
   const notFound = (type: string, id: unknown) =>
     smsVoiceError(400, 'ResourceNotFoundException', `${type} not found`, {
       ResourceType: type,
       ResourceId: String(id),
     });
+
+  /**
+   * What a Describe operation answers: every entry when `ids` is no list,
+   * else the entries it names, or not found for the first unknown id.
+   */
+  const describeAll = <T>(
+    ids: unknown,
+    entries: ReadonlyMap<string, T>,
+    type: string,
+    answer: (found: T[]) => unknown
+  ): Reply => {
+    if (!Array.isArray(ids)) return ok(answer([...entries.values()]));
+    const found = ids.map(finder(entries));
+    const missing = ids.find((_, index) => found[index] === undefined);
+    if (missing !== undefined) return notFound(type, missing);
+    return ok(answer(found as T[]));
+  };
 
   const validation = (reason: string, message: string) =>
     smsVoiceError(400, 'ValidationException', message, { Reason: reason });
@@ -212,16 +230,15 @@ export const smsVoiceResponder = ({
     SmsVoiceOperation,
     (input: Record<string, unknown>) => Reply
   > = {
-    DescribePhoneNumbers: (input) => {
-      const ids = input.PhoneNumberIds;
-      if (!Array.isArray(ids)) {
-        return ok({ PhoneNumbers: [...phoneNumbers.values()].map(described) });
-      }
-      const found = ids.map(findPhoneNumber);
-      const missing = ids.find((_, index) => found[index] === undefined);
-      if (missing !== undefined) return notFound('phone-number', missing);
-      return ok({ PhoneNumbers: (found as LocalPhoneNumber[]).map(described) });
-    },
+    DescribePhoneNumbers: (input) =>
+      describeAll(
+        input.PhoneNumberIds,
+        phoneNumbers,
+        'phone-number',
+        (found) => ({
+          PhoneNumbers: found.map(described),
+        })
+      ),
     UpdatePhoneNumber: (input) => {
       const entry = findPhoneNumber(input.PhoneNumberId);
       if (!entry) return notFound('phone-number', input.PhoneNumberId);
@@ -239,16 +256,10 @@ export const smsVoiceResponder = ({
       }
       return applyTwoWay(entry, input) ?? ok(described(entry));
     },
-    DescribePools: (input) => {
-      const ids = input.PoolIds;
-      if (!Array.isArray(ids)) {
-        return ok({ Pools: [...pools.values()].map(describedPool) });
-      }
-      const found = ids.map(findPool);
-      const missing = ids.find((_, index) => found[index] === undefined);
-      if (missing !== undefined) return notFound('pool', missing);
-      return ok({ Pools: (found as LocalPool[]).map(describedPool) });
-    },
+    DescribePools: (input) =>
+      describeAll(input.PoolIds, pools, 'pool', (found) => ({
+        Pools: found.map(describedPool),
+      })),
     UpdatePool: (input) => {
       const entry = findPool(input.PoolId);
       if (!entry) return notFound('pool', input.PoolId);
