@@ -103,9 +103,7 @@ export const smsVoiceResponder = ({
   ): LocalPhoneNumber => {
     const id = state.PhoneNumberId ?? `phone-${hex32()}`;
     const entry: LocalPhoneNumber = {
-      TwoWayEnabled: false,
-      SelfManagedOptOutsEnabled: false,
-      OptOutListName: 'Default',
+      ...NEW_ORIGINATION,
       ...state,
       PhoneNumberId: id,
       PhoneNumberArn: arnOf('phone-number', id),
@@ -121,9 +119,7 @@ export const smsVoiceResponder = ({
   ): LocalPool => {
     const id = state.PoolId ?? `pool-${hex32()}`;
     const entry: LocalPool = {
-      TwoWayEnabled: false,
-      SelfManagedOptOutsEnabled: false,
-      OptOutListName: 'Default',
+      ...NEW_ORIGINATION,
       ...state,
       PoolId: id,
       PoolArn: arnOf('pool', id),
@@ -373,6 +369,13 @@ const isOperation = (name: string): name is SmsVoiceOperation =>
   (SMS_VOICE_OPERATIONS as readonly string[]).includes(name);
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/** The settings a new phone number or pool starts with. */
+const NEW_ORIGINATION = {
+  TwoWayEnabled: false,
+  SelfManagedOptOutsEnabled: false,
+  OptOutListName: 'Default',
+} as const;
 
 const booleanOr = (value: unknown, fallback: boolean): boolean =>
   typeof value === 'boolean' ? value : fallback;
