@@ -10,17 +10,23 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import {
+  checkQueueLimits,
+  createQueues,
+  feedFromQueue,
+  loggingRole,
+  QUEUE_FUNCTION_TIMEOUT,
+} from './queue-pipeline';
 import {
   CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
@@ -68,7 +74,6 @@ export interface ParticipantDeliveryProps {
 /** Connect's flow ids are UUIDs. */
 const CONTACT_FLOW_ID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
  * Participant delivery mode: the inbound function opens chats with
@@ -94,12 +99,7 @@ export class ParticipantDelivery extends Construct {
     const maxConcurrency = props.maxConcurrency ?? 2;
     checkConnectInstanceArn(props.connectInstanceArn);
     checkNumbers(props.phoneNumbers, props.connectInstanceArn);
-    if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
-      fail('maxReceiveCount', 'must be between 1 and 1000', maxReceiveCount);
-    }
-    if (maxConcurrency < 2 || maxConcurrency > 1000) {
-      fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
-    }
+    checkQueueLimits({ maxReceiveCount, maxConcurrency });
     const instance = instanceOf(this, props.connectInstanceArn);
 
     this.sessionTable = new dynamodb.Table(this, 'SessionTable', {
@@ -127,24 +127,15 @@ export class ParticipantDelivery extends Construct {
     });
     this.allowConnectToPublish(instance);
 
-    this.outboundDeadLetterQueue = new sqs.Queue(
+    ({
+      queue: this.outboundQueue,
+      deadLetterQueue: this.outboundDeadLetterQueue,
+    } = createQueues(
       this,
-      'OutboundDeadLetterQueue',
-      {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: props.key,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      }
-    );
-    this.outboundQueue = new sqs.Queue(this, 'OutboundQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.outboundDeadLetterQueue, maxReceiveCount },
-    });
+      { queue: 'OutboundQueue', deadLetterQueue: 'OutboundDeadLetterQueue' },
+      props.key,
+      maxReceiveCount
+    ));
     this.streamingTopic.addSubscription(
       new SqsSubscription(this.outboundQueue, {
         deadLetterQueue: this.outboundDeadLetterQueue,
@@ -155,13 +146,11 @@ export class ParticipantDelivery extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.outboundFunction = this.createOutboundFunction(props.key);
-    this.outboundFunction.addEventSource(
-      new SqsEventSource(this.outboundQueue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency,
-      })
+    feedFromQueue(
+      this.outboundFunction,
+      this.outboundQueue,
+      maxConcurrency,
+      'contact and message ids'
     );
     this.outboundFunction.addToRolePolicy(
       new iam.PolicyStatement({
@@ -205,11 +194,12 @@ export class ParticipantDelivery extends Construct {
   }
 
   private createOutboundFunction(key: kms.IKey): nodejs.NodejsFunction {
-    const role = new iam.Role(this, 'OutboundFunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the SMS bridge outbound (agent to customer) function',
-    });
-    this.outboundLogGroup.grantWrite(role);
+    const role = loggingRole(
+      this,
+      'OutboundFunctionRole',
+      this.outboundLogGroup,
+      'Runs the SMS bridge outbound (agent to customer) function'
+    );
     const fn = new nodejs.NodejsFunction(this, 'OutboundFunction', {
       role,
       description: 'Texts Amazon Connect agent replies to the customer',
@@ -217,7 +207,7 @@ export class ParticipantDelivery extends Construct {
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: QUEUE_FUNCTION_TIMEOUT,
       logGroup: this.outboundLogGroup,
       // Only SQS invokes it; asynchronous invocations (there should be
       // none) that keep failing land here too.
@@ -301,24 +291,6 @@ export class ParticipantDelivery extends Construct {
           'creates at run time; the grant is limited to the instance.',
       });
     }
-    Validations.of(this.outboundFunction).acknowledge(
-      {
-        id: 'Serverless::Serverless-LambdaTracing',
-        reason:
-          'Each reply is traced by its contact and message ids in structured ' +
-          'logs; X-Ray would add cost and a wildcard xray:PutTraceSegments grant.',
-      },
-      {
-        id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
-        reason:
-          'SQS event sources take no on-failure destination: a failed item ' +
-          "goes to the queue's dead-letter queue after maxReceiveCount tries.",
-      }
-    );
-    Validations.of(this.outboundDeadLetterQueue).acknowledge({
-      id: 'Serverless::Serverless-SQSRedrivePolicy',
-      reason: 'This is the dead-letter queue; items are redriven by hand.',
-    });
     Validations.of(this.sessionTable).acknowledge({
       id: 'AwsSolutions::AwsSolutions-DDB3',
       reason:

@@ -9,12 +9,11 @@ import {
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
@@ -38,6 +37,13 @@ import {
   participantPhoneNumbers,
   phoneNumberArns,
 } from './phone-numbers';
+import {
+  checkQueueLimits,
+  createQueues,
+  feedFromQueue,
+  loggingRole,
+  QUEUE_FUNCTION_TIMEOUT,
+} from './queue-pipeline';
 import { TwoWayWiring } from './two-way-wiring';
 import {
   CONNECT_INSTANCE_ARN,
@@ -164,8 +170,6 @@ export interface SmsConnectBridgeProps extends KeywordReplyProps {
   readonly pools?: readonly string[];
 }
 
-/** The function's timeout; the queue's visibility timeout is six times it. */
-const FUNCTION_TIMEOUT = Duration.seconds(30);
 /**
  * Inbound SMS from End User Messaging to Amazon Connect chat:
  * two-way topic -> encrypted queue (with dead-letter queue) -> function ->
@@ -242,12 +246,7 @@ export class SmsConnectBridge extends Construct {
     const keywordReplies = props.selfManagedOptOuts
       ? keywordReplySettings(props, disconnectKeywords)
       : undefined;
-    if (maxConcurrency < 2 || maxConcurrency > 1000) {
-      fail('maxConcurrency', 'must be between 2 and 1000', maxConcurrency);
-    }
-    if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
-      fail('maxReceiveCount', 'must be between 1 and 1000', maxReceiveCount);
-    }
+    checkQueueLimits({ maxReceiveCount, maxConcurrency });
     const windowHours = deduplicationWindow.toHours({ integral: false });
     if (windowHours < 1 || windowHours > 24 * 14) {
       fail(
@@ -271,20 +270,13 @@ export class SmsConnectBridge extends Construct {
       this.inboundTopic = props.inboundTopic;
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } =
+      createQueues(
+        this,
+        { queue: 'Queue', deadLetterQueue: 'DeadLetterQueue' },
+        this.key,
+        maxReceiveCount
+      ));
     // Without this flag, SqsSubscription lets SNS use the queue key for any
     // topic; the bridge's key policy must name the inbound topic.
     if (!FeatureFlags.of(this.inboundTopic).isEnabled(SNS_SQS_DECRYPTION)) {
@@ -350,11 +342,12 @@ export class SmsConnectBridge extends Construct {
 
     // A role of its own rather than the managed basic-execution policy: it
     // may write to its own log group and nowhere else.
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the inbound SMS bridge function',
-    });
-    this.logGroup.grantWrite(role);
+    const role = loggingRole(
+      this,
+      'FunctionRole',
+      this.logGroup,
+      'Runs the inbound SMS bridge function'
+    );
 
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role,
@@ -369,21 +362,14 @@ export class SmsConnectBridge extends Construct {
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: QUEUE_FUNCTION_TIMEOUT,
       logGroup: this.logGroup,
       environment,
       // Direct SNS invocations that keep failing land here too.
       deadLetterQueue: this.deadLetterQueue,
     });
 
-    this.handler.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency,
-      })
-    );
+    feedFromQueue(this.handler, this.queue, maxConcurrency, 'inboundMessageId');
     // Sending to the dead-letter queue (the deadLetterQueue prop grants
     // sqs:SendMessage) and writing idempotency records need a data key;
     // reading the queue and the table needs Decrypt.
@@ -514,24 +500,6 @@ export class SmsConnectBridge extends Construct {
 
 /** Each acknowledged cdk-nag finding, with the reason it stands. */
 const acknowledgeNagFindings = (bridge: SmsConnectBridge): void => {
-  Validations.of(bridge.handler).acknowledge(
-    {
-      id: 'Serverless::Serverless-LambdaTracing',
-      reason:
-        'Each message is traced by its inboundMessageId in structured logs; ' +
-        'X-Ray would add cost and a wildcard xray:PutTraceSegments grant.',
-    },
-    {
-      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
-      reason:
-        'SQS event sources take no on-failure destination: a failed message ' +
-        "goes to the queue's dead-letter queue after maxReceiveCount tries.",
-    }
-  );
-  Validations.of(bridge.deadLetterQueue).acknowledge({
-    id: 'Serverless::Serverless-SQSRedrivePolicy',
-    reason: 'This is the dead-letter queue; messages are redriven by hand.',
-  });
   Validations.of(bridge.idempotencyTable).acknowledge({
     id: 'AwsSolutions::AwsSolutions-DDB3',
     reason:

@@ -17,6 +17,7 @@ import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import { loggingRole } from './queue-pipeline';
 import { checkPattern, fail, PHONE_NUMBER_ARN } from './validation';
 
 const PHONE_NUMBER_ID = /^phone-[0-9a-fA-F]{32}$/;
@@ -256,15 +257,6 @@ export class TwoWayWiring extends Construct {
     }
   }
 }
-
-/** A function role that may write to its own log group and nowhere else. */
-const loggingRole = (scope: Construct, id: string, logGroup: logs.LogGroup) => {
-  const role = new iam.Role(scope, id, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  });
-  logGroup.grantWrite(role);
-  return role;
-};
 
 interface Origination {
   readonly arn: string;
