@@ -86,6 +86,16 @@ export interface ActiveSession {
 }
 
 /** Reads and writes chat sessions; every write that races is conditional. */
+/** The condition that the key still holds `claimant`'s starting marker. */
+const stillClaimedBy = (claimant: string) => ({
+  ConditionExpression: '#state = :starting AND claimedBy = :claimant',
+  ExpressionAttributeNames: { '#state': 'state' },
+  ExpressionAttributeValues: {
+    ':starting': s('starting'),
+    ':claimant': s(claimant),
+  },
+});
+
 export class SessionStore {
   constructor(
     private readonly dynamodb: DynamoDBClient,
@@ -147,12 +157,7 @@ export class SessionStore {
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { pk: s(sessionKey) },
-          ConditionExpression: '#state = :starting AND claimedBy = :claimant',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':starting': s('starting'),
-            ':claimant': s(claimant),
-          },
+          ...stillClaimedBy(claimant),
         })
       )
       .catch(ignoreFailedCondition);
@@ -175,12 +180,7 @@ export class SessionStore {
             connectionToken: s(session.connectionToken),
             expiration: n(session.expiresAt),
           },
-          ConditionExpression: '#state = :starting AND claimedBy = :claimant',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':starting': s('starting'),
-            ':claimant': s(claimant),
-          },
+          ...stillClaimedBy(claimant),
         })
       )
       .then(() => true, ignoreFailedCondition);
