@@ -147,7 +147,7 @@ export const createInboundHandler = (
         parsed.inboundMessageId
       );
     }
-    const { inboundMessageId } = parsed;
+    const { inboundMessageId } = parsed.sms;
     const attempt: Attempt = { forwarded: false };
     try {
       const delivered = await deliverOnce(

@@ -7,15 +7,11 @@ import {
 } from './schema';
 
 /**
- * `inboundMessageId` is the id that logs and dead-letter attributes may
- * show: for a rejected payload, only one that passes the schema's id rule.
+ * For a rejected payload, `inboundMessageId` is the id that logs and
+ * dead-letter attributes may show: only one that passes the schema's rule.
  */
 export type ParsedPayload =
-  | {
-      readonly ok: true;
-      readonly sms: InboundSms;
-      readonly inboundMessageId?: string;
-    }
+  | { readonly ok: true; readonly sms: InboundSms }
   | {
       readonly ok: false;
       readonly error: UndeliverableError;
@@ -34,13 +30,7 @@ export const parseInboundSms = (text: string): ParsedPayload => {
     return invalid('the message is not valid JSON');
   }
   const result = InboundSmsSchema.safeParse(payload);
-  if (result.success) {
-    return {
-      ok: true,
-      sms: result.data,
-      inboundMessageId: result.data.inboundMessageId,
-    };
-  }
+  if (result.success) return { ok: true, sms: result.data };
   return invalid(describeIssues(result.error), traceableId(payload));
 };
 
