@@ -71,6 +71,35 @@ export interface ParticipantDeliveryProps {
   readonly maxConcurrency?: number;
 }
 
+/** Each number's contact flow id. */
+const contactFlowIdsOf = (
+  numbers: Readonly<Record<string, ParticipantPhoneNumber>>
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(numbers).map(([number, { contactFlowId }]) => [
+      number,
+      contactFlowId,
+    ])
+  );
+
+/**
+ * What participant mode adds to the inbound function's environment. The
+ * bridge also calls it, with placeholders, to size the environment first.
+ */
+export const participantInboundEnvironment = (
+  numbers: Readonly<Record<string, ParticipantPhoneNumber>>,
+  values: {
+    readonly instanceId: string;
+    readonly sessionTableName: string;
+    readonly streamingTopicArn: string;
+  }
+): Record<string, string> => ({
+  CONNECT_INSTANCE_ID: values.instanceId,
+  CONTACT_FLOW_IDS: JSON.stringify(contactFlowIdsOf(numbers)),
+  SESSION_TABLE_NAME: values.sessionTableName,
+  CHAT_STREAMING_TOPIC_ARN: values.streamingTopicArn,
+});
+
 /** Connect's flow ids are UUIDs. */
 const CONTACT_FLOW_ID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -240,16 +269,15 @@ export class ParticipantDelivery extends Construct {
     instance: Instance
   ): void {
     const fn = props.inboundFunction;
-    const contactFlowIds = Object.fromEntries(
-      Object.entries(props.phoneNumbers).map(([number, { contactFlowId }]) => [
-        number,
-        contactFlowId,
-      ])
-    );
-    fn.addEnvironment('CONNECT_INSTANCE_ID', instance.id);
-    fn.addEnvironment('CONTACT_FLOW_IDS', JSON.stringify(contactFlowIds));
-    fn.addEnvironment('SESSION_TABLE_NAME', this.sessionTable.tableName);
-    fn.addEnvironment('CHAT_STREAMING_TOPIC_ARN', this.streamingTopic.topicArn);
+    const environment = participantInboundEnvironment(props.phoneNumbers, {
+      instanceId: instance.id,
+      sessionTableName: this.sessionTable.tableName,
+      streamingTopicArn: this.streamingTopic.topicArn,
+    });
+    for (const [name, value] of Object.entries(environment)) {
+      fn.addEnvironment(name, value);
+    }
+    const contactFlowIds = contactFlowIdsOf(props.phoneNumbers);
     props.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
     this.sessionTable.grant(
       fn,

@@ -4,6 +4,7 @@ import {
   FeatureFlags,
   RemovalPolicy,
   Stack,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -21,17 +22,17 @@ import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
-import {
-  checkEnvironmentSize,
-  participantEnvironment,
-} from './function-environment';
+import { checkEnvironmentSize } from './function-environment';
 import {
   allowKeywordReplies,
   KEYWORD_REPLY_SETTINGS,
   type KeywordReplyProps,
   keywordReplySettings,
 } from './keyword-replies';
-import { ParticipantDelivery } from './participant-delivery';
+import {
+  ParticipantDelivery,
+  participantInboundEnvironment,
+} from './participant-delivery';
 import {
   type PhoneNumberSetting,
   participantPhoneNumbers,
@@ -333,7 +334,12 @@ export class SmsConnectBridge extends Construct {
     checkEnvironmentSize(
       {
         ...environment,
-        ...(participantNumbers && participantEnvironment(participantNumbers)),
+        ...(participantNumbers &&
+          participantInboundEnvironment(participantNumbers, {
+            instanceId: '0'.repeat(36),
+            sessionTableName: Token.asString({ Ref: 'SessionTable' }),
+            streamingTopicArn: Token.asString({ Ref: 'StreamingTopic' }),
+          })),
       },
       keywordReplies === undefined
         ? 'phoneNumbers and contactAttributes'
