@@ -255,7 +255,8 @@ describe.each(Object.entries(VARIANTS))(
     });
 
     it('denies what nothing grants (negative control)', async () => {
-      // Prepare: an identity call, a key use and a delivery from a stranger
+      // Prepare: an identity call, a key use, and a delivery and an encryption
+      // for a topic that is not the bridge's
       const [inbound] = functions.filter((fn) => fn.environment.PHONE_NUMBERS);
       if (inbound === undefined) throw new Error('no inbound function');
       const queueId = referencedId(

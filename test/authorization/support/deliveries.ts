@@ -1,4 +1,4 @@
-import { arnFor } from './arns';
+import { arnFor, partsOf } from './arns';
 import { type Deployment, referencedId } from './deployment';
 import { type DeployedFunction, planCall, queueKeyRequests } from './functions';
 import { keyOf, resourcePolicy } from './policies';
@@ -170,9 +170,16 @@ export const lambdaServiceRequests = async (
       (candidate) => candidate.id === referencedId(properties.FunctionName)
     );
     if (fn === undefined) throw new Error(`${id} feeds no function`);
-    const queueArn = await arnFor(deployment, 'sqs', 'queue', {
-      QueueName: referencedId(properties.EventSourceArn),
-    });
+    const queueArn = await arnFor(
+      deployment,
+      'sqs',
+      'queue',
+      await partsOf(
+        'sqs',
+        'queue',
+        deployment.resolveString(properties.EventSourceArn)
+      )
+    );
     const what = `Lambda reads ${queueArn} for ${fn.id}`;
     for (const action of [
       'sqs:ReceiveMessage',
@@ -188,9 +195,12 @@ export const lambdaServiceRequests = async (
   }
   for (const fn of functions) {
     if (fn.deadLetterQueueId !== undefined) {
-      const queueArn = await arnFor(deployment, 'sqs', 'queue', {
-        QueueName: fn.deadLetterQueueId,
-      });
+      const queueArn = await arnFor(
+        deployment,
+        'sqs',
+        'queue',
+        await partsOf('sqs', 'queue', deployment.arnOf(fn.deadLetterQueueId))
+      );
       requests.push(
         asRole(
           fn,
@@ -231,7 +241,7 @@ export const tableKeyRequests = async (
       const plan = await planCall(deployment, functions, fn, call);
       if (plan.kind !== 'iam') continue;
       for (const tableRequest of plan.requests) {
-        const tableId = tableRequest.resource.split('/').pop() ?? '';
+        const tableId = deployment.idOfArn(tableRequest.resource);
         const keyId = keyOf(deployment, tableId);
         if (keyId === undefined) continue;
         const action =

@@ -22,6 +22,8 @@ export interface Deployment {
   idsOf(type: string): string[];
   /** The ARN of a resource, by logical ID. */
   arnOf(logicalId: string): string;
+  /** The logical ID of the stack's resource with this ARN. */
+  idOfArn(arn: string): string;
 }
 
 export interface CfnResource {
@@ -30,6 +32,15 @@ export interface CfnResource {
 }
 
 const URL_SUFFIX = 'amazonaws.com';
+const NAME_PROPERTIES = [
+  'TopicName',
+  'QueueName',
+  'TableName',
+  'FunctionName',
+  'RoleName',
+  'LogGroupName',
+  'AlarmName',
+];
 
 /** Reads `<stackName>.template.json` from an assembly folder. */
 export const loadDeployment = (
@@ -49,9 +60,18 @@ export const loadDeployment = (
     if (resource === undefined) throw new Error(`no resource ${id}`);
     return resource.Type;
   };
-  const arnOf = (id: string): string => {
+  /** A resource's name: the one the template gives, or its logical ID. */
+  const nameOf = (id: string): string => {
+    const properties = resources[id]?.Properties ?? {};
+    const given = NAME_PROPERTIES.map((name) => properties[name]).find(
+      (value) => value !== undefined
+    );
+    return given === undefined ? id : String(resolve(given));
+  };
+  const arnOf = (logicalId: string): string => {
     const at = `${partition}:`;
-    switch (typeOf(id)) {
+    const id = nameOf(logicalId);
+    switch (typeOf(logicalId)) {
       case 'AWS::SNS::Topic':
         return `arn:${at}sns:${region}:${account}:${id}`;
       case 'AWS::SQS::Queue':
@@ -69,7 +89,7 @@ export const loadDeployment = (
       case 'AWS::CloudWatch::Alarm':
         return `arn:${at}cloudwatch:${region}:${account}:alarm:${id}`;
       default:
-        throw new Error(`no ARN format for ${typeOf(id)} (${id})`);
+        throw new Error(`no ARN format for ${typeOf(logicalId)} (${id})`);
     }
   };
   const ref = (id: string): string => {
@@ -87,10 +107,10 @@ export const loadDeployment = (
       case 'AWS::SNS::Topic':
         return arnOf(id);
       case 'AWS::SQS::Queue':
-        return `https://sqs.${region}.${URL_SUFFIX}/${account}/${id}`;
+        return `https://sqs.${region}.${URL_SUFFIX}/${account}/${nameOf(id)}`;
       default:
         // Keys, tables, functions, roles, log groups: their name or id.
-        return id;
+        return nameOf(id);
     }
   };
   const getAtt = (id: string, attribute: string): string => {
@@ -102,7 +122,7 @@ export const loadDeployment = (
         return ref(id);
       case 'QueueName':
       case 'TopicName':
-        return id;
+        return nameOf(id);
       default:
         throw new Error(`no value for ${id}.${attribute}`);
     }
@@ -168,6 +188,17 @@ export const loadDeployment = (
         .filter(([, resource]) => resource.Type === type)
         .map(([id]) => id),
     arnOf,
+    idOfArn: (arn) => {
+      const id = Object.keys(resources).find((candidate) => {
+        try {
+          return arnOf(candidate) === arn;
+        } catch {
+          return false;
+        }
+      });
+      if (id === undefined) throw new Error(`no resource has the ARN ${arn}`);
+      return id;
+    },
   };
 };
 

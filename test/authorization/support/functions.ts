@@ -300,7 +300,7 @@ export const queueKeyRequests = async (
   queueArn: string,
   use: 'send' | 'receive'
 ): Promise<AuthorizationRequest[]> => {
-  const queueId = queueArn.split(':').pop() ?? '';
+  const queueId = deployment.idOfArn(queueArn);
   const keyId = keyOf(deployment, queueId);
   if (keyId === undefined) return [];
   const actions =

@@ -19,6 +19,51 @@ export interface AuthorizationRequest {
   readonly resourcePolicy?: PolicyDocument;
 }
 
+const ENCRYPTION_CONTEXT = /^kms:EncryptionContext:(.+)$/i;
+
+/**
+ * iam-simulate matches a condition key with a variable part only after a
+ * '/' (`aws:PrincipalTag/x`), so it drops `kms:EncryptionContext:<key>` from
+ * a request, and a statement conditioned on it never matches. The suite
+ * renames such keys, in the request and in the policy alike, to a '/'-style
+ * string key the simulator keeps; the operators apply unchanged, and the
+ * negative control shows a wrong topic ARN is still refused.
+ */
+const simulatable = (key: string): string => {
+  const contextKey = ENCRYPTION_CONTEXT.exec(key)?.[1];
+  return contextKey === undefined
+    ? key
+    : `aws:RequestTag/kms-encryption-context/${contextKey}`;
+};
+
+const renameConditionKeys = (policy: PolicyDocument): PolicyDocument => {
+  const statements = policy.Statement;
+  return {
+    ...policy,
+    Statement: (Array.isArray(statements) ? statements : [statements]).map(
+      (statement: Record<string, unknown>) =>
+        statement.Condition === undefined
+          ? statement
+          : {
+              ...statement,
+              Condition: Object.fromEntries(
+                Object.entries(
+                  statement.Condition as Record<string, Record<string, unknown>>
+                ).map(([operator, keys]) => [
+                  operator,
+                  Object.fromEntries(
+                    Object.entries(keys).map(([key, value]) => [
+                      simulatable(key),
+                      value,
+                    ])
+                  ),
+                ])
+              ),
+            }
+    ),
+  };
+};
+
 /**
  * What IAM decides for a request: 'Allowed', 'ImplicitlyDenied' or
  * 'ExplicitlyDenied', as `@cloud-copilot/iam-simulate` evaluates AWS's
@@ -37,18 +82,23 @@ export const decide = async (
           resource: request.resource,
           accountId: request.resourceAccount,
         },
-        contextVariables: {
-          // Every call the bridge and AWS make is over TLS.
-          'aws:SecureTransport': 'true',
-          ...request.context,
-        },
+        contextVariables: Object.fromEntries(
+          Object.entries({
+            // Every call the bridge and AWS make is over TLS.
+            'aws:SecureTransport': 'true',
+            ...request.context,
+          }).map(([key, value]) => [simulatable(key), value])
+        ),
       },
-      identityPolicies: [...request.identityPolicies],
+      identityPolicies: request.identityPolicies.map(({ name, policy }) => ({
+        name,
+        policy: renameConditionKeys(policy),
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(request.resourcePolicy === undefined
         ? {}
-        : { resourcePolicy: request.resourcePolicy }),
+        : { resourcePolicy: renameConditionKeys(request.resourcePolicy) }),
     },
     {}
   );
