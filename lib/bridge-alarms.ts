@@ -1,13 +1,13 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createServiceTopic } from './service-topic';
 
 export interface BridgeAlarmsProps {
   /** Encrypts the alarm topic. */
@@ -48,26 +48,22 @@ export class BridgeAlarms extends Construct {
   constructor(scope: Construct, id: string, props: BridgeAlarmsProps) {
     super(scope, id);
     this.maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'SMS bridge alarms',
-      masterKey: props.key,
-      enforceSSL: true,
-    });
     const { account, region, partition } = Stack.of(this);
-    props.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToEncrypt',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': account },
-          ArnLike: {
-            'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
-          },
+    // Its policy replaces SNS's default one (enforceSSL adds a Deny), so
+    // CloudWatch must be let in by name (Knowledge Center
+    // "cloudwatch-receive-sns-for-alarm-trigger").
+    this.topic = createServiceTopic(this, 'Topic', {
+      displayName: 'SMS bridge alarms',
+      key: props.key,
+      publisher: 'cloudwatch.amazonaws.com',
+      statementId: 'CloudWatchAlarms',
+      sourceConditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: {
+          'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
         },
-      })
-    );
+      },
+    });
     if (props.alarmEmail !== undefined) {
       const subscription = this.topic.addSubscription(
         new EmailSubscription(props.alarmEmail)

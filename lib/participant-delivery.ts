@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -27,6 +27,7 @@ import {
   loggingRole,
   QUEUE_FUNCTION_TIMEOUT,
 } from './queue-pipeline';
+import { createServiceTopic } from './service-topic';
 import {
   CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
@@ -149,12 +150,18 @@ export class ParticipantDelivery extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(30),
     });
-    this.streamingTopic = new sns.Topic(this, 'StreamingTopic', {
+    // The Connect admin guide (chat-message-streaming) conditions the topic
+    // policy on the account and the instance.
+    this.streamingTopic = createServiceTopic(this, 'StreamingTopic', {
       displayName: 'Amazon Connect chat streaming for the SMS bridge',
-      masterKey: this.streamingTopicKey,
-      enforceSSL: true,
+      key: this.streamingTopicKey,
+      publisher: 'connect.amazonaws.com',
+      statementId: 'ConnectChatStreaming',
+      sourceConditions: {
+        StringEquals: { 'aws:SourceAccount': instance.account },
+        ArnEquals: { 'aws:SourceArn': instance.arn },
+      },
     });
-    this.allowConnectToPublish(instance);
 
     ({
       queue: this.outboundQueue,
@@ -192,34 +199,7 @@ export class ParticipantDelivery extends Construct {
     );
 
     this.equipInboundFunction(props, instance);
-    this.acknowledgeNagFindings(props.inboundFunction, instance);
-  }
-
-  /** Connect publishes to the topic, and encrypts for it, for this instance only. */
-  private allowConnectToPublish(instance: Instance): void {
-    const connect = new iam.ServicePrincipal('connect.amazonaws.com');
-    const conditions = {
-      StringEquals: { 'aws:SourceAccount': instance.account },
-      ArnEquals: { 'aws:SourceArn': instance.arn },
-    };
-    this.streamingTopic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowConnectChatStreaming',
-        principals: [connect],
-        actions: ['sns:Publish'],
-        resources: [this.streamingTopic.topicArn],
-        conditions,
-      })
-    );
-    this.streamingTopicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowConnectChatStreamingToEncrypt',
-        principals: [connect],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions,
-      })
-    );
+    this.acknowledgeNagFindings();
   }
 
   private createOutboundFunction(key: kms.IKey): nodejs.NodejsFunction {
@@ -299,7 +279,9 @@ export class ParticipantDelivery extends Construct {
       new iam.PolicyStatement({
         sid: 'StreamTheInstanceChats',
         actions: ['connect:StartContactStreaming'],
-        resources: [`${instance.arn}/contact/*`],
+        // Its one resource type in the Service Authorization Reference is
+        // the instance: IAM evaluates the instance ARN, not the contact's.
+        resources: [instance.arn],
       })
     );
     // The participant service (CreateParticipantConnection, SendMessage,
@@ -307,18 +289,7 @@ export class ParticipantDelivery extends Construct {
   }
 
   /** Each acknowledged cdk-nag finding, with the reason it stands. */
-  private acknowledgeNagFindings(
-    inboundFunction: lambda.Function,
-    instance: Instance
-  ): void {
-    if (inboundFunction.role) {
-      Validations.of(inboundFunction.role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${instance.arn}/contact/*]`,
-        reason:
-          'StartContactStreaming acts on contacts that StartChatContact ' +
-          'creates at run time; the grant is limited to the instance.',
-      });
-    }
+  private acknowledgeNagFindings(): void {
     Validations.of(this.sessionTable).acknowledge({
       id: 'AwsSolutions::AwsSolutions-DDB3',
       reason:

@@ -4,6 +4,7 @@ import {
   type SynthesizedBridge,
   synthBridge,
 } from './support/bridge-app';
+import { statementsOf } from './support/policy';
 
 const PARTICIPANT_CONTEXT = {
   ...REQUIRED_CONTEXT,
@@ -16,6 +17,38 @@ describe('the bridge alarms', () => {
 
   beforeAll(() => {
     synthesized = synthBridge(REQUIRED_CONTEXT);
+  });
+
+  it('lets CloudWatch alarms of this account publish to the alarm topic', () => {
+    // Prepare
+    const { template, stack, bridge } = synthesized;
+
+    // Act: the topic's policy replaces SNS's default one
+    const statements = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy', {
+        Properties: { Topics: [stack.resolve(bridge.alarms.topic.topicArn)] },
+      })
+    ).flatMap((policy) => statementsOf(policy.Properties.PolicyDocument));
+
+    // Assess
+    expect(
+      statements.filter((statement) => statement.effect === 'Allow')
+    ).toEqual([
+      {
+        effect: 'Allow',
+        principal: { Service: 'cloudwatch.amazonaws.com' },
+        actions: ['sns:Publish'],
+        resources: [stack.resolve(bridge.alarms.topic.topicArn)],
+        condition: {
+          StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) },
+          ArnLike: {
+            'aws:SourceArn': stack.resolve(
+              `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`
+            ),
+          },
+        },
+      },
+    ]);
   });
 
   it('alarms on any message in the dead-letter queue', () => {

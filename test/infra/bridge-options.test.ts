@@ -11,10 +11,10 @@ import {
   synthBridge,
   synthError,
 } from './support/bridge-app';
-import { statementsOf } from './support/policy';
+import { namedTopicArn, statementsOf } from './support/policy';
 
 describe('the bridge options', () => {
-  it('lets CloudWatch use the queue key only for alarms of its own account', () => {
+  it("lets CloudWatch use the queue key only for the alarm topic's messages", () => {
     // Prepare
     const { template, bridge, stack } = synthBridge(REQUIRED_CONTEXT, {
       account: ACCOUNT,
@@ -35,10 +35,9 @@ describe('the bridge options', () => {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         condition: {
-          StringEquals: { 'aws:SourceAccount': ACCOUNT },
-          ArnLike: {
-            'aws:SourceArn': stack.resolve(
-              `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*`
+          StringEquals: {
+            'kms:EncryptionContext:aws:sns:topicArn': stack.resolve(
+              namedTopicArn(bridge.alarms.topic)
             ),
           },
         },

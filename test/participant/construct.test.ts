@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { propertiesOf } from '../infra/support/bridge-app';
 import {
+  namedTopicArn,
   roleStatements,
   type Statement,
   statementsOf,
@@ -131,7 +132,7 @@ describe('ParticipantDelivery', () => {
       );
     });
 
-    it('has a key that Connect may use only for this account and instance', () => {
+    it('has a key that Connect may use only for this topic', () => {
       // Act
       const key = propertiesOf(
         built.template,
@@ -148,7 +149,13 @@ describe('ParticipantDelivery', () => {
           principal: { Service: 'connect.amazonaws.com' },
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],
-          condition: CONNECT_CONDITIONS,
+          condition: {
+            StringEquals: {
+              'kms:EncryptionContext:aws:sns:topicArn': resolve(
+                namedTopicArn(built.delivery.streamingTopic)
+              ),
+            },
+          },
         },
       ]);
     });
@@ -351,7 +358,7 @@ describe('ParticipantDelivery', () => {
       );
     });
 
-    it("may start streaming only for the instance's contacts", () => {
+    it('may start streaming only on the instance', () => {
       // Act
       const resources = resourcesFor(
         inboundStatements(),
@@ -359,7 +366,7 @@ describe('ParticipantDelivery', () => {
       );
 
       // Assess
-      expect(resources).toEqual([`${INSTANCE_ARN}/contact/*`]);
+      expect(resources).toEqual([INSTANCE_ARN]);
     });
 
     it('gets no other Connect, participant or SMS permission', () => {

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { CfnTopic, ITopic } from 'aws-cdk-lib/aws-sns';
 import { propertiesOf } from './bridge-app';
 
 /**
@@ -71,4 +72,14 @@ export const roleStatements = (
     .filter((properties) => attachedTo(roleRef, properties))
     .flatMap((properties) => statementsOf(properties.PolicyDocument));
   return [...inline, ...attached];
+};
+
+/**
+ * The ARN of a topic with a name of its own, spelt from that name, as a key
+ * policy must spell it (a reference to the topic would be a cycle).
+ */
+export const namedTopicArn = (topic: ITopic): string => {
+  const { topicName } = topic.node.defaultChild as CfnTopic;
+  if (topicName === undefined) throw new Error('the topic has no name');
+  return Stack.of(topic).formatArn({ service: 'sns', resource: topicName });
 };
