@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+  Annotations,
   Duration,
   FeatureFlags,
   RemovalPolicy,
@@ -80,6 +81,10 @@ export {
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
   DEFAULT_OPT_OUT_LIST_NAME,
 } from './keyword-replies';
+
+/** The id of the synth warning that the integration-event API is restricted. */
+export const INTEGRATION_EVENT_RESTRICTED =
+  'sms-connect-bridge:integration-event-restricted';
 
 export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
 
@@ -415,6 +420,15 @@ export class SmsConnectBridge extends Construct {
             },
           },
         })
+      );
+      Annotations.of(this).addWarningV2(
+        INTEGRATION_EVENT_RESTRICTED,
+        'connect:SendChatIntegrationEvent is documented as restricted to ' +
+          'AWS End User Messaging: an account AWS has not enabled for it ' +
+          'gets AccessDeniedException, and every text goes to the ' +
+          'dead-letter queue with failureReason access-denied. If that ' +
+          'happens, deploy with -c deliveryMode=participant (public chat ' +
+          'APIs), then redrive the dead-letter queue.'
       );
       Validations.of(role).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',

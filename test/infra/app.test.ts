@@ -78,6 +78,24 @@ describe('bin/app.ts', () => {
     );
   });
 
+  it('prints that SendChatIntegrationEvent is restricted, and the way out', () => {
+    // Prepare
+    const context = {
+      connectInstanceArn: INSTANCE_ARN,
+      phoneNumbers: PHONE_NUMBERS,
+    };
+
+    // Act
+    const run = runApp(context, outdir);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      'connect:SendChatIntegrationEvent is documented as restricted to AWS End User Messaging'
+    );
+    expect(run.stderr).toContain('deploy with -c deliveryMode=participant');
+  });
+
   it('passes the cdk-nag packs with every option on', () => {
     // Prepare: participant mode, two-way wiring, self-managed opt-outs
     const context = {

@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
   NUMBER,
   PHONE_NUMBER_ARN,
@@ -26,7 +26,38 @@ const allowedActions = (context: Record<string, unknown>): string[] => {
   );
 };
 
+const restrictionWarnings = (context: Record<string, unknown>) =>
+  Annotations.fromStack(
+    synthBridge(context, { keepRestrictionWarning: true }).stack
+  ).findWarning(
+    '*',
+    Match.stringLikeRegexp(
+      'SendChatIntegrationEvent is documented as restricted'
+    )
+  );
+
 describe('the delivery mode', () => {
+  it('warns at synth that SendChatIntegrationEvent is restricted, and says what to do if refused', () => {
+    // Act
+    const [warning] = restrictionWarnings(REQUIRED_CONTEXT);
+
+    // Assess
+    expect(warning?.entry.data).toEqual(
+      expect.stringContaining('deploy with -c deliveryMode=participant')
+    );
+  });
+
+  it('gives no restriction warning in participant mode', () => {
+    // Act
+    const warnings = restrictionWarnings({
+      ...REQUIRED_CONTEXT,
+      ...PARTICIPANT,
+    });
+
+    // Assess
+    expect(warnings).toEqual([]);
+  });
+
   it('runs the integration-event handler by default', () => {
     // Act
     const { bridge } = synthBridge(REQUIRED_CONTEXT);

@@ -1,9 +1,12 @@
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Annotations, App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { createBridgeStack } from '../../../lib/bridge-app';
-import type { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
+import {
+  INTEGRATION_EVENT_RESTRICTED,
+  type SmsConnectBridge,
+} from '../../../lib/sms-connect-bridge';
 import type { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
 import { cdkFeatureFlags } from '../../../tools/harness/synth';
 
@@ -34,6 +37,13 @@ export interface BuildOptions {
    * @default - unknown, as in an offline synth
    */
   readonly account?: string;
+  /**
+   * Keep the warning that SendChatIntegrationEvent is restricted, which
+   * `cdk synth` prints; tests that do not look for it acknowledge it, so
+   * that it is not printed on every synth.
+   * @default false
+   */
+  readonly keepRestrictionWarning?: boolean;
 }
 
 /**
@@ -49,6 +59,12 @@ export const buildBridgeApp = (
     context: { ...cdkFeatureFlags(), [BUNDLING_STACKS]: [], ...context },
   });
   const stack = createBridgeStack(app, options.account);
+  if (!options.keepRestrictionWarning) {
+    Annotations.of(stack.bridge).acknowledgeWarning(
+      INTEGRATION_EVENT_RESTRICTED,
+      'known to the tests'
+    );
+  }
   return { app, stack, bridge: stack.bridge };
 };
 
