@@ -1,10 +1,11 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { createBridgeStack } from '../../lib/bridge-app';
 import {
   DEFAULT_HELP_TEXT,
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
+  INTEGRATION_EVENT_RESTRICTED,
 } from '../../lib/sms-connect-bridge';
 import { cdkFeatureFlags } from '../../tools/harness/synth';
 import {
@@ -234,7 +235,11 @@ describe('self-managed opt-outs in the stack', () => {
         new AwsSolutionsChecks(app),
         new ServerlessChecks(app)
       );
-      createBridgeStack(app, ACCOUNT);
+      const stack = createBridgeStack(app, ACCOUNT);
+      Annotations.of(stack.bridge).acknowledgeWarning(
+        INTEGRATION_EVENT_RESTRICTED,
+        'another test reads it'
+      );
 
       // Act & Assess
       expect(() => app.synth()).not.toThrow();
