@@ -112,7 +112,7 @@ const CONTACT_FLOW_ID =
  * outbound function that texts agent replies back to the customer.
  */
 export class ParticipantDelivery extends Construct {
-  /** One item per open chat (with its connection token) and per contact. */
+  /** One item per open chat (with its tokens) and per contact. */
   public readonly sessionTable: dynamodb.Table;
   /** Encrypts the streaming topic; Connect may use it, for this instance. */
   public readonly streamingTopicKey: kms.Key;
@@ -138,7 +138,8 @@ export class ParticipantDelivery extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,
       timeToLiveAttribute: 'expiration',
-      // Sessions last a day at most and hold credentials: nothing to keep.
+      // Sessions last as long as a chat (25 hours by default) and hold
+      // credentials: nothing to keep.
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -293,7 +294,7 @@ export class ParticipantDelivery extends Construct {
     Validations.of(this.sessionTable).acknowledge({
       id: 'AwsSolutions::AwsSolutions-DDB3',
       reason:
-        'The table holds chat sessions that end within a day and their ' +
+        'The table holds chat sessions that end within 25 hours and their ' +
         'tokens; restoring them would revive credentials, not data.',
     });
   }

@@ -1,39 +1,28 @@
-import {
-  type ConnectParticipantClient,
-  DisconnectParticipantCommand,
-} from '@aws-sdk/client-connectparticipant';
-import { classifyChatError, isChatGone } from './chat-failures';
+import { DisconnectParticipantCommand } from '@aws-sdk/client-connectparticipant';
+import { type ConnectionDependencies, withConnection } from './chat-connection';
 import { disconnectRequest } from './chat-requests';
-import type { SessionStore } from './session-store';
+import type { ChatConnection, SessionStore } from './session-store';
 
-export interface ChatEndingDependencies {
-  readonly participant: ConnectParticipantClient;
-  readonly sessions: SessionStore;
-}
+export type ChatEndingDependencies = ConnectionDependencies;
 
 /**
  * Leaves the chat as the customer, which ends it, and forgets it: the
- * session (with its connection token) goes, and the contact is marked
- * ended. A chat that is already over is only forgotten.
+ * session (with its tokens) goes, and the contact is marked ended. An
+ * expired connection is renewed first; a chat that is already over is
+ * only forgotten.
  */
 export const disconnectCustomer = async (
   deps: ChatEndingDependencies,
-  chat: {
-    readonly sessionKey: string;
-    readonly contactId: string;
-    readonly connectionToken: string;
-  },
+  chat: ChatConnection & { readonly sessionKey: string },
   options: { readonly clientToken: string; readonly optedOut: boolean }
 ): Promise<void> => {
-  await deps.participant
-    .send(
+  await withConnection(deps, chat, (connectionToken) =>
+    deps.participant.send(
       new DisconnectParticipantCommand(
-        disconnectRequest(chat.connectionToken, options.clientToken)
+        disconnectRequest(connectionToken, options.clientToken)
       )
     )
-    .catch((error: unknown) => {
-      if (!isChatGone(error)) throw classifyChatError(error);
-    });
+  );
   await forgetChat(deps.sessions, chat, options.optedOut);
 };
 

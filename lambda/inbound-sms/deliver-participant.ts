@@ -1,3 +1,5 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   type ConnectClient,
   StartChatContactCommand,
@@ -10,8 +12,13 @@ import {
 } from '@aws-sdk/client-connectparticipant';
 import { maskPhoneNumber } from '../shared/mask';
 import { UndeliverableError } from '../shared/undeliverable';
+import {
+  type ConnectionDependencies,
+  connectionExpiryOf,
+  withConnection,
+} from './chat-connection';
 import { disconnectCustomer, forgetChat } from './chat-ending';
-import { classifyChatError, isChatGone } from './chat-failures';
+import { classifyChatError } from './chat-failures';
 import {
   connectionRequest,
   sendMessageRequest,
@@ -37,6 +44,7 @@ export interface ParticipantDeliveryDependencies {
   readonly logger: {
     info(message: string, fields: Record<string, unknown>): void;
   };
+  readonly metrics: Pick<Metrics, 'addMetric'>;
   /** How long to wait between looks at a chat another text is opening. */
   readonly pollIntervalMs?: number;
   /** How many looks before giving up (the queue then redelivers the text). */
@@ -70,6 +78,17 @@ export const deliverByParticipant = (
 ): Deliver => {
   const pollIntervalMs = deps.pollIntervalMs ?? 250;
   const maxPolls = deps.maxPolls ?? 12;
+  const connections: ConnectionDependencies = {
+    participant: deps.participant,
+    sessions: deps.sessions,
+    onRenewed: (contactId, reason) => {
+      deps.metrics.addMetric('ConnectionsRenewed', MetricUnit.Count, 1);
+      deps.logger.info(
+        'The connection was renewed with the participant token; the chat goes on',
+        { contactId, reason }
+      );
+    },
+  };
 
   /** The session, once no other invocation is busy opening it. */
   const settledSession = async (
@@ -123,16 +142,20 @@ export const deliverByParticipant = (
         )
       );
       const credentials = connection.ConnectionCredentials;
-      const tokenExpires = Date.parse(credentials?.Expiry ?? '') / 1000;
+      // The session lives as long as the chat; the connection token, a
+      // day, is renewed with the participant token when it expires.
       const activated = await deps.sessions.activate(sessionKey, claimant, {
         contactId,
         connectionToken: required(
           credentials?.ConnectionToken,
           'ConnectionToken'
         ),
-        expiresAt: Number.isFinite(tokenExpires)
-          ? Math.min(Math.floor(tokenExpires), chatEnds)
-          : chatEnds,
+        connectionExpiresAt: connectionExpiryOf(
+          credentials?.Expiry,
+          Math.floor(Date.now() / 1000)
+        ),
+        participantToken,
+        chatEndsAt: chatEnds,
       });
       if (!activated) {
         throw new Error('the claim on the session was taken over');
@@ -150,20 +173,17 @@ export const deliverByParticipant = (
     for (let pass = 0; pass < 3; pass++) {
       const session = await settledSession(target.sessionKey);
       if (session?.state === 'active') {
-        const sent = await deps.participant
-          .send(
-            new SendMessageCommand(
-              sendMessageRequest(session.connectionToken, target.sms)
+        const sent = await withConnection(
+          connections,
+          { sessionKey: target.sessionKey, ...session },
+          (connectionToken) =>
+            deps.participant.send(
+              new SendMessageCommand(
+                sendMessageRequest(connectionToken, target.sms)
+              )
             )
-          )
-          .then(
-            () => true,
-            (error: unknown) => {
-              if (isChatGone(error)) return false;
-              throw classifyChatError(error);
-            }
-          );
-        if (sent) {
+        );
+        if (!sent.chatGone) {
           return {
             eventType: 'MESSAGE',
             contactId: session.contactId,
@@ -199,7 +219,7 @@ export const deliverByParticipant = (
       return { eventType: 'DISCONNECT', newChat: false };
     }
     await disconnectCustomer(
-      deps,
+      connections,
       { sessionKey: target.sessionKey, ...session },
       { clientToken: target.sms.inboundMessageId, optedOut: true }
     );

@@ -8,6 +8,12 @@ import type { Deliver } from './delivery';
 import { createInboundHandler, type InboundHandler } from './inbound-handler';
 import { answerKeywords } from './keyword-replies-loader';
 
+/** What a delivery mode may log and count with. */
+export interface DeliveryTools {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
 /**
  * The inbound function as both delivery modes build it: keyword replies
  * (when self-managed opt-outs are on) in front of the mode's delivery, one
@@ -15,7 +21,7 @@ import { answerKeywords } from './keyword-replies-loader';
  */
 export const createInboundEntry = (
   config: BridgeConfig,
-  deliverWith: (logger: Logger) => Deliver
+  deliverWith: (tools: DeliveryTools) => Deliver
 ): InboundHandler => {
   const logger = new Logger();
   const metrics = new Metrics();
@@ -24,7 +30,7 @@ export const createInboundEntry = (
     expiresAfterSeconds: config.deduplicationWindowSeconds,
   });
   return createInboundHandler({
-    deliver: answerKeywords(deliverWith(logger), config, {
+    deliver: answerKeywords(deliverWith({ logger, metrics }), config, {
       logger,
       metrics,
       idempotencyConfig,

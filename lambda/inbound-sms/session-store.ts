@@ -15,7 +15,10 @@ import {
  * - `session#<customer>#<number texted>#<subtype>`: the customer's chat, the
  *   identity `SendChatIntegrationEvent` would use. It is `starting` while one
  *   invocation opens the chat (a conditional put, so only one can), then
- *   `active` with the chat's contact id and connection token.
+ *   `active` with the chat's contact id, its participant token (valid as
+ *   long as the customer is in the chat) and its current connection token
+ *   (valid for a day, renewed with the participant token). It expires with
+ *   the chat, not with the connection token.
  * - `contact#<contact id>`: who to text when Connect streams a message of
  *   that chat (the outbound function's lookup), written before streaming
  *   starts so no streamed message can arrive before it.
@@ -39,12 +42,27 @@ export type Session =
       /** Epoch milliseconds. */
       readonly claimedAt: number;
     }
-  | {
-      readonly state: 'active';
-      readonly contactId: string;
-      /** A credential: never logged. */
-      readonly connectionToken: string;
-    };
+  | ({ readonly state: 'active' } & ChatConnection);
+
+/** An open chat's credentials, as the session keeps them. */
+export interface ChatConnection {
+  readonly contactId: string;
+  /** A credential: never logged. */
+  readonly connectionToken: string;
+  /**
+   * When the connection token expires (epoch seconds), as Connect said;
+   * absent in sessions stored before it was kept.
+   */
+  readonly connectionExpiresAt?: number;
+  /**
+   * A credential, never logged: it renews the connection for as long as
+   * the customer is in the chat. Absent in sessions stored before it was
+   * kept; such a chat cannot be renewed.
+   */
+  readonly participantToken?: string;
+  /** The inbound message id of the text that opened the chat. */
+  readonly openedBy?: string;
+}
 
 export interface ChatContact {
   readonly contactId: string;
@@ -82,7 +100,17 @@ export interface ActiveSession {
   readonly contactId: string;
   readonly connectionToken: string;
   /** Epoch seconds. */
-  readonly expiresAt: number;
+  readonly connectionExpiresAt: number;
+  readonly participantToken: string;
+  /** When the chat ends at the latest (epoch seconds): the session's TTL. */
+  readonly chatEndsAt: number;
+}
+
+/** A connection `CreateParticipantConnection` gave again. */
+export interface RenewedConnection {
+  readonly connectionToken: string;
+  /** Epoch seconds. */
+  readonly connectionExpiresAt: number;
 }
 
 /** Reads and writes chat sessions; every write that races is conditional. */
@@ -106,10 +134,18 @@ export class SessionStore {
     const item = await this.get(sessionKey);
     if (item === undefined) return undefined;
     if (item.state?.S === 'active') {
+      const connectionExpiresAt = item.connectionExpiresAt?.N;
+      const participantToken = item.participantToken?.S;
+      const openedBy = item.openedBy?.S;
       return {
         state: 'active',
         contactId: item.contactId?.S ?? '',
         connectionToken: item.connectionToken?.S ?? '',
+        ...(connectionExpiresAt === undefined
+          ? {}
+          : { connectionExpiresAt: Number(connectionExpiresAt) }),
+        ...(participantToken === undefined ? {} : { participantToken }),
+        ...(openedBy === undefined ? {} : { openedBy }),
       };
     }
     return {
@@ -163,7 +199,10 @@ export class SessionStore {
       .catch(ignoreFailedCondition);
   }
 
-  /** Turns the claimant's marker into the active session. */
+  /**
+   * Turns the claimant's marker into the active session, which lives as
+   * long as the chat can.
+   */
   async activate(
     sessionKey: string,
     claimant: string,
@@ -178,9 +217,41 @@ export class SessionStore {
             state: s('active'),
             contactId: s(session.contactId),
             connectionToken: s(session.connectionToken),
-            expiration: n(session.expiresAt),
+            connectionExpiresAt: n(session.connectionExpiresAt),
+            participantToken: s(session.participantToken),
+            openedBy: s(claimant),
+            expiration: n(session.chatEndsAt),
           },
           ...stillClaimedBy(claimant),
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  /**
+   * Keeps a renewed connection token, if the session still holds the
+   * chat (a newer chat may have replaced it). Returns whether it did.
+   */
+  async renewConnection(
+    sessionKey: string,
+    contactId: string,
+    connection: RenewedConnection
+  ): Promise<boolean> {
+    return this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          UpdateExpression:
+            'SET connectionToken = :token, connectionExpiresAt = :expiresAt',
+          ConditionExpression: '#state = :active AND contactId = :contactId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':token': s(connection.connectionToken),
+            ':expiresAt': n(connection.connectionExpiresAt),
+            ':active': s('active'),
+            ':contactId': s(contactId),
+          },
         })
       )
       .then(() => true, ignoreFailedCondition);

@@ -107,7 +107,17 @@ export const createOutboundHandler = (
       session.contactId === contact.contactId
     ) {
       await disconnectCustomer(
-        deps,
+        {
+          participant: deps.participant,
+          sessions,
+          onRenewed: (contactId, reason) => {
+            metrics.addMetric('ConnectionsRenewed', MetricUnit.Count, 1);
+            logger.info(
+              'The connection was renewed with the participant token to end the chat',
+              { contactId, reason }
+            );
+          },
+        },
         { sessionKey: contact.sessionKey, ...session },
         { clientToken: `${messageId}-opted-out`, optedOut: true }
       );

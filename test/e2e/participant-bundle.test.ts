@@ -27,6 +27,9 @@ const SUPPORT_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-1
 const DEFAULT_FLOW = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 const CUSTOMER = '+14255550182';
 const OTHER_CUSTOMER = '+14255550143';
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 
 /** What `-c key=value` gives the app: one number with its own flow, one without. */
 const CONTEXT = {
@@ -289,6 +292,172 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(response).toEqual({ batchItemFailures: [] });
       expect(bridge.connect.requests).toEqual([]);
       expect(bridge.participant.requests).toEqual([]);
+    });
+  });
+
+  describe('a chat longer than a day', () => {
+    /** Connect's time moves on; the bundles' own clock does not. */
+    const letTimePass = (ms: number) => bridge.chats.clock.advance(ms);
+
+    /** The session item of the customer's chat with the sales number. */
+    const sessionItem = async (customer = CUSTOMER) =>
+      (await bridge.sessionItems()).find(
+        (item) => item.pk === `session#${customer}#${SALES_NUMBER}#connect:sms`
+      );
+
+    const participantExchanges = () =>
+      bridge.participant.exchanges.map(({ request, reply }) => [
+        request.path,
+        'status' in reply ? reply.status : 0,
+      ]);
+
+    it('renews the connection with the participant token when the connection token has expired', async () => {
+      // Prepare: a day later Connect refuses the connection token
+      const chat = await openChat();
+      letTimePass(DAY_MS + MINUTE_MS);
+      const before = bridge.participant.exchanges.length;
+      const body = 'Good morning, any news about my order?';
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(participantExchanges().slice(before)).toEqual([
+        ['/participant/message', 403],
+        ['/participant/connection', 200],
+        ['/participant/message', 200],
+      ]);
+      expect(
+        participantCalls(
+          bridge.participant.requests,
+          '/participant/connection'
+        ).map((call) => call.bearer)
+      ).toEqual([chat.participantToken, chat.participantToken]);
+      expect(bridge.chats.list()).toEqual([chat]);
+      expect(chat.messages.at(-1)?.Content).toBe(body);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it('keeps the renewed connection token for the texts that follow', async () => {
+      // Prepare
+      const chat = await openChat();
+      letTimePass(DAY_MS + MINUTE_MS);
+      await text(CUSTOMER, 'Still waiting');
+
+      // Act
+      await text(CUSTOMER, 'Hello?');
+
+      // Assess
+      expect(
+        participantCalls(
+          bridge.participant.requests,
+          '/participant/message'
+        ).map((call) => call.bearer)
+      ).toEqual([
+        chat.connectionTokens[0],
+        chat.connectionTokens[1],
+        chat.connectionTokens[1],
+      ]);
+      expect((await sessionItem())?.connectionToken).toBe(
+        chat.connectionTokens[1]
+      );
+    });
+
+    it('renews the connection before sending once its Expiry has passed', async () => {
+      // Prepare: Connect answers the first connection with an Expiry
+      // already past, as it is a day later
+      bridge.participant.queue(async (request, next) => {
+        const reply = await next(request);
+        if (!('body' in reply)) return reply;
+        const body = reply.body as {
+          ConnectionCredentials: Record<string, string>;
+        };
+        return {
+          ...reply,
+          body: {
+            ...body,
+            ConnectionCredentials: {
+              ...body.ConnectionCredentials,
+              Expiry: new Date(Date.now() - MINUTE_MS).toISOString(),
+            },
+          },
+        };
+      });
+      const chat = await openChat();
+      const before = bridge.participant.exchanges.length;
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Are you there?');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(participantExchanges().slice(before)).toEqual([
+        ['/participant/connection', 200],
+        ['/participant/message', 200],
+      ]);
+      expect(bridge.chats.list()).toEqual([chat]);
+    });
+
+    it('opens a new chat when the chat has reached its duration and cannot be renewed', async () => {
+      // Prepare: Connect ends a chat after 1,500 minutes by default
+      const expired = await openChat();
+      letTimePass(25 * HOUR_MS + MINUTE_MS);
+      const before = bridge.participant.exchanges.length;
+      const body = 'Hello, it is me again';
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(participantExchanges().slice(before, before + 2)).toEqual([
+        ['/participant/message', 403],
+        ['/participant/connection', 403],
+      ]);
+      const replacement = bridge.chats.list().at(-1);
+      expect(replacement?.contactId).not.toBe(expired.contactId);
+      expect(replacement?.start.InitialMessage).toEqual({
+        ContentType: 'text/plain',
+        Content: body,
+      });
+    });
+
+    it('keeps the participant token in the session, which lives as long as the chat, not the connection token', async () => {
+      // Act
+      const chat = await openChat();
+
+      // Assess
+      const item = await sessionItem();
+      expect(item).toEqual(
+        expect.objectContaining({
+          participantToken: chat.participantToken,
+          connectionToken: chat.connectionTokens[0],
+        })
+      );
+      expect(Number(item?.expiration) * 1000).toBeGreaterThan(
+        chat.connections[0]?.expiresAt ?? Number.POSITIVE_INFINITY
+      );
+    });
+
+    it('ends the chat with a renewed connection when the customer texts STOP a day later', async () => {
+      // Prepare
+      const chat = await openChat();
+      letTimePass(DAY_MS + MINUTE_MS);
+
+      // Act
+      const { response } = await text(CUSTOMER, 'STOP');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chat.customerDisconnected).toBe(true);
+      expect(
+        participantCalls(
+          bridge.participant.requests,
+          '/participant/disconnect'
+        ).map((call) => call.bearer)
+      ).toEqual([chat.connectionTokens[0], chat.connectionTokens[1]]);
+      expect(await itemsHolding(chat.participantToken)).toEqual([]);
     });
   });
 

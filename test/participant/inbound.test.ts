@@ -93,12 +93,12 @@ describe('participant mode, customer to agent (inbound)', () => {
     ]);
   });
 
-  it('stores the chat as the active session with its connection token', async () => {
+  it('stores the chat as the active session with its participant and connection tokens', async () => {
     // Prepare
     const customer = newCustomer();
 
     // Act
-    await local.text({ from: customer, body: 'Hello there' });
+    await local.text({ from: customer, body: 'Hello there', id: 'hello-1' });
 
     // Assess
     const [chat] = local.chats.list().slice(-1);
@@ -106,6 +106,11 @@ describe('participant mode, customer to agent (inbound)', () => {
       state: 'active',
       contactId: chat?.contactId,
       connectionToken: chat?.connectionTokens[0],
+      connectionExpiresAt: Math.floor(
+        (chat?.connections[0]?.expiresAt ?? 0) / 1000
+      ),
+      participantToken: chat?.participantToken,
+      openedBy: 'hello-1',
     });
   });
 
