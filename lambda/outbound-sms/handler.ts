@@ -1,5 +1,3 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
@@ -9,10 +7,9 @@ import { SessionStore } from '../inbound-sms/session-store';
 import { lazySqsClient } from '../shared/dead-letter';
 import { loadOutboundConfig } from './config';
 import { createOutboundHandler } from './outbound-handler';
+import { sentPartStore } from './sent-part-record';
 
 const config = loadOutboundConfig(process.env);
-/** As long as a streamed item can wait in the outbound queue. */
-const SENT_PART_MEMORY_SECONDS = 4 * 24 * 60 * 60;
 const dynamodb = new DynamoDBClient({});
 
 /** Entry point of the agent -> customer direction (participant mode). */
@@ -24,17 +21,12 @@ export const handler = createOutboundHandler({
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   logger: new Logger(),
   metrics: new Metrics(),
-  idempotency: {
-    // Sent-part markers share the session table: `pk` is its key and
-    // `expiration` its TTL attribute.
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: config.sessionTableName,
-      keyAttr: 'pk',
-      awsSdkV3Client: dynamodb,
-    }),
-    // No eventKeyJmesPath: the idempotent send takes the part's key itself.
-    config: new IdempotencyConfig({
-      expiresAfterSeconds: SENT_PART_MEMORY_SECONDS,
-    }),
-  },
+  // Sent-part markers share the session table with the inbound function,
+  // which texts what a flow said before streaming started. Keyed under
+  // this function's name, as Powertools' default always keyed them.
+  idempotency: sentPartStore({
+    dynamodb,
+    sessionTableName: config.sessionTableName,
+    keyPrefix: process.env.AWS_LAMBDA_FUNCTION_NAME ?? '',
+  }),
 });

@@ -1,15 +1,7 @@
-import {
-  type IdempotencyConfig,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
-import {
-  type PinpointSMSVoiceV2Client,
-  SendTextMessageCommand,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type {
   Context,
   SQSBatchItemFailure,
@@ -24,15 +16,15 @@ import {
   type LazySqsClient,
   sendToDeadLetterQueue,
 } from '../shared/dead-letter';
-import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import { splitMessage } from './split-message';
+import type { SentPartStore } from './sent-part-record';
+import { createMessageTexter } from './sent-parts';
 import { readStreamedItem, type StreamedAction } from './streamed-item';
-import { isOptedOutError, textMessageRequest } from './text-message';
+import { isOptedOutError } from './text-message';
 
 export interface OutboundHandlerDependencies {
   readonly sms: PinpointSMSVoiceV2Client;
@@ -44,26 +36,17 @@ export interface OutboundHandlerDependencies {
   readonly metrics: Metrics;
   /**
    * Each part of a reply is sent once, keyed on the streamed message's id
-   * and the part's index, so a redelivered or half-sent reply does not text
-   * the customer twice. The key itself is what is hashed, so `config` has
-   * no `eventKeyJmesPath`.
+   * and the part's index, so a redelivered or half-sent reply, or a flow
+   * message the inbound function texted already, does not text the
+   * customer twice (`sent-parts.ts`).
    */
-  readonly idempotency: {
-    readonly persistenceStore: BasePersistenceLayer;
-    readonly config: IdempotencyConfig;
-  };
+  readonly idempotency: SentPartStore;
 }
 
 export type OutboundHandler = (
   event: SQSEvent,
   context: Context
 ) => Promise<SQSBatchResponse>;
-
-interface Part {
-  readonly to: string;
-  readonly fromArn: string;
-  readonly body: string;
-}
 
 /**
  * The outbound function: Connect streams each chat item to the stack's
@@ -77,18 +60,7 @@ export const createOutboundHandler = (
   deps: OutboundHandlerDependencies
 ): OutboundHandler => {
   const { logger, metrics, sessions } = deps;
-  checkKeyedOnArgument(deps.idempotency.config);
-  // Keyed on the part's key alone (`messageId#index`): the key that
-  // `eventKeyJmesPath: 'key'` on the part gave, without a JMESPath search.
-  const sendPartOnce = makeIdempotent(
-    async (_key: string, part: Part) => {
-      const sent = await deps.sms.send(
-        new SendTextMessageCommand(textMessageRequest(part))
-      );
-      return { messageId: sent.MessageId ?? null };
-    },
-    { ...deps.idempotency, dataIndexArgument: 0 }
-  );
+  const textMessage = createMessageTexter(deps.sms, deps.idempotency);
 
   const findContact = async (
     contactIds: readonly string[]
@@ -148,27 +120,24 @@ export const createOutboundHandler = (
       });
       return;
     }
-    const parts = splitMessage(action.content);
-    for (const [index, body] of parts.entries()) {
-      try {
-        await sendPartOnce(`${action.messageId}#${index}`, {
-          to: contact.customerNumber,
-          fromArn: contact.replyFromArn,
-          body,
-        });
-      } catch (error) {
-        if (isOptedOutError(error))
-          return endForOptOut(contact, action.messageId);
-        throw classifySmsError(error);
-      }
+    let parts: number;
+    try {
+      parts = await textMessage(action, {
+        to: contact.customerNumber,
+        fromArn: contact.replyFromArn,
+      });
+    } catch (error) {
+      if (isOptedOutError(error))
+        return endForOptOut(contact, action.messageId);
+      throw classifySmsError(error);
     }
     metrics.addMetric('RepliesSent', MetricUnit.Count, 1);
-    metrics.addMetric('SmsPartsSent', MetricUnit.Count, parts.length);
+    metrics.addMetric('SmsPartsSent', MetricUnit.Count, parts);
     logger.info('Reply sent to the customer by SMS', {
       contactId: contact.contactId,
       messageId: action.messageId,
       outcome: 'sent',
-      parts: parts.length,
+      parts,
     });
   };
 

@@ -94,7 +94,7 @@ export const readStreamedItem = (
       'the streaming item names no contact'
     );
   }
-  return classify({
+  return classifyChatItem({
     type: item.Type ?? attribute('Type'),
     contentType: item.ContentType ?? attribute('ContentType'),
     content: item.Content,
@@ -105,7 +105,8 @@ export const readStreamedItem = (
   });
 };
 
-interface ItemFacts {
+/** What the rule for customer-facing delivery looks at in a chat item. */
+export interface ItemFacts {
   readonly type: string | undefined;
   readonly contentType: string | undefined;
   readonly content: string | undefined;
@@ -118,9 +119,10 @@ interface ItemFacts {
 /**
  * Connect's rule for customer-facing delivery: visibility CUSTOMER or ALL
  * and not written by the customer (else the customer's own texts would be
- * echoed back to them).
+ * echoed back to them). The one rule for what the bridge texts the
+ * customer, whether Connect streamed the item or the transcript holds it.
  */
-const classify = (facts: ItemFacts): StreamedAction => {
+export const classifyChatItem = (facts: ItemFacts): StreamedAction => {
   const { contactIds } = facts;
   if (facts.type === 'EVENT') {
     if (facts.contentType === CHAT_ENDED) {

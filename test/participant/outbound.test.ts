@@ -9,6 +9,7 @@ import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
 import {
   BRIDGE_NUMBER,
   OTHER_BRIDGE_NUMBER,
+  OUTBOUND_FUNCTION_NAME,
   streamedRecord,
 } from './support/local-participant-mode';
 import {
@@ -439,6 +440,8 @@ describe('participant mode, agent to customer (outbound)', () => {
         awsSdkV3Client: client,
       }),
       eventKeyJmesPath: 'key',
+      // Powertools' default prefix: the name of the function it ran in
+      keyPrefix: OUTBOUND_FUNCTION_NAME,
       payload: {
         key: 'item-sent-before-the-upgrade#0',
         to: customer,

@@ -55,6 +55,8 @@ export const OTHER_CONTACT_FLOW_ID = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 export const BRIDGE_NUMBER = '+12065550100';
 export const OTHER_BRIDGE_NUMBER = '+12065550177';
 export const CONTACT_ATTRIBUTES = { channel: 'sms' };
+/** The outbound function's name: its sent-part markers are keyed under it. */
+export const OUTBOUND_FUNCTION_NAME = 'SmsConnectBridge-OutboundFunction';
 /** The streaming topic, as the records of `streamedRecord` name it. */
 export { STREAMING_TOPIC_ARN };
 
@@ -180,6 +182,7 @@ export const startLocalParticipantMode = async (
     }),
     SESSION_TABLE_NAME: sessionTable,
     CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
+    SENT_PART_KEY_PREFIX: OUTBOUND_FUNCTION_NAME,
     ...options.environment,
   };
   // The handlers are required through jest, so they read its process.env.
@@ -193,7 +196,10 @@ export const startLocalParticipantMode = async (
       .handler as InboundHandler;
   });
   const restoreDlq = setEnvironment(
-    { DEAD_LETTER_QUEUE_URL: outboundDlq },
+    {
+      DEAD_LETTER_QUEUE_URL: outboundDlq,
+      AWS_LAMBDA_FUNCTION_NAME: OUTBOUND_FUNCTION_NAME,
+    },
     process.env
   );
   jest.isolateModules(() => {
