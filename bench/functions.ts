@@ -78,6 +78,7 @@ const FALLBACK_VARIABLES = (
     CONTACT_FLOW_IDS: JSON.stringify({ [BRIDGE_NUMBER]: CONTACT_FLOW_ID }),
     SESSION_TABLE_NAME: { Ref: 'SessionTable' },
     CHAT_STREAMING_TOPIC_ARN: { Ref: 'StreamingTopic' },
+    SENT_PART_KEY_PREFIX: { Ref: 'OutboundFunction' },
   },
   outbound: {
     NODE_OPTIONS: '--enable-source-maps',

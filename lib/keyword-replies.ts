@@ -105,19 +105,24 @@ const checkReplyText = (setting: string, text: string): void => {
 /**
  * Self-managed opt-outs: the function texts confirmations and HELP
  * answers from the bridge's numbers, and adds to the one opt-out list.
+ * `textsFromTheNumbers`: the function may text from those numbers already
+ * (participant mode grants it), so only the opt-out list is added.
  */
 export const allowKeywordReplies = (
   handler: lambda.IFunction,
   phoneNumbers: Readonly<Record<string, string>>,
-  optOutListName: string
+  optOutListName: string,
+  { textsFromTheNumbers = false } = {}
 ): void => {
-  handler.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'AnswerKeywordsFromTheBridgeNumbers',
-      actions: ['sms-voice:SendTextMessage'],
-      resources: [...new Set(Object.values(phoneNumbers))],
-    })
-  );
+  if (!textsFromTheNumbers) {
+    handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AnswerKeywordsFromTheBridgeNumbers',
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [...new Set(Object.values(phoneNumbers))],
+      })
+    );
+  }
   handler.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'RecordOptOuts',

@@ -93,12 +93,15 @@ export const participantInboundEnvironment = (
     readonly instanceId: string;
     readonly sessionTableName: string;
     readonly streamingTopicArn: string;
+    /** The key prefix of the sent-part markers both functions share. */
+    readonly outboundFunctionName: string;
   }
 ): Record<string, string> => ({
   CONNECT_INSTANCE_ID: values.instanceId,
   CONTACT_FLOW_IDS: JSON.stringify(contactFlowIdsOf(numbers)),
   SESSION_TABLE_NAME: values.sessionTableName,
   CHAT_STREAMING_TOPIC_ARN: values.streamingTopicArn,
+  SENT_PART_KEY_PREFIX: values.outboundFunctionName,
 });
 
 /** Connect's flow ids are UUIDs. */
@@ -254,6 +257,7 @@ export class ParticipantDelivery extends Construct {
       instanceId: instance.id,
       sessionTableName: this.sessionTable.tableName,
       streamingTopicArn: this.streamingTopic.topicArn,
+      outboundFunctionName: this.outboundFunction.functionName,
     });
     for (const [name, value] of Object.entries(environment)) {
       fn.addEnvironment(name, value);
@@ -285,8 +289,20 @@ export class ParticipantDelivery extends Construct {
         resources: [instance.arn],
       })
     );
+    // What a flow says before streaming starts is read from the transcript
+    // and texted from the number the customer texted.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'TextFlowMessagesFromTheBridgeNumbers',
+        actions: ['sms-voice:SendTextMessage'],
+        resources: unique(
+          Object.values(props.phoneNumbers).map((number) => number.arn)
+        ),
+      })
+    );
     // The participant service (CreateParticipantConnection, SendMessage,
-    // DisconnectParticipant) authorizes with the chat's own tokens, not IAM.
+    // DisconnectParticipant, GetTranscript) authorizes with the chat's own
+    // tokens, not IAM.
   }
 
   /** Each acknowledged cdk-nag finding, with the reason it stands. */

@@ -344,6 +344,7 @@ export class SmsConnectBridge extends Construct {
             instanceId: '0'.repeat(36),
             sessionTableName: Token.asString({ Ref: 'SessionTable' }),
             streamingTopicArn: Token.asString({ Ref: 'StreamingTopic' }),
+            outboundFunctionName: Token.asString({ Ref: 'OutboundFunction' }),
           })),
       },
       keywordReplies === undefined
@@ -442,7 +443,9 @@ export class SmsConnectBridge extends Construct {
       allowKeywordReplies(
         this.handler,
         phoneNumbers,
-        keywordReplies.optOutListName
+        keywordReplies.optOutListName,
+        // Participant mode lets it text from the numbers (flow messages).
+        { textsFromTheNumbers: this.participant !== undefined }
       );
     }
 

@@ -18,7 +18,7 @@ import {
   withConnection,
 } from './chat-connection';
 import { disconnectCustomer, forgetChat } from './chat-ending';
-import { classifyChatError } from './chat-failures';
+import { classifyChatError, isChatGone } from './chat-failures';
 import {
   connectionRequest,
   sendMessageRequest,
@@ -26,6 +26,7 @@ import {
   streamingRequests,
 } from './chat-requests';
 import type { Deliver, Delivered } from './delivery';
+import type { FlowMessageSender } from './flow-messages';
 import type { ParticipantConfig } from './participant-config';
 import type { InboundSms } from './schema';
 import {
@@ -43,8 +44,14 @@ export interface ParticipantDeliveryDependencies {
   readonly config: ParticipantConfig;
   readonly logger: {
     info(message: string, fields: Record<string, unknown>): void;
+    warn(message: string, fields: Record<string, unknown>): void;
   };
   readonly metrics: Pick<Metrics, 'addMetric'>;
+  /**
+   * Texts what a new chat's flow said before streaming started; loaded
+   * with the first new chat (`flow-messages.ts`).
+   */
+  readonly flowMessages: () => Promise<FlowMessageSender>;
   /** How long to wait between looks at a chat another text is opening. */
   readonly pollIntervalMs?: number;
   /** How many looks before giving up (the queue then redelivers the text). */
@@ -105,9 +112,108 @@ export const deliverByParticipant = (
     }
   };
 
+  /**
+   * The flow ended the chat before the customer could connect, or right
+   * after: an outcome of the text, not a failure. The text is in the chat,
+   * so it is acknowledged; the chat is forgotten and counted.
+   */
+  const chatEndedByFlow = async (
+    target: Target,
+    contactId: string,
+    flowMessagesTexted: number
+  ): Promise<Delivered> => {
+    await forgetChat(
+      deps.sessions,
+      { sessionKey: target.sessionKey, contactId },
+      false
+    );
+    deps.metrics.addMetric('ChatsEndedByFlow', MetricUnit.Count, 1);
+    deps.logger.info(
+      flowMessagesTexted > 0
+        ? "The contact flow ended the chat at once; the customer got the flow's messages"
+        : "The contact flow ended the chat at once; the flow's messages could not be read, so the customer got none",
+      {
+        inboundMessageId: target.sms.inboundMessageId,
+        contactId,
+        outcome: 'chat-ended-by-flow',
+        flowMessagesTexted,
+      }
+    );
+    return { eventType: 'MESSAGE', contactId, newChat: true };
+  };
+
+  /**
+   * Texts the customer what the flow said before streaming started. Only
+   * a failure a retry can get past is thrown: the queue then delivers the
+   * text again, and the retry only does this again (`openedBy`).
+   */
+  const textFlowMessages = async (
+    target: Target,
+    chat: { readonly contactId: string; readonly connectionToken: string }
+  ): Promise<Delivered> => {
+    const send = await deps.flowMessages();
+    const outcome = await send({
+      ...chat,
+      route: {
+        to: target.sms.originationNumber,
+        fromArn: target.phoneNumberArn,
+      },
+    });
+    const delivered: Delivered = {
+      eventType: 'MESSAGE',
+      contactId: chat.contactId,
+      newChat: true,
+    };
+    const fields = {
+      inboundMessageId: target.sms.inboundMessageId,
+      contactId: chat.contactId,
+    };
+    switch (outcome.kind) {
+      case 'chat-gone':
+        return chatEndedByFlow(target, chat.contactId, 0);
+      case 'texted':
+        if (outcome.sent > 0) {
+          deps.metrics.addMetric(
+            'FlowMessagesSent',
+            MetricUnit.Count,
+            outcome.sent
+          );
+        }
+        if (outcome.truncated) {
+          deps.logger.warn(
+            'The transcript is longer than the bridge reads; its oldest messages were not texted',
+            fields
+          );
+        }
+        return outcome.chatOver
+          ? chatEndedByFlow(target, chat.contactId, outcome.sent)
+          : delivered;
+      case 'opted-out':
+        deps.metrics.addMetric('FlowMessagesNotSent', MetricUnit.Count, 1);
+        deps.logger.warn(
+          "The customer has opted out of SMS; the flow's messages are not texted",
+          { ...fields, outcome: 'opted-out' }
+        );
+        return delivered;
+      case 'failed':
+        deps.metrics.addMetric('FlowMessagesNotSent', MetricUnit.Count, 1);
+        deps.logger.warn(
+          "The flow's messages could not be texted; the text itself is in the chat",
+          {
+            ...fields,
+            outcome: 'flow-messages-failed',
+            errorName: outcome.errorName,
+            httpStatusCode: outcome.httpStatusCode,
+          }
+        );
+        return delivered;
+    }
+  };
+
   const startChat = async (target: Target): Promise<Delivered> => {
     const { sms, sessionKey } = target;
     const claimant = sms.inboundMessageId;
+    let opened: { contactId: string; connectionToken: string };
     try {
       const started = await deps.connect.send(
         new StartChatContactCommand(
@@ -136,20 +242,31 @@ export const deliverByParticipant = (
       )) {
         await deps.connect.send(new StartContactStreamingCommand(request));
       }
-      const connection = await deps.participant.send(
-        new CreateParticipantConnectionCommand(
-          connectionRequest(participantToken)
+      const connection = await deps.participant
+        .send(
+          new CreateParticipantConnectionCommand(
+            connectionRequest(participantToken)
+          )
         )
-      );
+        .catch((error: unknown) => {
+          // The participant is gone already: the flow ended the chat.
+          if (isChatGone(error)) return undefined;
+          throw error;
+        });
+      if (connection === undefined) {
+        await deps.sessions.release(sessionKey, claimant);
+        return await chatEndedByFlow(target, contactId, 0);
+      }
       const credentials = connection.ConnectionCredentials;
+      const connectionToken = required(
+        credentials?.ConnectionToken,
+        'ConnectionToken'
+      );
       // The session lives as long as the chat; the connection token, a
       // day, is renewed with the participant token when it expires.
       const activated = await deps.sessions.activate(sessionKey, claimant, {
         contactId,
-        connectionToken: required(
-          credentials?.ConnectionToken,
-          'ConnectionToken'
-        ),
+        connectionToken,
         connectionExpiresAt: connectionExpiryOf(
           credentials?.Expiry,
           Math.floor(Date.now() / 1000)
@@ -160,11 +277,12 @@ export const deliverByParticipant = (
       if (!activated) {
         throw new Error('the claim on the session was taken over');
       }
-      return { eventType: 'MESSAGE', contactId, newChat: true };
+      opened = { contactId, connectionToken };
     } catch (error) {
       await deps.sessions.release(sessionKey, claimant);
       throw classifyChatError(error);
     }
+    return textFlowMessages(target, opened);
   };
 
   const sendMessage = async (target: Target): Promise<Delivered> => {
@@ -172,6 +290,25 @@ export const deliverByParticipant = (
     // removed it, or lost a race to open the next one.
     for (let pass = 0; pass < 3; pass++) {
       const session = await settledSession(target.sessionKey);
+      if (
+        session?.state === 'active' &&
+        session.openedBy === target.sms.inboundMessageId
+      ) {
+        // This text opened the chat, and texting the flow's messages
+        // failed: only that is left to do.
+        const catchUp = await withConnection(
+          connections,
+          { sessionKey: target.sessionKey, ...session },
+          async (connectionToken) => connectionToken
+        );
+        if (!catchUp.chatGone) {
+          return textFlowMessages(target, {
+            contactId: session.contactId,
+            connectionToken: catchUp.value,
+          });
+        }
+        return chatEndedByFlow(target, session.contactId, 0);
+      }
       if (session?.state === 'active') {
         const sent = await withConnection(
           connections,

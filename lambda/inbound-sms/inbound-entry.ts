@@ -12,6 +12,8 @@ import { answerKeywords } from './keyword-replies-loader';
 export interface DeliveryTools {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Registers an idempotency config of the mode's own with each invocation. */
+  registerIdempotencyConfig(config: IdempotencyConfig): void;
 }
 
 /**
@@ -29,8 +31,16 @@ export const createInboundEntry = (
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: config.deduplicationWindowSeconds,
   });
+  const modeConfigs: IdempotencyConfig[] = [];
+  const deliver = deliverWith({
+    logger,
+    metrics,
+    registerIdempotencyConfig: (modeConfig) => {
+      modeConfigs.push(modeConfig);
+    },
+  });
   return createInboundHandler({
-    deliver: answerKeywords(deliverWith({ logger, metrics }), config, {
+    deliver: answerKeywords(deliver, config, {
       logger,
       metrics,
       idempotencyConfig,
@@ -44,6 +54,7 @@ export const createInboundEntry = (
         tableName: config.idempotencyTableName,
       }),
       config: idempotencyConfig,
+      otherConfigs: modeConfigs,
     },
   });
 };

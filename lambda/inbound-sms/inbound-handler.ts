@@ -40,6 +40,8 @@ export interface InboundHandlerDependencies {
   readonly idempotency: {
     readonly persistenceStore: BasePersistenceLayer;
     readonly config: IdempotencyConfig;
+    /** The delivery's own configs, registered with each invocation too. */
+    readonly otherConfigs?: readonly IdempotencyConfig[];
   };
 }
 
@@ -185,6 +187,9 @@ export const createInboundHandler = (
   return async (event, context) => {
     logger.addContext(context);
     deps.idempotency.config.registerLambdaContext(context);
+    for (const other of deps.idempotency.otherConfigs ?? []) {
+      other.registerLambdaContext(context);
+    }
     try {
       const batchItemFailures: SQSBatchItemFailure[] = [];
       for (const record of event.Records) {

@@ -9,6 +9,11 @@ export interface ParticipantConfig extends BridgeConfig {
   readonly sessionTableName: string;
   /** The stack's topic that streams agent messages to the outbound function. */
   readonly chatStreamingTopicArn: string;
+  /**
+   * The outbound function's name: the key prefix of the sent-part markers
+   * both functions share.
+   */
+  readonly sentPartKeyPrefix: string;
 }
 
 /** The environment variables the participant construct adds; its contract. */
@@ -17,6 +22,7 @@ export const PARTICIPANT_ENV = {
   contactFlowIds: 'CONTACT_FLOW_IDS',
   sessionTableName: 'SESSION_TABLE_NAME',
   chatStreamingTopicArn: 'CHAT_STREAMING_TOPIC_ARN',
+  sentPartKeyPrefix: 'SENT_PART_KEY_PREFIX',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -38,6 +44,7 @@ export const loadParticipantConfig = (env: Env): ParticipantConfig => {
     contactFlowIds,
     sessionTableName: required(env, PARTICIPANT_ENV.sessionTableName),
     chatStreamingTopicArn: required(env, PARTICIPANT_ENV.chatStreamingTopicArn),
+    sentPartKeyPrefix: required(env, PARTICIPANT_ENV.sentPartKeyPrefix),
   };
 };
 

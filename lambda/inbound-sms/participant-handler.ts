@@ -1,24 +1,54 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { sentPartConfig } from '../outbound-sms/sent-part-record';
 import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import { deliverByParticipant } from './deliver-participant';
+import type { FlowMessageSender } from './flow-messages';
 import { createInboundEntry } from './inbound-entry';
 import { loadParticipantConfig } from './participant-config';
 import { SessionStore } from './session-store';
 
 const config = loadParticipantConfig(process.env);
+const participant = new ConnectParticipantClient({
+  requestHandler: REQUEST_TIMEOUTS,
+});
+const dynamodb = new DynamoDBClient({});
+/** The sent-part markers the outbound function keeps too. */
+const sentParts = sentPartConfig();
+let flowMessages: Promise<FlowMessageSender> | undefined;
 
 /** Entry point of the `participant` delivery mode. */
-export const handler = createInboundEntry(config, ({ logger, metrics }) =>
-  deliverByParticipant({
-    connect: new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
-    participant: new ConnectParticipantClient({
-      requestHandler: REQUEST_TIMEOUTS,
-    }),
-    sessions: new SessionStore(new DynamoDBClient({}), config.sessionTableName),
-    config,
-    logger,
-    metrics,
-  })
+export const handler = createInboundEntry(
+  config,
+  ({ logger, metrics, registerIdempotencyConfig }) => {
+    registerIdempotencyConfig(sentParts);
+    return deliverByParticipant({
+      connect: new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
+      participant,
+      sessions: new SessionStore(dynamodb, config.sessionTableName),
+      config,
+      logger,
+      metrics,
+      // Loaded with the first new chat: the cold start does not pay for
+      // the End User Messaging client.
+      flowMessages: () => {
+        flowMessages ??= import('./flow-messages').then(
+          (loaded) =>
+            loaded.loadFlowMessageSender({
+              participant,
+              dynamodb,
+              sessionTableName: config.sessionTableName,
+              keyPrefix: config.sentPartKeyPrefix,
+              config: sentParts,
+            }),
+          (error: unknown) => {
+            flowMessages = undefined;
+            throw error;
+          }
+        );
+        return flowMessages;
+      },
+    });
+  }
 );

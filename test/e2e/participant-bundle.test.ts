@@ -461,6 +461,172 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
     });
   });
 
+  describe('what the flow says before streaming starts', () => {
+    const GREETING =
+      'Thanks for texting Example Co. An agent will be with you soon.';
+    const QUEUE_POSITION = 'You are number 3 in the queue.';
+    const CLOSED =
+      'We are closed. Our opening hours are 9 to 5, Monday to Friday.';
+
+    const textedBodies = () =>
+      sendTextMessageCalls().map(
+        (r) => (r.json as { MessageBody?: unknown }).MessageBody
+      );
+
+    it('texts the customer what the flow said before streaming started, from the number texted', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, { says: [{ content: GREETING }] });
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Is my order on its way?');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sendTextMessageCalls().map((r) => r.json)).toEqual([
+        {
+          DestinationPhoneNumber: CUSTOMER,
+          OriginationIdentity: SALES_ARN,
+          MessageBody: GREETING,
+          MessageType: 'TRANSACTIONAL',
+        },
+      ]);
+    });
+
+    it("reads the transcript with the new chat's connection token", async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, { says: [{ content: GREETING }] });
+
+      // Act
+      const chat = await openChat();
+
+      // Assess
+      expect(
+        participantCalls(
+          bridge.participant.requests,
+          '/participant/transcript'
+        ).map((call) => call.bearer)
+      ).toEqual([chat.connectionTokens[0]]);
+    });
+
+    it('texts the flow messages in the order the flow said them', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, {
+        says: [
+          { content: GREETING },
+          { content: QUEUE_POSITION, role: 'CUSTOM_BOT' },
+        ],
+      });
+
+      // Act
+      await openChat();
+
+      // Assess
+      expect(textedBodies()).toEqual([GREETING, QUEUE_POSITION]);
+    });
+
+    it('texts a flow message once when streaming delivers it too', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, {
+        says: [{ content: GREETING, id: 'greeting-1' }],
+      });
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'SYSTEM',
+        id: 'greeting-1',
+        content: GREETING,
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(textedBodies()).toEqual([GREETING]);
+      expect(bridge.outboundDeadLetters()).toEqual([]);
+    });
+
+    it('acknowledges a text whose flow ends the chat at once, without a dead letter', async () => {
+      // Prepare: the flow says it is closed and ends the chat before the
+      // customer can connect, so its words cannot be read
+      bridge.chats.setFlow(SALES_FLOW, {
+        says: [{ content: CLOSED }],
+        endsChat: true,
+      });
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Hello, anyone there?');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+      expect(
+        bridge.participant.exchanges.map(({ request, reply }) => [
+          request.path,
+          'status' in reply ? reply.status : 0,
+        ])
+      ).toEqual([['/participant/connection', 403]]);
+      expect(sendTextMessageCalls()).toEqual([]);
+    });
+
+    it('counts a chat that its flow ended at once in a metric', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, { endsChat: true });
+
+      // Act
+      await text(CUSTOMER, 'Hello, anyone there?');
+
+      // Assess
+      const metrics = bridge.logs
+        .filter(({ fn }) => fn === 'inbound')
+        .map(({ line }) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => '_aws' in entry);
+      expect(metrics).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ ChatsEndedByFlow: 1 }),
+        ])
+      );
+    });
+
+    it('opens a new chat for the next text after the flow ended the last one at once', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, { endsChat: true });
+      await text(CUSTOMER, 'Hello, anyone there?');
+      bridge.chats.setFlow(SALES_FLOW, undefined);
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Are you open now?');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat')
+      ).toHaveLength(2);
+      expect(bridge.chats.list().at(-1)?.ended).toBe(false);
+    });
+
+    it('texts the closing words of a flow that ends the chat right after the customer connects', async () => {
+      // Prepare: the flow ends the chat as soon as the customer is connected
+      bridge.chats.setFlow(SALES_FLOW, { says: [{ content: CLOSED }] });
+      bridge.participant.queue(async (request, next) => {
+        const reply = await next(request);
+        for (const chat of bridge.chats.list())
+          bridge.chats.end(chat.contactId);
+        return reply;
+      });
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Hello, anyone there?');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(textedBodies()).toEqual([CLOSED]);
+      expect(
+        (await bridge.sessionItems()).filter((item) =>
+          String(item.pk).startsWith('session#')
+        )
+      ).toEqual([]);
+    });
+  });
+
   describe('agent to customer', () => {
     it('texts an agent message from the number the customer texted, as TRANSACTIONAL', async () => {
       // Prepare

@@ -101,6 +101,7 @@ describe('loadConfig with self-managed opt-outs', () => {
       SESSION_TABLE_NAME: 'sms-connect-bridge-SessionTable',
       CHAT_STREAMING_TOPIC_ARN:
         'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
+      SENT_PART_KEY_PREFIX: 'sms-connect-bridge-OutboundFunction',
     };
 
     // Act

@@ -26,10 +26,11 @@ const participantEnv = {
   [PARTICIPANT_ENV.sessionTableName]: 'sessions',
   [PARTICIPANT_ENV.chatStreamingTopicArn]:
     'arn:aws:sns:us-east-1:111122223333:streaming',
+  [PARTICIPANT_ENV.sentPartKeyPrefix]: 'SmsConnectBridge-OutboundFunction',
 };
 
 describe('loadParticipantConfig', () => {
-  it('reads the instance, the flows, the table and the topic', () => {
+  it("reads the instance, the flows, the table, the topic and the outbound function's name", () => {
     // Act
     const config = loadParticipantConfig(participantEnv);
 
@@ -39,6 +40,7 @@ describe('loadParticipantConfig', () => {
       contactFlowIds: new Map([[NUMBER, 'flow-1']]),
       sessionTableName: 'sessions',
       chatStreamingTopicArn: 'arn:aws:sns:us-east-1:111122223333:streaming',
+      sentPartKeyPrefix: 'SmsConnectBridge-OutboundFunction',
       subtype: 'connect:sms',
     });
   });
@@ -48,6 +50,7 @@ describe('loadParticipantConfig', () => {
     PARTICIPANT_ENV.contactFlowIds,
     PARTICIPANT_ENV.sessionTableName,
     PARTICIPANT_ENV.chatStreamingTopicArn,
+    PARTICIPANT_ENV.sentPartKeyPrefix,
   ])('fails naming %s when it is missing', (name) => {
     // Prepare
     const env = { ...participantEnv, [name]: undefined };

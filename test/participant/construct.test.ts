@@ -369,6 +369,17 @@ describe('ParticipantDelivery', () => {
       expect(resources).toEqual([INSTANCE_ARN]);
     });
 
+    it('texts what a flow said only from the configured phone numbers', () => {
+      // Act
+      const resources = resourcesFor(
+        inboundStatements(),
+        'sms-voice:SendTextMessage'
+      );
+
+      // Assess
+      expect(resources.sort()).toEqual(Object.values(PHONE_ARNS).sort());
+    });
+
     it('gets no other Connect, participant or SMS permission', () => {
       // Act
       const actions = actionsOf(inboundStatements()).filter((action) =>
@@ -379,6 +390,7 @@ describe('ParticipantDelivery', () => {
       expect(actions).toEqual([
         'connect:StartChatContact',
         'connect:StartContactStreaming',
+        'sms-voice:SendTextMessage',
       ]);
     });
 
@@ -394,7 +406,7 @@ describe('ParticipantDelivery', () => {
       ]);
     });
 
-    it('is told the instance, the flows, the session table and the topic', () => {
+    it("is told the instance, the flows, the session table, the topic and the outbound function's name", () => {
       // Act
       const fn = propertiesOf(built.template, built.inbound);
 
@@ -412,6 +424,9 @@ describe('ParticipantDelivery', () => {
           SESSION_TABLE_NAME: resolve(built.delivery.sessionTable.tableName),
           CHAT_STREAMING_TOPIC_ARN: resolve(
             built.delivery.streamingTopic.topicArn
+          ),
+          SENT_PART_KEY_PREFIX: resolve(
+            built.delivery.outboundFunction.functionName
           ),
         },
       });

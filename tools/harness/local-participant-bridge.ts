@@ -217,6 +217,7 @@ const start = async (
         [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
         [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
         [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
+        [PARTICIPANT_ENV.sentPartKeyPrefix]: FUNCTION_NAMES.outbound,
       },
       environment
     ),

@@ -183,10 +183,18 @@ export const planCall = async (
       ]);
     }
     case 'client-pinpoint-sms-voice-v2:SendTextMessage':
-      if (fn.environment.PHONE_NUMBERS && !env.SELF_MANAGED_OPT_OUTS) {
+      // The inbound function texts keyword replies (with self-managed
+      // opt-outs) and, in participant mode, what a flow said before
+      // streaming started; in integration-event mode without self-managed
+      // opt-outs it texts nothing.
+      if (
+        fn.environment.PHONE_NUMBERS &&
+        !env.SELF_MANAGED_OPT_OUTS &&
+        env.CONTACT_FLOW_IDS === undefined
+      ) {
         return {
           kind: 'not-made',
-          why: 'keyword replies are sent only with selfManagedOptOuts',
+          why: 'in integration-event mode, keyword replies are sent only with selfManagedOptOuts',
         };
       }
       return iam(
