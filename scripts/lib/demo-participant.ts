@@ -33,6 +33,10 @@ import {
 const CHLOE = '+13605550142';
 const CONTACT_FLOW_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const MAX_SMS_BODY = 1600;
+/** What the demo's contact flow says as each chat starts, before streaming. */
+const GREETING =
+  'Thanks for texting Example Co. An agent will be with you shortly.';
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const CONTEXT = demoContext({
   deliveryMode: 'participant',
@@ -101,9 +105,11 @@ const namer = (bridge: LocalParticipantBridge) => {
       .list()
       .flatMap((chat, index) => [
         [chat.participantToken, `«participant token of chat ${index + 1}»`],
-        ...chat.connectionTokens.map((token) => [
+        ...chat.connectionTokens.map((token, n) => [
           token,
-          `«connection token of chat ${index + 1}»`,
+          n === 0
+            ? `«connection token of chat ${index + 1}»`
+            : `«renewed connection token of chat ${index + 1}»`,
         ]),
       ]) as [string, string][];
   const chatNumber = (contactId: unknown) =>
@@ -138,7 +144,7 @@ const describeItem = (
   const key = String(item.pk);
   if (key.startsWith('session#')) {
     return item.state === 'active'
-      ? `${key}  active, ${names.chat(item.contactId)}, ${names.redact(String(item.connectionToken))}`
+      ? `${key}  active, ${names.chat(item.contactId)}, ${names.redact(String(item.connectionToken))}, ${names.redact(String(item.participantToken))}`
       : `${key}  ${String(item.state)}`;
   }
   if (key.startsWith('contact#')) {
@@ -247,6 +253,9 @@ export const runParticipantDemo = async (outdir: string): Promise<void> => {
       bundles,
       logs: { forward: false },
     });
+    // The flow greets each chat before streaming starts: only the
+    // transcript has it.
+    bridge.chats.setFlow(CONTACT_FLOW_ID, { says: [{ content: GREETING }] });
     print();
     print(bold('2. Local endpoints on 127.0.0.1'));
     print(`   Amazon Connect       ${bridge.connect.url}`);
@@ -257,6 +266,7 @@ export const runParticipantDemo = async (outdir: string): Promise<void> => {
       `   DynamoDB             ${bridge.dynamoDbUrl}  (dynalite: ${bridge.sessionTableName}, ${bridge.idempotencyTableName})`
     );
     print(`   Streaming topic      ${bridge.streamingTopicArn}`);
+    print(`   Contact flow         says ${shown(GREETING)} as a chat starts`);
     await runConversation(bridge);
   } finally {
     await bridge?.close();
@@ -268,7 +278,7 @@ const runConversation = async (
 ): Promise<void> => {
   const local = bridge;
   /** Bodies and numbers: the bundles must never log them. */
-  const privateData: string[] = [ALICE, BRUNO, CHLOE, CONTACT_CENTRE];
+  const privateData: string[] = [ALICE, BRUNO, CHLOE, CONTACT_CENTRE, GREETING];
   const chats: LocalChat[] = [];
   const chat = (index: number): LocalChat => {
     const found = chats[index] ?? local.chats.list()[index];
@@ -315,6 +325,7 @@ const runConversation = async (
     (_, i) =>
       `Line ${i + 1} of your invoice: the amount charged was corrected, and the difference is refunded to your card within five working days.`
   ).join(' ');
+  const aliceNextDay = 'Good morning, any news about my parcel?';
   const aliceLater = 'Hello again, the parcel still is not here.';
   const chloeHello = 'Can I change my delivery address?';
   const agentToChloe = 'Yes, which address should we use?';
@@ -344,6 +355,15 @@ const runConversation = async (
           connection?.bearer === chat(0).participantToken &&
             connection.request.ConnectParticipant === true,
           'the customer was not connected to the chat'
+        );
+        const [transcript] = only(seen.calls, 'POST /participant/transcript');
+        const greeting = only(seen.calls, 'SendTextMessage');
+        verify(
+          transcript?.bearer === chat(0).connectionTokens[0] &&
+            greeting.length === 1 &&
+            greeting[0]?.request.MessageBody === GREETING &&
+            greeting[0]?.request.DestinationPhoneNumber === ALICE,
+          "the flow's greeting, said before streaming started, was not texted to Alice"
         );
       },
     },
@@ -439,6 +459,27 @@ const runConversation = async (
     },
     {
       title:
+        "A day later Alice's connection token has expired; she texts: the connection is renewed, same chat",
+      input: `(Connect's clock moves on a day) ${textInput(ALICE, aliceNextDay)}`,
+      act: () => {
+        local.chats.clock.advance(DAY_MS + 60_000);
+        return texted(ALICE, aliceNextDay)();
+      },
+      check: (seen) => {
+        noFailures(seen);
+        const messages = only(seen.calls, 'POST /participant/message');
+        const [renewal] = only(seen.calls, 'POST /participant/connection');
+        verify(
+          messages.map((m) => m.status).join() === '403,200' &&
+            renewal?.bearer === chat(0).participantToken &&
+            messages[1]?.bearer === chat(0).connectionTokens[1] &&
+            only(seen.calls, 'PUT /contact/chat').length === 0,
+          "Alice's expired connection was not renewed in her open chat"
+        );
+      },
+    },
+    {
+      title:
         "Alice's chat has expired in Connect; she texts: a new chat gets her text",
       input: `(chat 1 ends in Connect) ${textInput(ALICE, aliceLater)}`,
       act: () => {
@@ -448,9 +489,11 @@ const runConversation = async (
       check: (seen) => {
         noFailures(seen);
         const [refused] = only(seen.calls, 'POST /participant/message');
+        const [renewal] = only(seen.calls, 'POST /participant/connection');
         const [start] = only(seen.calls, 'PUT /contact/chat');
         verify(
           refused?.status === 403 &&
+            renewal?.status === 403 &&
             (start?.request.InitialMessage as { Content?: string })?.Content ===
               aliceLater,
           'the expired chat was not replaced with the text in the new one'
