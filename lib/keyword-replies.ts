@@ -43,8 +43,9 @@ export interface KeywordReplyProps {
    */
   readonly optOutConfirmationText?: string;
   /**
-   * With `selfManagedOptOuts`, a text that begins with one of these words
-   * is answered with `helpText` and not forwarded to the chat.
+   * With `selfManagedOptOuts`, a text that matches one of these words (by
+   * the bridge's `keywordMatch`) is answered with `helpText` and not
+   * forwarded to the chat.
    * @default ['HELP']
    */
   readonly helpKeywords?: readonly string[];

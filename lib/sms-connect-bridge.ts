@@ -94,6 +94,20 @@ export const DELIVERY_MODES: readonly DeliveryMode[] = [
   'participant',
 ];
 
+/**
+ * Which texts match a keyword (`disconnectKeywords`, and `helpKeywords`
+ * with self-managed opt-outs): `whole-message`, the industry's convention,
+ * when the text is the keyword alone, in any case, with whitespace,
+ * punctuation and symbols around it ignored; `begins-with`, End User
+ * Messaging's own rule, when the text begins with the keyword as a whole
+ * word (so "Cancel my appointment" ends the chat).
+ */
+export type KeywordMatch = 'whole-message' | 'begins-with';
+export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
+  'whole-message',
+  'begins-with',
+];
+
 export interface SmsConnectBridgeProps extends KeywordReplyProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
@@ -113,10 +127,17 @@ export interface SmsConnectBridgeProps extends KeywordReplyProps {
   /** @default 'connect:sms' */
   readonly subtype?: ChatSubtype;
   /**
-   * A text that begins with one of these words ends the chat.
+   * A text that matches one of these words (see `keywordMatch`) ends the
+   * chat.
    * @default - End User Messaging's opt-out keywords (DEFAULT_DISCONNECT_KEYWORDS)
    */
   readonly disconnectKeywords?: readonly string[];
+  /**
+   * How texts are matched against `disconnectKeywords` and `helpKeywords`.
+   * @default 'whole-message' - the text is the keyword alone, so that a
+   * sentence such as "Cancel my appointment" opts no one out
+   */
+  readonly keywordMatch?: KeywordMatch;
   /** @default - the customer's E.164 number */
   readonly displayName?: string;
   /** String attributes added to every new chat. @default - none */
@@ -211,6 +232,14 @@ export class SmsConnectBridge extends Construct {
         'deliveryMode',
         `must be one of ${DELIVERY_MODES.join(', ')}`,
         deliveryMode
+      );
+    }
+    const keywordMatch = props.keywordMatch ?? 'whole-message';
+    if (!KEYWORD_MATCHES.includes(keywordMatch)) {
+      fail(
+        'keywordMatch',
+        `must be one of ${KEYWORD_MATCHES.join(', ')}`,
+        keywordMatch
       );
     }
     const phoneNumbers = phoneNumberArns(props.phoneNumbers);
@@ -312,6 +341,7 @@ export class SmsConnectBridge extends Construct {
       PHONE_NUMBERS: JSON.stringify(phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
+      KEYWORD_MATCH: keywordMatch,
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,

@@ -1,4 +1,8 @@
-import { buildOptOutMatcher } from './opt-out';
+import {
+  buildKeywordMatcher,
+  KEYWORD_MATCHES,
+  type KeywordMatch,
+} from './keyword-match';
 
 /** What the construct tells the function, read once at start-up. */
 export interface BridgeConfig {
@@ -29,7 +33,7 @@ export interface KeywordReplySettings {
   /** Texted to a customer who opts out, before the number joins the list. */
   readonly optOutConfirmationText: string;
   readonly isHelp: (body: string) => boolean;
-  /** Texted to a customer whose text begins with a HELP keyword. */
+  /** Texted to a customer whose text matches a HELP keyword. */
   readonly helpText: string;
 }
 
@@ -38,6 +42,7 @@ export const ENV = {
   phoneNumbers: 'PHONE_NUMBERS',
   subtype: 'CHAT_SUBTYPE',
   disconnectKeywords: 'DISCONNECT_KEYWORDS',
+  keywordMatch: 'KEYWORD_MATCH',
   displayName: 'DISPLAY_NAME',
   contactAttributes: 'CONTACT_ATTRIBUTES',
   supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
@@ -75,10 +80,14 @@ export const loadConfig = (env: Env): BridgeConfig => {
     '["text/plain"]'
   );
   checkNewSessionDetails(displayName, contactAttributes, supportedContentTypes);
+  const keywordMatch = keywordMatchOf(env);
   return {
     phoneNumberArns: new Map(Object.entries(phoneNumbers)),
     subtype: required(env, ENV.subtype),
-    isOptOut: buildOptOutMatcher(stringList(env, ENV.disconnectKeywords)),
+    isOptOut: buildKeywordMatcher(
+      stringList(env, ENV.disconnectKeywords),
+      keywordMatch
+    ),
     ...(displayName === undefined ? {} : { displayName }),
     contactAttributes,
     supportedContentTypes,
@@ -90,9 +99,23 @@ export const loadConfig = (env: Env): BridgeConfig => {
       ENV.deduplicationWindowSeconds
     ),
     ...(selfManagedOptOuts(env)
-      ? { keywordReplies: keywordReplySettings(env) }
+      ? { keywordReplies: keywordReplySettings(env, keywordMatch) }
       : {}),
   };
+};
+
+/**
+ * Required: which texts opt a customer out is not a thing to guess, and
+ * the construct always sets it.
+ */
+const keywordMatchOf = (env: Env): KeywordMatch => {
+  const value = required(env, ENV.keywordMatch);
+  if (!(KEYWORD_MATCHES as readonly string[]).includes(value)) {
+    throw new Error(
+      `Environment variable ${ENV.keywordMatch} must be one of ${KEYWORD_MATCHES.join(', ')}, got ${value}`
+    );
+  }
+  return value as KeywordMatch;
 };
 
 const selfManagedOptOuts = (env: Env): boolean => {
@@ -109,7 +132,10 @@ const selfManagedOptOuts = (env: Env): boolean => {
  * End User Messaging would refuse a bad list name or text on every STOP
  * or HELP, leaving opt-outs unanswered: fail at start-up instead.
  */
-const keywordReplySettings = (env: Env): KeywordReplySettings => {
+const keywordReplySettings = (
+  env: Env,
+  keywordMatch: KeywordMatch
+): KeywordReplySettings => {
   const optOutListName = required(env, ENV.optOutListName);
   if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
     throw new Error(
@@ -125,8 +151,9 @@ const keywordReplySettings = (env: Env): KeywordReplySettings => {
   return {
     optOutListName,
     optOutConfirmationText: replyText(env, ENV.optOutConfirmationText),
-    // End User Messaging matches every keyword by the opt-out rule.
-    isHelp: buildOptOutMatcher(helpKeywords),
+    // HELP keywords follow the opt-out keywords' rule, as in End User
+    // Messaging.
+    isHelp: buildKeywordMatcher(helpKeywords, keywordMatch),
     helpText: replyText(env, ENV.helpText),
   };
 };

@@ -158,7 +158,20 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       ]);
     });
 
-    it('disconnects on a text that begins with the keyword', async () => {
+    it('disconnects on a text that is the keyword with punctuation', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Stop!');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+      ]);
+    });
+
+    it('forwards a text that begins with the keyword as a message', async () => {
       // Prepare
       const sms = textFrom(CUSTOMER, 'Stop please');
 
@@ -167,7 +180,15 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
       // Assess
       expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
-        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+        {
+          ...chatOf(CUSTOMER),
+          Event: {
+            Type: 'MESSAGE',
+            ContentType: 'text/plain',
+            Content: 'Stop please',
+          },
+          NewSessionDetails: newSessionDetails(CUSTOMER),
+        },
       ]);
     });
 

@@ -281,6 +281,22 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(await contactItem(chat)).not.toHaveProperty('customerNumber');
     });
 
+    it('sends "Cancel my appointment" to the open chat instead of ending it', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Cancel my appointment');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chat.customerDisconnected).toBe(false);
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+        'Cancel my appointment',
+      ]);
+    });
+
     it('opens no chat for STOP from a customer who has none', async () => {
       // Act
       const { response } = await text(CUSTOMER, 'STOP');

@@ -135,6 +135,18 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     `"${'X'.repeat(31)}"`,
   ],
   [
+    'keywordMatch is unknown',
+    withKey('keywordMatch', 'starts-with'),
+    'keywordMatch',
+    '"starts-with"',
+  ],
+  [
+    'keywordMatch is not a string',
+    { ...REQUIRED_CONTEXT, keywordMatch: true },
+    'keywordMatch',
+    'true',
+  ],
+  [
     'displayName is over 256 characters',
     withKey('displayName', 'n'.repeat(257)),
     'displayName',

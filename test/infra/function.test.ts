@@ -176,6 +176,17 @@ describe('the function', () => {
     expect(keywords.toSorted()).toEqual(OPT_OUT_KEYWORDS);
   });
 
+  it('receives whole-message as the default keyword match', () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const keywordMatch = variables.KEYWORD_MATCH;
+
+    // Assess
+    expect(keywordMatch).toBe('whole-message');
+  });
+
   it('receives no contact attributes by default', () => {
     // Prepare
     const variables = variablesOf(synthesized);
@@ -235,6 +246,7 @@ describe('the function with every optional setting', () => {
         ...REQUIRED_CONTEXT,
         subtype: 'connect:WhatsApp',
         disconnectKeywords: '["STOP","BYE"]',
+        keywordMatch: 'begins-with',
         displayName: 'SMS customer',
         contactAttributes: '{"channel":"sms","team-name":"Café support"}',
         supportedMessagingContentTypes: '["text/plain","text/markdown"]',
@@ -247,6 +259,7 @@ describe('the function with every optional setting', () => {
 
   it.each([
     ['CHAT_SUBTYPE', 'connect:WhatsApp'],
+    ['KEYWORD_MATCH', 'begins-with'],
     ['DISPLAY_NAME', 'SMS customer'],
     ['STREAMING_ENDPOINT_ARN', STREAM_ARN],
   ])('receives %s as set', (name, value) => {
@@ -376,9 +389,24 @@ describe("the function's configuration", () => {
     );
   });
 
-  it('treats a text that begins with a default opt-out keyword as a disconnect', () => {
+  it('treats a text that is a default opt-out keyword alone as a disconnect', () => {
     // Prepare
     const synthesized = synthBridge(REQUIRED_CONTEXT, { account: ACCOUNT });
+    const config = loadConfig(deployedEnvironment(synthesized));
+
+    // Act
+    const outcomes = ['Stop.', 'unsubscribe me', 'Hello'].map(config.isOptOut);
+
+    // Assess
+    expect(outcomes).toEqual([true, false, false]);
+  });
+
+  it('treats a text that begins with an opt-out keyword as a disconnect with keywordMatch=begins-with', () => {
+    // Prepare
+    const synthesized = synthBridge(
+      { ...REQUIRED_CONTEXT, keywordMatch: 'begins-with' },
+      { account: ACCOUNT }
+    );
     const config = loadConfig(deployedEnvironment(synthesized));
 
     // Act

@@ -40,7 +40,35 @@ describe('loadConfig', () => {
     const { isOptOut } = loadConfig(env);
 
     // Assess
-    expect([isOptOut('bye now'), isOptOut('STOP')]).toEqual([true, false]);
+    expect([isOptOut('Bye!'), isOptOut('STOP')]).toEqual([true, false]);
+  });
+
+  it('matches opt-outs on the whole message with whole-message', () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [ENV.keywordMatch]: 'whole-message' };
+
+    // Act
+    const { isOptOut } = loadConfig(env);
+
+    // Assess
+    expect([isOptOut('Stop.'), isOptOut('Cancel my appointment')]).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it("matches opt-outs by End User Messaging's rule with begins-with", () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [ENV.keywordMatch]: 'begins-with' };
+
+    // Act
+    const { isOptOut } = loadConfig(env);
+
+    // Assess
+    expect([isOptOut('Cancel my appointment'), isOptOut('Hello')]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('applies the defaults of the optional settings', () => {
@@ -103,6 +131,7 @@ describe('loadConfig', () => {
     ENV.phoneNumbers,
     ENV.subtype,
     ENV.disconnectKeywords,
+    ENV.keywordMatch,
     ENV.deadLetterQueueUrl,
     ENV.idempotencyTableName,
     ENV.deduplicationWindowSeconds,
@@ -131,6 +160,16 @@ describe('loadConfig', () => {
     [ENV.disconnectKeywords, 'STOP', 'is not valid JSON'],
     [ENV.disconnectKeywords, '"STOP"', 'must be a JSON list of strings'],
     [ENV.disconnectKeywords, '["STOP",1]', 'must be a JSON list of strings'],
+    [
+      ENV.keywordMatch,
+      'starts-with',
+      'must be one of whole-message, begins-with',
+    ],
+    [
+      ENV.keywordMatch,
+      'WHOLE-MESSAGE',
+      'must be one of whole-message, begins-with',
+    ],
     [ENV.contactAttributes, '{"a":', 'is not valid JSON'],
     [ENV.contactAttributes, '["a"]', 'must be a JSON object of strings'],
     [

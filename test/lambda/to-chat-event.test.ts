@@ -148,7 +148,7 @@ describe('toChatIntegrationEvent', () => {
   });
 
   describe('an opt-out', () => {
-    it.each(['STOP', 'Stop.', 'stop please', 'unsubscribe', ' Opt-Out'])(
+    it.each(['STOP', 'Stop.', 'stop!', 'unsubscribe', ' Opt-Out '])(
       'ends the chat on %j without new-chat details',
       (messageBody) => {
         // Prepare

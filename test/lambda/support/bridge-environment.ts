@@ -35,6 +35,7 @@ export const bridgeEnvironment = (): Record<string, string> => ({
     'TD',
     'UNSUBSCRIBE',
   ]),
+  KEYWORD_MATCH: 'whole-message',
   CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
   SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
   DEAD_LETTER_QUEUE_URL,

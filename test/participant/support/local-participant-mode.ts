@@ -167,6 +167,7 @@ export const startLocalParticipantMode = async (
     PHONE_NUMBERS: JSON.stringify(numberArns),
     CHAT_SUBTYPE: 'connect:sms',
     DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
+    KEYWORD_MATCH: 'whole-message',
     CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
     SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
     IDEMPOTENCY_TABLE_NAME: idempotencyTable,
