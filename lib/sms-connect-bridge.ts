@@ -469,6 +469,9 @@ export class SmsConnectBridge extends Construct {
         phoneNumbers: Object.values(phoneNumbers),
         inboundTopic: this.inboundTopic,
         selfManagedOptOuts: props.selfManagedOptOuts ?? false,
+        ...(keywordReplies && {
+          optOutListName: keywordReplies.optOutListName,
+        }),
         ...(props.pools === undefined ? {} : { pools: props.pools }),
         ...(props.logRetention === undefined
           ? {}
