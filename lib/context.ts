@@ -55,6 +55,9 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
       'contactAttributes',
       get('contactAttributes')
     ),
+    customerNumberAttribute: optionalString('customerNumberAttribute', get),
+    systemNumberAttribute: optionalString('systemNumberAttribute', get),
+    includeCustomerNumber: optionalBoolean('includeCustomerNumber', get),
     supportedMessagingContentTypes: stringList(
       'supportedMessagingContentTypes',
       get('supportedMessagingContentTypes')

@@ -30,6 +30,11 @@ import {
   keywordReplySettings,
 } from './keyword-replies';
 import {
+  type NumberAttributeProps,
+  numberAttributeBytes,
+  numberAttributesOf,
+} from './number-attributes';
+import {
   ParticipantDelivery,
   participantInboundEnvironment,
 } from './participant-delivery';
@@ -80,6 +85,10 @@ export {
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
   DEFAULT_OPT_OUT_LIST_NAME,
 } from './keyword-replies';
+export {
+  DEFAULT_CUSTOMER_NUMBER_ATTRIBUTE,
+  DEFAULT_SYSTEM_NUMBER_ATTRIBUTE,
+} from './number-attributes';
 
 export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
 
@@ -108,7 +117,9 @@ export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
   'begins-with',
 ];
 
-export interface SmsConnectBridgeProps extends KeywordReplyProps {
+export interface SmsConnectBridgeProps
+  extends KeywordReplyProps,
+    NumberAttributeProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -140,7 +151,11 @@ export interface SmsConnectBridgeProps extends KeywordReplyProps {
   readonly keywordMatch?: KeywordMatch;
   /** @default - the customer's E.164 number */
   readonly displayName?: string;
-  /** String attributes added to every new chat. @default - none */
+  /**
+   * String attributes added to every new chat, beside the phone-number
+   * attributes (`customerNumberAttribute`, `systemNumberAttribute`).
+   * @default - none
+   */
   readonly contactAttributes?: Readonly<Record<string, string>>;
   /** Must contain 'text/plain'. @default ['text/plain'] */
   readonly supportedMessagingContentTypes?: readonly string[];
@@ -253,7 +268,11 @@ export class SmsConnectBridge extends Construct {
     checkSubtype(subtype);
     checkDisconnectKeywords(disconnectKeywords);
     if (props.displayName !== undefined) checkDisplayName(props.displayName);
-    checkContactAttributes(contactAttributes);
+    const numberAttributes = numberAttributesOf(props, contactAttributes);
+    checkContactAttributes(
+      contactAttributes,
+      numberAttributeBytes(numberAttributes)
+    );
     checkContentTypes(contentTypes);
     if (props.streamingEndpointArn !== undefined) {
       checkStreamingEndpointArn(props.streamingEndpointArn);
@@ -343,6 +362,7 @@ export class SmsConnectBridge extends Construct {
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
       KEYWORD_MATCH: keywordMatch,
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
+      NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,

@@ -198,6 +198,20 @@ describe('the function', () => {
     expect(attributes).toEqual({});
   });
 
+  it('receives the default phone-number attribute names, the customer number included', () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const attributes = json(variables.NUMBER_ATTRIBUTES);
+
+    // Assess
+    expect(attributes).toEqual({
+      customerNumber: 'customerPhoneNumber',
+      systemNumber: 'systemPhoneNumber',
+    });
+  });
+
   it('receives text/plain as the default supported content type', () => {
     // Prepare
     const variables = variablesOf(synthesized);
@@ -248,6 +262,8 @@ describe('the function with every optional setting', () => {
         disconnectKeywords: '["STOP","BYE"]',
         keywordMatch: 'begins-with',
         displayName: 'SMS customer',
+        customerNumberAttribute: 'caller',
+        systemNumberAttribute: 'smsLine',
         contactAttributes: '{"channel":"sms","team-name":"Café support"}',
         supportedMessagingContentTypes: '["text/plain","text/markdown"]',
         streamingEndpointArn: STREAM_ARN,
@@ -276,6 +292,10 @@ describe('the function with every optional setting', () => {
   it.each([
     ['DISCONNECT_KEYWORDS', ['STOP', 'BYE']],
     ['CONTACT_ATTRIBUTES', { channel: 'sms', 'team-name': 'Café support' }],
+    [
+      'NUMBER_ATTRIBUTES',
+      { customerNumber: 'caller', systemNumber: 'smsLine' },
+    ],
     ['SUPPORTED_CONTENT_TYPES', ['text/plain', 'text/markdown']],
   ])('receives %s as set, as JSON', (name, value) => {
     // Prepare
@@ -286,6 +306,25 @@ describe('the function with every optional setting', () => {
 
     // Assess
     expect(actual).toEqual(expected);
+  });
+});
+
+describe("the function without the customer's number", () => {
+  it('receives a null customer number attribute with includeCustomerNumber=false', () => {
+    // Prepare
+    const synthesized = synthBridge(
+      { ...REQUIRED_CONTEXT, includeCustomerNumber: 'false' },
+      { account: ACCOUNT }
+    );
+
+    // Act
+    const attributes = json(variablesOf(synthesized).NUMBER_ATTRIBUTES);
+
+    // Assess
+    expect(attributes).toEqual({
+      customerNumber: null,
+      systemNumber: 'systemPhoneNumber',
+    });
   });
 });
 
@@ -356,9 +395,31 @@ describe("the function's configuration", () => {
         phoneNumberArns: new Map([[NUMBER, PHONE_NUMBER_ARN]]),
         subtype: 'connect:sms',
         contactAttributes: {},
+        numberAttributes: {
+          customerNumber: 'customerPhoneNumber',
+          systemNumber: 'systemPhoneNumber',
+        },
         supportedContentTypes: ['text/plain'],
       })
     );
+  });
+
+  it("loads the number attributes without the customer's number when it is left out", () => {
+    // Prepare
+    const synthesized = synthBridge(
+      {
+        ...REQUIRED_CONTEXT,
+        includeCustomerNumber: 'false',
+        systemNumberAttribute: 'smsLine',
+      },
+      { account: ACCOUNT }
+    );
+
+    // Act
+    const { numberAttributes } = loadConfig(deployedEnvironment(synthesized));
+
+    // Assess
+    expect(numberAttributes).toEqual({ systemNumber: 'smsLine' });
   });
 
   it('loads every optional setting the construct passes on', () => {

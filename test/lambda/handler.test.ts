@@ -185,7 +185,11 @@ describe('inbound SMS handler', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain'],
           ParticipantDetails: { DisplayName: CUSTOMER_NUMBER },
-          Attributes: CONTACT_ATTRIBUTES,
+          Attributes: {
+            ...CONTACT_ATTRIBUTES,
+            customerPhoneNumber: CUSTOMER_NUMBER,
+            systemPhoneNumber: BRIDGE_NUMBER,
+          },
         },
       });
     });
