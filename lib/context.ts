@@ -4,6 +4,7 @@ import type { PhoneNumberSetting } from './phone-numbers';
 import type {
   ChatSubtype,
   DeliveryMode,
+  KeywordMatch,
   SmsConnectBridgeProps,
 } from './sms-connect-bridge';
 import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
@@ -46,11 +47,17 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
       'disconnectKeywords',
       get('disconnectKeywords')
     ),
+    keywordMatch: optionalString('keywordMatch', get) as
+      | KeywordMatch
+      | undefined,
     displayName: optionalString('displayName', get),
     contactAttributes: stringRecord(
       'contactAttributes',
       get('contactAttributes')
     ),
+    customerNumberAttribute: optionalString('customerNumberAttribute', get),
+    systemNumberAttribute: optionalString('systemNumberAttribute', get),
+    includeCustomerNumber: optionalBoolean('includeCustomerNumber', get),
     supportedMessagingContentTypes: stringList(
       'supportedMessagingContentTypes',
       get('supportedMessagingContentTypes')

@@ -32,7 +32,9 @@ export const KEYWORD_REPLY_SETTINGS = [
 export interface KeywordReplyProps {
   /**
    * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
-   * a customer to when they opt out. It should be the list the numbers use.
+   * a customer to when they opt out. It must be the list the numbers (or
+   * their pools) use: the deployment reads each one's `OptOutListName` and
+   * fails on another.
    * @default 'Default' - End User Messaging's list for new numbers
    */
   readonly optOutListName?: string;
@@ -43,8 +45,9 @@ export interface KeywordReplyProps {
    */
   readonly optOutConfirmationText?: string;
   /**
-   * With `selfManagedOptOuts`, a text that begins with one of these words
-   * is answered with `helpText` and not forwarded to the chat.
+   * With `selfManagedOptOuts`, a text that matches one of these words (by
+   * the bridge's `keywordMatch`) is answered with `helpText` and not
+   * forwarded to the chat.
    * @default ['HELP']
    */
   readonly helpKeywords?: readonly string[];

@@ -31,6 +31,11 @@ import {
   keywordReplySettings,
 } from './keyword-replies';
 import {
+  type NumberAttributeProps,
+  numberAttributeBytes,
+  numberAttributesOf,
+} from './number-attributes';
+import {
   ParticipantDelivery,
   participantInboundEnvironment,
 } from './participant-delivery';
@@ -81,6 +86,10 @@ export {
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
   DEFAULT_OPT_OUT_LIST_NAME,
 } from './keyword-replies';
+export {
+  DEFAULT_CUSTOMER_NUMBER_ATTRIBUTE,
+  DEFAULT_SYSTEM_NUMBER_ATTRIBUTE,
+} from './number-attributes';
 
 /** The id of the synth warning that the integration-event API is restricted. */
 export const INTEGRATION_EVENT_RESTRICTED =
@@ -99,7 +108,23 @@ export const DELIVERY_MODES: readonly DeliveryMode[] = [
   'participant',
 ];
 
-export interface SmsConnectBridgeProps extends KeywordReplyProps {
+/**
+ * Which texts match a keyword (`disconnectKeywords`, and `helpKeywords`
+ * with self-managed opt-outs): `whole-message`, the industry's convention,
+ * when the text is the keyword alone, in any case, with whitespace,
+ * punctuation and symbols around it ignored; `begins-with`, End User
+ * Messaging's own rule, when the text begins with the keyword as a whole
+ * word (so "Cancel my appointment" ends the chat).
+ */
+export type KeywordMatch = 'whole-message' | 'begins-with';
+export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
+  'whole-message',
+  'begins-with',
+];
+
+export interface SmsConnectBridgeProps
+  extends KeywordReplyProps,
+    NumberAttributeProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -118,13 +143,24 @@ export interface SmsConnectBridgeProps extends KeywordReplyProps {
   /** @default 'connect:sms' */
   readonly subtype?: ChatSubtype;
   /**
-   * A text that begins with one of these words ends the chat.
+   * A text that matches one of these words (see `keywordMatch`) ends the
+   * chat.
    * @default - End User Messaging's opt-out keywords (DEFAULT_DISCONNECT_KEYWORDS)
    */
   readonly disconnectKeywords?: readonly string[];
+  /**
+   * How texts are matched against `disconnectKeywords` and `helpKeywords`.
+   * @default 'whole-message' - the text is the keyword alone, so that a
+   * sentence such as "Cancel my appointment" opts no one out
+   */
+  readonly keywordMatch?: KeywordMatch;
   /** @default - the customer's E.164 number */
   readonly displayName?: string;
-  /** String attributes added to every new chat. @default - none */
+  /**
+   * String attributes added to every new chat, beside the phone-number
+   * attributes (`customerNumberAttribute`, `systemNumberAttribute`).
+   * @default - none
+   */
   readonly contactAttributes?: Readonly<Record<string, string>>;
   /** Must contain 'text/plain'. @default ['text/plain'] */
   readonly supportedMessagingContentTypes?: readonly string[];
@@ -218,6 +254,14 @@ export class SmsConnectBridge extends Construct {
         deliveryMode
       );
     }
+    const keywordMatch = props.keywordMatch ?? 'whole-message';
+    if (!KEYWORD_MATCHES.includes(keywordMatch)) {
+      fail(
+        'keywordMatch',
+        `must be one of ${KEYWORD_MATCHES.join(', ')}`,
+        keywordMatch
+      );
+    }
     const phoneNumbers = phoneNumberArns(props.phoneNumbers);
     const participantNumbers =
       deliveryMode === 'participant'
@@ -229,7 +273,11 @@ export class SmsConnectBridge extends Construct {
     checkSubtype(subtype);
     checkDisconnectKeywords(disconnectKeywords);
     if (props.displayName !== undefined) checkDisplayName(props.displayName);
-    checkContactAttributes(contactAttributes);
+    const numberAttributes = numberAttributesOf(props, contactAttributes);
+    checkContactAttributes(
+      contactAttributes,
+      numberAttributeBytes(numberAttributes)
+    );
     checkContentTypes(contentTypes);
     if (props.streamingEndpointArn !== undefined) {
       checkStreamingEndpointArn(props.streamingEndpointArn);
@@ -317,7 +365,9 @@ export class SmsConnectBridge extends Construct {
       PHONE_NUMBERS: JSON.stringify(phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
+      KEYWORD_MATCH: keywordMatch,
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
+      NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
@@ -453,6 +503,9 @@ export class SmsConnectBridge extends Construct {
         phoneNumbers: Object.values(phoneNumbers),
         inboundTopic: this.inboundTopic,
         selfManagedOptOuts: props.selfManagedOptOuts ?? false,
+        ...(keywordReplies && {
+          optOutListName: keywordReplies.optOutListName,
+        }),
         ...(props.pools === undefined ? {} : { pools: props.pools }),
         ...(props.logRetention === undefined
           ? {}

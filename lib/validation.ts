@@ -131,10 +131,15 @@ export const checkDisplayName = (value: string): void => {
   }
 };
 
+/**
+ * `reservedBytes`: what the bridge's own attributes (the phone numbers)
+ * add to every new chat, counted against the same limit.
+ */
 export const checkContactAttributes = (
-  attributes: Readonly<Record<string, string>>
+  attributes: Readonly<Record<string, string>>,
+  reservedBytes = 0
 ): void => {
-  let bytes = 0;
+  let bytes = reservedBytes;
   for (const [key, value] of Object.entries(attributes)) {
     if (!ATTRIBUTE_KEY.test(key)) {
       fail(
@@ -148,7 +153,8 @@ export const checkContactAttributes = (
   if (bytes > MAX_ATTRIBUTE_BYTES) {
     fail(
       'contactAttributes',
-      `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes`,
+      `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes, with the ` +
+        `${reservedBytes} of the phone-number attributes`,
       `${bytes} bytes`
     );
   }

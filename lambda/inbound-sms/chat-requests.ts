@@ -7,6 +7,7 @@ import type {
   DisconnectParticipantCommandInput,
   SendMessageCommandInput,
 } from '@aws-sdk/client-connectparticipant';
+import { newChatAttributes } from './chat-attributes';
 import type { ParticipantConfig } from './participant-config';
 import type { InboundSms } from './schema';
 
@@ -25,7 +26,7 @@ export const startChatRequest = (
   ParticipantDetails: {
     DisplayName: config.displayName ?? sms.originationNumber,
   },
-  Attributes: { ...config.contactAttributes },
+  Attributes: newChatAttributes(sms, config),
   InitialMessage: { ContentType: 'text/plain', Content: sms.messageBody },
   SupportedMessagingContentTypes: [...config.supportedContentTypes],
   ClientToken: sms.inboundMessageId,

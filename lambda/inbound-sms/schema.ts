@@ -32,7 +32,7 @@ const unused = catchValue(optional(string()), undefined);
 /**
  * The inbound SMS that End User Messaging publishes to the two-way topic.
  * Unknown fields are dropped; `messageKeyword` is not trusted for opt-out
- * detection (see `opt-out.ts`), so it is only kept for completeness.
+ * detection (see `keyword-match.ts`), so it is only kept for completeness.
  */
 export const InboundSmsSchema = object({
   originationNumber: phoneNumber,

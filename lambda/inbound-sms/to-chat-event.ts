@@ -1,6 +1,7 @@
 import type { SendChatIntegrationEventCommandInput } from '@aws-sdk/client-connect';
 import { maskPhoneNumber } from '../shared/mask';
 import { UndeliverableError } from '../shared/undeliverable';
+import { newChatAttributes } from './chat-attributes';
 import type { BridgeConfig } from './config';
 import type { InboundSms } from './schema';
 
@@ -44,7 +45,7 @@ export const toChatIntegrationEvent = (
       ParticipantDetails: {
         DisplayName: config.displayName ?? sms.originationNumber,
       },
-      Attributes: { ...config.contactAttributes },
+      Attributes: newChatAttributes(sms, config),
       ...(config.streamingEndpointArn === undefined
         ? {}
         : {

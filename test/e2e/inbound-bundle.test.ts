@@ -33,6 +33,7 @@ const CONTEXT = {
   connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify({ [BRIDGE_NUMBER]: BRIDGE_NUMBER_ARN }),
   contactAttributes: JSON.stringify({ channel: 'sms' }),
+  systemNumberAttribute: 'smsLine',
 };
 
 /** The chat a customer's texts to the bridge's number belong to. */
@@ -45,7 +46,11 @@ const chatOf = (customer: string) => ({
 const newSessionDetails = (customer: string) => ({
   SupportedMessagingContentTypes: ['text/plain'],
   ParticipantDetails: { DisplayName: customer },
-  Attributes: { channel: 'sms' },
+  Attributes: {
+    channel: 'sms',
+    customerPhoneNumber: customer,
+    smsLine: BRIDGE_NUMBER,
+  },
 });
 
 const textFrom = (customer: string, messageBody: string) =>
@@ -120,6 +125,64 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       });
     });
 
+    it("gives a new chat the customer's number and the number texted as attributes, beside contactAttributes", async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      const [request] = bridge.connect.accepted();
+      expect(
+        (request?.NewSessionDetails as { Attributes?: unknown } | undefined)
+          ?.Attributes
+      ).toEqual({
+        channel: 'sms',
+        customerPhoneNumber: OTHER_CUSTOMER,
+        smsLine: BRIDGE_NUMBER,
+      });
+    });
+
+    it("leaves the customer's number out of a new chat when it is switched off", async () => {
+      // Prepare: as -c includeCustomerNumber=false sets it
+      await bridge.close();
+      bridge = await startLocalBridge({
+        fn,
+        environment: {
+          NUMBER_ATTRIBUTES: JSON.stringify({
+            customerNumber: null,
+            systemNumber: 'smsLine',
+          }),
+        },
+      });
+
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      const [request] = bridge.connect.accepted();
+      expect(
+        (request?.NewSessionDetails as { Attributes?: unknown } | undefined)
+          ?.Attributes
+      ).toEqual({ channel: 'sms', smsLine: BRIDGE_NUMBER });
+    });
+
+    it('logs neither number it puts in the attributes', async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      expect(
+        bridge.logs.filter(
+          ({ line }) => line.includes(CUSTOMER) || line.includes(BRIDGE_NUMBER)
+        )
+      ).toEqual([]);
+    });
+
     it('sends emoji, accents and new lines byte for byte', async () => {
       // Prepare
       const body = 'Ça marche 👍🏽 merci !\nÀ demain,\r\n— Zoë 🇫🇷';
@@ -158,7 +221,20 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       ]);
     });
 
-    it('disconnects on a text that begins with the keyword', async () => {
+    it('disconnects on a text that is the keyword with punctuation', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Stop!');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+      ]);
+    });
+
+    it('forwards a text that begins with the keyword as a message', async () => {
       // Prepare
       const sms = textFrom(CUSTOMER, 'Stop please');
 
@@ -167,7 +243,15 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
       // Assess
       expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
-        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+        {
+          ...chatOf(CUSTOMER),
+          Event: {
+            Type: 'MESSAGE',
+            ContentType: 'text/plain',
+            Content: 'Stop please',
+          },
+          NewSessionDetails: newSessionDetails(CUSTOMER),
+        },
       ]);
     });
 

@@ -120,10 +120,30 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         InstanceId: INSTANCE_ID,
         ContactFlowId: SALES_FLOW,
         ParticipantDetails: { DisplayName: CUSTOMER },
-        Attributes: { channel: 'sms' },
+        Attributes: {
+          channel: 'sms',
+          customerPhoneNumber: CUSTOMER,
+          systemPhoneNumber: SALES_NUMBER,
+        },
         InitialMessage: { ContentType: 'text/plain', Content: body },
         SupportedMessagingContentTypes: ['text/plain', 'text/markdown'],
         ClientToken: sms.inboundMessageId,
+      });
+    });
+
+    it("gives the new chat the customer's number and the number texted as attributes", async () => {
+      // Act
+      await text(
+        OTHER_CUSTOMER,
+        'Hello, it is about my invoice',
+        SUPPORT_NUMBER
+      );
+
+      // Assess
+      expect(bridge.chats.list().at(-1)?.start.Attributes).toEqual({
+        channel: 'sms',
+        customerPhoneNumber: OTHER_CUSTOMER,
+        systemPhoneNumber: SUPPORT_NUMBER,
       });
     });
 
@@ -279,6 +299,22 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         expect.objectContaining({ ended: true, optedOut: true })
       );
       expect(await contactItem(chat)).not.toHaveProperty('customerNumber');
+    });
+
+    it('sends "Cancel my appointment" to the open chat instead of ending it', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Cancel my appointment');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chat.customerDisconnected).toBe(false);
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+        'Cancel my appointment',
+      ]);
     });
 
     it('opens no chat for STOP from a customer who has none', async () => {

@@ -48,7 +48,10 @@ describe('toChatIntegrationEvent', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain'],
           ParticipantDetails: { DisplayName: '+14255550182' },
-          Attributes: {},
+          Attributes: {
+            customerPhoneNumber: '+14255550182',
+            systemPhoneNumber: '+12125550101',
+          },
         },
       });
       expect(chatIntegrationEventViolations(request)).toEqual([]);
@@ -75,7 +78,12 @@ describe('toChatIntegrationEvent', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain', 'text/markdown'],
           ParticipantDetails: { DisplayName: 'SMS customer' },
-          Attributes: { channel: 'sms', 'queue-name': 'Support_EN' },
+          Attributes: {
+            channel: 'sms',
+            'queue-name': 'Support_EN',
+            customerPhoneNumber: '+14255550182',
+            systemPhoneNumber: '+12065550199',
+          },
           StreamingConfiguration: {
             StreamingEndpointArn:
               'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
@@ -83,6 +91,45 @@ describe('toChatIntegrationEvent', () => {
         },
       });
       expect(chatIntegrationEventViolations(request)).toEqual([]);
+    });
+
+    it('names the phone numbers with the configured attributes', () => {
+      // Prepare
+      const env = {
+        ...minimalBridgeEnv(),
+        [ENV.numberAttributes]: JSON.stringify({
+          customerNumber: 'caller',
+          systemNumber: 'smsLine',
+        }),
+      };
+
+      // Act
+      const request = toChatIntegrationEvent(smsWith(), loadConfig(env));
+
+      // Assess
+      expect(request.NewSessionDetails?.Attributes).toEqual({
+        caller: '+14255550182',
+        smsLine: '+12125550101',
+      });
+    });
+
+    it("leaves the customer's number out of the attributes when switched off", () => {
+      // Prepare
+      const env = {
+        ...minimalBridgeEnv(),
+        [ENV.numberAttributes]: JSON.stringify({
+          customerNumber: null,
+          systemNumber: 'systemPhoneNumber',
+        }),
+      };
+
+      // Act
+      const request = toChatIntegrationEvent(smsWith(), loadConfig(env));
+
+      // Assess
+      expect(request.NewSessionDetails?.Attributes).toEqual({
+        systemPhoneNumber: '+12125550101',
+      });
     });
 
     it('uses the configured subtype', () => {
@@ -148,7 +195,7 @@ describe('toChatIntegrationEvent', () => {
   });
 
   describe('an opt-out', () => {
-    it.each(['STOP', 'Stop.', 'stop please', 'unsubscribe', ' Opt-Out'])(
+    it.each(['STOP', 'Stop.', 'stop!', 'unsubscribe', ' Opt-Out '])(
       'ends the chat on %j without new-chat details',
       (messageBody) => {
         // Prepare

@@ -15,6 +15,11 @@ const bridgeEnv = {
   }),
   CHAT_SUBTYPE: 'connect:sms',
   DISCONNECT_KEYWORDS: JSON.stringify(['STOP']),
+  KEYWORD_MATCH: 'whole-message',
+  NUMBER_ATTRIBUTES: JSON.stringify({
+    customerNumber: 'customerPhoneNumber',
+    systemNumber: 'systemPhoneNumber',
+  }),
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq',
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   DEDUPLICATION_WINDOW_SECONDS: '3600',

@@ -55,6 +55,11 @@ export const OTHER_CONTACT_FLOW_ID = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 export const BRIDGE_NUMBER = '+12065550100';
 export const OTHER_BRIDGE_NUMBER = '+12065550177';
 export const CONTACT_ATTRIBUTES = { channel: 'sms' };
+/** The phone-number attributes as the construct names them by default. */
+export const NUMBER_ATTRIBUTES = {
+  customerNumber: 'customerPhoneNumber',
+  systemNumber: 'systemPhoneNumber',
+};
 /** The streaming topic, as the records of `streamedRecord` name it. */
 export { STREAMING_TOPIC_ARN };
 
@@ -167,6 +172,8 @@ export const startLocalParticipantMode = async (
     PHONE_NUMBERS: JSON.stringify(numberArns),
     CHAT_SUBTYPE: 'connect:sms',
     DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
+    KEYWORD_MATCH: 'whole-message',
+    NUMBER_ATTRIBUTES: JSON.stringify(NUMBER_ATTRIBUTES),
     CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
     SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
     IDEMPOTENCY_TABLE_NAME: idempotencyTable,
