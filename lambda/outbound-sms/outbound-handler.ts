@@ -25,14 +25,18 @@ import {
   sendToDeadLetterQueue,
 } from '../shared/dead-letter';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
+import { splitMessage } from '../shared/split-message';
 import {
   errorNameOf,
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import { splitMessage } from './split-message';
 import { readStreamedItem, type StreamedAction } from './streamed-item';
-import { isOptedOutError, textMessageRequest } from './text-message';
+import {
+  isOptedOutError,
+  MAX_SMS_BODY_LENGTH,
+  textMessageRequest,
+} from './text-message';
 
 export interface OutboundHandlerDependencies {
   readonly sms: PinpointSMSVoiceV2Client;
@@ -138,7 +142,7 @@ export const createOutboundHandler = (
       });
       return;
     }
-    const parts = splitMessage(action.content);
+    const parts = splitMessage(action.content, MAX_SMS_BODY_LENGTH);
     for (const [index, body] of parts.entries()) {
       try {
         await sendPartOnce(`${action.messageId}#${index}`, {
