@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CHAT_EVENT, type StreamedItem } from '../../tools/harness/events';
+import {
+  CHAT_EVENT,
+  type StreamedItem,
+  smsRecord,
+  sqsEvent,
+} from '../../tools/harness/events';
 import {
   type LocalParticipantBridge,
   startLocalParticipantBridge,
@@ -14,7 +19,7 @@ import {
   connectChatCalls,
   type LocalChat,
 } from '../../tools/local-aws/connect-chat';
-import type { Reply } from '../../tools/local-aws/endpoint';
+import { awsError, type Reply } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
 
 const ACCOUNT = '111122223333';
@@ -289,6 +294,122 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(response).toEqual({ batchItemFailures: [] });
       expect(bridge.connect.requests).toEqual([]);
       expect(bridge.participant.requests).toEqual([]);
+    });
+  });
+
+  describe('customer texts over 1,024 characters', () => {
+    /** A text of 1,500 characters or so, in words that say their place. */
+    const longText = () =>
+      Array.from(
+        { length: 150 },
+        (_, i) => `word${String(i).padStart(4, '0')}`
+      ).join(' ');
+
+    const messageCalls = () =>
+      participantCalls(bridge.participant.requests, '/participant/message');
+
+    it('opens a chat with the first part of a long text and sends the rest to it', async () => {
+      // Prepare
+      const body = longText();
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const [chat] = bridge.chats.list();
+      const contents = chat?.messages.map((m) => m.Content) ?? [];
+      expect(contents).toHaveLength(2);
+      for (const content of contents) {
+        expect(content.length).toBeLessThanOrEqual(1024);
+      }
+      expect(contents.join(' ')).toBe(body);
+      expect(chat?.start.InitialMessage).toEqual({
+        ContentType: 'text/plain',
+        Content: contents[0],
+      });
+      expect(chat?.start.ClientToken).toBe(sms.inboundMessageId);
+      expect(messageCalls().map((call) => call.body.Content)).toEqual([
+        contents[1],
+      ]);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it('sends a long text to the open chat as ordered messages', async () => {
+      // Prepare
+      const chat = await openChat();
+      const body = longText();
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.chats.list()).toHaveLength(1);
+      const parts = chat.messages.slice(1).map((m) => m.Content);
+      expect(parts).toHaveLength(2);
+      expect(parts.join(' ')).toBe(body);
+      const tokens = messageCalls().map((call) => call.body.ClientToken);
+      expect(new Set(tokens).size).toBe(2);
+    });
+
+    it('opens a new chat with the parts not yet sent when the chat ends between two parts', async () => {
+      // Prepare: the chat ends just after it took the first part
+      const chat = await openChat();
+      bridge.participant.queue(async (request, next) => {
+        const reply = await next(request);
+        bridge.chats.end(chat.contactId);
+        return reply;
+      });
+      const body = longText();
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const replacement = bridge.chats.list().at(-1);
+      expect(replacement?.contactId).not.toBe(chat.contactId);
+      const first = chat.messages.slice(1).map((m) => m.Content);
+      const rest = replacement?.messages.map((m) => m.Content) ?? [];
+      expect([...first, ...rest].join(' ')).toBe(body);
+      expect(first).toHaveLength(1);
+      expect(replacement?.start.ClientToken).toBe(
+        `${sms.inboundMessageId}-part-1`
+      );
+    });
+
+    it('sends only the parts not yet sent when a long text is retried', async () => {
+      // Prepare: the chat takes the first part, then fails until the retry
+      const chat = await openChat();
+      let calls = 0;
+      bridge.participant.always((request) =>
+        request.path === '/participant/message' && calls++ > 0
+          ? awsError(500, 'InternalServerException')
+          : undefined
+      );
+      const { sms, response: failed } = await text(CUSTOMER, longText());
+      bridge.participant.always(undefined);
+
+      // Act
+      const retried = await bridge.invokeInbound(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(failed.batchItemFailures).toHaveLength(1);
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const parts = chat.messages.slice(1).map((m) => m.Content);
+      expect(parts.join(' ')).toBe(sms.messageBody);
+      const sent = bridge.participant.exchanges.filter(
+        ({ request, reply }) =>
+          request.path === '/participant/message' &&
+          'status' in reply &&
+          reply.status === 200
+      );
+      expect(
+        sent.map(
+          ({ request }) => (request.json as { Content?: string }).Content
+        )
+      ).toEqual(parts);
     });
   });
 
