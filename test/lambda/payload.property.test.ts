@@ -69,7 +69,7 @@ const anyUtf16 = fc.string({
   maxLength: 40,
 });
 
-/** Around the 16,384-byte ceiling, in one-, two- and four-byte characters. */
+/** Around the 16,384-byte bound on a body, in one-, two- and four-byte characters. */
 const hugeText = fc
   .tuple(
     fc.constantFrom('a', 'é', '😀', '\uD83D', ' '),

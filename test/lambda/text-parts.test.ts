@@ -1,3 +1,4 @@
+import { MAX_BODY_BYTES } from '../../lambda/inbound-sms/schema';
 import {
   chatMessageParts,
   sendEachPartOnce,
@@ -43,6 +44,16 @@ describe('chatMessageParts', () => {
     // Assess
     expect(parts).toEqual(['a'.repeat(1023), '😀b']);
     expect(parts.every((part) => part.isWellFormed())).toBe(true);
+  });
+  it('makes 16 parts of the largest body the schema takes', () => {
+    // Prepare
+    const body = 'a'.repeat(MAX_BODY_BYTES);
+
+    // Act
+    const parts = chatMessageParts(body);
+
+    // Assess
+    expect(parts).toHaveLength(16);
   });
 });
 
