@@ -1,3 +1,4 @@
+import { textMessageSetting } from '../shared/text-setting';
 import { buildOptOutMatcher } from './opt-out';
 
 /** What the construct tells the function, read once at start-up. */
@@ -54,8 +55,7 @@ export const ENV = {
 
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 const MAX_ATTRIBUTE_BYTES = 32_768;
-/** End User Messaging's limits (`TextMessageBody`, `OptOutListName`). */
-const MAX_TEXT_CHARACTERS = 1600;
+/** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -124,26 +124,11 @@ const keywordReplySettings = (env: Env): KeywordReplySettings => {
   }
   return {
     optOutListName,
-    optOutConfirmationText: replyText(env, ENV.optOutConfirmationText),
+    optOutConfirmationText: textMessageSetting(env, ENV.optOutConfirmationText),
     // End User Messaging matches every keyword by the opt-out rule.
     isHelp: buildOptOutMatcher(helpKeywords),
-    helpText: replyText(env, ENV.helpText),
+    helpText: textMessageSetting(env, ENV.helpText),
   };
-};
-
-/** A text End User Messaging accepts as a `MessageBody`, kept as written. */
-const replyText = (env: Env, name: string): string => {
-  const text = env[name];
-  if (text === undefined || text.trim() === '') {
-    throw new Error(`Environment variable ${name} is not set`);
-  }
-  const characters = [...text].length;
-  if (characters > MAX_TEXT_CHARACTERS) {
-    throw new Error(
-      `Environment variable ${name} must be at most ${MAX_TEXT_CHARACTERS} characters, got ${characters}`
-    );
-  }
-  return text;
 };
 
 /**
