@@ -30,6 +30,8 @@ import {
   keywordReplySettings,
 } from './keyword-replies';
 import {
+  OUTBOUND_TEXT_SETTINGS,
+  type OutboundTextProps,
   ParticipantDelivery,
   participantInboundEnvironment,
 } from './participant-delivery';
@@ -94,7 +96,14 @@ export const DELIVERY_MODES: readonly DeliveryMode[] = [
   'participant',
 ];
 
-export interface SmsConnectBridgeProps extends KeywordReplyProps {
+export {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from './participant-delivery';
+
+export interface SmsConnectBridgeProps
+  extends KeywordReplyProps,
+    OutboundTextProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -234,6 +243,13 @@ export class SmsConnectBridge extends Construct {
       for (const setting of ['selfManagedOptOuts', 'pools'] as const) {
         if (props[setting]) {
           fail(setting, 'needs configureTwoWay=true', props[setting]);
+        }
+      }
+    }
+    if (deliveryMode !== 'participant') {
+      for (const setting of OUTBOUND_TEXT_SETTINGS) {
+        if (props[setting] !== undefined) {
+          fail(setting, 'needs deliveryMode=participant', props[setting]);
         }
       }
     }
@@ -395,6 +411,12 @@ export class SmsConnectBridge extends Construct {
         inboundFunction: this.handler,
         maxReceiveCount,
         maxConcurrency,
+        ...(props.attachmentNotice === undefined
+          ? {}
+          : { attachmentNotice: props.attachmentNotice }),
+        ...(props.unsupportedMessageNotice === undefined
+          ? {}
+          : { unsupportedMessageNotice: props.unsupportedMessageNotice }),
         ...(props.logRetention === undefined
           ? {}
           : { logRetention: props.logRetention }),

@@ -21,6 +21,7 @@ import {
 } from '../../tools/local-aws/connect-chat';
 import { awsError, type Reply } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
+import { emfDocuments, metricTotals } from '../lambda/support/output';
 
 const ACCOUNT = '111122223333';
 const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
@@ -31,6 +32,39 @@ const SUPPORT_NUMBER = '+12065550101';
 const SUPPORT_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-11111111111111111111111111111111`;
 const DEFAULT_FLOW = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 const CUSTOMER = '+14255550182';
+const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
+
+/** The list picker of the Amazon Connect guide's "interactive messages". */
+const LIST_PICKER = {
+  templateType: 'ListPicker',
+  version: '1.0',
+  data: {
+    replyMessage: { title: 'Thanks for selecting!' },
+    content: {
+      title: 'What produce would you like to buy?',
+      subtitle: 'Tap to select option',
+      imageType: 'URL',
+      imageData: 'https://interactive-msg.s3-us-west-2.amazonaws.com/fruit.jpg',
+      elements: [
+        { title: 'Apple', subtitle: '$1.00' },
+        { title: 'Orange', subtitle: '$1.50' },
+        { title: 'Banana', subtitle: '$10.00' },
+      ],
+    },
+  },
+};
+/** A template for Apple Messages for Business that no SMS can show. */
+const APPLE_PAY = {
+  templateType: 'ApplePay',
+  version: '1.0',
+  data: { content: { title: 'Pay for parcel 4711' } },
+};
+const INVOICE = {
+  ContentType: 'application/pdf',
+  AttachmentId: 'attachment-1',
+  AttachmentName: 'invoice-parcel-4711.pdf',
+  Status: 'APPROVED',
+} as const;
 const OTHER_CUSTOMER = '+14255550143';
 
 /** What `-c key=value` gives the app: one number with its own flow, one without. */
@@ -99,6 +133,11 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
     (await bridge.sessionItems()).find(
       (item) =>
         item.contactId === chat.contactId && !('connectionToken' in item)
+    );
+
+  const sentBodies = () =>
+    sendTextMessageCalls().map((r) =>
+      String((r.json as { MessageBody?: unknown }).MessageBody)
     );
 
   const sendTextMessageCalls = () =>
@@ -455,6 +494,116 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(bodies.join(' ').split(' ')).toEqual(words);
     });
 
+    it('texts a list picker as its title, subtitle and numbered options', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        [
+          'What produce would you like to buy?',
+          'Tap to select option',
+          '1. Apple - $1.00',
+          '2. Orange - $1.50',
+          '3. Banana - $10.00',
+        ].join('\n'),
+      ]);
+    });
+
+    it('texts a notice for an interactive message it cannot render', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(APPLE_PAY),
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        "The agent sent a message that can't be shown by text message.",
+      ]);
+    });
+
+    it('texts a notice when the agent sends an attachment', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        "The agent sent an attachment, which can't be shown by text message.",
+      ]);
+    });
+
+    it('counts interactive messages and attachment notices in its metrics', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+      await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(APPLE_PAY),
+      });
+      await stream(chat, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
+
+      // Assess
+      const documents = emfDocuments(
+        bridge.logs
+          .filter(({ fn, line }) => fn === 'outbound' && line.startsWith('{'))
+          .map(({ line }) => JSON.parse(line) as Record<string, unknown>)
+      );
+      expect(metricTotals(documents)).toEqual(
+        expect.objectContaining({
+          InteractiveMessagesSent: 1,
+          UnsupportedMessageNoticesSent: 1,
+          AttachmentNoticesSent: 1,
+        })
+      );
+      for (const document of documents) {
+        expect(document._aws).toEqual(
+          expect.objectContaining({
+            CloudWatchMetrics: [
+              expect.objectContaining({
+                Namespace: 'SmsConnectBridge',
+                Dimensions: [['service']],
+              }),
+            ],
+          })
+        );
+      }
+    });
+
     it("does not echo the customer's own message back to them", async () => {
       // Prepare
       const chat = await openChat();
@@ -559,6 +708,17 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       await text(CUSTOMER, 'Hello again, any news?');
       const other = await openChat(OTHER_CUSTOMER, SUPPORT_NUMBER);
       bridge.smsVoice.optOut(OTHER_CUSTOMER);
+      await stream(first, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+      await stream(first, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
       await stream(other, { role: 'AGENT', content: 'We have a refund' });
       await text(CUSTOMER, 'STOP');
     };
@@ -582,6 +742,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ...chats.flatMap((chat) => chat.messages.map((m) => m.Content)),
         'Let me look into it',
         'We have a refund',
+        LIST_PICKER.data.content.title,
+        INVOICE.AttachmentName,
       ];
       expect(bridge.logs.map(({ fn }) => fn)).toEqual(
         expect.arrayContaining(['inbound', 'outbound'])
