@@ -2,6 +2,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from '../lib/participant-delivery';
+import {
   type BridgeContext,
   type InboundFunction,
   readInboundFunction,
@@ -86,6 +90,8 @@ const FALLBACK_VARIABLES = (
     POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
     SESSION_TABLE_NAME: { Ref: 'SessionTable' },
     DEAD_LETTER_QUEUE_URL: { Ref: 'OutboundDeadLetterQueue' },
+    ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+    UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
   },
   'two-way-config': {
     NODE_OPTIONS: '--enable-source-maps',

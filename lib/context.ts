@@ -77,6 +77,8 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     helpKeywords: stringList('helpKeywords', get('helpKeywords')),
     helpText: optionalString('helpText', get),
     pools: stringList('pools', get('pools')),
+    attachmentNotice: optionalString('attachmentNotice', get),
+    unsupportedMessageNotice: optionalString('unsupportedMessageNotice', get),
   };
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)

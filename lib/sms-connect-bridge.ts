@@ -36,6 +36,8 @@ import {
   numberAttributesOf,
 } from './number-attributes';
 import {
+  OUTBOUND_TEXT_SETTINGS,
+  type OutboundTextProps,
   ParticipantDelivery,
   participantInboundEnvironment,
 } from './participant-delivery';
@@ -122,9 +124,15 @@ export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
   'begins-with',
 ];
 
+export {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from './participant-delivery';
+
 export interface SmsConnectBridgeProps
   extends KeywordReplyProps,
-    NumberAttributeProps {
+    NumberAttributeProps,
+    OutboundTextProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -290,6 +298,13 @@ export class SmsConnectBridge extends Construct {
         }
       }
     }
+    if (deliveryMode !== 'participant') {
+      for (const setting of OUTBOUND_TEXT_SETTINGS) {
+        if (props[setting] !== undefined) {
+          fail(setting, 'needs deliveryMode=participant', props[setting]);
+        }
+      }
+    }
     if (!props.selfManagedOptOuts) {
       for (const setting of KEYWORD_REPLY_SETTINGS) {
         if (props[setting] !== undefined) {
@@ -450,6 +465,12 @@ export class SmsConnectBridge extends Construct {
         inboundFunction: this.handler,
         maxReceiveCount,
         maxConcurrency,
+        ...(props.attachmentNotice === undefined
+          ? {}
+          : { attachmentNotice: props.attachmentNotice }),
+        ...(props.unsupportedMessageNotice === undefined
+          ? {}
+          : { unsupportedMessageNotice: props.unsupportedMessageNotice }),
         ...(props.logRetention === undefined
           ? {}
           : { logRetention: props.logRetention }),

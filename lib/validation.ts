@@ -25,6 +25,8 @@ export const CONTENT_TYPES = [
 ] as const;
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 export const MAX_ATTRIBUTE_BYTES = 32_768;
+/** End User Messaging's limit on a text (`SendTextMessage.MessageBody`). */
+export const MAX_TEXT_MESSAGE_CHARACTERS = 1600;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -190,3 +192,15 @@ export const checkEmail = (value: string): void =>
     /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
     'must be an email address'
   );
+
+/** A text End User Messaging accepts as a `MessageBody`. */
+export const checkTextMessage = (setting: string, text: string): void => {
+  if (!resolved(text)) return;
+  if (text.trim() === '' || [...text].length > MAX_TEXT_MESSAGE_CHARACTERS) {
+    fail(
+      setting,
+      `must be 1 to ${MAX_TEXT_MESSAGE_CHARACTERS} characters and not blank`,
+      text
+    );
+  }
+};

@@ -1,3 +1,4 @@
+import { textMessageSetting } from '../shared/text-setting';
 import {
   buildKeywordMatcher,
   KEYWORD_MATCHES,
@@ -75,8 +76,7 @@ const MAX_ATTRIBUTE_BYTES = 32_768;
 const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
 /** An E.164 number at its longest: "+" and 15 digits. */
 const MAX_NUMBER_BYTES = 16;
-/** End User Messaging's limits (`TextMessageBody`, `OptOutListName`). */
-const MAX_TEXT_CHARACTERS = 1600;
+/** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -219,27 +219,12 @@ const keywordReplySettings = (
   }
   return {
     optOutListName,
-    optOutConfirmationText: replyText(env, ENV.optOutConfirmationText),
+    optOutConfirmationText: textMessageSetting(env, ENV.optOutConfirmationText),
     // HELP keywords follow the opt-out keywords' rule, as in End User
     // Messaging.
     isHelp: buildKeywordMatcher(helpKeywords, keywordMatch),
-    helpText: replyText(env, ENV.helpText),
+    helpText: textMessageSetting(env, ENV.helpText),
   };
-};
-
-/** A text End User Messaging accepts as a `MessageBody`, kept as written. */
-const replyText = (env: Env, name: string): string => {
-  const text = env[name];
-  if (text === undefined || text.trim() === '') {
-    throw new Error(`Environment variable ${name} is not set`);
-  }
-  const characters = [...text].length;
-  if (characters > MAX_TEXT_CHARACTERS) {
-    throw new Error(
-      `Environment variable ${name} must be at most ${MAX_TEXT_CHARACTERS} characters, got ${characters}`
-    );
-  }
-  return text;
 };
 
 /**

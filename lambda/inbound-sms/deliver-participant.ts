@@ -13,7 +13,9 @@ import { UndeliverableError } from '../shared/undeliverable';
 import { disconnectCustomer, forgetChat } from './chat-ending';
 import { classifyChatError, isChatGone } from './chat-failures';
 import {
+  type ChatMessagePart,
   connectionRequest,
+  messageParts,
   sendMessageRequest,
   startChatRequest,
   streamingRequests,
@@ -28,6 +30,7 @@ import {
   STALE_CLAIM_MS,
   sessionKeyOf,
 } from './session-store';
+import { chatMessageParts, type SendParts } from './text-parts';
 
 export interface ParticipantDeliveryDependencies {
   readonly connect: ConnectClient;
@@ -37,6 +40,8 @@ export interface ParticipantDeliveryDependencies {
   readonly logger: {
     info(message: string, fields: Record<string, unknown>): void;
   };
+  /** Sends a long text's parts, each once across retries. */
+  readonly sendParts: SendParts;
   /** How long to wait between looks at a chat another text is opening. */
   readonly pollIntervalMs?: number;
   /** How many looks before giving up (the queue then redelivers the text). */
@@ -62,7 +67,9 @@ interface Target {
 /**
  * Delivers with Connect's public chat APIs: the first text of a customer
  * starts a chat (`StartChatContact`, streaming, a participant connection),
- * later texts go to it with the participant `SendMessage`. An opt-out
+ * later texts go to it with the participant `SendMessage`. A text over
+ * Connect's chat message limit goes as ordered parts, the first of which
+ * may start the chat; each part is sent once across retries. An opt-out
  * keyword ends the chat and never starts one.
  */
 export const deliverByParticipant = (
@@ -86,13 +93,16 @@ export const deliverByParticipant = (
     }
   };
 
-  const startChat = async (target: Target): Promise<Delivered> => {
+  const startChat = async (
+    target: Target,
+    part: ChatMessagePart
+  ): Promise<Delivered> => {
     const { sms, sessionKey } = target;
     const claimant = sms.inboundMessageId;
     try {
       const started = await deps.connect.send(
         new StartChatContactCommand(
-          startChatRequest(sms, target.contactFlowId, deps.config)
+          startChatRequest(sms, part, target.contactFlowId, deps.config)
         )
       );
       const contactId = required(started.ContactId, 'ContactId');
@@ -110,9 +120,11 @@ export const deliverByParticipant = (
         },
         chatEnds
       );
+      // The part's token, not the claimant's: a later part that opens a
+      // new chat must not get the streams of the chat an earlier one did.
       for (const request of streamingRequests(
         contactId,
-        claimant,
+        part.clientToken,
         deps.config
       )) {
         await deps.connect.send(new StartContactStreamingCommand(request));
@@ -144,7 +156,10 @@ export const deliverByParticipant = (
     }
   };
 
-  const sendMessage = async (target: Target): Promise<Delivered> => {
+  const sendPart = async (
+    target: Target,
+    part: ChatMessagePart
+  ): Promise<Delivered> => {
     // Bounded: each pass either delivers, or found the chat over and
     // removed it, or lost a race to open the next one.
     for (let pass = 0; pass < 3; pass++) {
@@ -153,7 +168,7 @@ export const deliverByParticipant = (
         const sent = await deps.participant
           .send(
             new SendMessageCommand(
-              sendMessageRequest(session.connectionToken, target.sms)
+              sendMessageRequest(session.connectionToken, part)
             )
           )
           .then(
@@ -187,7 +202,7 @@ export const deliverByParticipant = (
           target.sms.inboundMessageId
         )
       ) {
-        return startChat(target);
+        return startChat(target, part);
       }
     }
     throw new ChatStartingElsewhereError();
@@ -235,7 +250,21 @@ export const deliverByParticipant = (
     if (sms.messageBody.trim() === '') {
       throw new UndeliverableError('empty-body', 'messageBody is empty');
     }
-    return sendMessage(target);
+    const { inboundMessageId } = sms;
+    const parts = messageParts(
+      inboundMessageId,
+      chatMessageParts(sms.messageBody)
+    );
+    const sent = await deps.sendParts(inboundMessageId, parts, (part) =>
+      sendPart(target, part)
+    );
+    const last = sent.at(-1);
+    return {
+      eventType: 'MESSAGE',
+      ...(last?.contactId === undefined ? {} : { contactId: last.contactId }),
+      newChat: sent.some((part) => part.newChat),
+      ...(parts.length > 1 ? { parts: parts.length } : {}),
+    };
   };
 };
 

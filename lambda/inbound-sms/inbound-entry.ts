@@ -7,15 +7,25 @@ import type { BridgeConfig } from './config';
 import type { Deliver } from './delivery';
 import { createInboundHandler, type InboundHandler } from './inbound-handler';
 import { answerKeywords } from './keyword-replies-loader';
+import { type SendParts, sendEachPartOnce } from './text-parts';
+
+/** What the inbound function gives its mode's delivery. */
+export interface DeliveryTools {
+  readonly logger: Logger;
+  /** Sends a long text's parts, each once across retries. */
+  readonly sendParts: SendParts;
+}
 
 /**
  * The inbound function as both delivery modes build it: keyword replies
  * (when self-managed opt-outs are on) in front of the mode's delivery, one
- * idempotency table, lazily made dead-letter client, logger and metrics.
+ * idempotency table (the texts' records, the part markers of long texts
+ * and the opt-out confirmations), lazily made dead-letter client, logger
+ * and metrics.
  */
 export const createInboundEntry = (
   config: BridgeConfig,
-  deliverWith: (logger: Logger) => Deliver
+  deliverWith: (tools: DeliveryTools) => Deliver
 ): InboundHandler => {
   const logger = new Logger();
   const metrics = new Metrics();
@@ -23,8 +33,15 @@ export const createInboundEntry = (
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: config.deduplicationWindowSeconds,
   });
+  // A store of its own: a store keeps the key prefix of its last call.
+  const sendParts = sendEachPartOnce(() => ({
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: config.idempotencyTableName,
+    }),
+    config: idempotencyConfig,
+  }));
   return createInboundHandler({
-    deliver: answerKeywords(deliverWith(logger), config, {
+    deliver: answerKeywords(deliverWith({ logger, sendParts }), config, {
       logger,
       metrics,
       idempotencyConfig,

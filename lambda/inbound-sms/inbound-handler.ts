@@ -101,6 +101,7 @@ export const createInboundHandler = (
         eventType: delivered.eventType,
         initialContactId: delivered.contactId,
         newChatCreated: delivered.newChat,
+        parts: delivered.parts,
       }
     );
   };
@@ -221,6 +222,9 @@ const countDelivery = (
   metrics.addMetric('MessagesForwarded', MetricUnit.Count, 1);
   if (delivered.newChat) {
     metrics.addMetric('NewChatsCreated', MetricUnit.Count, 1);
+  }
+  if (delivered.parts !== undefined) {
+    metrics.addMetric('LongTextsSplit', MetricUnit.Count, 1);
   }
   if (delivered.eventType === 'DISCONNECT') {
     metrics.addMetric('Disconnects', MetricUnit.Count, 1);

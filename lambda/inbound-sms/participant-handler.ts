@@ -10,7 +10,7 @@ import { SessionStore } from './session-store';
 const config = loadParticipantConfig(process.env);
 
 /** Entry point of the `participant` delivery mode. */
-export const handler = createInboundEntry(config, (logger) =>
+export const handler = createInboundEntry(config, ({ logger, sendParts }) =>
   deliverByParticipant({
     connect: new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
     participant: new ConnectParticipantClient({
@@ -19,5 +19,6 @@ export const handler = createInboundEntry(config, (logger) =>
     sessions: new SessionStore(new DynamoDBClient({}), config.sessionTableName),
     config,
     logger,
+    sendParts,
   })
 );

@@ -4,6 +4,7 @@ import { UndeliverableError } from '../shared/undeliverable';
 import { newChatAttributes } from './chat-attributes';
 import type { BridgeConfig } from './config';
 import type { InboundSms } from './schema';
+import { chatMessageParts } from './text-parts';
 
 /**
  * Maps an inbound SMS to the `SendChatIntegrationEvent` request: the chat is
@@ -55,4 +56,22 @@ export const toChatIntegrationEvent = (
           }),
     },
   };
+};
+
+/**
+ * The requests one inbound SMS becomes: `toChatIntegrationEvent`'s, or for
+ * a text over Connect's chat message limit, one `MESSAGE` per part, in
+ * order. The first part opens the chat if there is none.
+ */
+export const toChatIntegrationEvents = (
+  sms: InboundSms,
+  config: BridgeConfig
+): SendChatIntegrationEventCommandInput[] => {
+  const request = toChatIntegrationEvent(sms, config);
+  const { Event: event } = request;
+  if (event?.Type !== 'MESSAGE') return [request];
+  return chatMessageParts(sms.messageBody).map((Content) => ({
+    ...request,
+    Event: { ...event, Content },
+  }));
 };

@@ -24,6 +24,7 @@ export const handler = createOutboundHandler({
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   logger: new Logger(),
   metrics: new Metrics(),
+  notices: config.notices,
   idempotency: {
     // Sent-part markers share the session table: `pk` is its key and
     // `expiration` its TTL attribute.

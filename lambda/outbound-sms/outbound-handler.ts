@@ -25,14 +25,20 @@ import {
   sendToDeadLetterQueue,
 } from '../shared/dead-letter';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
+import { splitMessage } from '../shared/split-message';
 import {
   errorNameOf,
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import { splitMessage } from './split-message';
+import type { OutboundNotices } from './config';
+import { REPLY_METRICS, replyFor, type TextedAction } from './reply';
 import { readStreamedItem, type StreamedAction } from './streamed-item';
-import { isOptedOutError, textMessageRequest } from './text-message';
+import {
+  isOptedOutError,
+  MAX_SMS_BODY_LENGTH,
+  textMessageRequest,
+} from './text-message';
 
 export interface OutboundHandlerDependencies {
   readonly sms: PinpointSMSVoiceV2Client;
@@ -42,6 +48,8 @@ export interface OutboundHandlerDependencies {
   readonly deadLetterQueueUrl: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Texted in place of what SMS cannot carry. */
+  readonly notices: OutboundNotices;
   /**
    * Each part of a reply is sent once, keyed on the streamed message's id
    * and the part's index, so a redelivered or half-sent reply does not text
@@ -121,7 +129,7 @@ export const createOutboundHandler = (
     );
   };
 
-  const send = async (action: Extract<StreamedAction, { kind: 'send' }>) => {
+  const send = async (action: TextedAction) => {
     const contact = await findContact(action.contactIds);
     if (contact === undefined) {
       throw new UndeliverableError(
@@ -138,7 +146,8 @@ export const createOutboundHandler = (
       });
       return;
     }
-    const parts = splitMessage(action.content);
+    const reply = replyFor(action, deps.notices);
+    const parts = splitMessage(reply.text, MAX_SMS_BODY_LENGTH);
     for (const [index, body] of parts.entries()) {
       try {
         await sendPartOnce(`${action.messageId}#${index}`, {
@@ -154,10 +163,15 @@ export const createOutboundHandler = (
     }
     metrics.addMetric('RepliesSent', MetricUnit.Count, 1);
     metrics.addMetric('SmsPartsSent', MetricUnit.Count, parts.length);
+    if (reply.kind !== 'text') {
+      metrics.addMetric(REPLY_METRICS[reply.kind], MetricUnit.Count, 1);
+    }
     logger.info('Reply sent to the customer by SMS', {
       contactId: contact.contactId,
       messageId: action.messageId,
       outcome: 'sent',
+      kind: reply.kind,
+      ...(reply.kind === 'interactive' ? { template: reply.template } : {}),
       parts: parts.length,
     });
   };
@@ -180,8 +194,8 @@ export const createOutboundHandler = (
         record.messageAttributes,
         record.messageId
       );
-      if (action.kind === 'send') await send(action);
-      else if (action.kind === 'end') await end(action);
+      if (action.kind === 'end') await end(action);
+      else if (action.kind !== 'ignore') await send(action);
       else {
         metrics.addMetric('ItemsNotSent', MetricUnit.Count, 1);
         logger.debug('Streamed item not sent', {

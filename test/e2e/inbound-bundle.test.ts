@@ -332,6 +332,79 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
   });
 
+  describe('texts over 1,024 characters', () => {
+    /** A text of 1,500 characters or so, in words that say their place. */
+    const longText = () =>
+      Array.from(
+        { length: 150 },
+        (_, i) => `word${String(i).padStart(4, '0')}`
+      );
+
+    const contentsOf = (events: Record<string, unknown>[]) =>
+      events.map(
+        (event) => (event.Event as { Content?: string }).Content ?? ''
+      );
+
+    it('sends a long text as ordered MESSAGE events, split at word boundaries', async () => {
+      // Prepare
+      const words = longText();
+      const sms = textFrom(CUSTOMER, words.join(' '));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const accepted = bridge.connect.accepted();
+      expect(accepted).toHaveLength(2);
+      expect(accepted).toEqual(
+        accepted.map(() =>
+          expect.objectContaining({
+            ...chatOf(CUSTOMER),
+            Event: expect.objectContaining({
+              Type: 'MESSAGE',
+              ContentType: 'text/plain',
+            }),
+            NewSessionDetails: newSessionDetails(CUSTOMER),
+          })
+        )
+      );
+      const contents = contentsOf(accepted);
+      for (const content of contents) {
+        expect(content.length).toBeLessThanOrEqual(1024);
+      }
+      expect(contents.join(' ').split(' ')).toEqual(words);
+      expect(bridge.deadLetters()).toEqual([]);
+    });
+
+    it('sends only the parts not yet sent when a long text is retried', async () => {
+      // Prepare: Connect takes the first part, then fails until the retry
+      const sms = textFrom(CUSTOMER, longText().join(' '));
+      const record = smsRecord(sms);
+      let calls = 0;
+      bridge.connect.always(() =>
+        calls++ === 0 ? undefined : awsError(500, 'InternalServiceException')
+      );
+      const failed = await bridge.invoke(sqsEvent(record));
+      bridge.connect.always(undefined);
+
+      // Act
+      const retried = await bridge.invoke(
+        sqsEvent({
+          ...record,
+          attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
+        })
+      );
+
+      // Assess
+      expect(failed.batchItemFailures).toHaveLength(1);
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const contents = contentsOf(bridge.connect.accepted());
+      expect(contents).toHaveLength(2);
+      expect(contents.join(' ')).toBe(sms.messageBody);
+    });
+  });
+
   describe('undeliverable messages', () => {
     it('dead-letters a bad payload with its reason and acknowledges it', async () => {
       // Prepare

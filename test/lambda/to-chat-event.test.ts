@@ -1,6 +1,9 @@
 import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
 import type { InboundSms } from '../../lambda/inbound-sms/schema';
-import { toChatIntegrationEvent } from '../../lambda/inbound-sms/to-chat-event';
+import {
+  toChatIntegrationEvent,
+  toChatIntegrationEvents,
+} from '../../lambda/inbound-sms/to-chat-event';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import {
   fullBridgeEnv,
@@ -278,5 +281,68 @@ describe('toChatIntegrationEvent', () => {
       expect(error.reason).toBe('empty-body');
       expect(error.detail).toBe('messageBody is empty');
     });
+  });
+});
+
+describe('toChatIntegrationEvents', () => {
+  const config = loadConfig(minimalBridgeEnv());
+  const contentsOf = (body: string) =>
+    toChatIntegrationEvents(smsWith({ messageBody: body }), config).map(
+      (request) => request.Event?.Content
+    );
+
+  it('sends a text of 1,024 characters as it is, in one request', () => {
+    // Prepare
+    const body = ` ${'a'.repeat(1022)} `;
+
+    // Act
+    const contents = contentsOf(body);
+
+    // Assess
+    expect(contents).toEqual([body]);
+  });
+
+  it('sends a text over 1,024 characters as one MESSAGE per part, in order', () => {
+    // Prepare
+    const first = 'a'.repeat(1000);
+    const second = 'b'.repeat(100);
+    const sms = smsWith({ messageBody: `${first} ${second}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, config);
+
+    // Assess
+    const single = toChatIntegrationEvent(sms, config);
+    expect(requests).toEqual([
+      { ...single, Event: { ...single.Event, Content: first } },
+      { ...single, Event: { ...single.Event, Content: second } },
+    ]);
+    for (const request of requests) {
+      expect(chatIntegrationEventViolations(request)).toEqual([]);
+    }
+  });
+
+  it('counts UTF-16 code units, so 513 emoji make two parts', () => {
+    // Prepare
+    const body = '😀'.repeat(513);
+
+    // Act
+    const contents = contentsOf(body);
+
+    // Assess
+    expect(contents).toEqual(['😀'.repeat(512), '😀']);
+  });
+
+  it('ends a long text with one DISCONNECT when it begins with an opt-out keyword', () => {
+    // Prepare
+    const sms = smsWith({ messageBody: `STOP ${'please '.repeat(300)}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, config);
+
+    // Assess
+    expect(requests.map((request) => request.Event)).toEqual([
+      { Type: 'DISCONNECT' },
+    ]);
   });
 });

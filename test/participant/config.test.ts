@@ -82,26 +82,53 @@ describe('loadParticipantConfig', () => {
 });
 
 describe('loadOutboundConfig', () => {
-  it('reads the session table and the dead-letter queue', () => {
+  const outboundEnv = {
+    [OUTBOUND_ENV.sessionTableName]: 'sessions',
+    [OUTBOUND_ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
+    [OUTBOUND_ENV.attachmentNotice]: 'Attachments cannot be texted. ',
+    [OUTBOUND_ENV.unsupportedMessageNotice]: 'This cannot be texted.',
+  };
+
+  it('reads the session table, the dead-letter queue and the notices as written', () => {
     // Act
-    const config = loadOutboundConfig({
-      [OUTBOUND_ENV.sessionTableName]: 'sessions',
-      [OUTBOUND_ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
-    });
+    const config = loadOutboundConfig(outboundEnv);
 
     // Assess
     expect(config).toEqual({
       sessionTableName: 'sessions',
       deadLetterQueueUrl: 'https://sqs/1/dlq',
+      notices: {
+        attachment: 'Attachments cannot be texted. ',
+        unsupportedMessage: 'This cannot be texted.',
+      },
     });
   });
 
-  it('fails naming the variable that is missing', () => {
+  it.each(Object.values(OUTBOUND_ENV))(
+    'fails naming %s when it is missing',
+    (name) => {
+      // Prepare
+      const env = { ...outboundEnv, [name]: undefined };
+
+      // Act
+      const act = () => loadOutboundConfig(env);
+
+      // Assess
+      expect(act).toThrow(name);
+    }
+  );
+
+  it.each([
+    ['blank', ' \n '],
+    ['over 1,600 characters', 'x'.repeat(1601)],
+  ])('fails naming a notice that is %s', (_, value) => {
+    // Prepare
+    const env = { ...outboundEnv, [OUTBOUND_ENV.attachmentNotice]: value };
+
     // Act
-    const act = () =>
-      loadOutboundConfig({ [OUTBOUND_ENV.sessionTableName]: 'sessions' });
+    const act = () => loadOutboundConfig(env);
 
     // Assess
-    expect(act).toThrow(OUTBOUND_ENV.deadLetterQueueUrl);
+    expect(act).toThrow(OUTBOUND_ENV.attachmentNotice);
   });
 });

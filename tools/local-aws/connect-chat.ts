@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chatTextProblem } from './chat-content';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /** One chat as the local Connect and participant service know it. */
@@ -78,7 +79,10 @@ export type LocalChats = ReturnType<typeof localChats>;
 /**
  * Amazon Connect's REST-JSON chat routes: `StartChatContact`
  * (`PUT /contact/chat`, idempotent on `ClientToken` as the service is) and
- * `StartContactStreaming` (`POST /contact/start-streaming`).
+ * `StartContactStreaming` (`POST /contact/start-streaming`). An initial
+ * message over Connect's text limit is refused with 400
+ * `InvalidParameterException`, as StartChatContact documents for a
+ * parameter it cannot take.
  */
 export const connectChatResponder =
   (chats: LocalChats) =>
@@ -113,6 +117,16 @@ const startChatContact = (
       'InvalidRequestException',
       'InstanceId, ContactFlowId and ParticipantDetails.DisplayName are required'
     );
+  }
+  const initial = body.InitialMessage as
+    | { ContentType?: unknown; Content?: unknown }
+    | undefined;
+  const problem =
+    initial === undefined
+      ? undefined
+      : chatTextProblem(initial.ContentType, initial.Content);
+  if (problem !== undefined) {
+    return awsError(400, 'InvalidParameterException', problem);
   }
   const clientToken =
     typeof body.ClientToken === 'string' ? body.ClientToken : undefined;

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chatTextProblem } from './chat-content';
 import type { LocalChat, LocalChats } from './connect-chat';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
@@ -11,7 +12,9 @@ const CONNECTION_LIFETIME_MS = 24 * 60 * 60 * 1000;
  * `CreateParticipantConnection` (`POST /participant/connection`), the
  * connection token for `SendMessage` (`POST /participant/message`) and
  * `DisconnectParticipant` (`POST /participant/disconnect`). A chat that is
- * over answers 403 `AccessDeniedException`, as the service does.
+ * over answers 403 `AccessDeniedException`, as the service does, and a
+ * message it cannot take (none, or text over Connect's limit) 400
+ * `ValidationException`, the client error SendMessage documents.
  */
 export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
@@ -52,20 +55,16 @@ export const participantResponder = (chats: LocalChats) => {
     '/participant/message': (token, body) => {
       const chat = live(chats.byConnectionToken(token));
       if (!chat) return denied();
-      if (
-        typeof body.ContentType !== 'string' ||
-        typeof body.Content !== 'string' ||
-        body.Content === ''
-      ) {
-        return awsError(
-          400,
-          'ValidationException',
-          'ContentType and Content are required'
-        );
+      if (typeof body.ContentType !== 'string') {
+        return awsError(400, 'ValidationException', 'ContentType is required');
+      }
+      const problem = chatTextProblem(body.ContentType, body.Content);
+      if (problem !== undefined) {
+        return awsError(400, 'ValidationException', problem);
       }
       chat.messages.push({
         ContentType: body.ContentType,
-        Content: body.Content,
+        Content: String(body.Content),
       });
       return {
         status: 200,

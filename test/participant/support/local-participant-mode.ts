@@ -11,6 +11,10 @@ import type {
 import type { Session } from '../../../lambda/inbound-sms/session-store';
 import { SessionStore } from '../../../lambda/inbound-sms/session-store';
 import {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from '../../../lib/participant-delivery';
+import {
   createIdempotencyTable,
   createTable,
   localDynamoDbClient,
@@ -199,8 +203,13 @@ export const startLocalParticipantMode = async (
     inbound = require('../../../lambda/inbound-sms/participant-handler')
       .handler as InboundHandler;
   });
+  // ... and what it sets on the outbound function.
   const restoreDlq = setEnvironment(
-    { DEAD_LETTER_QUEUE_URL: outboundDlq },
+    {
+      DEAD_LETTER_QUEUE_URL: outboundDlq,
+      ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+      UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+    },
     process.env
   );
   jest.isolateModules(() => {
