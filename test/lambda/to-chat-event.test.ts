@@ -333,7 +333,24 @@ describe('toChatIntegrationEvents', () => {
     expect(contents).toEqual(['😀'.repeat(512), '😀']);
   });
 
-  it('ends a long text with one DISCONNECT when it begins with an opt-out keyword', () => {
+  it('ends a long text with one DISCONNECT when it begins with an opt-out keyword, by begins-with', () => {
+    // Prepare: only End User Messaging's rule matches a sentence
+    const beginsWith = loadConfig({
+      ...minimalBridgeEnv(),
+      [ENV.keywordMatch]: 'begins-with',
+    });
+    const sms = smsWith({ messageBody: `STOP ${'please '.repeat(300)}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, beginsWith);
+
+    // Assess
+    expect(requests.map((request) => request.Event)).toEqual([
+      { Type: 'DISCONNECT' },
+    ]);
+  });
+
+  it('forwards a long text that begins with an opt-out keyword, by whole-message', () => {
     // Prepare
     const sms = smsWith({ messageBody: `STOP ${'please '.repeat(300)}` });
 
@@ -341,8 +358,10 @@ describe('toChatIntegrationEvents', () => {
     const requests = toChatIntegrationEvents(sms, config);
 
     // Assess
-    expect(requests.map((request) => request.Event)).toEqual([
-      { Type: 'DISCONNECT' },
+    expect(requests.map((request) => request.Event?.Type)).toEqual([
+      'MESSAGE',
+      'MESSAGE',
+      'MESSAGE',
     ]);
   });
 });
