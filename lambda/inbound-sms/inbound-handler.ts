@@ -138,8 +138,11 @@ export const createInboundHandler = (
     logUndeliverable(logger, failure, inboundMessageId);
   };
 
-  const forward = async (body: string, sourceMessageId: string) => {
-    const parsed = parseInboundSms(body);
+  const forward = async (
+    body: string,
+    sourceMessageId: string,
+    parsed: ParsedSms = parseInboundSms(body)
+  ) => {
     if (!parsed.ok) {
       return deadLetter(
         body,
@@ -188,15 +191,32 @@ export const createInboundHandler = (
     deps.idempotency.config.registerLambdaContext(context);
     try {
       const batchItemFailures: SQSBatchItemFailure[] = [];
+      // Conversations with a text left to the queue in this batch: their
+      // later texts wait with it, so the agent reads them in order.
+      const held = new Set<string>();
       for (const record of event.Records) {
         if ('Sns' in record) {
           await forward(record.Sns.Message, record.Sns.MessageId);
           continue;
         }
+        const parsed = parseInboundSms(record.body);
+        const conversation = parsed.ok ? conversationOf(parsed.sms) : undefined;
+        if (conversation !== undefined && held.has(conversation)) {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
+          logger.info('Held back behind an earlier text of its conversation', {
+            inboundMessageId: parsed.ok
+              ? parsed.sms.inboundMessageId
+              : undefined,
+            outcome: 'retry',
+          });
+          continue;
+        }
         try {
-          await forward(record.body, record.messageId);
+          await forward(record.body, record.messageId, parsed);
         } catch {
           batchItemFailures.push({ itemIdentifier: record.messageId });
+          if (conversation !== undefined) held.add(conversation);
         }
       }
       return 'Sns' in (event.Records[0] ?? {})
@@ -207,6 +227,15 @@ export const createInboundHandler = (
     }
   };
 };
+
+type ParsedSms = ReturnType<typeof parseInboundSms>;
+
+/**
+ * A conversation: the customer and the number they texted (the chat's
+ * `SourceId` and `DestinationId`). Kept in memory only: it holds numbers.
+ */
+const conversationOf = (sms: InboundSms): string =>
+  `${sms.originationNumber} ${sms.destinationNumber}`;
 
 const countDelivery = (
   metrics: Metrics,

@@ -557,6 +557,77 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
   });
 
+  describe('order within a conversation', () => {
+    it("holds a customer's later texts back when an earlier one fails, and sends the others", async () => {
+      // Prepare: Connect throttles A1 past the SDK's retries
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      const a3 = smsRecord(textFrom(CUSTOMER, 'and it is late'));
+      const b1 = smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?'));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('my order number is')
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1, a2, a3, b1));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [a1, a2, a3].map((record) => ({
+          itemIdentifier: record.messageId,
+        })),
+      });
+      expect(bridge.connect.accepted().map((request) => request.Event)).toEqual(
+        [expect.objectContaining({ Content: 'Where is my parcel?' })]
+      );
+    });
+
+    it('sends the held texts once each, in order, when the batch comes back', async () => {
+      // Prepare: the first attempt throttles A1 past the retries
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('my order number is')
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+      await bridge.invoke(sqsEvent(a1, a2));
+      bridge.connect.always(undefined);
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1, a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        bridge.connect
+          .accepted()
+          .map((request) => (request.Event as { Content?: string }).Content)
+      ).toEqual(['my order number is', '4471']);
+    });
+
+    it('does not hold a text back behind a dead-lettered one', async () => {
+      // Prepare: Connect refuses the first text for good
+      const bad = smsRecord(textFrom(CUSTOMER, 'refused'));
+      const good = smsRecord(textFrom(CUSTOMER, 'accepted'));
+      bridge.connect.queue(awsError(400, 'InvalidRequestException'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(bad, good));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.deadLetters()).toHaveLength(1);
+      expect(
+        bridge.connect
+          .accepted()
+          .map((request) => (request.Event as { Content?: string }).Content)
+      ).toEqual(['accepted']);
+    });
+  });
+
   describe('exactly-once forwarding', () => {
     it('forwards an SMS delivered twice only once', async () => {
       // Prepare
