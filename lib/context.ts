@@ -79,6 +79,8 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     pools: stringList('pools', get('pools')),
     attachmentNotice: optionalString('attachmentNotice', get),
     unsupportedMessageNotice: optionalString('unsupportedMessageNotice', get),
+    maxConcurrency: optionalInteger('maxConcurrency', get),
+    maxReceiveCount: optionalInteger('maxReceiveCount', get),
   };
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)
@@ -114,6 +116,18 @@ const optionalHours = (key: string, get: Get): Duration | undefined => {
   // Whole seconds: the function gets the window in seconds, and Duration
   // refuses to round on its own.
   return Duration.seconds(Math.round(hours * 3600));
+};
+
+/** A whole number: a string from the command line, a number from cdk.json. */
+const optionalInteger = (key: string, get: Get): number | undefined => {
+  const value = get(key);
+  if (value === undefined) return undefined;
+  const number =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number)) {
+    return fail(key, 'must be a whole number', value);
+  }
+  return number;
 };
 
 /** `true`/`false`: a string from the command line, a boolean from cdk.json. */

@@ -290,6 +290,24 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     '337',
   ],
   [
+    'maxConcurrency is not a whole number',
+    withKey('maxConcurrency', '2.5'),
+    'maxConcurrency',
+    '"2.5"',
+  ],
+  [
+    "maxConcurrency is below Lambda's minimum of 2",
+    withKey('maxConcurrency', '1'),
+    'maxConcurrency',
+    '1',
+  ],
+  [
+    'maxReceiveCount is not a number',
+    withKey('maxReceiveCount', 'five'),
+    'maxReceiveCount',
+    '"five"',
+  ],
+  [
     'alarmEmail is not an email address',
     withKey('alarmEmail', 'ops team'),
     'alarmEmail',
