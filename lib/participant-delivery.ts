@@ -16,6 +16,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, OUTBOUND_SERVICE } from './bridge-dashboard';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
@@ -252,9 +253,9 @@ export class ParticipantDelivery extends Construct {
     );
     const environment: Record<string, string> = {
       ...SOURCE_MAPS_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-outbound',
+      POWERTOOLS_SERVICE_NAME: OUTBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       SESSION_TABLE_NAME: this.sessionTable.tableName,
       DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
       ATTACHMENT_NOTICE: notices.attachmentNotice,

@@ -20,6 +20,11 @@ import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'a
 import { Construct } from 'constructs';
 import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
 import {
+  BridgeDashboard,
+  INBOUND_SERVICE,
+  METRICS_NAMESPACE,
+} from './bridge-dashboard';
+import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
@@ -238,6 +243,8 @@ export class SmsConnectBridge extends Construct {
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
   public readonly alarms: BridgeAlarms;
+  /** Texts in and out, failures, backlog: one CloudWatch dashboard. */
+  public readonly dashboard: BridgeDashboard;
   public readonly inboundAlarms: PipelineAlarms;
   /** Present when `configureTwoWay` is on. */
   public readonly twoWayWiring?: TwoWayWiring;
@@ -374,9 +381,9 @@ export class SmsConnectBridge extends Construct {
     });
     const environment: Record<string, string> = {
       ...SOURCE_MAPS_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
+      POWERTOOLS_SERVICE_NAME: INBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       PHONE_NUMBERS: JSON.stringify(phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
@@ -545,6 +552,11 @@ export class SmsConnectBridge extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       handler: this.handler,
       carries: 'Inbound SMS',
+    });
+    this.dashboard = new BridgeDashboard(this, 'Dashboard', {
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      participant: this.participant !== undefined,
     });
     if (this.participant) {
       this.alarms.watch('Outbound', {

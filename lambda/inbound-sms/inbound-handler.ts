@@ -135,6 +135,10 @@ export const createInboundHandler = (
       throw error;
     }
     metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+    // The reason is one of a few fixed words, never personal data.
+    const byReason = metrics.singleMetric();
+    byReason.addDimension('reason', failure.reason);
+    byReason.addMetric('DeadLettered', MetricUnit.Count, 1);
     logUndeliverable(logger, failure, inboundMessageId);
   };
 
@@ -175,6 +179,9 @@ export const createInboundHandler = (
         return deadLetter(body, error, sourceMessageId, inboundMessageId);
       }
       metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+      if (isThrottle(error)) {
+        metrics.addMetric('Throttled', MetricUnit.Count, 1);
+      }
       logger.warn('Transient failure; the message will be retried', {
         inboundMessageId,
         outcome: 'retry',
@@ -229,6 +236,11 @@ export const createInboundHandler = (
 };
 
 type ParsedSms = ReturnType<typeof parseInboundSms>;
+
+/** Connect's throttling answers: 429, or a 400 named for throttling. */
+const isThrottle = (error: unknown): boolean =>
+  httpStatusOf(error) === 429 ||
+  /Throttl|TooManyRequests/.test(errorNameOf(error));
 
 /**
  * A conversation: the customer and the number they texted (the chat's

@@ -406,6 +406,16 @@ describe('the synthesized inbound bundle against local endpoints', () => {
   });
 
   describe('undeliverable messages', () => {
+    it('counts a dead-lettered text under its reason', async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord('not even JSON')));
+
+      // Assess
+      expect(jsonLogs(bridge)).toContainEqual(
+        expect.objectContaining({ reason: 'invalid-payload', DeadLettered: 1 })
+      );
+    });
+
     it('dead-letters a bad payload with its reason and acknowledges it', async () => {
       // Prepare
       const record = smsRecord({
@@ -582,6 +592,23 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       expect(bridge.connect.accepted().map((request) => request.Event)).toEqual(
         [expect.objectContaining({ Content: 'Where is my parcel?' })]
       );
+    });
+
+    it('counts the throttle and the texts held back, without numbers', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      bridge.connect.always(awsError(429, 'ThrottlingException'));
+
+      // Act
+      await bridge.invoke(sqsEvent(a1, a2));
+
+      // Assess
+      const metrics = jsonLogs(bridge).filter((line) => '_aws' in line);
+      expect(metrics).toContainEqual(
+        expect.objectContaining({ Throttled: 1, HeldForOrder: 1 })
+      );
+      expect(JSON.stringify(metrics)).not.toContain(CUSTOMER);
     });
 
     it('sends the held texts once each, in order, when the batch comes back', async () => {
