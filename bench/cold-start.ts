@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { findNode24 } from '../tools/node24/node24';
 import { familyOf } from './bundle-size';
 import { analyzeCpuProfile, type CpuBreakdown } from './cpu-profile';
 import { nodejsFunctionOptions } from './esbuild-options';
@@ -72,7 +73,10 @@ export interface LoadVariant {
   readonly heapUsedMb: number;
 }
 
-export interface ColdStart {
+/** The cold-start figures of one Node. */
+export interface ColdStartOnNode {
+  /** `process.version` of the Node measured. */
+  readonly node: string;
   readonly nodeBaseline: LoadVariant;
   /** The deployed handler vs @aws-sdk/client-connect bundled alone. */
   readonly ratio: number;
@@ -83,6 +87,21 @@ export interface ColdStart {
   readonly variants: readonly LoadVariant[];
   /** Where the deployed handler's load time goes (one profiled load). */
   readonly loadProfile: CpuBreakdown;
+}
+
+/**
+ * The figures on the Node running the bench, and the same on Node 24, the
+ * Node of the functions' runtime (nodejs24.x), in the same rounds; or why
+ * this machine has no Node 24 to run (tools/node24).
+ */
+export interface ColdStart extends ColdStartOnNode {
+  readonly node24: ColdStartOnNode | { readonly skipped: string };
+}
+
+/** A Node binary the loads run on. */
+interface NodeBinary {
+  readonly execPath: string;
+  readonly version: string;
 }
 
 interface Candidate {
@@ -96,7 +115,8 @@ interface Candidate {
 /**
  * Section 2: fresh Node processes that only `require` a module, with the
  * function's environment set (NODE_OPTIONS included, as Lambda applies
- * it). Variants run round-robin so drift hits all alike.
+ * it), on this Node and on the pinned Node 24. Variants and Nodes run
+ * round-robin so drift hits all alike.
  */
 export const measureColdStart = async (
   functions: Readonly<Record<FunctionId, FunctionAsset>>,
@@ -212,24 +232,57 @@ export const measureColdStart = async (
     });
   }
 
+  const local: NodeBinary = {
+    execPath: process.execPath,
+    version: process.version,
+  };
+  const found = findNode24();
+  const node24: NodeBinary | undefined = found.found
+    ? { execPath: found.path, version: found.version }
+    : undefined;
+  const nodes = node24 ? [local, node24] : [local];
   const results = new Map<string, LoadRun[]>(
-    candidates.map(({ name }) => [name, []])
+    nodes.flatMap((node) =>
+      candidates.map(({ name }) => [key(node, name), []] as const)
+    )
   );
   const most = Math.max(...candidates.map((c) => c.runs));
   for (let run = 0; run < most; run++) {
     for (const candidate of candidates) {
       if (run >= candidate.runs) continue;
-      results.get(candidate.name)?.push(load(loader, candidate));
+      for (const node of nodes) {
+        results
+          .get(key(node, candidate.name))
+          ?.push(load(node, loader, candidate));
+      }
     }
   }
+  return {
+    ...figuresOn(local, loader, candidates, results),
+    node24: found.found
+      ? figuresOn(node24 as NodeBinary, loader, candidates, results)
+      : { skipped: found.reason },
+  };
+};
+
+const key = (node: NodeBinary, candidate: string): string =>
+  `${node.version} ${candidate}`;
+
+const figuresOn = (
+  node: NodeBinary,
+  loader: string,
+  candidates: readonly Candidate[],
+  results: ReadonlyMap<string, LoadRun[]>
+): ColdStartOnNode => {
   const variants = candidates.map((candidate) =>
-    summarize(candidate, results.get(candidate.name) ?? [])
+    summarize(candidate, results.get(key(node, candidate.name)) ?? [])
   );
   const byName = (name: string) =>
     variants.find((v) => v.name === name) as LoadVariant;
   const ratio = (a: string, b: string) =>
     round(byName(a).loadMs / byName(b).loadMs, 3);
   return {
+    node: node.version,
     nodeBaseline: byName('node alone'),
     ratio: ratio('handler', 'client-connect'),
     ratioWithoutSourceMaps: ratio(
@@ -241,7 +294,7 @@ export const measureColdStart = async (
       'client-connect from node_modules'
     ),
     variants,
-    loadProfile: profileLoad(loader, candidates[0] as Candidate),
+    loadProfile: profileLoad(node, loader, candidates[0] as Candidate),
   };
 };
 
@@ -365,13 +418,14 @@ const bundleAlone = async (name: string, code: string): Promise<string> => {
 };
 
 const load = (
+  node: NodeBinary,
   loader: string,
   candidate: Candidate,
   extraArgs: readonly string[] = []
 ): LoadRun => {
   const started = performance.now();
   const child = spawnSync(
-    process.execPath,
+    node.execPath,
     [...extraArgs, loader, candidate.file],
     {
       env: { PATH: process.env.PATH ?? '', ...candidate.env },
@@ -382,7 +436,7 @@ const load = (
   const processMs = performance.now() - started;
   if (child.status !== 0) {
     throw new Error(
-      `loading ${candidate.name} failed (${child.status}): ${child.stderr}`
+      `loading ${candidate.name} on Node ${node.version} failed (${child.status}): ${child.stderr}`
     );
   }
   return {
@@ -410,10 +464,14 @@ const summarize = (candidate: Candidate, runs: LoadRun[]): LoadVariant => ({
 });
 
 /** One more load under --cpu-prof, split by package. */
-const profileLoad = (loader: string, candidate: Candidate): CpuBreakdown => {
-  const dir = path.join(PROFILES, 'cold-load');
+const profileLoad = (
+  node: NodeBinary,
+  loader: string,
+  candidate: Candidate
+): CpuBreakdown => {
+  const dir = path.join(PROFILES, `cold-load-node${node.version}`);
   rmSync(dir, { recursive: true, force: true });
-  const run = load(loader, candidate, [
+  const run = load(node, loader, candidate, [
     '--cpu-prof',
     '--cpu-prof-interval=50',
     `--cpu-prof-dir=${dir}`,

@@ -2,6 +2,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from '../lib/participant-delivery';
+import {
   type BridgeContext,
   type InboundFunction,
   readInboundFunction,
@@ -79,6 +83,8 @@ const FALLBACK_VARIABLES = (
     SESSION_TABLE_NAME: { Ref: 'SessionTable' },
     CHAT_STREAMING_TOPIC_ARN: { Ref: 'StreamingTopic' },
     SENT_PART_KEY_PREFIX: { Ref: 'OutboundFunction' },
+    ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+    UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
   },
   outbound: {
     NODE_OPTIONS: '--enable-source-maps',
@@ -87,6 +93,8 @@ const FALLBACK_VARIABLES = (
     POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
     SESSION_TABLE_NAME: { Ref: 'SessionTable' },
     DEAD_LETTER_QUEUE_URL: { Ref: 'OutboundDeadLetterQueue' },
+    ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+    UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
   },
   'two-way-config': {
     NODE_OPTIONS: '--enable-source-maps',

@@ -1,6 +1,6 @@
 import type { ModeCalls } from './api-calls';
 import type { BundleSize } from './bundle-size';
-import type { ColdStart, LoadVariant } from './cold-start';
+import type { ColdStart, ColdStartOnNode, LoadVariant } from './cold-start';
 import type { Share } from './cpu-profile';
 import type { AppFunctions } from './functions';
 import type { HotPath } from './hot-path';
@@ -34,6 +34,8 @@ export interface Results {
   readonly targets: {
     readonly perMessage: Target;
     readonly coldStart: Target;
+    /** The same target on Node 24, when the bench had it to run. */
+    readonly coldStartNode24?: Target;
   };
   readonly synths: AppFunctions['synths'];
   readonly functions: readonly {
@@ -111,13 +113,14 @@ export const renderMarkdown = (results: Results): string => {
           '',
         ],
         [
-          `Cold start: \`require\` of the bundle in a fresh Node process (floor: \`@aws-sdk/client-connect\` bundled alone), ${handlerLoad.runs} runs each, NODE_OPTIONS=${handlerLoad.nodeOptions || '(none)'}`,
+          `Cold start on Node ${cold.node}: \`require\` of the bundle in a fresh Node process (floor: \`@aws-sdk/client-connect\` bundled alone), ${handlerLoad.runs} runs each, NODE_OPTIONS=${handlerLoad.nodeOptions || '(none)'}`,
           `${fixed(handlerLoad.loadMs)} ms, ${fixed(handlerLoad.maxRssMb)} MB peak RSS`,
           `${fixed(clientLoad.loadMs)} ms, ${fixed(clientLoad.maxRssMb)} MB peak RSS`,
           ratio(cold.ratio),
           `≤ ${ratio(results.targets.coldStart.target)}`,
           met(results.targets.coldStart),
         ],
+        ...node24TargetRows(cold, results.targets.coldStartNode24),
       ]
     ),
     `Of the floor's ${int(tp.bare.usPerMessage)} µs per SMS, ${int(tp.bare.cpuUsPerMessage)} µs is CPU in the function's process and the rest waiting on the local services (dynalite answers in about a millisecond on loopback; DynamoDB and Connect take several over the network, so the same CPU overhead is a smaller share there). ` +
@@ -126,29 +129,11 @@ export const renderMarkdown = (results: Results): string => {
       (tp.requests.differences.length > 0
         ? ` Differences: ${tp.requests.differences.join('; ')}`
         : ''),
-    '#### Cold start',
-    table(
-      [
-        'Module loaded in a fresh process',
-        'bundle',
-        'require (ms)',
-        'min–max',
-        'process (ms)',
-        'peak RSS (MB)',
-        'heap (MB)',
-      ],
-      cold.variants.map((v) => [
-        v.description,
-        v.bytes === 0 ? '' : kb(v.bytes),
-        fixed(v.loadMs),
-        `${fixed(v.loadMsMin, 0)}–${fixed(v.loadMsMax, 0)}`,
-        fixed(v.processMs),
-        fixed(v.maxRssMb),
-        fixed(v.heapUsedMb),
-      ])
-    ),
+    `#### Cold start on Node ${cold.node} (this machine's)`,
+    coldTable(cold),
     `Where the deployed handler's ${fixed(cold.loadProfile.busyMs)} ms of load go (one load under \`--cpu-prof\`, by package):`,
     shares(cold.loadProfile.byOwner.slice(0, 10), 'ms'),
+    ...node24Sections(cold),
     '#### Bundle size (minified, as deployed)',
     table(
       [
@@ -219,6 +204,72 @@ export const renderMarkdown = (results: Results): string => {
     ),
   ];
   return `${sections.join('\n\n')}\n`;
+};
+
+const coldTable = (on: ColdStartOnNode, compared?: ColdStartOnNode) =>
+  table(
+    [
+      'Module loaded in a fresh process',
+      'bundle',
+      'require (ms)',
+      'min–max',
+      ...(compared ? [`vs Node ${compared.node}`] : []),
+      'process (ms)',
+      'peak RSS (MB)',
+      'heap (MB)',
+    ],
+    on.variants.map((v) => {
+      const before = compared?.variants.find((c) => c.name === v.name);
+      return [
+        v.description,
+        v.bytes === 0 ? '' : kb(v.bytes),
+        fixed(v.loadMs),
+        `${fixed(v.loadMsMin, 0)}–${fixed(v.loadMsMax, 0)}`,
+        ...(compared
+          ? [before && before.loadMs > 0 ? ratio(v.loadMs / before.loadMs) : '']
+          : []),
+        fixed(v.processMs),
+        fixed(v.maxRssMb),
+        fixed(v.heapUsedMb),
+      ];
+    })
+  );
+
+const node24TargetRows = (
+  cold: ColdStart,
+  target: Target | undefined
+): string[][] => {
+  const on = cold.node24;
+  if ('skipped' in on || target === undefined) return [];
+  const variant = (name: string) =>
+    on.variants.find((v) => v.name === name) as LoadVariant;
+  const handler = variant('handler');
+  const client = variant('client-connect');
+  return [
+    [
+      `The same on Node ${on.node}, the Node of the functions' runtime (nodejs24.x), in the same rounds`,
+      `${fixed(handler.loadMs)} ms, ${fixed(handler.maxRssMb)} MB peak RSS`,
+      `${fixed(client.loadMs)} ms, ${fixed(client.maxRssMb)} MB peak RSS`,
+      ratio(on.ratio),
+      `≤ ${ratio(target.target)}`,
+      met(target),
+    ],
+  ];
+};
+
+/** The cold start on Node 24, or why this run has none. */
+const node24Sections = (cold: ColdStart): string[] => {
+  const on = cold.node24;
+  if ('skipped' in on) {
+    return [`Not measured on Node 24 (tools/node24): ${on.skipped}.`];
+  }
+  return [
+    `#### Cold start on Node ${on.node} (the functions' runtime, nodejs24.x)`,
+    `The same loads in the same rounds, each run on the pinned Node 24 right after the run on Node ${cold.node}; "vs Node ${cold.node}" is the ratio of the \`require\` medians.`,
+    coldTable(on, cold),
+    `Where the deployed handler's ${fixed(on.loadProfile.busyMs)} ms of load go on Node ${on.node}:`,
+    shares(on.loadProfile.byOwner.slice(0, 10), 'ms'),
+  ];
 };
 
 const shares = (list: readonly Share[], unit: 'ms'): string =>

@@ -4,6 +4,7 @@ import type { PhoneNumberSetting } from './phone-numbers';
 import type {
   ChatSubtype,
   DeliveryMode,
+  KeywordMatch,
   SmsConnectBridgeProps,
 } from './sms-connect-bridge';
 import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
@@ -46,11 +47,17 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
       'disconnectKeywords',
       get('disconnectKeywords')
     ),
+    keywordMatch: optionalString('keywordMatch', get) as
+      | KeywordMatch
+      | undefined,
     displayName: optionalString('displayName', get),
     contactAttributes: stringRecord(
       'contactAttributes',
       get('contactAttributes')
     ),
+    customerNumberAttribute: optionalString('customerNumberAttribute', get),
+    systemNumberAttribute: optionalString('systemNumberAttribute', get),
+    includeCustomerNumber: optionalBoolean('includeCustomerNumber', get),
     supportedMessagingContentTypes: stringList(
       'supportedMessagingContentTypes',
       get('supportedMessagingContentTypes')
@@ -70,6 +77,10 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     helpKeywords: stringList('helpKeywords', get('helpKeywords')),
     helpText: optionalString('helpText', get),
     pools: stringList('pools', get('pools')),
+    attachmentNotice: optionalString('attachmentNotice', get),
+    unsupportedMessageNotice: optionalString('unsupportedMessageNotice', get),
+    maxConcurrency: optionalInteger('maxConcurrency', get),
+    maxReceiveCount: optionalInteger('maxReceiveCount', get),
   };
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)
@@ -105,6 +116,18 @@ const optionalHours = (key: string, get: Get): Duration | undefined => {
   // Whole seconds: the function gets the window in seconds, and Duration
   // refuses to round on its own.
   return Duration.seconds(Math.round(hours * 3600));
+};
+
+/** A whole number: a string from the command line, a number from cdk.json. */
+const optionalInteger = (key: string, get: Get): number | undefined => {
+  const value = get(key);
+  if (value === undefined) return undefined;
+  const number =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number)) {
+    return fail(key, 'must be a whole number', value);
+  }
+  return number;
 };
 
 /** `true`/`false`: a string from the command line, a boolean from cdk.json. */

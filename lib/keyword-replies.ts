@@ -1,7 +1,12 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { checkKeywords, checkPattern, fail } from './validation';
+import {
+  checkKeywords,
+  checkPattern,
+  checkTextMessage,
+  fail,
+} from './validation';
 
 /**
  * The opt-out list End User Messaging puts every new phone number on
@@ -17,9 +22,8 @@ export const DEFAULT_HELP_TEXT =
   'Customer support: send your question in a new message and an agent will ' +
   'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
 
-/** End User Messaging's limits (`OptOutListName`, `TextMessageBody`). */
+/** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_TEXT_CHARACTERS = 1600;
 /** The settings that only mean something with self-managed opt-outs. */
 export const KEYWORD_REPLY_SETTINGS = [
   'optOutListName',
@@ -32,7 +36,9 @@ export const KEYWORD_REPLY_SETTINGS = [
 export interface KeywordReplyProps {
   /**
    * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
-   * a customer to when they opt out. It should be the list the numbers use.
+   * a customer to when they opt out. It must be the list the numbers (or
+   * their pools) use: the deployment reads each one's `OptOutListName` and
+   * fails on another.
    * @default 'Default' - End User Messaging's list for new numbers
    */
   readonly optOutListName?: string;
@@ -43,8 +49,9 @@ export interface KeywordReplyProps {
    */
   readonly optOutConfirmationText?: string;
   /**
-   * With `selfManagedOptOuts`, a text that begins with one of these words
-   * is answered with `helpText` and not forwarded to the chat.
+   * With `selfManagedOptOuts`, a text that matches one of these words (by
+   * the bridge's `keywordMatch`) is answered with `helpText` and not
+   * forwarded to the chat.
    * @default ['HELP']
    */
   readonly helpKeywords?: readonly string[];
@@ -74,8 +81,8 @@ export const keywordReplySettings = (
     OPT_OUT_LIST_NAME,
     'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
   );
-  checkReplyText('optOutConfirmationText', settings.optOutConfirmationText);
-  checkReplyText('helpText', settings.helpText);
+  checkTextMessage('optOutConfirmationText', settings.optOutConfirmationText);
+  checkTextMessage('helpText', settings.helpText);
   checkKeywords('helpKeywords', settings.helpKeywords, 'omit it for HELP');
   const optOutWords = new Set(disconnectKeywords.map((k) => k.toUpperCase()));
   for (const keyword of settings.helpKeywords) {
@@ -88,18 +95,6 @@ export const keywordReplySettings = (
     }
   }
   return settings;
-};
-
-/** A text End User Messaging accepts as a `MessageBody`. */
-const checkReplyText = (setting: string, text: string): void => {
-  if (Token.isUnresolved(text)) return;
-  if (text.trim() === '' || [...text].length > MAX_TEXT_CHARACTERS) {
-    fail(
-      setting,
-      `must be 1 to ${MAX_TEXT_CHARACTERS} characters and not blank`,
-      text
-    );
-  }
 };
 
 /**

@@ -16,10 +16,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, OUTBOUND_SERVICE } from './bridge-dashboard';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import { checkEnvironmentSize } from './function-environment';
 import {
   checkQueueLimits,
   createQueues,
@@ -33,6 +35,7 @@ import {
   checkConnectInstanceArn,
   checkPattern,
   checkPhoneNumbers,
+  checkTextMessage,
   fail,
 } from './validation';
 
@@ -44,7 +47,35 @@ export interface ParticipantPhoneNumber {
   readonly contactFlowId: string;
 }
 
-export interface ParticipantDeliveryProps {
+/** What the customer is texted for an attachment the agent sent. */
+export const DEFAULT_ATTACHMENT_NOTICE =
+  "The agent sent an attachment, which can't be shown by text message.";
+/** What the customer is texted for an interactive message that cannot be shown. */
+export const DEFAULT_UNSUPPORTED_MESSAGE_NOTICE =
+  "The agent sent a message that can't be shown by text message.";
+/** The settings of the agent -> customer direction (participant mode only). */
+export const OUTBOUND_TEXT_SETTINGS = [
+  'attachmentNotice',
+  'unsupportedMessageNotice',
+] as const;
+
+/** What the outbound function texts in place of what SMS cannot carry. */
+export interface OutboundTextProps {
+  /**
+   * Texted to the customer when the agent sends an attachment, which SMS
+   * cannot carry (1 to 1600 characters).
+   * @default DEFAULT_ATTACHMENT_NOTICE
+   */
+  readonly attachmentNotice?: string;
+  /**
+   * Texted to the customer in place of an interactive message whose
+   * template the bridge cannot render as text (1 to 1600 characters).
+   * @default DEFAULT_UNSUPPORTED_MESSAGE_NOTICE
+   */
+  readonly unsupportedMessageNotice?: string;
+}
+
+export interface ParticipantDeliveryProps extends OutboundTextProps {
   /** The bridge's key: encrypts the session table and the outbound queues. */
   readonly key: kms.IKey;
   /** The Connect instance the chats belong to. */
@@ -72,6 +103,15 @@ export interface ParticipantDeliveryProps {
   readonly maxConcurrency?: number;
 }
 
+/** The notices as set, or their defaults. */
+export const outboundNotices = (
+  props: OutboundTextProps
+): Required<OutboundTextProps> => ({
+  attachmentNotice: props.attachmentNotice ?? DEFAULT_ATTACHMENT_NOTICE,
+  unsupportedMessageNotice:
+    props.unsupportedMessageNotice ?? DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+});
+
 /** Each number's contact flow id. */
 const contactFlowIdsOf = (
   numbers: Readonly<Record<string, ParticipantPhoneNumber>>
@@ -95,6 +135,11 @@ export const participantInboundEnvironment = (
     readonly streamingTopicArn: string;
     /** The key prefix of the sent-part markers both functions share. */
     readonly outboundFunctionName: string;
+    /**
+     * What a flow's messages that SMS cannot carry are texted as, the same
+     * as the outbound function texts for an agent's.
+     */
+    readonly notices: Required<OutboundTextProps>;
   }
 ): Record<string, string> => ({
   CONNECT_INSTANCE_ID: values.instanceId,
@@ -102,6 +147,8 @@ export const participantInboundEnvironment = (
   SESSION_TABLE_NAME: values.sessionTableName,
   CHAT_STREAMING_TOPIC_ARN: values.streamingTopicArn,
   SENT_PART_KEY_PREFIX: values.outboundFunctionName,
+  ATTACHMENT_NOTICE: values.notices.attachmentNotice,
+  UNSUPPORTED_MESSAGE_NOTICE: values.notices.unsupportedMessageNotice,
 });
 
 /** Connect's flow ids are UUIDs. */
@@ -133,6 +180,10 @@ export class ParticipantDelivery extends Construct {
     checkConnectInstanceArn(props.connectInstanceArn);
     checkNumbers(props.phoneNumbers, props.connectInstanceArn);
     checkQueueLimits({ maxReceiveCount, maxConcurrency });
+    const notices = outboundNotices(props);
+    for (const setting of OUTBOUND_TEXT_SETTINGS) {
+      checkTextMessage(setting, notices[setting]);
+    }
     const instance = instanceOf(this, props.connectInstanceArn);
 
     this.sessionTable = new dynamodb.Table(this, 'SessionTable', {
@@ -185,7 +236,7 @@ export class ParticipantDelivery extends Construct {
     this.outboundLogGroup = new logs.LogGroup(this, 'OutboundLogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    this.outboundFunction = this.createOutboundFunction(props.key);
+    this.outboundFunction = this.createOutboundFunction(props.key, notices);
     feedFromQueue(
       this.outboundFunction,
       this.outboundQueue,
@@ -202,17 +253,31 @@ export class ParticipantDelivery extends Construct {
       })
     );
 
-    this.equipInboundFunction(props, instance);
+    this.equipInboundFunction(props, instance, notices);
     this.acknowledgeNagFindings();
   }
 
-  private createOutboundFunction(key: kms.IKey): nodejs.NodejsFunction {
+  private createOutboundFunction(
+    key: kms.IKey,
+    notices: Required<OutboundTextProps>
+  ): nodejs.NodejsFunction {
     const role = loggingRole(
       this,
       'OutboundFunctionRole',
       this.outboundLogGroup,
       'Runs the SMS bridge outbound (agent to customer) function'
     );
+    const environment: Record<string, string> = {
+      ...SOURCE_MAPS_ENVIRONMENT,
+      POWERTOOLS_SERVICE_NAME: OUTBOUND_SERVICE,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      SESSION_TABLE_NAME: this.sessionTable.tableName,
+      DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
+      ATTACHMENT_NOTICE: notices.attachmentNotice,
+      UNSUPPORTED_MESSAGE_NOTICE: notices.unsupportedMessageNotice,
+    };
+    checkEnvironmentSize(environment, OUTBOUND_TEXT_SETTINGS.join(' and '));
     const fn = new nodejs.NodejsFunction(this, 'OutboundFunction', {
       role,
       description: 'Texts Amazon Connect agent replies to the customer',
@@ -225,14 +290,7 @@ export class ParticipantDelivery extends Construct {
       // Only SQS invokes it; asynchronous invocations (there should be
       // none) that keep failing land here too.
       deadLetterQueue: this.outboundDeadLetterQueue,
-      environment: {
-        ...SOURCE_MAPS_ENVIRONMENT,
-        POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-outbound',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
-        SESSION_TABLE_NAME: this.sessionTable.tableName,
-        DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
-      },
+      environment,
     });
     // Sending to the dead-letter queue (the deadLetterQueue prop grants
     // sqs:SendMessage) and writing sent-part markers need a data key;
@@ -250,7 +308,8 @@ export class ParticipantDelivery extends Construct {
 
   private equipInboundFunction(
     props: ParticipantDeliveryProps,
-    instance: Instance
+    instance: Instance,
+    notices: Required<OutboundTextProps>
   ): void {
     const fn = props.inboundFunction;
     const environment = participantInboundEnvironment(props.phoneNumbers, {
@@ -258,6 +317,7 @@ export class ParticipantDelivery extends Construct {
       sessionTableName: this.sessionTable.tableName,
       streamingTopicArn: this.streamingTopic.topicArn,
       outboundFunctionName: this.outboundFunction.functionName,
+      notices,
     });
     for (const [name, value] of Object.entries(environment)) {
       fn.addEnvironment(name, value);

@@ -38,6 +38,10 @@ export class SmsConnectBridgeStack extends Stack {
     new CfnOutput(this, 'FunctionName', {
       value: this.bridge.handler.functionName,
     });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard of the bridge',
+      value: this.bridge.dashboard.dashboard.dashboardName,
+    });
     const participant = this.bridge.participant;
     if (participant) {
       new CfnOutput(this, 'StreamingTopicArn', {

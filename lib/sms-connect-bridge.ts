@@ -20,6 +20,11 @@ import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'a
 import { Construct } from 'constructs';
 import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
 import {
+  BridgeDashboard,
+  INBOUND_SERVICE,
+  METRICS_NAMESPACE,
+} from './bridge-dashboard';
+import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
@@ -31,6 +36,14 @@ import {
   keywordReplySettings,
 } from './keyword-replies';
 import {
+  type NumberAttributeProps,
+  numberAttributeBytes,
+  numberAttributesOf,
+} from './number-attributes';
+import {
+  OUTBOUND_TEXT_SETTINGS,
+  type OutboundTextProps,
+  outboundNotices,
   ParticipantDelivery,
   participantInboundEnvironment,
 } from './participant-delivery';
@@ -81,6 +94,10 @@ export {
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
   DEFAULT_OPT_OUT_LIST_NAME,
 } from './keyword-replies';
+export {
+  DEFAULT_CUSTOMER_NUMBER_ATTRIBUTE,
+  DEFAULT_SYSTEM_NUMBER_ATTRIBUTE,
+} from './number-attributes';
 
 /** The id of the synth warning that the integration-event API is restricted. */
 export const INTEGRATION_EVENT_RESTRICTED =
@@ -99,7 +116,29 @@ export const DELIVERY_MODES: readonly DeliveryMode[] = [
   'participant',
 ];
 
-export interface SmsConnectBridgeProps extends KeywordReplyProps {
+/**
+ * Which texts match a keyword (`disconnectKeywords`, and `helpKeywords`
+ * with self-managed opt-outs): `whole-message`, the industry's convention,
+ * when the text is the keyword alone, in any case, with whitespace,
+ * punctuation and symbols around it ignored; `begins-with`, End User
+ * Messaging's own rule, when the text begins with the keyword as a whole
+ * word (so "Cancel my appointment" ends the chat).
+ */
+export type KeywordMatch = 'whole-message' | 'begins-with';
+export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
+  'whole-message',
+  'begins-with',
+];
+
+export {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from './participant-delivery';
+
+export interface SmsConnectBridgeProps
+  extends KeywordReplyProps,
+    NumberAttributeProps,
+    OutboundTextProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
@@ -118,13 +157,24 @@ export interface SmsConnectBridgeProps extends KeywordReplyProps {
   /** @default 'connect:sms' */
   readonly subtype?: ChatSubtype;
   /**
-   * A text that begins with one of these words ends the chat.
+   * A text that matches one of these words (see `keywordMatch`) ends the
+   * chat.
    * @default - End User Messaging's opt-out keywords (DEFAULT_DISCONNECT_KEYWORDS)
    */
   readonly disconnectKeywords?: readonly string[];
+  /**
+   * How texts are matched against `disconnectKeywords` and `helpKeywords`.
+   * @default 'whole-message' - the text is the keyword alone, so that a
+   * sentence such as "Cancel my appointment" opts no one out
+   */
+  readonly keywordMatch?: KeywordMatch;
   /** @default - the customer's E.164 number */
   readonly displayName?: string;
-  /** String attributes added to every new chat. @default - none */
+  /**
+   * String attributes added to every new chat, beside the phone-number
+   * attributes (`customerNumberAttribute`, `systemNumberAttribute`).
+   * @default - none
+   */
   readonly contactAttributes?: Readonly<Record<string, string>>;
   /** Must contain 'text/plain'. @default ['text/plain'] */
   readonly supportedMessagingContentTypes?: readonly string[];
@@ -194,6 +244,8 @@ export class SmsConnectBridge extends Construct {
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
   public readonly alarms: BridgeAlarms;
+  /** Texts in and out, failures, backlog: one CloudWatch dashboard. */
+  public readonly dashboard: BridgeDashboard;
   public readonly inboundAlarms: PipelineAlarms;
   /** Present when `configureTwoWay` is on. */
   public readonly twoWayWiring?: TwoWayWiring;
@@ -218,6 +270,14 @@ export class SmsConnectBridge extends Construct {
         deliveryMode
       );
     }
+    const keywordMatch = props.keywordMatch ?? 'whole-message';
+    if (!KEYWORD_MATCHES.includes(keywordMatch)) {
+      fail(
+        'keywordMatch',
+        `must be one of ${KEYWORD_MATCHES.join(', ')}`,
+        keywordMatch
+      );
+    }
     const phoneNumbers = phoneNumberArns(props.phoneNumbers);
     const participantNumbers =
       deliveryMode === 'participant'
@@ -229,7 +289,11 @@ export class SmsConnectBridge extends Construct {
     checkSubtype(subtype);
     checkDisconnectKeywords(disconnectKeywords);
     if (props.displayName !== undefined) checkDisplayName(props.displayName);
-    checkContactAttributes(contactAttributes);
+    const numberAttributes = numberAttributesOf(props, contactAttributes);
+    checkContactAttributes(
+      contactAttributes,
+      numberAttributeBytes(numberAttributes)
+    );
     checkContentTypes(contentTypes);
     if (props.streamingEndpointArn !== undefined) {
       checkStreamingEndpointArn(props.streamingEndpointArn);
@@ -239,6 +303,13 @@ export class SmsConnectBridge extends Construct {
       for (const setting of ['selfManagedOptOuts', 'pools'] as const) {
         if (props[setting]) {
           fail(setting, 'needs configureTwoWay=true', props[setting]);
+        }
+      }
+    }
+    if (deliveryMode !== 'participant') {
+      for (const setting of OUTBOUND_TEXT_SETTINGS) {
+        if (props[setting] !== undefined) {
+          fail(setting, 'needs deliveryMode=participant', props[setting]);
         }
       }
     }
@@ -311,13 +382,15 @@ export class SmsConnectBridge extends Construct {
     });
     const environment: Record<string, string> = {
       ...SOURCE_MAPS_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge',
+      POWERTOOLS_SERVICE_NAME: INBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       PHONE_NUMBERS: JSON.stringify(phoneNumbers),
       CHAT_SUBTYPE: subtype,
       DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
+      KEYWORD_MATCH: keywordMatch,
       CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
+      NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
@@ -345,11 +418,18 @@ export class SmsConnectBridge extends Construct {
             sessionTableName: Token.asString({ Ref: 'SessionTable' }),
             streamingTopicArn: Token.asString({ Ref: 'StreamingTopic' }),
             outboundFunctionName: Token.asString({ Ref: 'OutboundFunction' }),
+            notices: outboundNotices(props),
           })),
       },
-      keywordReplies === undefined
-        ? 'phoneNumbers and contactAttributes'
-        : 'phoneNumbers, contactAttributes, optOutConfirmationText and helpText'
+      listOf([
+        'phoneNumbers',
+        'contactAttributes',
+        ...(keywordReplies === undefined
+          ? []
+          : ['optOutConfirmationText', 'helpText']),
+        // The inbound function texts what a flow said with them, too.
+        ...(participantNumbers === undefined ? [] : OUTBOUND_TEXT_SETTINGS),
+      ])
     );
 
     // A role of its own rather than the managed basic-execution policy: it
@@ -401,6 +481,12 @@ export class SmsConnectBridge extends Construct {
         inboundFunction: this.handler,
         maxReceiveCount,
         maxConcurrency,
+        ...(props.attachmentNotice === undefined
+          ? {}
+          : { attachmentNotice: props.attachmentNotice }),
+        ...(props.unsupportedMessageNotice === undefined
+          ? {}
+          : { unsupportedMessageNotice: props.unsupportedMessageNotice }),
         ...(props.logRetention === undefined
           ? {}
           : { logRetention: props.logRetention }),
@@ -456,6 +542,9 @@ export class SmsConnectBridge extends Construct {
         phoneNumbers: Object.values(phoneNumbers),
         inboundTopic: this.inboundTopic,
         selfManagedOptOuts: props.selfManagedOptOuts ?? false,
+        ...(keywordReplies && {
+          optOutListName: keywordReplies.optOutListName,
+        }),
         ...(props.pools === undefined ? {} : { pools: props.pools }),
         ...(props.logRetention === undefined
           ? {}
@@ -474,6 +563,11 @@ export class SmsConnectBridge extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       handler: this.handler,
       carries: 'Inbound SMS',
+    });
+    this.dashboard = new BridgeDashboard(this, 'Dashboard', {
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      participant: this.participant !== undefined,
     });
     if (this.participant) {
       this.alarms.watch('Outbound', {
@@ -538,3 +632,9 @@ const createKey = (scope: Construct, id: string, description: string) =>
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(30),
   });
+
+/** `a`, `a and b`, `a, b and c`: settings as an error message names them. */
+const listOf = (names: readonly string[]): string =>
+  names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;

@@ -46,6 +46,15 @@ export interface TwoWayWiringProps {
    */
   readonly selfManagedOptOuts?: boolean;
   /**
+   * With `selfManagedOptOuts`, the opt-out list each phone number and pool
+   * must use: the list the bridge adds opt-outs to. End User Messaging
+   * checks a number's own list before it sends, so a number or pool on
+   * another list fails the deployment, as does a US toll-free number
+   * (not eligible for self-managed opt-outs).
+   * @default - the lists are not checked
+   */
+  readonly optOutListName?: string;
+  /**
    * Pools, by ARN or id (`pool-<32 hex>`), whose two-way channel becomes the
    * inbound topic (set with UpdatePool, as pools take two-way settings for
    * all their numbers).
@@ -148,6 +157,9 @@ export class TwoWayWiring extends Construct {
     const common = {
       TwoWayChannelArn: props.inboundTopic.topicArn,
       SelfManagedOptOutsEnabled: props.selfManagedOptOuts ?? false,
+      ...(props.selfManagedOptOuts && props.optOutListName !== undefined
+        ? { OptOutListName: props.optOutListName }
+        : {}),
       ...(props.channelRole === undefined
         ? {}
         : { TwoWayChannelRole: props.channelRole.roleArn }),

@@ -25,6 +25,8 @@ export const CONTENT_TYPES = [
 ] as const;
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 export const MAX_ATTRIBUTE_BYTES = 32_768;
+/** End User Messaging's limit on a text (`SendTextMessage.MessageBody`). */
+export const MAX_TEXT_MESSAGE_CHARACTERS = 1600;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -131,10 +133,15 @@ export const checkDisplayName = (value: string): void => {
   }
 };
 
+/**
+ * `reservedBytes`: what the bridge's own attributes (the phone numbers)
+ * add to every new chat, counted against the same limit.
+ */
 export const checkContactAttributes = (
-  attributes: Readonly<Record<string, string>>
+  attributes: Readonly<Record<string, string>>,
+  reservedBytes = 0
 ): void => {
-  let bytes = 0;
+  let bytes = reservedBytes;
   for (const [key, value] of Object.entries(attributes)) {
     if (!ATTRIBUTE_KEY.test(key)) {
       fail(
@@ -148,7 +155,8 @@ export const checkContactAttributes = (
   if (bytes > MAX_ATTRIBUTE_BYTES) {
     fail(
       'contactAttributes',
-      `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes`,
+      `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes, with the ` +
+        `${reservedBytes} of the phone-number attributes`,
       `${bytes} bytes`
     );
   }
@@ -184,3 +192,15 @@ export const checkEmail = (value: string): void =>
     /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
     'must be an email address'
   );
+
+/** A text End User Messaging accepts as a `MessageBody`. */
+export const checkTextMessage = (setting: string, text: string): void => {
+  if (!resolved(text)) return;
+  if (text.trim() === '' || [...text].length > MAX_TEXT_MESSAGE_CHARACTERS) {
+    fail(
+      setting,
+      `must be 1 to ${MAX_TEXT_MESSAGE_CHARACTERS} characters and not blank`,
+      text
+    );
+  }
+};

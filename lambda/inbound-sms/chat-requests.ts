@@ -7,16 +7,40 @@ import type {
   DisconnectParticipantCommandInput,
   SendMessageCommandInput,
 } from '@aws-sdk/client-connectparticipant';
+import { newChatAttributes } from './chat-attributes';
 import type { ParticipantConfig } from './participant-config';
 import type { InboundSms } from './schema';
 
 /**
- * A new chat for the customer's first text, which becomes its initial
- * message. The client token is the text's id, so a retried start returns
- * the chat the first attempt opened instead of a second one.
+ * One chat message of an inbound text, with the client token it is sent
+ * under: the text's id, or for the parts after the first of a long text,
+ * the id and the part's index.
+ */
+export interface ChatMessagePart {
+  readonly content: string;
+  readonly clientToken: string;
+}
+
+/** The parts of a text, each with its own client token. */
+export const messageParts = (
+  inboundMessageId: string,
+  contents: readonly string[]
+): ChatMessagePart[] =>
+  contents.map((content, index) => ({
+    content,
+    clientToken:
+      index === 0 ? inboundMessageId : `${inboundMessageId}-part-${index}`,
+  }));
+
+/**
+ * A new chat for the customer's first text (or the first part of it),
+ * which becomes its initial message. The client token is the part's, so a
+ * retried start returns the chat the first attempt opened instead of a
+ * second one.
  */
 export const startChatRequest = (
   sms: InboundSms,
+  part: ChatMessagePart,
   contactFlowId: string,
   config: ParticipantConfig
 ): StartChatContactCommandInput => ({
@@ -25,10 +49,10 @@ export const startChatRequest = (
   ParticipantDetails: {
     DisplayName: config.displayName ?? sms.originationNumber,
   },
-  Attributes: { ...config.contactAttributes },
-  InitialMessage: { ContentType: 'text/plain', Content: sms.messageBody },
+  Attributes: newChatAttributes(sms, config),
+  InitialMessage: { ContentType: 'text/plain', Content: part.content },
   SupportedMessagingContentTypes: [...config.supportedContentTypes],
-  ClientToken: sms.inboundMessageId,
+  ClientToken: part.clientToken,
 });
 
 /** The stack's streaming topic first, then the user's own, if any. */
@@ -57,12 +81,12 @@ export const connectionRequest = (
 
 export const sendMessageRequest = (
   connectionToken: string,
-  sms: InboundSms
+  part: ChatMessagePart
 ): SendMessageCommandInput => ({
   ConnectionToken: connectionToken,
   ContentType: 'text/plain',
-  Content: sms.messageBody,
-  ClientToken: sms.inboundMessageId,
+  Content: part.content,
+  ClientToken: part.clientToken,
 });
 
 export const disconnectRequest = (

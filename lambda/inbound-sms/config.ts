@@ -1,4 +1,9 @@
-import { buildOptOutMatcher } from './opt-out';
+import { textMessageSetting } from '../shared/text-setting';
+import {
+  buildKeywordMatcher,
+  KEYWORD_MATCHES,
+  type KeywordMatch,
+} from './keyword-match';
 
 /** What the construct tells the function, read once at start-up. */
 export interface BridgeConfig {
@@ -9,6 +14,8 @@ export interface BridgeConfig {
   /** When absent, a new chat shows the customer's number. */
   readonly displayName?: string;
   readonly contactAttributes: Readonly<Record<string, string>>;
+  /** The attributes that carry the phone numbers in every new chat. */
+  readonly numberAttributes: NumberAttributeNames;
   readonly supportedContentTypes: readonly string[];
   readonly streamingEndpointArn?: string;
   readonly deadLetterQueueUrl: string;
@@ -22,6 +29,15 @@ export interface BridgeConfig {
   readonly keywordReplies?: KeywordReplySettings;
 }
 
+/**
+ * The contact attribute names of the customer's number (absent when it is
+ * left out) and of the number they texted. The values are personal data.
+ */
+export interface NumberAttributeNames {
+  readonly customerNumber?: string;
+  readonly systemNumber: string;
+}
+
 /** How the bridge answers opt-out and HELP keywords in End User Messaging's stead. */
 export interface KeywordReplySettings {
   /** The opt-out list opted-out numbers are added to (a name, not an ARN). */
@@ -29,7 +45,7 @@ export interface KeywordReplySettings {
   /** Texted to a customer who opts out, before the number joins the list. */
   readonly optOutConfirmationText: string;
   readonly isHelp: (body: string) => boolean;
-  /** Texted to a customer whose text begins with a HELP keyword. */
+  /** Texted to a customer whose text matches a HELP keyword. */
   readonly helpText: string;
 }
 
@@ -38,8 +54,10 @@ export const ENV = {
   phoneNumbers: 'PHONE_NUMBERS',
   subtype: 'CHAT_SUBTYPE',
   disconnectKeywords: 'DISCONNECT_KEYWORDS',
+  keywordMatch: 'KEYWORD_MATCH',
   displayName: 'DISPLAY_NAME',
   contactAttributes: 'CONTACT_ATTRIBUTES',
+  numberAttributes: 'NUMBER_ATTRIBUTES',
   supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
   streamingEndpointArn: 'STREAMING_ENDPOINT_ARN',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
@@ -54,8 +72,11 @@ export const ENV = {
 
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 const MAX_ATTRIBUTE_BYTES = 32_768;
-/** End User Messaging's limits (`TextMessageBody`, `OptOutListName`). */
-const MAX_TEXT_CHARACTERS = 1600;
+/** Connect's rule for attribute keys. */
+const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
+/** An E.164 number at its longest: "+" and 15 digits. */
+const MAX_NUMBER_BYTES = 16;
+/** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -69,18 +90,29 @@ export const loadConfig = (env: Env): BridgeConfig => {
   const displayName = optional(env, ENV.displayName);
   const streamingEndpointArn = optional(env, ENV.streamingEndpointArn);
   const contactAttributes = stringRecord(env, ENV.contactAttributes, '{}');
+  const numberAttributes = numberAttributesOf(env, contactAttributes);
   const supportedContentTypes = stringList(
     env,
     ENV.supportedContentTypes,
     '["text/plain"]'
   );
-  checkNewSessionDetails(displayName, contactAttributes, supportedContentTypes);
+  checkNewSessionDetails(
+    displayName,
+    contactAttributes,
+    numberAttributes,
+    supportedContentTypes
+  );
+  const keywordMatch = keywordMatchOf(env);
   return {
     phoneNumberArns: new Map(Object.entries(phoneNumbers)),
     subtype: required(env, ENV.subtype),
-    isOptOut: buildOptOutMatcher(stringList(env, ENV.disconnectKeywords)),
+    isOptOut: buildKeywordMatcher(
+      stringList(env, ENV.disconnectKeywords),
+      keywordMatch
+    ),
     ...(displayName === undefined ? {} : { displayName }),
     contactAttributes,
+    numberAttributes,
     supportedContentTypes,
     ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
     deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
@@ -90,9 +122,69 @@ export const loadConfig = (env: Env): BridgeConfig => {
       ENV.deduplicationWindowSeconds
     ),
     ...(selfManagedOptOuts(env)
-      ? { keywordReplies: keywordReplySettings(env) }
+      ? { keywordReplies: keywordReplySettings(env, keywordMatch) }
       : {}),
   };
+};
+
+/**
+ * Required, like the keyword match: whether the customer's number goes into
+ * the chat is not a thing to guess. `{"customerNumber": <name> | null,
+ * "systemNumber": <name>}`, null leaving the customer's number out.
+ */
+const numberAttributesOf = (
+  env: Env,
+  contactAttributes: Readonly<Record<string, string>>
+): NumberAttributeNames => {
+  const name = ENV.numberAttributes;
+  const value = json(env, name);
+  const { customerNumber, systemNumber } = (
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? value
+      : {}
+  ) as Record<string, unknown>;
+  const isName = (key: unknown): key is string =>
+    typeof key === 'string' && ATTRIBUTE_KEY.test(key);
+  if (
+    !isName(systemNumber) ||
+    !(customerNumber === null || isName(customerNumber))
+  ) {
+    throw new Error(
+      `Environment variable ${name} must be a JSON object of customerNumber (an attribute name, or null) and systemNumber (an attribute name)`
+    );
+  }
+  const names = [customerNumber, systemNumber].filter(
+    (key): key is string => key !== null
+  );
+  if (customerNumber === systemNumber) {
+    throw new Error(
+      `Environment variable ${name} must name two different attributes, got ${systemNumber} twice`
+    );
+  }
+  const clash = names.find((key) => Object.hasOwn(contactAttributes, key));
+  if (clash !== undefined) {
+    throw new Error(
+      `Environment variable ${name} names ${clash}, which ${ENV.contactAttributes} already sets`
+    );
+  }
+  return {
+    ...(customerNumber === null ? {} : { customerNumber }),
+    systemNumber,
+  };
+};
+
+/**
+ * Required: which texts opt a customer out is not a thing to guess, and
+ * the construct always sets it.
+ */
+const keywordMatchOf = (env: Env): KeywordMatch => {
+  const value = required(env, ENV.keywordMatch);
+  if (!(KEYWORD_MATCHES as readonly string[]).includes(value)) {
+    throw new Error(
+      `Environment variable ${ENV.keywordMatch} must be one of ${KEYWORD_MATCHES.join(', ')}, got ${value}`
+    );
+  }
+  return value as KeywordMatch;
 };
 
 const selfManagedOptOuts = (env: Env): boolean => {
@@ -109,7 +201,10 @@ const selfManagedOptOuts = (env: Env): boolean => {
  * End User Messaging would refuse a bad list name or text on every STOP
  * or HELP, leaving opt-outs unanswered: fail at start-up instead.
  */
-const keywordReplySettings = (env: Env): KeywordReplySettings => {
+const keywordReplySettings = (
+  env: Env,
+  keywordMatch: KeywordMatch
+): KeywordReplySettings => {
   const optOutListName = required(env, ENV.optOutListName);
   if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
     throw new Error(
@@ -124,26 +219,12 @@ const keywordReplySettings = (env: Env): KeywordReplySettings => {
   }
   return {
     optOutListName,
-    optOutConfirmationText: replyText(env, ENV.optOutConfirmationText),
-    // End User Messaging matches every keyword by the opt-out rule.
-    isHelp: buildOptOutMatcher(helpKeywords),
-    helpText: replyText(env, ENV.helpText),
+    optOutConfirmationText: textMessageSetting(env, ENV.optOutConfirmationText),
+    // HELP keywords follow the opt-out keywords' rule, as in End User
+    // Messaging.
+    isHelp: buildKeywordMatcher(helpKeywords, keywordMatch),
+    helpText: textMessageSetting(env, ENV.helpText),
   };
-};
-
-/** A text End User Messaging accepts as a `MessageBody`, kept as written. */
-const replyText = (env: Env, name: string): string => {
-  const text = env[name];
-  if (text === undefined || text.trim() === '') {
-    throw new Error(`Environment variable ${name} is not set`);
-  }
-  const characters = [...text].length;
-  if (characters > MAX_TEXT_CHARACTERS) {
-    throw new Error(
-      `Environment variable ${name} must be at most ${MAX_TEXT_CHARACTERS} characters, got ${characters}`
-    );
-  }
-  return text;
 };
 
 /**
@@ -153,6 +234,7 @@ const replyText = (env: Env, name: string): string => {
 const checkNewSessionDetails = (
   displayName: string | undefined,
   attributes: Readonly<Record<string, string>>,
+  numberAttributes: NumberAttributeNames,
   contentTypes: readonly string[]
 ): void => {
   if (displayName !== undefined && displayName.length > 256) {
@@ -161,20 +243,24 @@ const checkNewSessionDetails = (
     );
   }
   const keys = Object.keys(attributes);
-  const badKey = keys.find((key) => !/^[A-Za-z0-9_-]+$/.test(key));
+  const badKey = keys.find((key) => !ATTRIBUTE_KEY.test(key));
   if (badKey !== undefined) {
     throw new Error(
       `Environment variable ${ENV.contactAttributes} keys may hold only letters, digits, "-" and "_", got ${JSON.stringify(badKey)}`
     );
   }
+  const numberBytes = Object.values(numberAttributes).reduce(
+    (sum, key) => sum + Buffer.byteLength(key) + MAX_NUMBER_BYTES,
+    0
+  );
   const bytes = keys.reduce(
     (sum, key) =>
       sum + Buffer.byteLength(key) + Buffer.byteLength(attributes[key] ?? ''),
-    0
+    numberBytes
   );
   if (bytes > MAX_ATTRIBUTE_BYTES) {
     throw new Error(
-      `Environment variable ${ENV.contactAttributes} must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes, got ${bytes}`
+      `Environment variable ${ENV.contactAttributes} must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes with the phone-number attributes, got ${bytes}`
     );
   }
   if (!contentTypes.includes('text/plain')) {

@@ -20,7 +20,9 @@ import {
 import { disconnectCustomer, forgetChat } from './chat-ending';
 import { classifyChatError, isChatGone } from './chat-failures';
 import {
+  type ChatMessagePart,
   connectionRequest,
+  messageParts,
   sendMessageRequest,
   startChatRequest,
   streamingRequests,
@@ -36,6 +38,7 @@ import {
   STALE_CLAIM_MS,
   sessionKeyOf,
 } from './session-store';
+import { chatMessageParts, type SendParts } from './text-parts';
 
 export interface ParticipantDeliveryDependencies {
   readonly connect: ConnectClient;
@@ -52,6 +55,8 @@ export interface ParticipantDeliveryDependencies {
    * with the first new chat (`flow-messages.ts`).
    */
   readonly flowMessages: () => Promise<FlowMessageSender>;
+  /** Sends a long text's parts, each once across retries. */
+  readonly sendParts: SendParts;
   /** How long to wait between looks at a chat another text is opening. */
   readonly pollIntervalMs?: number;
   /** How many looks before giving up (the queue then redelivers the text). */
@@ -66,6 +71,16 @@ export class ChatStartingElsewhereError extends Error {
   }
 }
 
+/**
+ * What one part of a text came to; kept as the part's marker, so JSON.
+ */
+interface PartDelivered extends Delivered {
+  /** The flow ended the chat at once: later parts have no chat to go to. */
+  readonly chatEndedByFlow?: boolean;
+  /** Not sent: the flow ended the chat that an earlier part opened. */
+  readonly notSent?: boolean;
+}
+
 /** What one text needs to know about its chat. */
 interface Target {
   readonly sms: InboundSms;
@@ -77,7 +92,9 @@ interface Target {
 /**
  * Delivers with Connect's public chat APIs: the first text of a customer
  * starts a chat (`StartChatContact`, streaming, a participant connection),
- * later texts go to it with the participant `SendMessage`. An opt-out
+ * later texts go to it with the participant `SendMessage`. A text over
+ * Connect's chat message limit goes as ordered parts, the first of which
+ * may start the chat; each part is sent once across retries. An opt-out
  * keyword ends the chat and never starts one.
  */
 export const deliverByParticipant = (
@@ -121,7 +138,7 @@ export const deliverByParticipant = (
     target: Target,
     contactId: string,
     flowMessagesTexted: number
-  ): Promise<Delivered> => {
+  ): Promise<PartDelivered> => {
     await forgetChat(
       deps.sessions,
       { sessionKey: target.sessionKey, contactId },
@@ -139,7 +156,12 @@ export const deliverByParticipant = (
         flowMessagesTexted,
       }
     );
-    return { eventType: 'MESSAGE', contactId, newChat: true };
+    return {
+      eventType: 'MESSAGE',
+      contactId,
+      newChat: true,
+      chatEndedByFlow: true,
+    };
   };
 
   /**
@@ -150,7 +172,7 @@ export const deliverByParticipant = (
   const textFlowMessages = async (
     target: Target,
     chat: { readonly contactId: string; readonly connectionToken: string }
-  ): Promise<Delivered> => {
+  ): Promise<PartDelivered> => {
     const send = await deps.flowMessages();
     const outcome = await send({
       ...chat,
@@ -210,14 +232,24 @@ export const deliverByParticipant = (
     }
   };
 
-  const startChat = async (target: Target): Promise<Delivered> => {
+  /**
+   * Opens the customer's chat with a text, or the part of a long text that
+   * `part` is, as its initial message, then texts them what the flow said.
+   * The part's client token claims the session and starts the streams: a
+   * later part that opens a new chat must not get the streams of the chat
+   * an earlier one did, and the session remembers which part opened it.
+   */
+  const startChat = async (
+    target: Target,
+    part: ChatMessagePart
+  ): Promise<PartDelivered> => {
     const { sms, sessionKey } = target;
-    const claimant = sms.inboundMessageId;
+    const claimant = part.clientToken;
     let opened: { contactId: string; connectionToken: string };
     try {
       const started = await deps.connect.send(
         new StartChatContactCommand(
-          startChatRequest(sms, target.contactFlowId, deps.config)
+          startChatRequest(sms, part, target.contactFlowId, deps.config)
         )
       );
       const contactId = required(started.ContactId, 'ContactId');
@@ -285,16 +317,19 @@ export const deliverByParticipant = (
     return textFlowMessages(target, opened);
   };
 
-  const sendMessage = async (target: Target): Promise<Delivered> => {
+  const sendPart = async (
+    target: Target,
+    part: ChatMessagePart
+  ): Promise<PartDelivered> => {
     // Bounded: each pass either delivers, or found the chat over and
     // removed it, or lost a race to open the next one.
     for (let pass = 0; pass < 3; pass++) {
       const session = await settledSession(target.sessionKey);
       if (
         session?.state === 'active' &&
-        session.openedBy === target.sms.inboundMessageId
+        session.openedBy === part.clientToken
       ) {
-        // This text opened the chat, and texting the flow's messages
+        // This part opened the chat, and texting the flow's messages
         // failed: only that is left to do.
         const catchUp = await withConnection(
           connections,
@@ -315,9 +350,7 @@ export const deliverByParticipant = (
           { sessionKey: target.sessionKey, ...session },
           (connectionToken) =>
             deps.participant.send(
-              new SendMessageCommand(
-                sendMessageRequest(connectionToken, target.sms)
-              )
+              new SendMessageCommand(sendMessageRequest(connectionToken, part))
             )
         );
         if (!sent.chatGone) {
@@ -338,13 +371,8 @@ export const deliverByParticipant = (
         );
         continue;
       }
-      if (
-        await deps.sessions.claim(
-          target.sessionKey,
-          target.sms.inboundMessageId
-        )
-      ) {
-        return startChat(target);
+      if (await deps.sessions.claim(target.sessionKey, part.clientToken)) {
+        return startChat(target, part);
       }
     }
     throw new ChatStartingElsewhereError();
@@ -392,7 +420,48 @@ export const deliverByParticipant = (
     if (sms.messageBody.trim() === '') {
       throw new UndeliverableError('empty-body', 'messageBody is empty');
     }
-    return sendMessage(target);
+    const { inboundMessageId } = sms;
+    const parts = messageParts(
+      inboundMessageId,
+      chatMessageParts(sms.messageBody)
+    );
+    // A flow that ends the chat at once ends it for the rest of the text
+    // too: opening a chat per part would only repeat what the flow said.
+    let chatEndedByFlow = false;
+    const sent = await deps.sendParts(
+      inboundMessageId,
+      parts,
+      async (part): Promise<PartDelivered> => {
+        if (chatEndedByFlow) {
+          return { eventType: 'MESSAGE', newChat: false, notSent: true };
+        }
+        const delivered = await sendPart(target, part);
+        chatEndedByFlow = delivered.chatEndedByFlow === true;
+        return delivered;
+      }
+    );
+    const contactId = sent.findLast(
+      (part) => part.contactId !== undefined
+    )?.contactId;
+    const notSent = sent.filter((part) => part.notSent === true).length;
+    if (notSent > 0) {
+      deps.logger.warn(
+        'The contact flow ended the chat at once; the rest of the text was not sent',
+        {
+          inboundMessageId,
+          contactId,
+          outcome: 'chat-ended-by-flow',
+          parts: parts.length,
+          partsNotSent: notSent,
+        }
+      );
+    }
+    return {
+      eventType: 'MESSAGE',
+      ...(contactId === undefined ? {} : { contactId }),
+      newChat: sent.some((part) => part.newChat),
+      ...(parts.length > 1 ? { parts: parts.length } : {}),
+    };
   };
 };
 

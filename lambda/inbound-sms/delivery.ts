@@ -8,6 +8,8 @@ export interface Delivered {
   readonly eventType: 'MESSAGE' | 'DISCONNECT' | 'HELP';
   readonly contactId?: string;
   readonly newChat: boolean;
+  /** How many chat messages a text over Connect's limit became. */
+  readonly parts?: number;
 }
 
 /**

@@ -9,6 +9,8 @@ import {
   type Item,
 } from '@aws-sdk/client-connectparticipant';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OutboundNotices } from '../outbound-sms/config';
+import { replyFor } from '../outbound-sms/reply';
 import { sentPartStore } from '../outbound-sms/sent-part-record';
 import {
   type ChatMessage,
@@ -93,14 +95,17 @@ export interface TranscriptReading {
 }
 
 /**
- * What to text the customer from a transcript: each message that the
+ * What to text the customer from a transcript: each item that the
  * outbound function's rule (`classifyChatItem`) would text if Connect had
- * streamed it. An item without an id cannot be texted exactly once, so it
- * is left out.
+ * streamed it, as that function texts it (`replyFor`): a text as it is, an
+ * interactive message rendered as text or its notice, an attachment as its
+ * notice. An item without an id cannot be texted exactly once, so it is
+ * left out.
  */
 export const readTranscript = (
   items: readonly Item[],
-  contactId: string
+  contactId: string,
+  notices: OutboundNotices
 ): TranscriptReading => {
   const messages: ChatMessage[] = [];
   let chatOver = false;
@@ -115,8 +120,15 @@ export const readTranscript = (
       messageId: item.Id ?? '',
     });
     if (action.kind === 'end') chatOver = true;
-    if (action.kind === 'send' && action.messageId !== '') {
-      messages.push({ messageId: action.messageId, content: action.content });
+    if (
+      action.kind !== 'end' &&
+      action.kind !== 'ignore' &&
+      action.messageId !== ''
+    ) {
+      messages.push({
+        messageId: action.messageId,
+        content: replyFor(action, notices).text,
+      });
     }
   }
   return { messages, chatOver };
@@ -157,6 +169,8 @@ export type FlowMessageSender = (chat: {
 export interface FlowMessageDependencies {
   readonly participant: ConnectParticipantClient;
   readonly texter: MessageTexter;
+  /** Texted in place of what SMS cannot carry, as the outbound function does. */
+  readonly notices: OutboundNotices;
 }
 
 /**
@@ -188,7 +202,11 @@ export const createFlowMessageSender =
       if (!(classified instanceof UndeliverableError)) throw classified;
       return failed(error, 0);
     }
-    const reading = readTranscript(transcriptInOrder(pages), contactId);
+    const reading = readTranscript(
+      transcriptInOrder(pages),
+      contactId,
+      deps.notices
+    );
     let sent = 0;
     for (const message of reading.messages) {
       try {
@@ -231,9 +249,11 @@ export const loadFlowMessageSender = (options: {
   /** The outbound function's name, under which it keys its markers. */
   readonly keyPrefix: string;
   readonly config: IdempotencyConfig;
+  readonly notices: OutboundNotices;
 }): FlowMessageSender => {
   return createFlowMessageSender({
     participant: options.participant,
+    notices: options.notices,
     texter: createMessageTexter(
       new PinpointSMSVoiceV2Client({ requestHandler: REQUEST_TIMEOUTS }),
       sentPartStore(options)

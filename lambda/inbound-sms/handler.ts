@@ -7,9 +7,10 @@ import { createInboundEntry } from './inbound-entry';
 const config = loadConfig(process.env);
 
 /** Entry point of the `integration-event` delivery mode. */
-export const handler = createInboundEntry(config, () =>
+export const handler = createInboundEntry(config, ({ sendParts }) =>
   deliverByIntegrationEvent(
     new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
-    config
+    config,
+    sendParts
   )
 );

@@ -7,11 +7,14 @@ import type { BridgeConfig } from './config';
 import type { Deliver } from './delivery';
 import { createInboundHandler, type InboundHandler } from './inbound-handler';
 import { answerKeywords } from './keyword-replies-loader';
+import { type SendParts, sendEachPartOnce } from './text-parts';
 
-/** What a delivery mode may log and count with. */
+/** What the inbound function gives its mode's delivery. */
 export interface DeliveryTools {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Sends a long text's parts, each once across retries. */
+  readonly sendParts: SendParts;
   /** Registers an idempotency config of the mode's own with each invocation. */
   registerIdempotencyConfig(config: IdempotencyConfig): void;
 }
@@ -19,7 +22,9 @@ export interface DeliveryTools {
 /**
  * The inbound function as both delivery modes build it: keyword replies
  * (when self-managed opt-outs are on) in front of the mode's delivery, one
- * idempotency table, lazily made dead-letter client, logger and metrics.
+ * idempotency table (the texts' records, the part markers of long texts
+ * and the opt-out confirmations), lazily made dead-letter client, logger
+ * and metrics.
  */
 export const createInboundEntry = (
   config: BridgeConfig,
@@ -31,10 +36,18 @@ export const createInboundEntry = (
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: config.deduplicationWindowSeconds,
   });
+  // A store of its own: a store keeps the key prefix of its last call.
+  const sendParts = sendEachPartOnce(() => ({
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: config.idempotencyTableName,
+    }),
+    config: idempotencyConfig,
+  }));
   const modeConfigs: IdempotencyConfig[] = [];
   const deliver = deliverWith({
     logger,
     metrics,
+    sendParts,
     registerIdempotencyConfig: (modeConfig) => {
       modeConfigs.push(modeConfig);
     },

@@ -103,6 +103,7 @@ export const createInboundHandler = (
         eventType: delivered.eventType,
         initialContactId: delivered.contactId,
         newChatCreated: delivered.newChat,
+        parts: delivered.parts,
       }
     );
   };
@@ -136,11 +137,18 @@ export const createInboundHandler = (
       throw error;
     }
     metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+    // The reason is one of a few fixed words, never personal data.
+    const byReason = metrics.singleMetric();
+    byReason.addDimension('reason', failure.reason);
+    byReason.addMetric('DeadLettered', MetricUnit.Count, 1);
     logUndeliverable(logger, failure, inboundMessageId);
   };
 
-  const forward = async (body: string, sourceMessageId: string) => {
-    const parsed = parseInboundSms(body);
+  const forward = async (
+    body: string,
+    sourceMessageId: string,
+    parsed: ParsedSms = parseInboundSms(body)
+  ) => {
     if (!parsed.ok) {
       return deadLetter(
         body,
@@ -173,6 +181,9 @@ export const createInboundHandler = (
         return deadLetter(body, error, sourceMessageId, inboundMessageId);
       }
       metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+      if (isThrottle(error)) {
+        metrics.addMetric('Throttled', MetricUnit.Count, 1);
+      }
       logger.warn('Transient failure; the message will be retried', {
         inboundMessageId,
         outcome: 'retry',
@@ -192,15 +203,32 @@ export const createInboundHandler = (
     }
     try {
       const batchItemFailures: SQSBatchItemFailure[] = [];
+      // Conversations with a text left to the queue in this batch: their
+      // later texts wait with it, so the agent reads them in order.
+      const held = new Set<string>();
       for (const record of event.Records) {
         if ('Sns' in record) {
           await forward(record.Sns.Message, record.Sns.MessageId);
           continue;
         }
+        const parsed = parseInboundSms(record.body);
+        const conversation = parsed.ok ? conversationOf(parsed.sms) : undefined;
+        if (conversation !== undefined && held.has(conversation)) {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
+          logger.info('Held back behind an earlier text of its conversation', {
+            inboundMessageId: parsed.ok
+              ? parsed.sms.inboundMessageId
+              : undefined,
+            outcome: 'retry',
+          });
+          continue;
+        }
         try {
-          await forward(record.body, record.messageId);
+          await forward(record.body, record.messageId, parsed);
         } catch {
           batchItemFailures.push({ itemIdentifier: record.messageId });
+          if (conversation !== undefined) held.add(conversation);
         }
       }
       return 'Sns' in (event.Records[0] ?? {})
@@ -211,6 +239,20 @@ export const createInboundHandler = (
     }
   };
 };
+
+type ParsedSms = ReturnType<typeof parseInboundSms>;
+
+/** Connect's throttling answers: 429, or a 400 named for throttling. */
+const isThrottle = (error: unknown): boolean =>
+  httpStatusOf(error) === 429 ||
+  /Throttl|TooManyRequests/.test(errorNameOf(error));
+
+/**
+ * A conversation: the customer and the number they texted (the chat's
+ * `SourceId` and `DestinationId`). Kept in memory only: it holds numbers.
+ */
+const conversationOf = (sms: InboundSms): string =>
+  `${sms.originationNumber} ${sms.destinationNumber}`;
 
 const countDelivery = (
   metrics: Metrics,
@@ -226,6 +268,9 @@ const countDelivery = (
   metrics.addMetric('MessagesForwarded', MetricUnit.Count, 1);
   if (delivered.newChat) {
     metrics.addMetric('NewChatsCreated', MetricUnit.Count, 1);
+  }
+  if (delivered.parts !== undefined) {
+    metrics.addMetric('LongTextsSplit', MetricUnit.Count, 1);
   }
   if (delivered.eventType === 'DISCONNECT') {
     metrics.addMetric('Disconnects', MetricUnit.Count, 1);

@@ -1,3 +1,7 @@
+import {
+  loadOutboundNotices,
+  type OutboundNotices,
+} from '../outbound-sms/config';
 import { type BridgeConfig, loadConfig } from './config';
 
 /** What participant mode needs on top of the bridge's configuration. */
@@ -14,6 +18,12 @@ export interface ParticipantConfig extends BridgeConfig {
    * both functions share.
    */
   readonly sentPartKeyPrefix: string;
+  /**
+   * What the customer is texted for what a flow sent that SMS cannot
+   * carry, as the outbound function has it (`ATTACHMENT_NOTICE`,
+   * `UNSUPPORTED_MESSAGE_NOTICE`).
+   */
+  readonly notices: OutboundNotices;
 }
 
 /** The environment variables the participant construct adds; its contract. */
@@ -45,6 +55,7 @@ export const loadParticipantConfig = (env: Env): ParticipantConfig => {
     sessionTableName: required(env, PARTICIPANT_ENV.sessionTableName),
     chatStreamingTopicArn: required(env, PARTICIPANT_ENV.chatStreamingTopicArn),
     sentPartKeyPrefix: required(env, PARTICIPANT_ENV.sentPartKeyPrefix),
+    notices: loadOutboundNotices(env),
   };
 };
 

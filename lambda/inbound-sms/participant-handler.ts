@@ -21,7 +21,7 @@ let flowMessages: Promise<FlowMessageSender> | undefined;
 /** Entry point of the `participant` delivery mode. */
 export const handler = createInboundEntry(
   config,
-  ({ logger, metrics, registerIdempotencyConfig }) => {
+  ({ logger, metrics, sendParts, registerIdempotencyConfig }) => {
     registerIdempotencyConfig(sentParts);
     return deliverByParticipant({
       connect: new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
@@ -30,6 +30,7 @@ export const handler = createInboundEntry(
       config,
       logger,
       metrics,
+      sendParts,
       // Loaded with the first new chat: the cold start does not pay for
       // the End User Messaging client.
       flowMessages: () => {
@@ -41,6 +42,7 @@ export const handler = createInboundEntry(
               sessionTableName: config.sessionTableName,
               keyPrefix: config.sentPartKeyPrefix,
               config: sentParts,
+              notices: config.notices,
             }),
           (error: unknown) => {
             flowMessages = undefined;

@@ -18,8 +18,14 @@ config(en());
 /** E.164: a plus sign, a non-zero country digit, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-/** Connect's documented ceiling for `ChatEvent.Content` (16,384). */
-export const MAX_CONTENT_BYTES = 16_384;
+/**
+ * The most a text may hold. Not Connect's limit any more (it takes chat
+ * text in parts of at most 1,024 characters, see `text-parts.ts`): a bound
+ * on what one payload can make the bridge send, about 16 parts. An SMS
+ * stays far below it (1,600 characters, at most 6,400 bytes); a bigger body
+ * is not one, and goes to the dead-letter queue as `invalid-payload`.
+ */
+export const MAX_BODY_BYTES = 16_384;
 
 /** End User Messaging sends UUIDs; this allows more, but no "+" or spaces. */
 export const INBOUND_MESSAGE_ID = /^[\w.:/=-]{1,256}$/;
@@ -32,7 +38,7 @@ const unused = catchValue(optional(string()), undefined);
 /**
  * The inbound SMS that End User Messaging publishes to the two-way topic.
  * Unknown fields are dropped; `messageKeyword` is not trusted for opt-out
- * detection (see `opt-out.ts`), so it is only kept for completeness.
+ * detection (see `keyword-match.ts`), so it is only kept for completeness.
  */
 export const InboundSmsSchema = object({
   originationNumber: phoneNumber,
@@ -40,8 +46,8 @@ export const InboundSmsSchema = object({
   messageBody: string().check(
     refine((body: string) => body.isWellFormed(), 'must be well-formed UTF-16'),
     refine(
-      (body: string) => Buffer.byteLength(body, 'utf8') <= MAX_CONTENT_BYTES,
-      `must be at most ${MAX_CONTENT_BYTES} UTF-8 bytes`
+      (body: string) => Buffer.byteLength(body, 'utf8') <= MAX_BODY_BYTES,
+      `must be at most ${MAX_BODY_BYTES} UTF-8 bytes`
     )
   ),
   // Logged and used as a token: an id's characters only, so a payload can

@@ -60,7 +60,10 @@ export interface ChatConnection {
    * kept; such a chat cannot be renewed.
    */
   readonly participantToken?: string;
-  /** The inbound message id of the text that opened the chat. */
+  /**
+   * The client token of the text that opened the chat: its inbound
+   * message id, or for a later part of a long text, that part's token.
+   */
   readonly openedBy?: string;
 }
 

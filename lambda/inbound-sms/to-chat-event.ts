@@ -1,8 +1,10 @@
 import type { SendChatIntegrationEventCommandInput } from '@aws-sdk/client-connect';
 import { maskPhoneNumber } from '../shared/mask';
 import { UndeliverableError } from '../shared/undeliverable';
+import { newChatAttributes } from './chat-attributes';
 import type { BridgeConfig } from './config';
 import type { InboundSms } from './schema';
+import { chatMessageParts } from './text-parts';
 
 /**
  * Maps an inbound SMS to the `SendChatIntegrationEvent` request: the chat is
@@ -44,7 +46,7 @@ export const toChatIntegrationEvent = (
       ParticipantDetails: {
         DisplayName: config.displayName ?? sms.originationNumber,
       },
-      Attributes: { ...config.contactAttributes },
+      Attributes: newChatAttributes(sms, config),
       ...(config.streamingEndpointArn === undefined
         ? {}
         : {
@@ -54,4 +56,22 @@ export const toChatIntegrationEvent = (
           }),
     },
   };
+};
+
+/**
+ * The requests one inbound SMS becomes: `toChatIntegrationEvent`'s, or for
+ * a text over Connect's chat message limit, one `MESSAGE` per part, in
+ * order. The first part opens the chat if there is none.
+ */
+export const toChatIntegrationEvents = (
+  sms: InboundSms,
+  config: BridgeConfig
+): SendChatIntegrationEventCommandInput[] => {
+  const request = toChatIntegrationEvent(sms, config);
+  const { Event: event } = request;
+  if (event?.Type !== 'MESSAGE') return [request];
+  return chatMessageParts(sms.messageBody).map((Content) => ({
+    ...request,
+    Event: { ...event, Content },
+  }));
 };

@@ -21,6 +21,7 @@ export const handler = createOutboundHandler({
   deadLetterQueueUrl: config.deadLetterQueueUrl,
   logger: new Logger(),
   metrics: new Metrics(),
+  notices: config.notices,
   // Sent-part markers share the session table with the inbound function,
   // which texts what a flow said before streaming started. Keyed under
   // this function's name, as Powertools' default always keyed them.

@@ -21,6 +21,8 @@ import {
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
+import type { OutboundNotices } from './config';
+import { REPLY_METRICS, replyFor, type TextedAction } from './reply';
 import type { SentPartStore } from './sent-part-record';
 import { createMessageTexter } from './sent-parts';
 import { readStreamedItem, type StreamedAction } from './streamed-item';
@@ -34,6 +36,8 @@ export interface OutboundHandlerDependencies {
   readonly deadLetterQueueUrl: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Texted in place of what SMS cannot carry. */
+  readonly notices: OutboundNotices;
   /**
    * Each part of a reply is sent once, keyed on the streamed message's id
    * and the part's index, so a redelivered or half-sent reply, or a flow
@@ -103,7 +107,7 @@ export const createOutboundHandler = (
     );
   };
 
-  const send = async (action: Extract<StreamedAction, { kind: 'send' }>) => {
+  const send = async (action: TextedAction) => {
     const contact = await findContact(action.contactIds);
     if (contact === undefined) {
       throw new UndeliverableError(
@@ -120,12 +124,13 @@ export const createOutboundHandler = (
       });
       return;
     }
+    const reply = replyFor(action, deps.notices);
     let parts: number;
     try {
-      parts = await textMessage(action, {
-        to: contact.customerNumber,
-        fromArn: contact.replyFromArn,
-      });
+      parts = await textMessage(
+        { messageId: action.messageId, content: reply.text },
+        { to: contact.customerNumber, fromArn: contact.replyFromArn }
+      );
     } catch (error) {
       if (isOptedOutError(error))
         return endForOptOut(contact, action.messageId);
@@ -133,10 +138,15 @@ export const createOutboundHandler = (
     }
     metrics.addMetric('RepliesSent', MetricUnit.Count, 1);
     metrics.addMetric('SmsPartsSent', MetricUnit.Count, parts);
+    if (reply.kind !== 'text') {
+      metrics.addMetric(REPLY_METRICS[reply.kind], MetricUnit.Count, 1);
+    }
     logger.info('Reply sent to the customer by SMS', {
       contactId: contact.contactId,
       messageId: action.messageId,
       outcome: 'sent',
+      kind: reply.kind,
+      ...(reply.kind === 'interactive' ? { template: reply.template } : {}),
       parts,
     });
   };
@@ -159,8 +169,8 @@ export const createOutboundHandler = (
         record.messageAttributes,
         record.messageId
       );
-      if (action.kind === 'send') await send(action);
-      else if (action.kind === 'end') await end(action);
+      if (action.kind === 'end') await end(action);
+      else if (action.kind !== 'ignore') await send(action);
       else {
         metrics.addMetric('ItemsNotSent', MetricUnit.Count, 1);
         logger.debug('Streamed item not sent', {

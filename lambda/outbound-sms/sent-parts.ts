@@ -4,9 +4,9 @@ import {
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
+import { splitMessage } from '../shared/split-message';
 import type { SentPartStore } from './sent-part-record';
-import { splitMessage } from './split-message';
-import { textMessageRequest } from './text-message';
+import { MAX_SMS_BODY_LENGTH, textMessageRequest } from './text-message';
 
 /** Who a chat's texts go to, and from which number. */
 export interface TextRoute {
@@ -55,7 +55,7 @@ export const createMessageTexter = (
     }
   );
   return async (message, route) => {
-    const parts = splitMessage(message.content);
+    const parts = splitMessage(message.content, MAX_SMS_BODY_LENGTH);
     for (const [index, body] of parts.entries()) {
       await sendPartOnce(sentPartKey(message.messageId, index), {
         ...route,

@@ -7,6 +7,8 @@ const PARTICIPANT_LEFT =
   'application/vnd.amazonaws.connect.event.participant.left';
 /** Content an SMS can carry as it is. */
 const TEXT_CONTENT_TYPES = ['text/plain', 'text/markdown'];
+/** A list picker, time picker, panel, carousel... (a JSON template). */
+const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 
 /**
  * One item of Connect's chat message streaming (a participant service
@@ -36,6 +38,19 @@ export type StreamedAction =
       /** Identifies the message across redeliveries. */
       readonly messageId: string;
       readonly content: string;
+    }
+  | {
+      /** An interactive message: its template, to be texted as text. */
+      readonly kind: 'interactive';
+      readonly contactIds: readonly string[];
+      readonly messageId: string;
+      readonly content: string;
+    }
+  | {
+      /** The agent sent a file, which SMS cannot carry. */
+      readonly kind: 'attachment';
+      readonly contactIds: readonly string[];
+      readonly messageId: string;
     }
   | {
       readonly kind: 'end';
@@ -119,8 +134,10 @@ export interface ItemFacts {
 /**
  * Connect's rule for customer-facing delivery: visibility CUSTOMER or ALL
  * and not written by the customer (else the customer's own texts would be
- * echoed back to them). The one rule for what the bridge texts the
- * customer, whether Connect streamed the item or the transcript holds it.
+ * echoed back to them). What passes it is texted: a text as it is, an
+ * interactive message rendered as text, an attachment as a notice
+ * (`reply.ts`). The one rule for what the bridge texts the customer,
+ * whether Connect streamed the item or the transcript holds it.
  */
 export const classifyChatItem = (facts: ItemFacts): StreamedAction => {
   const { contactIds } = facts;
@@ -141,18 +158,29 @@ export const classifyChatItem = (facts: ItemFacts): StreamedAction => {
   if (!forCustomer || facts.role === undefined) {
     return { kind: 'ignore', contactIds, reason: 'not-for-customer' };
   }
-  const isText =
+  const { messageId } = facts;
+  if (facts.type === 'ATTACHMENT') {
+    return { kind: 'attachment', contactIds, messageId };
+  }
+  const hasContent =
     facts.type === 'MESSAGE' &&
-    TEXT_CONTENT_TYPES.includes(facts.contentType ?? '') &&
     facts.content !== undefined &&
     facts.content.trim() !== '';
-  if (!isText) {
+  if (hasContent && facts.contentType === INTERACTIVE) {
+    return {
+      kind: 'interactive',
+      contactIds,
+      messageId,
+      content: facts.content as string,
+    };
+  }
+  if (!hasContent || !TEXT_CONTENT_TYPES.includes(facts.contentType ?? '')) {
     return { kind: 'ignore', contactIds, reason: 'unsupported-content' };
   }
   return {
     kind: 'send',
     contactIds,
-    messageId: facts.messageId,
+    messageId,
     content: facts.content as string,
   };
 };

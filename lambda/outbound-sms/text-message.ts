@@ -1,6 +1,9 @@
 import type { SendTextMessageCommandInput } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { errorNameOf } from '../shared/undeliverable';
 
+/** End User Messaging's limit on `SendTextMessage.MessageBody`. */
+export const MAX_SMS_BODY_LENGTH = 1600;
+
 /** One part of an agent's reply, sent from the number the customer texted. */
 export const textMessageRequest = (part: {
   readonly to: string;

@@ -36,6 +36,8 @@ export const configure = async (
   physicalResourceId?: string
 ): Promise<{ response: OnEventResponse; outcome: ConfigureOutcome }> => {
   const current = await describeOrigination(client, target.kind, target.id);
+  // Before anything changes: a refused deployment leaves the number as it was.
+  if (target.selfManagedOptOuts) checkSelfManagedAllowed(current);
   const kept = keptRecord(physicalResourceId, current.arn);
   const respond = (id: string, outcome: ConfigureOutcome) => ({
     response: { PhysicalResourceId: id, Data: { Arn: current.arn } },
@@ -53,6 +55,7 @@ export const configure = async (
     return respond(encodeRecord(record), 'left-to-pool');
   }
   checkChannelRole(current, target);
+  checkOptOutList(current, target);
   const desired = desiredSettings(target);
   if (kept && 'prior' in kept.record) {
     await updateTwoWay(client, current.kind, current.arn, desired);
@@ -113,6 +116,49 @@ const inPoolError = (number: Origination): Error =>
       `refuses them: configure the pool (UpdatePool) by adding ${number.poolId} ` +
       "to the stack's pools"
   );
+
+/** How an error names a phone number or pool: no full phone number. */
+const describedAs = (origination: Origination): string =>
+  origination.kind === 'pool'
+    ? `Pool ${origination.id}`
+    : `Phone number ${origination.id} (${origination.maskedNumber ?? 'number unknown'})`;
+
+/**
+ * AWS leaves opt-outs of US toll-free numbers to the carriers (STOP only),
+ * and toll-free numbers are not eligible for self-managed opt-outs; the
+ * bridge would answer and record STOPs that the carrier already handles.
+ */
+const checkSelfManagedAllowed = (current: Origination): void => {
+  if (current.numberType !== 'TOLL_FREE' || current.isoCountryCode !== 'US') {
+    return;
+  }
+  throw new Error(
+    `${describedAs(current)} is a US toll-free number, which is not ` +
+      'eligible for self-managed opt-outs: US carriers handle its opt-outs ' +
+      '(STOP only). Deploy without selfManagedOptOuts, or serve this number ' +
+      'from a stack without it'
+  );
+};
+
+/**
+ * The bridge adds opt-outs to one list, and End User Messaging checks a
+ * number's own list (or its pool's) before it sends: a number on another
+ * list would go on texting customers who opted out. A number left to its
+ * pool is checked through the pool's resource.
+ */
+const checkOptOutList = (current: Origination, target: TwoWayTarget): void => {
+  const expected = target.optOutListName;
+  if (expected === undefined || current.optOutListName === expected) return;
+  const update = current.kind === 'pool' ? 'UpdatePool' : 'UpdatePhoneNumber';
+  throw new Error(
+    `${describedAs(current)} uses the opt-out list ` +
+      `${JSON.stringify(current.optOutListName ?? null)}, but the stack's ` +
+      `optOutListName is ${JSON.stringify(expected)}: the bridge would add ` +
+      'opt-outs to a list its texts are not checked against. Set ' +
+      'optOutListName to its list, or give it that list ' +
+      `(${update} with OptOutListName)`
+  );
+};
 
 /**
  * A role stays on a number once set: the API cannot clear it. End User

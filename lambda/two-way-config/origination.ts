@@ -18,6 +18,12 @@ export interface Origination {
   readonly maskedNumber?: string;
   /** The pool a phone number belongs to. */
   readonly poolId?: string;
+  /** The opt-out list End User Messaging checks and adds to for it. */
+  readonly optOutListName?: string;
+  /** A phone number's `NumberType` (`TOLL_FREE`, `TEN_DLC`, ...). */
+  readonly numberType?: string;
+  /** A phone number's country, two letters (`US`). */
+  readonly isoCountryCode?: string;
   readonly settings: TwoWaySettings;
 }
 
@@ -68,6 +74,11 @@ const describePhoneNumber = async (
       ? {}
       : { maskedNumber: maskPhoneNumber(found.PhoneNumber) }),
     ...(found.PoolId ? { poolId: found.PoolId } : {}),
+    ...definedOf({
+      optOutListName: found.OptOutListName,
+      numberType: found.NumberType,
+      isoCountryCode: found.IsoCountryCode,
+    }),
     settings: settingsOf(found),
   };
 };
@@ -90,9 +101,18 @@ const describePool = async (
     kind: 'pool',
     arn: found.PoolArn,
     id: found.PoolId ?? idOrArn,
+    ...definedOf({ optOutListName: found.OptOutListName }),
     settings: settingsOf(found),
   };
 };
+
+/** The members that have a value. */
+const definedOf = <T extends Record<string, string | undefined>>(
+  members: T
+): Partial<Record<keyof T, string>> =>
+  Object.fromEntries(
+    Object.entries(members).filter(([, value]) => value !== undefined)
+  ) as Partial<Record<keyof T, string>>;
 
 /**
  * Sets the two-way settings given. A member left out is left as it is:

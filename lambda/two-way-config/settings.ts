@@ -18,6 +18,11 @@ export interface TwoWayTarget {
   readonly channelRole?: string;
   readonly selfManagedOptOuts: boolean;
   /**
+   * The opt-out list the bridge adds opt-outs to, which the phone number or
+   * pool must use (given with self-managed opt-outs).
+   */
+  readonly optOutListName?: string;
+  /**
    * Ids of the pools the same stack configures: a phone number in one of
    * them is left to its pool.
    */
@@ -55,6 +60,7 @@ export const parseTarget = (
     throw new Error('TwoWayChannelArn is required');
   }
   const channelRole = optionalString(properties, 'TwoWayChannelRole');
+  const optOutListName = optionalString(properties, 'OptOutListName');
   const pools = properties.Pools ?? [];
   if (!Array.isArray(pools) || !pools.every((p) => typeof p === 'string')) {
     throw new Error('Pools must be a list of pool ids or ARNs');
@@ -65,6 +71,7 @@ export const parseTarget = (
     channelArn,
     ...(channelRole === undefined ? {} : { channelRole }),
     selfManagedOptOuts: booleanOf(properties, 'SelfManagedOptOutsEnabled'),
+    ...(optOutListName === undefined ? {} : { optOutListName }),
     managedPools: new Set(pools.map(poolIdOf)),
   };
 };

@@ -33,6 +33,7 @@ const CONTEXT = {
   connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify({ [BRIDGE_NUMBER]: BRIDGE_NUMBER_ARN }),
   contactAttributes: JSON.stringify({ channel: 'sms' }),
+  systemNumberAttribute: 'smsLine',
 };
 
 /** The chat a customer's texts to the bridge's number belong to. */
@@ -45,7 +46,11 @@ const chatOf = (customer: string) => ({
 const newSessionDetails = (customer: string) => ({
   SupportedMessagingContentTypes: ['text/plain'],
   ParticipantDetails: { DisplayName: customer },
-  Attributes: { channel: 'sms' },
+  Attributes: {
+    channel: 'sms',
+    customerPhoneNumber: customer,
+    smsLine: BRIDGE_NUMBER,
+  },
 });
 
 const textFrom = (customer: string, messageBody: string) =>
@@ -120,6 +125,64 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       });
     });
 
+    it("gives a new chat the customer's number and the number texted as attributes, beside contactAttributes", async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      const [request] = bridge.connect.accepted();
+      expect(
+        (request?.NewSessionDetails as { Attributes?: unknown } | undefined)
+          ?.Attributes
+      ).toEqual({
+        channel: 'sms',
+        customerPhoneNumber: OTHER_CUSTOMER,
+        smsLine: BRIDGE_NUMBER,
+      });
+    });
+
+    it("leaves the customer's number out of a new chat when it is switched off", async () => {
+      // Prepare: as -c includeCustomerNumber=false sets it
+      await bridge.close();
+      bridge = await startLocalBridge({
+        fn,
+        environment: {
+          NUMBER_ATTRIBUTES: JSON.stringify({
+            customerNumber: null,
+            systemNumber: 'smsLine',
+          }),
+        },
+      });
+
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      const [request] = bridge.connect.accepted();
+      expect(
+        (request?.NewSessionDetails as { Attributes?: unknown } | undefined)
+          ?.Attributes
+      ).toEqual({ channel: 'sms', smsLine: BRIDGE_NUMBER });
+    });
+
+    it('logs neither number it puts in the attributes', async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom(CUSTOMER, 'Where is my parcel?')))
+      );
+
+      // Assess
+      expect(
+        bridge.logs.filter(
+          ({ line }) => line.includes(CUSTOMER) || line.includes(BRIDGE_NUMBER)
+        )
+      ).toEqual([]);
+    });
+
     it('sends emoji, accents and new lines byte for byte', async () => {
       // Prepare
       const body = 'Ça marche 👍🏽 merci !\nÀ demain,\r\n— Zoë 🇫🇷';
@@ -158,7 +221,20 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       ]);
     });
 
-    it('disconnects on a text that begins with the keyword', async () => {
+    it('disconnects on a text that is the keyword with punctuation', async () => {
+      // Prepare
+      const sms = textFrom(CUSTOMER, 'Stop!');
+
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
+        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+      ]);
+    });
+
+    it('forwards a text that begins with the keyword as a message', async () => {
       // Prepare
       const sms = textFrom(CUSTOMER, 'Stop please');
 
@@ -167,7 +243,15 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
       // Assess
       expect(bridge.connect.requests.map(({ json }) => json)).toEqual([
-        { ...chatOf(CUSTOMER), Event: { Type: 'DISCONNECT' } },
+        {
+          ...chatOf(CUSTOMER),
+          Event: {
+            Type: 'MESSAGE',
+            ContentType: 'text/plain',
+            Content: 'Stop please',
+          },
+          NewSessionDetails: newSessionDetails(CUSTOMER),
+        },
       ]);
     });
 
@@ -248,7 +332,90 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
   });
 
+  describe('texts over 1,024 characters', () => {
+    /** A text of 1,500 characters or so, in words that say their place. */
+    const longText = () =>
+      Array.from(
+        { length: 150 },
+        (_, i) => `word${String(i).padStart(4, '0')}`
+      );
+
+    const contentsOf = (events: Record<string, unknown>[]) =>
+      events.map(
+        (event) => (event.Event as { Content?: string }).Content ?? ''
+      );
+
+    it('sends a long text as ordered MESSAGE events, split at word boundaries', async () => {
+      // Prepare
+      const words = longText();
+      const sms = textFrom(CUSTOMER, words.join(' '));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const accepted = bridge.connect.accepted();
+      expect(accepted).toHaveLength(2);
+      expect(accepted).toEqual(
+        accepted.map(() =>
+          expect.objectContaining({
+            ...chatOf(CUSTOMER),
+            Event: expect.objectContaining({
+              Type: 'MESSAGE',
+              ContentType: 'text/plain',
+            }),
+            NewSessionDetails: newSessionDetails(CUSTOMER),
+          })
+        )
+      );
+      const contents = contentsOf(accepted);
+      for (const content of contents) {
+        expect(content.length).toBeLessThanOrEqual(1024);
+      }
+      expect(contents.join(' ').split(' ')).toEqual(words);
+      expect(bridge.deadLetters()).toEqual([]);
+    });
+
+    it('sends only the parts not yet sent when a long text is retried', async () => {
+      // Prepare: Connect takes the first part, then fails until the retry
+      const sms = textFrom(CUSTOMER, longText().join(' '));
+      const record = smsRecord(sms);
+      let calls = 0;
+      bridge.connect.always(() =>
+        calls++ === 0 ? undefined : awsError(500, 'InternalServiceException')
+      );
+      const failed = await bridge.invoke(sqsEvent(record));
+      bridge.connect.always(undefined);
+
+      // Act
+      const retried = await bridge.invoke(
+        sqsEvent({
+          ...record,
+          attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
+        })
+      );
+
+      // Assess
+      expect(failed.batchItemFailures).toHaveLength(1);
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const contents = contentsOf(bridge.connect.accepted());
+      expect(contents).toHaveLength(2);
+      expect(contents.join(' ')).toBe(sms.messageBody);
+    });
+  });
+
   describe('undeliverable messages', () => {
+    it('counts a dead-lettered text under its reason', async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord('not even JSON')));
+
+      // Assess
+      expect(jsonLogs(bridge)).toContainEqual(
+        expect.objectContaining({ reason: 'invalid-payload', DeadLettered: 1 })
+      );
+    });
+
     it('dead-letters a bad payload with its reason and acknowledges it', async () => {
       // Prepare
       const record = smsRecord({
@@ -397,6 +564,94 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       expect(bridge.deadLetters().map(({ Body }) => Body)).toEqual([
         invalid.body,
       ]);
+    });
+  });
+
+  describe('order within a conversation', () => {
+    it("holds a customer's later texts back when an earlier one fails, and sends the others", async () => {
+      // Prepare: Connect throttles A1 past the SDK's retries
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      const a3 = smsRecord(textFrom(CUSTOMER, 'and it is late'));
+      const b1 = smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?'));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('my order number is')
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1, a2, a3, b1));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [a1, a2, a3].map((record) => ({
+          itemIdentifier: record.messageId,
+        })),
+      });
+      expect(bridge.connect.accepted().map((request) => request.Event)).toEqual(
+        [expect.objectContaining({ Content: 'Where is my parcel?' })]
+      );
+    });
+
+    it('counts the throttle and the texts held back, without numbers', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      bridge.connect.always(awsError(429, 'ThrottlingException'));
+
+      // Act
+      await bridge.invoke(sqsEvent(a1, a2));
+
+      // Assess
+      const metrics = jsonLogs(bridge).filter((line) => '_aws' in line);
+      expect(metrics).toContainEqual(
+        expect.objectContaining({ Throttled: 1, HeldForOrder: 1 })
+      );
+      expect(JSON.stringify(metrics)).not.toContain(CUSTOMER);
+    });
+
+    it('sends the held texts once each, in order, when the batch comes back', async () => {
+      // Prepare: the first attempt throttles A1 past the retries
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('my order number is')
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+      await bridge.invoke(sqsEvent(a1, a2));
+      bridge.connect.always(undefined);
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1, a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        bridge.connect
+          .accepted()
+          .map((request) => (request.Event as { Content?: string }).Content)
+      ).toEqual(['my order number is', '4471']);
+    });
+
+    it('does not hold a text back behind a dead-lettered one', async () => {
+      // Prepare: Connect refuses the first text for good
+      const bad = smsRecord(textFrom(CUSTOMER, 'refused'));
+      const good = smsRecord(textFrom(CUSTOMER, 'accepted'));
+      bridge.connect.queue(awsError(400, 'InvalidRequestException'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(bad, good));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.deadLetters()).toHaveLength(1);
+      expect(
+        bridge.connect
+          .accepted()
+          .map((request) => (request.Event as { Content?: string }).Content)
+      ).toEqual(['accepted']);
     });
   });
 

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CHAT_EVENT, type StreamedItem } from '../../tools/harness/events';
+import {
+  CHAT_EVENT,
+  type StreamedItem,
+  smsRecord,
+  sqsEvent,
+} from '../../tools/harness/events';
 import {
   type LocalParticipantBridge,
   startLocalParticipantBridge,
@@ -14,8 +19,9 @@ import {
   connectChatCalls,
   type LocalChat,
 } from '../../tools/local-aws/connect-chat';
-import type { Reply } from '../../tools/local-aws/endpoint';
+import { awsError, type Reply } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
+import { emfDocuments, metricTotals } from '../lambda/support/output';
 
 const ACCOUNT = '111122223333';
 const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
@@ -26,6 +32,39 @@ const SUPPORT_NUMBER = '+12065550101';
 const SUPPORT_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-11111111111111111111111111111111`;
 const DEFAULT_FLOW = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 const CUSTOMER = '+14255550182';
+const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
+
+/** The list picker of the Amazon Connect guide's "interactive messages". */
+const LIST_PICKER = {
+  templateType: 'ListPicker',
+  version: '1.0',
+  data: {
+    replyMessage: { title: 'Thanks for selecting!' },
+    content: {
+      title: 'What produce would you like to buy?',
+      subtitle: 'Tap to select option',
+      imageType: 'URL',
+      imageData: 'https://interactive-msg.s3-us-west-2.amazonaws.com/fruit.jpg',
+      elements: [
+        { title: 'Apple', subtitle: '$1.00' },
+        { title: 'Orange', subtitle: '$1.50' },
+        { title: 'Banana', subtitle: '$10.00' },
+      ],
+    },
+  },
+};
+/** A template for Apple Messages for Business that no SMS can show. */
+const APPLE_PAY = {
+  templateType: 'ApplePay',
+  version: '1.0',
+  data: { content: { title: 'Pay for parcel 4711' } },
+};
+const INVOICE = {
+  ContentType: 'application/pdf',
+  AttachmentId: 'attachment-1',
+  AttachmentName: 'invoice-parcel-4711.pdf',
+  Status: 'APPROVED',
+} as const;
 const OTHER_CUSTOMER = '+14255550143';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -99,6 +138,11 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         item.contactId === chat.contactId && !('connectionToken' in item)
     );
 
+  const sentBodies = () =>
+    sendTextMessageCalls().map((r) =>
+      String((r.json as { MessageBody?: unknown }).MessageBody)
+    );
+
   const sendTextMessageCalls = () =>
     bridge.smsVoice.requests.filter(
       (request) =>
@@ -123,10 +167,30 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         InstanceId: INSTANCE_ID,
         ContactFlowId: SALES_FLOW,
         ParticipantDetails: { DisplayName: CUSTOMER },
-        Attributes: { channel: 'sms' },
+        Attributes: {
+          channel: 'sms',
+          customerPhoneNumber: CUSTOMER,
+          systemPhoneNumber: SALES_NUMBER,
+        },
         InitialMessage: { ContentType: 'text/plain', Content: body },
         SupportedMessagingContentTypes: ['text/plain', 'text/markdown'],
         ClientToken: sms.inboundMessageId,
+      });
+    });
+
+    it("gives the new chat the customer's number and the number texted as attributes", async () => {
+      // Act
+      await text(
+        OTHER_CUSTOMER,
+        'Hello, it is about my invoice',
+        SUPPORT_NUMBER
+      );
+
+      // Assess
+      expect(bridge.chats.list().at(-1)?.start.Attributes).toEqual({
+        channel: 'sms',
+        customerPhoneNumber: OTHER_CUSTOMER,
+        systemPhoneNumber: SUPPORT_NUMBER,
       });
     });
 
@@ -282,6 +346,22 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         expect.objectContaining({ ended: true, optedOut: true })
       );
       expect(await contactItem(chat)).not.toHaveProperty('customerNumber');
+    });
+
+    it('sends "Cancel my appointment" to the open chat instead of ending it', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const { response } = await text(CUSTOMER, 'Cancel my appointment');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chat.customerDisconnected).toBe(false);
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+        'Cancel my appointment',
+      ]);
     });
 
     it('opens no chat for STOP from a customer who has none', async () => {
@@ -627,6 +707,245 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
     });
   });
 
+  describe('customer texts over 1,024 characters', () => {
+    /** A text of 1,500 characters or so, in words that say their place. */
+    const longText = () =>
+      Array.from(
+        { length: 150 },
+        (_, i) => `word${String(i).padStart(4, '0')}`
+      ).join(' ');
+
+    const messageCalls = () =>
+      participantCalls(bridge.participant.requests, '/participant/message');
+
+    it('opens a chat with the first part of a long text and sends the rest to it', async () => {
+      // Prepare
+      const body = longText();
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const [chat] = bridge.chats.list();
+      const contents = chat?.messages.map((m) => m.Content) ?? [];
+      expect(contents).toHaveLength(2);
+      for (const content of contents) {
+        expect(content.length).toBeLessThanOrEqual(1024);
+      }
+      expect(contents.join(' ')).toBe(body);
+      expect(chat?.start.InitialMessage).toEqual({
+        ContentType: 'text/plain',
+        Content: contents[0],
+      });
+      expect(chat?.start.ClientToken).toBe(sms.inboundMessageId);
+      expect(messageCalls().map((call) => call.body.Content)).toEqual([
+        contents[1],
+      ]);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it('sends a long text to the open chat as ordered messages', async () => {
+      // Prepare
+      const chat = await openChat();
+      const body = longText();
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.chats.list()).toHaveLength(1);
+      const parts = chat.messages.slice(1).map((m) => m.Content);
+      expect(parts).toHaveLength(2);
+      expect(parts.join(' ')).toBe(body);
+      const tokens = messageCalls().map((call) => call.body.ClientToken);
+      expect(new Set(tokens).size).toBe(2);
+    });
+
+    it('opens a new chat with the parts not yet sent when the chat ends between two parts', async () => {
+      // Prepare: the chat ends just after it took the first part
+      const chat = await openChat();
+      bridge.participant.queue(async (request, next) => {
+        const reply = await next(request);
+        bridge.chats.end(chat.contactId);
+        return reply;
+      });
+      const body = longText();
+
+      // Act
+      const { sms, response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const replacement = bridge.chats.list().at(-1);
+      expect(replacement?.contactId).not.toBe(chat.contactId);
+      const first = chat.messages.slice(1).map((m) => m.Content);
+      const rest = replacement?.messages.map((m) => m.Content) ?? [];
+      expect([...first, ...rest].join(' ')).toBe(body);
+      expect(first).toHaveLength(1);
+      expect(replacement?.start.ClientToken).toBe(
+        `${sms.inboundMessageId}-part-1`
+      );
+    });
+
+    it('sends only the parts not yet sent when a long text is retried', async () => {
+      // Prepare: the chat takes the first part, then fails until the retry
+      const chat = await openChat();
+      let calls = 0;
+      bridge.participant.always((request) =>
+        request.path === '/participant/message' && calls++ > 0
+          ? awsError(500, 'InternalServerException')
+          : undefined
+      );
+      const { sms, response: failed } = await text(CUSTOMER, longText());
+      bridge.participant.always(undefined);
+
+      // Act
+      const retried = await bridge.invokeInbound(sqsEvent(smsRecord(sms)));
+
+      // Assess
+      expect(failed.batchItemFailures).toHaveLength(1);
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const parts = chat.messages.slice(1).map((m) => m.Content);
+      expect(parts.join(' ')).toBe(sms.messageBody);
+      const sent = bridge.participant.exchanges.filter(
+        ({ request, reply }) =>
+          request.path === '/participant/message' &&
+          'status' in reply &&
+          reply.status === 200
+      );
+      expect(
+        sent.map(
+          ({ request }) => (request.json as { Content?: string }).Content
+        )
+      ).toEqual(parts);
+    });
+  });
+
+  describe('long texts in a chat that lives longer than a day, and what the flow says', () => {
+    const GREETING = 'Thanks for texting Example Co.';
+    /** A text of 1,500 characters or so: two parts. */
+    const longText = () =>
+      Array.from(
+        { length: 150 },
+        (_, i) => `word${String(i).padStart(4, '0')}`
+      ).join(' ');
+
+    const participantExchanges = () =>
+      bridge.participant.exchanges.map(({ request, reply }) => [
+        request.path,
+        'status' in reply ? reply.status : 0,
+      ]);
+
+    it("opens the chat with the first part, texts the flow's messages, then sends the rest", async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, { says: [{ content: GREETING }] });
+      const body = longText();
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(bridge.chats.list()).toHaveLength(1);
+      const [chat] = bridge.chats.list();
+      expect(chat?.messages.map((m) => m.Content).join(' ')).toBe(body);
+      expect(participantExchanges()).toEqual([
+        ['/participant/connection', 200],
+        ['/participant/transcript', 200],
+        ['/participant/message', 200],
+      ]);
+      expect(sentBodies()).toEqual([GREETING]);
+    });
+
+    it('renews an expired connection once and sends every part of a long text with the new token', async () => {
+      // Prepare
+      const chat = await openChat();
+      bridge.chats.clock.advance(DAY_MS + MINUTE_MS);
+      const before = bridge.participant.exchanges.length;
+      const body = longText();
+
+      // Act
+      const { response } = await text(CUSTOMER, body);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(participantExchanges().slice(before)).toEqual([
+        ['/participant/message', 403],
+        ['/participant/connection', 200],
+        ['/participant/message', 200],
+        ['/participant/message', 200],
+      ]);
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/message')
+          .slice(-2)
+          .map((call) => call.bearer)
+      ).toEqual([chat.connectionTokens[1], chat.connectionTokens[1]]);
+      expect(bridge.chats.list()).toEqual([chat]);
+      expect(
+        chat.messages
+          .slice(1)
+          .map((m) => m.Content)
+          .join(' ')
+      ).toBe(body);
+    });
+
+    it('sends the rest of a long text nowhere when the flow ends the chat at once', async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, {
+        says: [{ content: 'We are closed.' }],
+        endsChat: true,
+      });
+
+      // Act
+      const { response } = await text(CUSTOMER, longText());
+
+      // Assess: one chat, not one per part
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat')
+      ).toHaveLength(1);
+      expect(
+        participantCalls(bridge.participant.requests, '/participant/message')
+      ).toEqual([]);
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it("texts a flow's interactive message as the outbound function renders it", async () => {
+      // Prepare
+      bridge.chats.setFlow(SALES_FLOW, {
+        says: [
+          {
+            content: JSON.stringify(LIST_PICKER),
+            contentType: INTERACTIVE,
+            role: 'CUSTOM_BOT',
+          },
+          {
+            content: JSON.stringify(APPLE_PAY),
+            contentType: INTERACTIVE,
+            role: 'CUSTOM_BOT',
+          },
+        ],
+      });
+
+      // Act
+      await openChat();
+
+      // Assess
+      expect(sentBodies()).toEqual([
+        [
+          'What produce would you like to buy?',
+          'Tap to select option',
+          '1. Apple - $1.00',
+          '2. Orange - $1.50',
+          '3. Banana - $10.00',
+        ].join('\n'),
+        "The agent sent a message that can't be shown by text message.",
+      ]);
+    });
+  });
+
   describe('agent to customer', () => {
     it('texts an agent message from the number the customer texted, as TRANSACTIONAL', async () => {
       // Prepare
@@ -667,6 +986,116 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(bodies.length).toBeGreaterThan(1);
       for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1600);
       expect(bodies.join(' ').split(' ')).toEqual(words);
+    });
+
+    it('texts a list picker as its title, subtitle and numbered options', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        [
+          'What produce would you like to buy?',
+          'Tap to select option',
+          '1. Apple - $1.00',
+          '2. Orange - $1.50',
+          '3. Banana - $10.00',
+        ].join('\n'),
+      ]);
+    });
+
+    it('texts a notice for an interactive message it cannot render', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(APPLE_PAY),
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        "The agent sent a message that can't be shown by text message.",
+      ]);
+    });
+
+    it('texts a notice when the agent sends an attachment', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      const response = await stream(chat, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(sentBodies()).toEqual([
+        "The agent sent an attachment, which can't be shown by text message.",
+      ]);
+    });
+
+    it('counts interactive messages and attachment notices in its metrics', async () => {
+      // Prepare
+      const chat = await openChat();
+
+      // Act
+      await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+      await stream(chat, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(APPLE_PAY),
+      });
+      await stream(chat, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
+
+      // Assess
+      const documents = emfDocuments(
+        bridge.logs
+          .filter(({ fn, line }) => fn === 'outbound' && line.startsWith('{'))
+          .map(({ line }) => JSON.parse(line) as Record<string, unknown>)
+      );
+      expect(metricTotals(documents)).toEqual(
+        expect.objectContaining({
+          InteractiveMessagesSent: 1,
+          UnsupportedMessageNoticesSent: 1,
+          AttachmentNoticesSent: 1,
+        })
+      );
+      for (const document of documents) {
+        expect(document._aws).toEqual(
+          expect.objectContaining({
+            CloudWatchMetrics: [
+              expect.objectContaining({
+                Namespace: 'SmsConnectBridge',
+                Dimensions: [['service']],
+              }),
+            ],
+          })
+        );
+      }
     });
 
     it("does not echo the customer's own message back to them", async () => {
@@ -773,6 +1202,17 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       await text(CUSTOMER, 'Hello again, any news?');
       const other = await openChat(OTHER_CUSTOMER, SUPPORT_NUMBER);
       bridge.smsVoice.optOut(OTHER_CUSTOMER);
+      await stream(first, {
+        role: 'CUSTOM_BOT',
+        contentType: INTERACTIVE,
+        content: JSON.stringify(LIST_PICKER),
+      });
+      await stream(first, {
+        role: 'AGENT',
+        type: 'ATTACHMENT',
+        contentType: 'application/pdf',
+        attachments: [INVOICE],
+      });
       await stream(other, { role: 'AGENT', content: 'We have a refund' });
       await text(CUSTOMER, 'STOP');
     };
@@ -796,6 +1236,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ...chats.flatMap((chat) => chat.messages.map((m) => m.Content)),
         'Let me look into it',
         'We have a refund',
+        LIST_PICKER.data.content.title,
+        INVOICE.AttachmentName,
       ];
       expect(bridge.logs.map(({ fn }) => fn)).toEqual(
         expect.arrayContaining(['inbound', 'outbound'])

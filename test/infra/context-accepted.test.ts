@@ -204,6 +204,38 @@ describe('synth with good configuration', () => {
     expect(variables.DEDUPLICATION_WINDOW_SECONDS).toBe(seconds);
   });
 
+  it.each([
+    ['-c maxConcurrency=10', '10'],
+    ['a number in cdk.json', 10],
+  ])('takes maxConcurrency from %s', (_how, value) => {
+    // Prepare
+    const context = { ...REQUIRED_CONTEXT, maxConcurrency: value };
+
+    // Act
+    const { template } = synthBridge(context);
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('takes maxReceiveCount from -c maxReceiveCount=8', () => {
+    // Prepare
+    const context = { ...REQUIRED_CONTEXT, maxReceiveCount: '8' };
+
+    // Act
+    const { template, stack, bridge } = synthBridge(context);
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: stack.resolve(bridge.deadLetterQueue.queueArn),
+        maxReceiveCount: 8,
+      },
+    });
+  });
+
   it('subscribes alarmEmail to the alarm topic', () => {
     // Prepare
     const context = { ...REQUIRED_CONTEXT, alarmEmail: 'ops@example.com' };

@@ -135,6 +135,18 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     `"${'X'.repeat(31)}"`,
   ],
   [
+    'keywordMatch is unknown',
+    withKey('keywordMatch', 'starts-with'),
+    'keywordMatch',
+    '"starts-with"',
+  ],
+  [
+    'keywordMatch is not a string',
+    { ...REQUIRED_CONTEXT, keywordMatch: true },
+    'keywordMatch',
+    'true',
+  ],
+  [
     'displayName is over 256 characters',
     withKey('displayName', 'n'.repeat(257)),
     'displayName',
@@ -156,7 +168,57 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     'contactAttributes total over 32,768 UTF-8 bytes',
     withKey('contactAttributes', JSON.stringify({ notes: 'é'.repeat(16_400) })),
     'contactAttributes',
-    '"32805 bytes"',
+    '"32873 bytes"',
+  ],
+  [
+    'customerNumberAttribute holds a space',
+    withKey('customerNumberAttribute', 'caller number'),
+    'customerNumberAttribute',
+    '"caller number"',
+  ],
+  [
+    'systemNumberAttribute is empty',
+    withKey('systemNumberAttribute', ''),
+    'systemNumberAttribute',
+    '""',
+  ],
+  [
+    'customerNumberAttribute names a contactAttributes key',
+    {
+      ...REQUIRED_CONTEXT,
+      contactAttributes: '{"channel":"sms"}',
+      customerNumberAttribute: 'channel',
+    },
+    'customerNumberAttribute',
+    '"channel"',
+  ],
+  [
+    'contactAttributes sets the default systemNumberAttribute',
+    withKey('contactAttributes', '{"systemPhoneNumber":"+12065550100"}'),
+    'systemNumberAttribute',
+    '"systemPhoneNumber"',
+  ],
+  [
+    'systemNumberAttribute is the customer number attribute',
+    withKey('systemNumberAttribute', 'customerPhoneNumber'),
+    'systemNumberAttribute',
+    '"customerPhoneNumber"',
+  ],
+  [
+    'customerNumberAttribute is set with includeCustomerNumber false',
+    {
+      ...REQUIRED_CONTEXT,
+      includeCustomerNumber: 'false',
+      customerNumberAttribute: 'caller',
+    },
+    'customerNumberAttribute',
+    '"caller"',
+  ],
+  [
+    'includeCustomerNumber is not a boolean',
+    withKey('includeCustomerNumber', 'no'),
+    'includeCustomerNumber',
+    '"no"',
   ],
   [
     'supportedMessagingContentTypes lacks text/plain',
@@ -226,6 +288,24 @@ const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     withKey('deduplicationWindowHours', '337'),
     'deduplicationWindowHours',
     '337',
+  ],
+  [
+    'maxConcurrency is not a whole number',
+    withKey('maxConcurrency', '2.5'),
+    'maxConcurrency',
+    '"2.5"',
+  ],
+  [
+    "maxConcurrency is below Lambda's minimum of 2",
+    withKey('maxConcurrency', '1'),
+    'maxConcurrency',
+    '1',
+  ],
+  [
+    'maxReceiveCount is not a number',
+    withKey('maxReceiveCount', 'five'),
+    'maxReceiveCount',
+    '"five"',
   ],
   [
     'alarmEmail is not an email address',

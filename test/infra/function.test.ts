@@ -176,6 +176,17 @@ describe('the function', () => {
     expect(keywords.toSorted()).toEqual(OPT_OUT_KEYWORDS);
   });
 
+  it('receives whole-message as the default keyword match', () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const keywordMatch = variables.KEYWORD_MATCH;
+
+    // Assess
+    expect(keywordMatch).toBe('whole-message');
+  });
+
   it('receives no contact attributes by default', () => {
     // Prepare
     const variables = variablesOf(synthesized);
@@ -185,6 +196,20 @@ describe('the function', () => {
 
     // Assess
     expect(attributes).toEqual({});
+  });
+
+  it('receives the default phone-number attribute names, the customer number included', () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const attributes = json(variables.NUMBER_ATTRIBUTES);
+
+    // Assess
+    expect(attributes).toEqual({
+      customerNumber: 'customerPhoneNumber',
+      systemNumber: 'systemPhoneNumber',
+    });
   });
 
   it('receives text/plain as the default supported content type', () => {
@@ -235,7 +260,10 @@ describe('the function with every optional setting', () => {
         ...REQUIRED_CONTEXT,
         subtype: 'connect:WhatsApp',
         disconnectKeywords: '["STOP","BYE"]',
+        keywordMatch: 'begins-with',
         displayName: 'SMS customer',
+        customerNumberAttribute: 'caller',
+        systemNumberAttribute: 'smsLine',
         contactAttributes: '{"channel":"sms","team-name":"Café support"}',
         supportedMessagingContentTypes: '["text/plain","text/markdown"]',
         streamingEndpointArn: STREAM_ARN,
@@ -247,6 +275,7 @@ describe('the function with every optional setting', () => {
 
   it.each([
     ['CHAT_SUBTYPE', 'connect:WhatsApp'],
+    ['KEYWORD_MATCH', 'begins-with'],
     ['DISPLAY_NAME', 'SMS customer'],
     ['STREAMING_ENDPOINT_ARN', STREAM_ARN],
   ])('receives %s as set', (name, value) => {
@@ -263,6 +292,10 @@ describe('the function with every optional setting', () => {
   it.each([
     ['DISCONNECT_KEYWORDS', ['STOP', 'BYE']],
     ['CONTACT_ATTRIBUTES', { channel: 'sms', 'team-name': 'Café support' }],
+    [
+      'NUMBER_ATTRIBUTES',
+      { customerNumber: 'caller', systemNumber: 'smsLine' },
+    ],
     ['SUPPORTED_CONTENT_TYPES', ['text/plain', 'text/markdown']],
   ])('receives %s as set, as JSON', (name, value) => {
     // Prepare
@@ -273,6 +306,25 @@ describe('the function with every optional setting', () => {
 
     // Assess
     expect(actual).toEqual(expected);
+  });
+});
+
+describe("the function without the customer's number", () => {
+  it('receives a null customer number attribute with includeCustomerNumber=false', () => {
+    // Prepare
+    const synthesized = synthBridge(
+      { ...REQUIRED_CONTEXT, includeCustomerNumber: 'false' },
+      { account: ACCOUNT }
+    );
+
+    // Act
+    const attributes = json(variablesOf(synthesized).NUMBER_ATTRIBUTES);
+
+    // Assess
+    expect(attributes).toEqual({
+      customerNumber: null,
+      systemNumber: 'systemPhoneNumber',
+    });
   });
 });
 
@@ -343,9 +395,31 @@ describe("the function's configuration", () => {
         phoneNumberArns: new Map([[NUMBER, PHONE_NUMBER_ARN]]),
         subtype: 'connect:sms',
         contactAttributes: {},
+        numberAttributes: {
+          customerNumber: 'customerPhoneNumber',
+          systemNumber: 'systemPhoneNumber',
+        },
         supportedContentTypes: ['text/plain'],
       })
     );
+  });
+
+  it("loads the number attributes without the customer's number when it is left out", () => {
+    // Prepare
+    const synthesized = synthBridge(
+      {
+        ...REQUIRED_CONTEXT,
+        includeCustomerNumber: 'false',
+        systemNumberAttribute: 'smsLine',
+      },
+      { account: ACCOUNT }
+    );
+
+    // Act
+    const { numberAttributes } = loadConfig(deployedEnvironment(synthesized));
+
+    // Assess
+    expect(numberAttributes).toEqual({ systemNumber: 'smsLine' });
   });
 
   it('loads every optional setting the construct passes on', () => {
@@ -376,9 +450,24 @@ describe("the function's configuration", () => {
     );
   });
 
-  it('treats a text that begins with a default opt-out keyword as a disconnect', () => {
+  it('treats a text that is a default opt-out keyword alone as a disconnect', () => {
     // Prepare
     const synthesized = synthBridge(REQUIRED_CONTEXT, { account: ACCOUNT });
+    const config = loadConfig(deployedEnvironment(synthesized));
+
+    // Act
+    const outcomes = ['Stop.', 'unsubscribe me', 'Hello'].map(config.isOptOut);
+
+    // Assess
+    expect(outcomes).toEqual([true, false, false]);
+  });
+
+  it('treats a text that begins with an opt-out keyword as a disconnect with keywordMatch=begins-with', () => {
+    // Prepare
+    const synthesized = synthBridge(
+      { ...REQUIRED_CONTEXT, keywordMatch: 'begins-with' },
+      { account: ACCOUNT }
+    );
     const config = loadConfig(deployedEnvironment(synthesized));
 
     // Act

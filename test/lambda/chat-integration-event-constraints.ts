@@ -44,6 +44,12 @@ export const chatIntegrationEventViolations = (
       event.Content?.isWellFormed() === true,
       'Event.Content is well-formed UTF-16'
     );
+    if (['text/plain', 'text/markdown'].includes(String(event.ContentType))) {
+      check(
+        isLength(event.Content, 1, 1024),
+        'Event.Content is 1-1,024 characters for text/plain and text/markdown (SendMessage)'
+      );
+    }
   }
   if (event?.Content !== undefined) {
     check(

@@ -20,6 +20,10 @@ describe('loadConfig', () => {
       isOptOut: expect.any(Function),
       displayName: 'SMS customer',
       contactAttributes: { channel: 'sms', 'queue-name': 'Support_EN' },
+      numberAttributes: {
+        customerNumber: 'customerPhoneNumber',
+        systemNumber: 'systemPhoneNumber',
+      },
       supportedContentTypes: ['text/plain', 'text/markdown'],
       streamingEndpointArn:
         'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
@@ -40,7 +44,35 @@ describe('loadConfig', () => {
     const { isOptOut } = loadConfig(env);
 
     // Assess
-    expect([isOptOut('bye now'), isOptOut('STOP')]).toEqual([true, false]);
+    expect([isOptOut('Bye!'), isOptOut('STOP')]).toEqual([true, false]);
+  });
+
+  it('matches opt-outs on the whole message with whole-message', () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [ENV.keywordMatch]: 'whole-message' };
+
+    // Act
+    const { isOptOut } = loadConfig(env);
+
+    // Assess
+    expect([isOptOut('Stop.'), isOptOut('Cancel my appointment')]).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it("matches opt-outs by End User Messaging's rule with begins-with", () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), [ENV.keywordMatch]: 'begins-with' };
+
+    // Act
+    const { isOptOut } = loadConfig(env);
+
+    // Assess
+    expect([isOptOut('Cancel my appointment'), isOptOut('Hello')]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('applies the defaults of the optional settings', () => {
@@ -73,11 +105,13 @@ describe('loadConfig', () => {
   );
 
   it('accepts new-chat details at the limits Connect allows', () => {
-    // Prepare
+    // Prepare: the number attributes take 19 + 16 and 17 + 16 bytes
     const env = {
       ...minimalBridgeEnv(),
       [ENV.displayName]: 'x'.repeat(256),
-      [ENV.contactAttributes]: JSON.stringify({ note: 'x'.repeat(32_764) }),
+      [ENV.contactAttributes]: JSON.stringify({
+        note: 'x'.repeat(32_764 - 68),
+      }),
     };
 
     // Act
@@ -85,7 +119,78 @@ describe('loadConfig', () => {
 
     // Assess
     expect(config.displayName).toHaveLength(256);
-    expect(config.contactAttributes.note).toHaveLength(32_764);
+    expect(config.contactAttributes.note).toHaveLength(32_764 - 68);
+  });
+
+  it("counts the phone-number attributes against Connect's attribute limit", () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.contactAttributes]: JSON.stringify({
+        note: 'x'.repeat(32_764 - 67),
+      }),
+    };
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(
+      `${ENV.contactAttributes} must total at most 32768 UTF-8 bytes with the phone-number attributes, got 32769`
+    );
+  });
+
+  it('reads the phone-number attribute names', () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.numberAttributes]: JSON.stringify({
+        customerNumber: 'caller',
+        systemNumber: 'smsLine',
+      }),
+    };
+
+    // Act
+    const { numberAttributes } = loadConfig(env);
+
+    // Assess
+    expect(numberAttributes).toEqual({
+      customerNumber: 'caller',
+      systemNumber: 'smsLine',
+    });
+  });
+
+  it('fails when a contact attribute takes the name of a number attribute', () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.contactAttributes]: JSON.stringify({ systemPhoneNumber: 'x' }),
+    };
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(
+      `Environment variable ${ENV.numberAttributes} names systemPhoneNumber, which ${ENV.contactAttributes} already sets`
+    );
+  });
+
+  it("leaves out the customer's number when its attribute is null", () => {
+    // Prepare
+    const env = {
+      ...minimalBridgeEnv(),
+      [ENV.numberAttributes]: JSON.stringify({
+        customerNumber: null,
+        systemNumber: 'systemPhoneNumber',
+      }),
+    };
+
+    // Act
+    const { numberAttributes } = loadConfig(env);
+
+    // Assess
+    expect(numberAttributes).toEqual({ systemNumber: 'systemPhoneNumber' });
   });
 
   it('trims the values it reads', () => {
@@ -103,6 +208,8 @@ describe('loadConfig', () => {
     ENV.phoneNumbers,
     ENV.subtype,
     ENV.disconnectKeywords,
+    ENV.keywordMatch,
+    ENV.numberAttributes,
     ENV.deadLetterQueueUrl,
     ENV.idempotencyTableName,
     ENV.deduplicationWindowSeconds,
@@ -131,6 +238,16 @@ describe('loadConfig', () => {
     [ENV.disconnectKeywords, 'STOP', 'is not valid JSON'],
     [ENV.disconnectKeywords, '"STOP"', 'must be a JSON list of strings'],
     [ENV.disconnectKeywords, '["STOP",1]', 'must be a JSON list of strings'],
+    [
+      ENV.keywordMatch,
+      'starts-with',
+      'must be one of whole-message, begins-with',
+    ],
+    [
+      ENV.keywordMatch,
+      'WHOLE-MESSAGE',
+      'must be one of whole-message, begins-with',
+    ],
     [ENV.contactAttributes, '{"a":', 'is not valid JSON'],
     [ENV.contactAttributes, '["a"]', 'must be a JSON object of strings'],
     [
@@ -144,6 +261,28 @@ describe('loadConfig', () => {
       ENV.contactAttributes,
       JSON.stringify({ note: 'x'.repeat(32_765) }),
       'must total at most 32768 UTF-8 bytes',
+    ],
+    [
+      ENV.numberAttributes,
+      '{"systemNumber":"systemPhoneNumber"}',
+      'must be a JSON object of customerNumber (an attribute name, or null) and systemNumber',
+    ],
+    [
+      ENV.numberAttributes,
+      '{"customerNumber":"customer number","systemNumber":"systemPhoneNumber"}',
+      'must be a JSON object of customerNumber',
+    ],
+    [
+      ENV.numberAttributes,
+      '{"customerNumber":null,"systemNumber":""}',
+      'must be a JSON object of customerNumber',
+    ],
+    [ENV.numberAttributes, '[]', 'must be a JSON object of customerNumber'],
+    [ENV.numberAttributes, '{', 'is not valid JSON'],
+    [
+      ENV.numberAttributes,
+      '{"customerNumber":"phone","systemNumber":"phone"}',
+      'must name two different attributes, got phone twice',
     ],
     [ENV.displayName, 'x'.repeat(257), 'is over 256 characters'],
     [ENV.supportedContentTypes, 'text/plain', 'is not valid JSON'],

@@ -51,7 +51,7 @@ const dynamodb = mockClient(DynamoDBClient);
 
 const CONTACT_ID = '5b0b6e33-2f4d-4a7e-9b7a-0c1d2e3f4a5b';
 const BODY = 'Hi, parcel 4711 never arrived 📦\nCan you check?';
-const OPT_OUT_BODY = 'Stop please, no more texts about parcel 4711';
+const OPT_OUT_BODY = ' Stop!!! 🛑 ';
 const NOT_E164 = '2065550177';
 
 /** The bodies a Connect stub answers with an error instead of a chat. */
@@ -185,7 +185,11 @@ describe('inbound SMS handler', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain'],
           ParticipantDetails: { DisplayName: CUSTOMER_NUMBER },
-          Attributes: CONTACT_ATTRIBUTES,
+          Attributes: {
+            ...CONTACT_ATTRIBUTES,
+            customerPhoneNumber: CUSTOMER_NUMBER,
+            systemPhoneNumber: BRIDGE_NUMBER,
+          },
         },
       });
     });

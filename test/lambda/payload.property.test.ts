@@ -1,8 +1,9 @@
+import type { SendChatIntegrationEventCommandInput } from '@aws-sdk/client-connect';
 import fc from 'fast-check';
 import { loadConfig } from '../../lambda/inbound-sms/config';
 import { parseInboundSms } from '../../lambda/inbound-sms/payload';
 import { INBOUND_MESSAGE_ID } from '../../lambda/inbound-sms/schema';
-import { toChatIntegrationEvent } from '../../lambda/inbound-sms/to-chat-event';
+import { toChatIntegrationEvents } from '../../lambda/inbound-sms/to-chat-event';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import {
   DEFAULT_DISCONNECT_KEYWORDS,
@@ -68,7 +69,7 @@ const anyUtf16 = fc.string({
   maxLength: 40,
 });
 
-/** Around the 16,384-byte ceiling, in one-, two- and four-byte characters. */
+/** Around the 16,384-byte bound on a body, in one-, two- and four-byte characters. */
 const hugeText = fc
   .tuple(
     fc.constantFrom('a', 'é', '😀', '\uD83D', ' '),
@@ -328,7 +329,7 @@ const mapEach = (text: string) => {
   if (!parsed.ok) return { parsed, outcomes: [] };
   const outcomes = CONFIGS.map((config) => {
     try {
-      return { request: toChatIntegrationEvent(parsed.sms, config) };
+      return { requests: toChatIntegrationEvents(parsed.sms, config) };
     } catch (error) {
       return { error };
     }
@@ -336,11 +337,28 @@ const mapEach = (text: string) => {
   return { parsed, outcomes };
 };
 
+/**
+ * The requests carry the whole text: as it is when it fits in one chat
+ * message, else in order, all but the white space around the parts.
+ */
+const expectCarried = (
+  body: string,
+  requests: readonly SendChatIntegrationEventCommandInput[]
+) => {
+  const contents = requests.map((request) => request.Event?.Content ?? '');
+  if (body.length <= 1024) {
+    expect(contents).toEqual([body]);
+    return;
+  }
+  const visible = (text: string) => text.replace(/\s/g, '');
+  expect(visible(contents.join(''))).toBe(visible(body));
+};
+
 const runsSeen = new Map<keyof typeof RUNS, number>();
 const count = (property: keyof typeof RUNS) =>
   runsSeen.set(property, (runsSeen.get(property) ?? 0) + 1);
 
-describe('parseInboundSms and toChatIntegrationEvent on generated input', () => {
+describe('parseInboundSms and toChatIntegrationEvents on generated input', () => {
   it('never throw, whatever text arrives', () => {
     // Prepare
     const property = fc.property(anyText, (text) => {
@@ -390,12 +408,14 @@ describe('parseInboundSms and toChatIntegrationEvent on generated input', () => 
           continue;
         }
         seen.requests++;
-        const { request } = outcome;
-        expect(chatIntegrationEventViolations(request)).toEqual([]);
-        expect(request.SourceId).toMatch(/^\+[1-9]\d{1,14}$/);
-        if (parsed.ok && request.Event?.Type === 'MESSAGE') {
-          expect(request.Event.Content).toBe(parsed.sms.messageBody);
-          expect(request.Event.Content?.isWellFormed()).toBe(true);
+        const { requests } = outcome;
+        for (const request of requests) {
+          expect(chatIntegrationEventViolations(request)).toEqual([]);
+          expect(request.SourceId).toMatch(/^\+[1-9]\d{1,14}$/);
+          expect(request.Event?.Content?.isWellFormed() ?? true).toBe(true);
+        }
+        if (parsed.ok && requests[0]?.Event?.Type === 'MESSAGE') {
+          expectCarried(parsed.sms.messageBody, requests);
         }
       }
     });
@@ -509,19 +529,22 @@ describe('parseInboundSms and toChatIntegrationEvent on generated input', () => 
       expect(parsed).toEqual({ ok: true, sms });
       CONFIGS.forEach((config, index) => {
         const outcome = outcomes[index];
-        expect(outcome).toHaveProperty('request');
-        const request = outcome && 'request' in outcome ? outcome.request : {};
-        expect(request).toMatchObject({
-          SourceId: sms.originationNumber,
-          DestinationId: config.phoneNumberArns.get(sms.destinationNumber),
-          Event: config.isOptOut(sms.messageBody)
-            ? { Type: 'DISCONNECT' }
-            : {
-                Type: 'MESSAGE',
-                ContentType: 'text/plain',
-                Content: sms.messageBody,
-              },
-        });
+        expect(outcome).toHaveProperty('requests');
+        const requests = outcome?.requests ?? [];
+        const optOut = config.isOptOut(sms.messageBody);
+        expect(requests.length).toBeGreaterThan(0);
+        for (const request of requests) {
+          expect(request).toMatchObject({
+            SourceId: sms.originationNumber,
+            DestinationId: config.phoneNumberArns.get(sms.destinationNumber),
+            Event: optOut
+              ? { Type: 'DISCONNECT' }
+              : { Type: 'MESSAGE', ContentType: 'text/plain' },
+          });
+        }
+        if (!optOut) {
+          expectCarried(sms.messageBody, requests);
+        }
       });
     });
 

@@ -1,6 +1,6 @@
 import {
   InboundSmsSchema,
-  MAX_CONTENT_BYTES,
+  MAX_BODY_BYTES,
 } from '../../lambda/inbound-sms/schema';
 import defaultKeyword from '../fixtures/inbound-sms/default-keyword.json';
 import docExample from '../fixtures/inbound-sms/doc-example.json';
@@ -113,7 +113,7 @@ describe('InboundSmsSchema', () => {
       ['new lines', 'line 1\nline 2\r\nline 3\n'],
       ['1,600 characters', 'a'.repeat(1_600)],
       ['1,600 emoji', '😀'.repeat(1_600)],
-      ['a body of exactly 16,384 UTF-8 bytes', 'a'.repeat(MAX_CONTENT_BYTES)],
+      ['a body of exactly 16,384 UTF-8 bytes', 'a'.repeat(MAX_BODY_BYTES)],
       ['an empty body (the mapping rejects it, not the schema)', ''],
     ])('keeps %s exactly as received', (_name, body) => {
       // Prepare
@@ -143,7 +143,7 @@ describe('InboundSmsSchema', () => {
     });
 
     it.each([
-      ['16,385 ASCII characters', 'a'.repeat(MAX_CONTENT_BYTES + 1)],
+      ['16,385 ASCII characters', 'a'.repeat(MAX_BODY_BYTES + 1)],
       ['8,193 two-byte characters (16,386 bytes)', 'é'.repeat(8_193)],
       ['4,097 emoji (16,388 bytes)', '😀'.repeat(4_097)],
     ])('rejects a body over 16,384 UTF-8 bytes: %s', (_name, body) => {

@@ -1,6 +1,9 @@
 import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
 import type { InboundSms } from '../../lambda/inbound-sms/schema';
-import { toChatIntegrationEvent } from '../../lambda/inbound-sms/to-chat-event';
+import {
+  toChatIntegrationEvent,
+  toChatIntegrationEvents,
+} from '../../lambda/inbound-sms/to-chat-event';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import {
   fullBridgeEnv,
@@ -48,7 +51,10 @@ describe('toChatIntegrationEvent', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain'],
           ParticipantDetails: { DisplayName: '+14255550182' },
-          Attributes: {},
+          Attributes: {
+            customerPhoneNumber: '+14255550182',
+            systemPhoneNumber: '+12125550101',
+          },
         },
       });
       expect(chatIntegrationEventViolations(request)).toEqual([]);
@@ -75,7 +81,12 @@ describe('toChatIntegrationEvent', () => {
         NewSessionDetails: {
           SupportedMessagingContentTypes: ['text/plain', 'text/markdown'],
           ParticipantDetails: { DisplayName: 'SMS customer' },
-          Attributes: { channel: 'sms', 'queue-name': 'Support_EN' },
+          Attributes: {
+            channel: 'sms',
+            'queue-name': 'Support_EN',
+            customerPhoneNumber: '+14255550182',
+            systemPhoneNumber: '+12065550199',
+          },
           StreamingConfiguration: {
             StreamingEndpointArn:
               'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
@@ -83,6 +94,45 @@ describe('toChatIntegrationEvent', () => {
         },
       });
       expect(chatIntegrationEventViolations(request)).toEqual([]);
+    });
+
+    it('names the phone numbers with the configured attributes', () => {
+      // Prepare
+      const env = {
+        ...minimalBridgeEnv(),
+        [ENV.numberAttributes]: JSON.stringify({
+          customerNumber: 'caller',
+          systemNumber: 'smsLine',
+        }),
+      };
+
+      // Act
+      const request = toChatIntegrationEvent(smsWith(), loadConfig(env));
+
+      // Assess
+      expect(request.NewSessionDetails?.Attributes).toEqual({
+        caller: '+14255550182',
+        smsLine: '+12125550101',
+      });
+    });
+
+    it("leaves the customer's number out of the attributes when switched off", () => {
+      // Prepare
+      const env = {
+        ...minimalBridgeEnv(),
+        [ENV.numberAttributes]: JSON.stringify({
+          customerNumber: null,
+          systemNumber: 'systemPhoneNumber',
+        }),
+      };
+
+      // Act
+      const request = toChatIntegrationEvent(smsWith(), loadConfig(env));
+
+      // Assess
+      expect(request.NewSessionDetails?.Attributes).toEqual({
+        systemPhoneNumber: '+12125550101',
+      });
     });
 
     it('uses the configured subtype', () => {
@@ -148,7 +198,7 @@ describe('toChatIntegrationEvent', () => {
   });
 
   describe('an opt-out', () => {
-    it.each(['STOP', 'Stop.', 'stop please', 'unsubscribe', ' Opt-Out'])(
+    it.each(['STOP', 'Stop.', 'stop!', 'unsubscribe', ' Opt-Out '])(
       'ends the chat on %j without new-chat details',
       (messageBody) => {
         // Prepare
@@ -231,5 +281,87 @@ describe('toChatIntegrationEvent', () => {
       expect(error.reason).toBe('empty-body');
       expect(error.detail).toBe('messageBody is empty');
     });
+  });
+});
+
+describe('toChatIntegrationEvents', () => {
+  const config = loadConfig(minimalBridgeEnv());
+  const contentsOf = (body: string) =>
+    toChatIntegrationEvents(smsWith({ messageBody: body }), config).map(
+      (request) => request.Event?.Content
+    );
+
+  it('sends a text of 1,024 characters as it is, in one request', () => {
+    // Prepare
+    const body = ` ${'a'.repeat(1022)} `;
+
+    // Act
+    const contents = contentsOf(body);
+
+    // Assess
+    expect(contents).toEqual([body]);
+  });
+
+  it('sends a text over 1,024 characters as one MESSAGE per part, in order', () => {
+    // Prepare
+    const first = 'a'.repeat(1000);
+    const second = 'b'.repeat(100);
+    const sms = smsWith({ messageBody: `${first} ${second}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, config);
+
+    // Assess
+    const single = toChatIntegrationEvent(sms, config);
+    expect(requests).toEqual([
+      { ...single, Event: { ...single.Event, Content: first } },
+      { ...single, Event: { ...single.Event, Content: second } },
+    ]);
+    for (const request of requests) {
+      expect(chatIntegrationEventViolations(request)).toEqual([]);
+    }
+  });
+
+  it('counts UTF-16 code units, so 513 emoji make two parts', () => {
+    // Prepare
+    const body = '😀'.repeat(513);
+
+    // Act
+    const contents = contentsOf(body);
+
+    // Assess
+    expect(contents).toEqual(['😀'.repeat(512), '😀']);
+  });
+
+  it('ends a long text with one DISCONNECT when it begins with an opt-out keyword, by begins-with', () => {
+    // Prepare: only End User Messaging's rule matches a sentence
+    const beginsWith = loadConfig({
+      ...minimalBridgeEnv(),
+      [ENV.keywordMatch]: 'begins-with',
+    });
+    const sms = smsWith({ messageBody: `STOP ${'please '.repeat(300)}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, beginsWith);
+
+    // Assess
+    expect(requests.map((request) => request.Event)).toEqual([
+      { Type: 'DISCONNECT' },
+    ]);
+  });
+
+  it('forwards a long text that begins with an opt-out keyword, by whole-message', () => {
+    // Prepare
+    const sms = smsWith({ messageBody: `STOP ${'please '.repeat(300)}` });
+
+    // Act
+    const requests = toChatIntegrationEvents(sms, config);
+
+    // Assess
+    expect(requests.map((request) => request.Event?.Type)).toEqual([
+      'MESSAGE',
+      'MESSAGE',
+      'MESSAGE',
+    ]);
   });
 });

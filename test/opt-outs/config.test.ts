@@ -29,18 +29,29 @@ describe('loadConfig with self-managed opt-outs', () => {
     });
   });
 
-  it('matches HELP keywords by the rule opt-outs follow', () => {
+  it('matches HELP keywords on the whole message by default', () => {
     // Prepare
     const { keywordReplies } = loadConfig(selfManagedEnv());
     const isHelp = keywordReplies?.isHelp ?? (() => undefined);
 
     // Act
-    const matches = ['help', 'Info please', 'helpful', 'I need help'].map(
-      isHelp
-    );
+    const matches = ['help', 'Info?', 'Help, my parcel is lost'].map(isHelp);
 
     // Assess
-    expect(matches).toEqual([true, true, false, false]);
+    expect(matches).toEqual([true, true, false]);
+  });
+
+  it('matches HELP keywords by the begins-with rule when opt-outs do', () => {
+    // Prepare
+    const env = { ...selfManagedEnv(), [ENV.keywordMatch]: 'begins-with' };
+    const { keywordReplies } = loadConfig(env);
+    const isHelp = keywordReplies?.isHelp ?? (() => undefined);
+
+    // Act
+    const matches = ['Info please', 'helpful', 'I need help'].map(isHelp);
+
+    // Assess
+    expect(matches).toEqual([true, false, false]);
   });
 
   it('keeps the texts as written, spaces and new lines included', () => {
@@ -102,6 +113,8 @@ describe('loadConfig with self-managed opt-outs', () => {
       CHAT_STREAMING_TOPIC_ARN:
         'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
       SENT_PART_KEY_PREFIX: 'sms-connect-bridge-OutboundFunction',
+      ATTACHMENT_NOTICE: 'No attachments by SMS.',
+      UNSUPPORTED_MESSAGE_NOTICE: 'That message cannot be shown by SMS.',
     };
 
     // Act

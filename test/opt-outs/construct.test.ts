@@ -1,4 +1,5 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { createBridgeStack } from '../../lib/bridge-app';
@@ -128,6 +129,45 @@ describe('self-managed opt-outs in the stack', () => {
       // Assess
       expect(KEYWORD_VARIABLES.filter((name) => name in variables)).toEqual([]);
       expect(variables).toHaveProperty('PHONE_NUMBERS');
+    });
+  });
+
+  describe('the two-way wiring', () => {
+    it('tells each number the opt-out list the function adds to, to check at deploy', () => {
+      // Prepare
+      const synthesized = synthBridge({
+        ...SELF_MANAGED,
+        optOutListName: 'Support-OptOuts',
+      });
+
+      // Act & Assess
+      synthesized.template.hasResourceProperties('Custom::TwoWayPhoneNumber', {
+        SelfManagedOptOutsEnabled: true,
+        OptOutListName: 'Support-OptOuts',
+      });
+    });
+
+    it("tells each number End User Messaging's Default list when none is set", () => {
+      // Prepare
+      const synthesized = synthBridge(SELF_MANAGED);
+
+      // Act & Assess
+      synthesized.template.hasResourceProperties('Custom::TwoWayPhoneNumber', {
+        OptOutListName: 'Default',
+      });
+    });
+
+    it('names no opt-out list without self-managed opt-outs', () => {
+      // Prepare
+      const synthesized = synthBridge({
+        ...REQUIRED_CONTEXT,
+        configureTwoWay: 'true',
+      });
+
+      // Act & Assess
+      synthesized.template.hasResourceProperties('Custom::TwoWayPhoneNumber', {
+        OptOutListName: Match.absent(),
+      });
     });
   });
 

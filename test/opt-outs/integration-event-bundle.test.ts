@@ -70,7 +70,19 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  beforeEach(async () => {
+  const startBridge = async (
+    environment: Readonly<Record<string, string>> = {}
+  ) => {
+    bridge = await startLocalBridge({
+      fn,
+      environment: {
+        AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url,
+        ...environment,
+      },
+    });
+  };
+
+  beforeEach(() => {
     smsVoice = smsVoiceResponder();
     smsVoice.addPhoneNumber(BRIDGE_NUMBER, {
       PhoneNumberId: PHONE_NUMBER_ID,
@@ -78,12 +90,6 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
       SelfManagedOptOutsEnabled: true,
     });
     smsVoiceEndpoint.requests.length = 0;
-    bridge = await startLocalBridge({
-      fn,
-      environment: {
-        AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url,
-      },
-    });
   });
 
   afterEach(async () => {
@@ -101,7 +107,89 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
       ({ json }) => (json as { Event?: { Type?: string } }).Event?.Type
     );
 
+  describe('with the default keyword match', () => {
+    beforeEach(async () => {
+      await startBridge();
+    });
+
+    it.each([
+      'Cancel my appointment',
+      'End of month bill?',
+      'Help, my parcel is lost',
+      'Stop by the shop at 5?',
+    ])('forwards %j to the chat and texts nothing', async (body) => {
+      // Act
+      const response = await bridge.invoke(sqsEvent(smsRecord(textFrom(body))));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chatEvents()).toEqual(['MESSAGE']);
+      expect(smsVoiceEndpoint.requests).toEqual([]);
+    });
+
+    it.each(['stop', ' Stop. ', 'UNSUBSCRIBE!', '"quit"', 'end 🛑'])(
+      'opts out on %j, a keyword alone',
+      async (body) => {
+        // Act
+        await bridge.invoke(sqsEvent(smsRecord(textFrom(body))));
+
+        // Assess
+        expect(chatEvents()).toEqual(['DISCONNECT']);
+        expect(smsVoice.optedOutNumbers()).toEqual([
+          { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+        ]);
+      }
+    );
+
+    it('answers "Help?" with the help text', async () => {
+      // Act
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('Help?'))));
+
+      // Assess
+      expect(bridge.connect.requests).toEqual([]);
+      expect(smsCalls('SendTextMessage')).toEqual([
+        expect.objectContaining({ MessageBody: DEFAULT_HELP_TEXT }),
+      ]);
+    });
+  });
+
+  describe("with End User Messaging's begins-with match", () => {
+    beforeEach(async () => {
+      await startBridge({ KEYWORD_MATCH: 'begins-with' });
+    });
+
+    it('opts out on "Cancel my appointment"', async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('Cancel my appointment')))
+      );
+
+      // Assess
+      expect(chatEvents()).toEqual(['DISCONNECT']);
+      expect(smsVoice.optedOutNumbers()).toEqual([
+        { OptOutListName: 'Default', OptedOutNumber: CUSTOMER },
+      ]);
+    });
+
+    it('answers "Help, my parcel is lost" with the help text', async () => {
+      // Act
+      await bridge.invoke(
+        sqsEvent(smsRecord(textFrom('Help, my parcel is lost')))
+      );
+
+      // Assess
+      expect(bridge.connect.requests).toEqual([]);
+      expect(smsCalls('SendTextMessage')).toEqual([
+        expect.objectContaining({ MessageBody: DEFAULT_HELP_TEXT }),
+      ]);
+    });
+  });
+
   describe('an opt-out keyword', () => {
+    beforeEach(async () => {
+      await startBridge();
+    });
+
     it('ends the chat and texts the confirmation before adding the number to the list', async () => {
       // Act
       const response = await bridge.invoke(
@@ -119,7 +207,7 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
 
     it('texts the default confirmation from the number the customer texted', async () => {
       // Act
-      await bridge.invoke(sqsEvent(smsRecord(textFrom('Stop it'))));
+      await bridge.invoke(sqsEvent(smsRecord(textFrom('Stop!'))));
 
       // Assess
       expect(smsCalls('SendTextMessage')).toEqual([
@@ -270,6 +358,10 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
   });
 
   describe('a HELP keyword', () => {
+    beforeEach(async () => {
+      await startBridge();
+    });
+
     it('texts the default help text and sends nothing to Connect', async () => {
       // Act
       const response = await bridge.invoke(
@@ -324,6 +416,9 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
   });
 
   it('forwards any other text to Connect and texts nothing', async () => {
+    // Prepare
+    await startBridge();
+
     // Act
     await bridge.invoke(
       sqsEvent(smsRecord(textFrom('Please help with parcel 4711')))

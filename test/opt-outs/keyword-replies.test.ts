@@ -12,8 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { KeywordReplySettings } from '../../lambda/inbound-sms/config';
 import type { Delivered } from '../../lambda/inbound-sms/delivery';
+import { buildKeywordMatcher } from '../../lambda/inbound-sms/keyword-match';
 import { withKeywordReplies } from '../../lambda/inbound-sms/keyword-replies';
-import { buildOptOutMatcher } from '../../lambda/inbound-sms/opt-out';
 import type { InboundSms } from '../../lambda/inbound-sms/schema';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
@@ -33,10 +33,10 @@ const CONTACT_ID = '5b0b6e33-2f4d-4a7e-9b7a-0c1d2e3f4a5b';
 const SETTINGS: KeywordReplySettings = {
   optOutListName: 'Support-OptOuts',
   optOutConfirmationText: 'Acme Support: you are unsubscribed, no more texts.',
-  isHelp: buildOptOutMatcher(['HELP', 'INFO']),
+  isHelp: buildKeywordMatcher(['HELP', 'INFO'], 'begins-with'),
   helpText: 'Acme Support: text us your question. Reply STOP to opt out.',
 };
-const isOptOut = buildOptOutMatcher(['STOP', 'QUIT']);
+const isOptOut = buildKeywordMatcher(['STOP', 'QUIT'], 'begins-with');
 
 const serverError = () =>
   new InternalServerException({

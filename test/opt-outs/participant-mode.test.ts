@@ -142,7 +142,7 @@ describe('keyword replies in participant mode', () => {
   });
 
   describe('a HELP keyword', () => {
-    it.each(['HELP', 'info please'])(
+    it.each(['HELP', 'info?'])(
       'answers %j with the help text and opens no chat',
       async (body) => {
         // Prepare

@@ -15,6 +15,11 @@ const bridgeEnv = {
   }),
   CHAT_SUBTYPE: 'connect:sms',
   DISCONNECT_KEYWORDS: JSON.stringify(['STOP']),
+  KEYWORD_MATCH: 'whole-message',
+  NUMBER_ATTRIBUTES: JSON.stringify({
+    customerNumber: 'customerPhoneNumber',
+    systemNumber: 'systemPhoneNumber',
+  }),
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq',
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   DEDUPLICATION_WINDOW_SECONDS: '3600',
@@ -27,6 +32,8 @@ const participantEnv = {
   [PARTICIPANT_ENV.chatStreamingTopicArn]:
     'arn:aws:sns:us-east-1:111122223333:streaming',
   [PARTICIPANT_ENV.sentPartKeyPrefix]: 'SmsConnectBridge-OutboundFunction',
+  [OUTBOUND_ENV.attachmentNotice]: 'Attachments cannot be texted.',
+  [OUTBOUND_ENV.unsupportedMessageNotice]: 'This cannot be texted.',
 };
 
 describe('loadParticipantConfig', () => {
@@ -41,6 +48,10 @@ describe('loadParticipantConfig', () => {
       sessionTableName: 'sessions',
       chatStreamingTopicArn: 'arn:aws:sns:us-east-1:111122223333:streaming',
       sentPartKeyPrefix: 'SmsConnectBridge-OutboundFunction',
+      notices: {
+        attachment: 'Attachments cannot be texted.',
+        unsupportedMessage: 'This cannot be texted.',
+      },
       subtype: 'connect:sms',
     });
   });
@@ -51,6 +62,8 @@ describe('loadParticipantConfig', () => {
     PARTICIPANT_ENV.sessionTableName,
     PARTICIPANT_ENV.chatStreamingTopicArn,
     PARTICIPANT_ENV.sentPartKeyPrefix,
+    OUTBOUND_ENV.attachmentNotice,
+    OUTBOUND_ENV.unsupportedMessageNotice,
   ])('fails naming %s when it is missing', (name) => {
     // Prepare
     const env = { ...participantEnv, [name]: undefined };
@@ -80,26 +93,53 @@ describe('loadParticipantConfig', () => {
 });
 
 describe('loadOutboundConfig', () => {
-  it('reads the session table and the dead-letter queue', () => {
+  const outboundEnv = {
+    [OUTBOUND_ENV.sessionTableName]: 'sessions',
+    [OUTBOUND_ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
+    [OUTBOUND_ENV.attachmentNotice]: 'Attachments cannot be texted. ',
+    [OUTBOUND_ENV.unsupportedMessageNotice]: 'This cannot be texted.',
+  };
+
+  it('reads the session table, the dead-letter queue and the notices as written', () => {
     // Act
-    const config = loadOutboundConfig({
-      [OUTBOUND_ENV.sessionTableName]: 'sessions',
-      [OUTBOUND_ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
-    });
+    const config = loadOutboundConfig(outboundEnv);
 
     // Assess
     expect(config).toEqual({
       sessionTableName: 'sessions',
       deadLetterQueueUrl: 'https://sqs/1/dlq',
+      notices: {
+        attachment: 'Attachments cannot be texted. ',
+        unsupportedMessage: 'This cannot be texted.',
+      },
     });
   });
 
-  it('fails naming the variable that is missing', () => {
+  it.each(Object.values(OUTBOUND_ENV))(
+    'fails naming %s when it is missing',
+    (name) => {
+      // Prepare
+      const env = { ...outboundEnv, [name]: undefined };
+
+      // Act
+      const act = () => loadOutboundConfig(env);
+
+      // Assess
+      expect(act).toThrow(name);
+    }
+  );
+
+  it.each([
+    ['blank', ' \n '],
+    ['over 1,600 characters', 'x'.repeat(1601)],
+  ])('fails naming a notice that is %s', (_, value) => {
+    // Prepare
+    const env = { ...outboundEnv, [OUTBOUND_ENV.attachmentNotice]: value };
+
     // Act
-    const act = () =>
-      loadOutboundConfig({ [OUTBOUND_ENV.sessionTableName]: 'sessions' });
+    const act = () => loadOutboundConfig(env);
 
     // Assess
-    expect(act).toThrow(OUTBOUND_ENV.deadLetterQueueUrl);
+    expect(act).toThrow(OUTBOUND_ENV.attachmentNotice);
   });
 });

@@ -3,6 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from '../../lib/participant-delivery';
 import { propertiesOf } from '../infra/support/bridge-app';
 import {
   namedTopicArn,
@@ -406,7 +410,7 @@ describe('ParticipantDelivery', () => {
       ]);
     });
 
-    it("is told the instance, the flows, the session table, the topic and the outbound function's name", () => {
+    it("is told the instance, the flows, the session table, the topic, the outbound function's name and its notices", () => {
       // Act
       const fn = propertiesOf(built.template, built.inbound);
 
@@ -428,6 +432,8 @@ describe('ParticipantDelivery', () => {
           SENT_PART_KEY_PREFIX: resolve(
             built.delivery.outboundFunction.functionName
           ),
+          ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+          UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
         },
       });
     });

@@ -89,6 +89,35 @@ describe('participant mode, what the flow says before streaming starts (inbound)
     ]);
   });
 
+  it("texts the flow's messages, then sends the rest of a long text, when it comes again", async () => {
+    // Prepare: the first part opens the chat, then texting the flow's
+    // messages fails every attempt of the first delivery
+    const customer = newCustomer();
+    const body = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+    local.smsVoice.state.failNext(
+      'SendTextMessage',
+      awsError(500, 'InternalServerException'),
+      3
+    );
+    const first = await local.text({ from: customer, body, id: 'long-1' });
+    const [chat] = local.chats.list().slice(-1);
+    const requests = newRequests(local.participant);
+
+    // Act
+    const retry = await local.text({ from: customer, body, id: 'long-1' });
+
+    // Assess: the first part opened the chat once, the rest went to it
+    expect(first?.batchItemFailures).toHaveLength(1);
+    expect(retry).toEqual({ batchItemFailures: [] });
+    expect(textedTo(customer)).toEqual([GREETING]);
+    expect(chat?.messages.map((m) => m.Content).join(' ')).toBe(body);
+    expect(
+      participantCalls(requests(), '/participant/message').map(
+        (call) => call.body.ClientToken
+      )
+    ).toEqual(['long-1-part-1']);
+  });
+
   it('acknowledges the text of a customer on the opt-out list, texting nothing', async () => {
     // Prepare
     const customer = newCustomer();

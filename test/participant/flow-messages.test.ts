@@ -7,6 +7,12 @@ import {
 
 const CONTACT_ID = 'contact-1';
 const EVENT = 'application/vnd.amazonaws.connect.event';
+const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
+/** What the outbound function is told to text for what SMS cannot carry. */
+const NOTICES = {
+  attachment: 'The agent sent an attachment.',
+  unsupportedMessage: 'The agent sent a message SMS cannot show.',
+};
 
 /** A transcript item as GetTranscript answers it. */
 const item = (overrides: Partial<Item>): Item => ({
@@ -96,7 +102,8 @@ describe('readTranscript', () => {
     // Act
     const reading = readTranscript(
       [item({ Id: 'greeting', ParticipantRole: role })],
-      CONTACT_ID
+      CONTACT_ID,
+      NOTICES
     );
 
     // Assess
@@ -109,7 +116,8 @@ describe('readTranscript', () => {
     // Act
     const reading = readTranscript(
       [item({ ParticipantRole: 'CUSTOMER', Content: 'Where is my parcel?' })],
-      CONTACT_ID
+      CONTACT_ID,
+      NOTICES
     );
 
     // Assess
@@ -118,18 +126,75 @@ describe('readTranscript', () => {
 
   it.each([
     ['an event', { Type: 'EVENT', ContentType: `${EVENT}.participant.joined` }],
-    [
-      'an interactive message',
-      { ContentType: 'application/vnd.amazonaws.connect.message.interactive' },
-    ],
     ['a blank message', { Content: '  ' }],
     ['a message without an id', { Id: undefined }],
   ] as const)('texts nothing for %s', (_, overrides) => {
     // Act
-    const reading = readTranscript([item(overrides)], CONTACT_ID);
+    const reading = readTranscript([item(overrides)], CONTACT_ID, NOTICES);
 
     // Assess
     expect(reading.messages).toEqual([]);
+  });
+
+  it('texts an interactive message as the outbound function renders it', () => {
+    // Prepare: a quick reply a bot sent before streaming started
+    const quickReply = {
+      templateType: 'QuickReply',
+      version: '1.0',
+      data: {
+        content: {
+          title: 'How can we help?',
+          elements: [{ title: 'Track a parcel' }, { title: 'Talk to us' }],
+        },
+      },
+    };
+
+    // Act
+    const reading = readTranscript(
+      [
+        item({
+          Id: 'menu',
+          ParticipantRole: 'CUSTOM_BOT',
+          ContentType: INTERACTIVE,
+          Content: JSON.stringify(quickReply),
+        }),
+      ],
+      CONTACT_ID,
+      NOTICES
+    );
+
+    // Assess
+    expect(reading.messages).toEqual([
+      {
+        messageId: 'menu',
+        content: 'How can we help?\n1. Track a parcel\n2. Talk to us',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'an interactive message it cannot render',
+      { ContentType: INTERACTIVE, Content: 'Thanks for texting us' },
+      NOTICES.unsupportedMessage,
+    ],
+    [
+      'an attachment',
+      {
+        Type: 'ATTACHMENT',
+        ContentType: 'application/pdf',
+        Content: undefined,
+      },
+      NOTICES.attachment,
+    ],
+  ] as const)('texts the notice for %s', (_, overrides, notice) => {
+    // Act
+    const reading = readTranscript([item(overrides)], CONTACT_ID, NOTICES);
+
+    // Assess
+    expect(reading.messages).toEqual([
+      { messageId: 'item-1', content: notice },
+    ]);
   });
 
   it('texts each message in the order of the transcript', () => {
@@ -139,7 +204,8 @@ describe('readTranscript', () => {
         item({ Id: 'one', Content: 'Thanks for texting us' }),
         item({ Id: 'two', Content: 'You are number 3 in the queue' }),
       ],
-      CONTACT_ID
+      CONTACT_ID,
+      NOTICES
     );
 
     // Assess
@@ -158,7 +224,8 @@ describe('readTranscript', () => {
           Content: undefined,
         }),
       ],
-      CONTACT_ID
+      CONTACT_ID,
+      NOTICES
     );
 
     // Assess
@@ -170,7 +237,7 @@ describe('readTranscript', () => {
 
   it('says a chat without an end is not over', () => {
     // Act
-    const reading = readTranscript([item({})], CONTACT_ID);
+    const reading = readTranscript([item({})], CONTACT_ID, NOTICES);
 
     // Assess
     expect(reading.chatOver).toBe(false);

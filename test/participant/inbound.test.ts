@@ -44,7 +44,11 @@ describe('participant mode, customer to agent (inbound)', () => {
         InstanceId: INSTANCE_ID,
         ContactFlowId: CONTACT_FLOW_ID,
         ParticipantDetails: { DisplayName: customer },
-        Attributes: CONTACT_ATTRIBUTES,
+        Attributes: {
+          ...CONTACT_ATTRIBUTES,
+          customerPhoneNumber: customer,
+          systemPhoneNumber: BRIDGE_NUMBER,
+        },
         InitialMessage: {
           ContentType: 'text/plain',
           Content: 'My parcel never arrived',

@@ -7,6 +7,7 @@ import {
 
 const CONTACT = '33333333-abc5-46db-9ad5-d772559ab556';
 const EVENT = 'application/vnd.amazonaws.connect.event';
+const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 
 const read = (item: Omit<StreamedItem, 'contactId'>) => {
   const record = streamedRecord({ contactId: CONTACT, ...item });
@@ -40,7 +41,19 @@ describe('readStreamedItem', () => {
       { role: 'AGENT', contentType: 'application/json', content: '{}' },
       'unsupported-content',
     ],
-    [{ role: 'AGENT', type: 'ATTACHMENT' }, 'unsupported-content'],
+    [{ role: 'CUSTOMER', type: 'ATTACHMENT' }, 'customer-message'],
+    [
+      { role: 'AGENT', visibility: 'AGENT', type: 'ATTACHMENT' },
+      'not-for-customer',
+    ],
+    [
+      { role: 'CUSTOMER', contentType: INTERACTIVE, content: '{}' },
+      'customer-message',
+    ],
+    [
+      { role: 'CUSTOM_BOT', contentType: INTERACTIVE, content: ' ' },
+      'unsupported-content',
+    ],
     [{ role: 'AGENT', content: '   ' }, 'unsupported-content'],
     [{ role: 'AGENT', type: 'EVENT', contentType: `${EVENT}.typing` }, 'event'],
     [
@@ -57,6 +70,44 @@ describe('readStreamedItem', () => {
 
     // Assess
     expect(action).toEqual({ kind: 'ignore', contactIds: [CONTACT], reason });
+  });
+
+  it('texts a notice for an attachment the agent sends', () => {
+    // Act
+    const action = read({
+      role: 'AGENT',
+      type: 'ATTACHMENT',
+      contentType: 'application/pdf',
+      id: 'item-2',
+    });
+
+    // Assess
+    expect(action).toEqual({
+      kind: 'attachment',
+      contactIds: [CONTACT],
+      messageId: 'item-2',
+    });
+  });
+
+  it('texts an interactive message a bot sends, with its template', () => {
+    // Prepare
+    const content = JSON.stringify({ templateType: 'QuickReply' });
+
+    // Act
+    const action = read({
+      role: 'CUSTOM_BOT',
+      contentType: INTERACTIVE,
+      content,
+      id: 'item-3',
+    });
+
+    // Assess
+    expect(action).toEqual({
+      kind: 'interactive',
+      contactIds: [CONTACT],
+      messageId: 'item-3',
+      content,
+    });
   });
 
   it.each([

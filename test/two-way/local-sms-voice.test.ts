@@ -1,4 +1,6 @@
 import {
+  DescribePhoneNumbersCommand,
+  DescribePoolsCommand,
   PinpointSMSVoiceV2Client,
   PutOptedOutNumberCommand,
   SendTextMessageCommand,
@@ -128,6 +130,66 @@ describe('local End User Messaging', () => {
 
     // Assess
     expect(error.name).toBe('ResourceNotFoundException');
+  });
+
+  it('describes a number with its opt-out list, type and country as the SDK reads them', async () => {
+    // Prepare
+    const number = smsVoice.addPhoneNumber('+18885550100', {
+      OptOutListName: 'Support-OptOuts',
+      NumberType: 'TOLL_FREE',
+    });
+
+    // Act
+    const { PhoneNumbers } = await client.send(
+      new DescribePhoneNumbersCommand({
+        PhoneNumberIds: [number.PhoneNumberArn],
+      })
+    );
+
+    // Assess
+    expect(PhoneNumbers).toEqual([
+      expect.objectContaining({
+        PhoneNumberId: number.PhoneNumberId,
+        OptOutListName: 'Support-OptOuts',
+        NumberType: 'TOLL_FREE',
+        IsoCountryCode: 'US',
+      }),
+    ]);
+  });
+
+  it('describes a new number as a US 10DLC number on the Default list', async () => {
+    // Prepare
+    const number = smsVoice.addPhoneNumber('+12065550100');
+
+    // Act
+    const { PhoneNumbers } = await client.send(
+      new DescribePhoneNumbersCommand({
+        PhoneNumberIds: [number.PhoneNumberId],
+      })
+    );
+
+    // Assess
+    expect(PhoneNumbers?.[0]).toMatchObject({
+      OptOutListName: 'Default',
+      NumberType: 'TEN_DLC',
+      IsoCountryCode: 'US',
+    });
+  });
+
+  it('describes a pool with its opt-out list', async () => {
+    // Prepare
+    const pool = smsVoice.addPool({ OptOutListName: 'Support-OptOuts' });
+
+    // Act
+    const { Pools } = await client.send(
+      new DescribePoolsCommand({ PoolIds: [pool.PoolArn] })
+    );
+
+    // Assess
+    expect(Pools?.[0]).toMatchObject({
+      PoolId: pool.PoolId,
+      OptOutListName: 'Support-OptOuts',
+    });
   });
 
   it('refuses UpdatePhoneNumber on a number in a pool', async () => {

@@ -1,5 +1,9 @@
 import { smsVoiceError } from '../../tools/local-aws/sms-voice';
-import { createEvent, deleteEvent } from './support/custom-resource-event';
+import {
+  createEvent,
+  deleteEvent,
+  updateEvent,
+} from './support/custom-resource-event';
 import { useLocalSmsVoice } from './support/local-sms-voice';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:SmsBridgeInbound';
@@ -10,6 +14,185 @@ const numberProperties = (arn: string) => ({
   PhoneNumberId: arn,
   TwoWayChannelArn: TOPIC,
   SelfManagedOptOutsEnabled: 'false',
+});
+
+const selfManaged = (
+  properties: Record<string, string>,
+  optOutListName = 'Default'
+) => ({
+  ...properties,
+  SelfManagedOptOutsEnabled: 'true',
+  OptOutListName: optOutListName,
+});
+
+describe('two-way config handler: opt-out lists and number types', () => {
+  it('fails naming the masked number and both lists when the number uses another list', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+12065550100', {
+      OptOutListName: 'Marketing',
+    });
+
+    // Act
+    const result = local.handler(
+      createEvent(selfManaged(numberProperties(number.PhoneNumberArn)))
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      `Phone number ${number.PhoneNumberId} (********0100) uses the opt-out list "Marketing", but the stack's optOutListName is "Default"`
+    );
+  });
+
+  it('fails naming the pool and both lists when the pool uses another list', async () => {
+    // Prepare
+    const pool = local.smsVoice.addPool({ OptOutListName: 'Default' });
+
+    // Act
+    const result = local.handler(
+      createEvent(
+        selfManaged(
+          { PoolId: pool.PoolArn, TwoWayChannelArn: TOPIC },
+          'Support-OptOuts'
+        )
+      )
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      `Pool ${pool.PoolId} uses the opt-out list "Default", but the stack's optOutListName is "Support-OptOuts"`
+    );
+  });
+
+  it('changes nothing on a number that uses another list', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+12065550100', {
+      OptOutListName: 'Marketing',
+    });
+
+    // Act
+    await local
+      .handler(
+        createEvent(selfManaged(numberProperties(number.PhoneNumberArn)))
+      )
+      .catch(() => undefined);
+
+    // Assess
+    expect(
+      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
+    ).toEqual([]);
+  });
+
+  it('configures a number on the list the stack names', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+12065550100', {
+      OptOutListName: 'Support-OptOuts',
+    });
+
+    // Act
+    await local.handler(
+      createEvent(
+        selfManaged(numberProperties(number.PhoneNumberArn), 'Support-OptOuts')
+      )
+    );
+
+    // Assess
+    expect(
+      local.smsVoice.phoneNumber(number.PhoneNumberId)
+        ?.SelfManagedOptOutsEnabled
+    ).toBe(true);
+  });
+
+  it('fails on a US toll-free number with self-managed opt-outs', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+18885550100', {
+      NumberType: 'TOLL_FREE',
+    });
+
+    // Act
+    const result = local.handler(
+      createEvent(selfManaged(numberProperties(number.PhoneNumberArn)))
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      `Phone number ${number.PhoneNumberId} (********0100) is a US toll-free number, which is not eligible for self-managed opt-outs`
+    );
+  });
+
+  it('fails on a US toll-free number that the stack leaves to its pool', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+18885550100', {
+      NumberType: 'TOLL_FREE',
+    });
+    const pool = local.smsVoice.addPool({}, [number]);
+
+    // Act
+    const result = local.handler(
+      createEvent({
+        ...selfManaged(numberProperties(number.PhoneNumberArn)),
+        Pools: [pool.PoolArn],
+      })
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow('is a US toll-free number');
+  });
+
+  it('configures a US toll-free number without self-managed opt-outs', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+18885550100', {
+      NumberType: 'TOLL_FREE',
+    });
+
+    // Act
+    await local.handler(createEvent(numberProperties(number.PhoneNumberArn)));
+
+    // Assess
+    expect(local.smsVoice.phoneNumber(number.PhoneNumberId)).toMatchObject({
+      TwoWayEnabled: true,
+      SelfManagedOptOutsEnabled: false,
+    });
+  });
+
+  it('configures a Canadian toll-free number with self-managed opt-outs', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+18885550100', {
+      NumberType: 'TOLL_FREE',
+      IsoCountryCode: 'CA',
+    });
+
+    // Act
+    await local.handler(
+      createEvent(selfManaged(numberProperties(number.PhoneNumberArn)))
+    );
+
+    // Assess
+    expect(
+      local.smsVoice.phoneNumber(number.PhoneNumberId)
+        ?.SelfManagedOptOutsEnabled
+    ).toBe(true);
+  });
+
+  it('checks the list again on an update', async () => {
+    // Prepare
+    const number = local.smsVoice.addPhoneNumber('+12065550100');
+    const properties = selfManaged(numberProperties(number.PhoneNumberArn));
+    const { PhysicalResourceId } = await local.handler(createEvent(properties));
+
+    // Act
+    const result = local.handler(
+      updateEvent(
+        PhysicalResourceId,
+        { ...properties, OptOutListName: 'Support-OptOuts' },
+        properties
+      )
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      `the stack's optOutListName is "Support-OptOuts"`
+    );
+  });
 });
 
 describe('two-way config handler: failures', () => {

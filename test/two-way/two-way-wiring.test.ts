@@ -90,6 +90,38 @@ describe('TwoWayWiring', () => {
     expect(Object.keys(resources)).toHaveLength(2);
   });
 
+  it('names the opt-out list each number and pool must use with self-managed opt-outs', () => {
+    // Prepare
+    const { template } = build({
+      selfManagedOptOuts: true,
+      optOutListName: 'Support-OptOuts',
+      pools: [POOL],
+    });
+
+    // Act
+    const resources = [
+      ...Object.values(template.findResources('Custom::TwoWayPhoneNumber')),
+      ...Object.values(template.findResources('Custom::TwoWayPool')),
+    ].map((r) => (r as { Properties: { OptOutListName?: string } }).Properties);
+
+    // Assess
+    expect(resources.map((p) => p.OptOutListName)).toEqual([
+      'Support-OptOuts',
+      'Support-OptOuts',
+      'Support-OptOuts',
+    ]);
+  });
+
+  it('names no opt-out list without self-managed opt-outs', () => {
+    // Prepare
+    const { template } = build({ optOutListName: 'Support-OptOuts' });
+
+    // Act & Assess
+    template.hasResourceProperties('Custom::TwoWayPhoneNumber', {
+      OptOutListName: Match.absent(),
+    });
+  });
+
   it("turns a phone-number id into an ARN in the stack's account and region", () => {
     // Prepare
     const { template } = build({

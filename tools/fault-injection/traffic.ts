@@ -62,14 +62,7 @@ const TEXTS = [
   'Hello?? Still waiting on refund {n}…',
 ];
 
-const OPT_OUTS = [
-  'STOP',
-  'Stop',
-  'stop please',
-  'QUIT',
-  'Unsubscribe',
-  'ARRET',
-];
+const OPT_OUTS = ['STOP', 'Stop', 'Stop!', 'QUIT', 'Unsubscribe', 'ARRET'];
 
 export type InputKind =
   | 'text'

@@ -166,6 +166,13 @@ export interface StreamedItem {
   /** @default 'text/plain' */
   readonly contentType?: string;
   readonly content?: string;
+  /** An `ATTACHMENT` item's files, as the participant service lists them. */
+  readonly attachments?: readonly {
+    readonly ContentType: string;
+    readonly AttachmentId: string;
+    readonly AttachmentName: string;
+    readonly Status: 'APPROVED' | 'REJECTED' | 'IN_PROGRESS';
+  }[];
   /** @default - a fresh id */
   readonly id?: string;
 }
@@ -193,6 +200,9 @@ export const streamedItemRecord = (
   const message = {
     AbsoluteTime: new Date().toISOString(),
     ...(item.content === undefined ? {} : { Content: item.content }),
+    ...(item.attachments === undefined
+      ? {}
+      : { Attachments: item.attachments }),
     ContentType: contentType,
     Id: item.id ?? randomUUID(),
     Type: type,

@@ -13,6 +13,8 @@ export const IDEMPOTENCY_TABLE_PATH = `${STACK_NAME}/Bridge/IdempotencyTable/Res
 /** Participant mode (`deliveryMode=participant`) only. */
 export const OUTBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Participant/OutboundFunction/Resource`;
 export const SESSION_TABLE_PATH = `${STACK_NAME}/Bridge/Participant/SessionTable/Resource`;
+/** `configureTwoWay=true` only. */
+export const TWO_WAY_FUNCTION_PATH = `${STACK_NAME}/Bridge/TwoWay/Function/Resource`;
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -93,6 +95,29 @@ export const readParticipantBundles = (
   sessionTableKey: readTableKey(assemblyDir, SESSION_TABLE_PATH),
   idempotencyTableKey: readTableKey(assemblyDir, IDEMPOTENCY_TABLE_PATH),
 });
+
+/** A custom resource of the stack, as its template gives it. */
+export interface TemplateCustomResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** Properties as in the template, references included. */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** The stack's custom resources of one type (`Custom::TwoWayPhoneNumber`). */
+export const readCustomResources = (
+  assemblyDir: string,
+  type: string
+): TemplateCustomResource[] => {
+  const { template } = readStack(assemblyDir);
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      type,
+      properties: (resource.Properties ?? {}) as Record<string, unknown>,
+    }));
+};
 
 /** The key of a DynamoDB table of the stack, by its construct path. */
 export const readTableKey = (

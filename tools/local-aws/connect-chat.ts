@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chatTextProblem } from './chat-content';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /** Connect's default chat duration (StartChatContact `ChatDurationInMinutes`). */
@@ -256,7 +257,10 @@ export type LocalChats = ReturnType<typeof localChats>;
 /**
  * Amazon Connect's REST-JSON chat routes: `StartChatContact`
  * (`PUT /contact/chat`, idempotent on `ClientToken` as the service is) and
- * `StartContactStreaming` (`POST /contact/start-streaming`).
+ * `StartContactStreaming` (`POST /contact/start-streaming`). An initial
+ * message over Connect's text limit is refused with 400
+ * `InvalidParameterException`, as StartChatContact documents for a
+ * parameter it cannot take.
  */
 export const connectChatResponder =
   (chats: LocalChats) =>
@@ -302,6 +306,16 @@ const startChatContact = (
       'InvalidRequestException',
       'ChatDurationInMinutes must be 60 to 10080'
     );
+  }
+  const initial = body.InitialMessage as
+    | { ContentType?: unknown; Content?: unknown }
+    | undefined;
+  const problem =
+    initial === undefined
+      ? undefined
+      : chatTextProblem(initial.ContentType, initial.Content);
+  if (problem !== undefined) {
+    return awsError(400, 'InvalidParameterException', problem);
   }
   const clientToken =
     typeof body.ClientToken === 'string' ? body.ClientToken : undefined;

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { chatTextProblem } from './chat-content';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
  * Amazon Connect's REST-JSON answer to `POST /chat-integration-event`:
- * a new chat for the first text of a customer, the same chat after.
+ * a new chat for the first text of a customer, the same chat after. A
+ * message over Connect's text limit is refused with 400
+ * `InvalidRequestException`, the one client error the API documents for
+ * a request it cannot take.
  */
 export const connectResponder = () => {
   const chats = new Map<string, string>();
@@ -19,11 +23,18 @@ export const connectResponder = () => {
           SourceId?: string;
           DestinationId?: string;
           Subtype?: string;
-          Event?: { Type?: string };
+          Event?: { Type?: string; ContentType?: string; Content?: string };
         }
       | undefined;
     if (!body?.SourceId || !body.DestinationId || !body.Event?.Type) {
       return awsError(400, 'InvalidRequestException');
+    }
+    const problem =
+      body.Event.Type === 'MESSAGE'
+        ? chatTextProblem(body.Event.ContentType, body.Event.Content)
+        : undefined;
+    if (problem !== undefined) {
+      return awsError(400, 'InvalidRequestException', problem);
     }
     const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype ?? ''}`;
     const existing = chats.get(chat);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { chatTextProblem } from './chat-content';
 import type {
   LocalChat,
   LocalChats,
@@ -27,7 +28,9 @@ const MAX_TRANSCRIPT_PAGE = 100;
  * `GetTranscript` (`POST /participant/transcript`). A chat that is over,
  * or an expired connection token, is answered 403 `AccessDeniedException`,
  * as the service does. The transcript of a chat that is over can still be
- * read with a connection token that has not expired.
+ * read with a connection token that has not expired. A message it cannot
+ * take (none, or text over Connect's limit) is answered 400
+ * `ValidationException`, the client error SendMessage documents.
  */
 export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
@@ -84,18 +87,18 @@ export const participantResponder = (chats: LocalChats) => {
     '/participant/message': (token, body) => {
       const chat = live(token);
       if (!chat) return denied();
-      if (
-        typeof body.ContentType !== 'string' ||
-        typeof body.Content !== 'string' ||
-        body.Content === ''
-      ) {
-        return awsError(
-          400,
-          'ValidationException',
-          'ContentType and Content are required'
-        );
+      if (typeof body.ContentType !== 'string') {
+        return awsError(400, 'ValidationException', 'ContentType is required');
       }
-      const item = chats.sayAsCustomer(chat, body.ContentType, body.Content);
+      const problem = chatTextProblem(body.ContentType, body.Content);
+      if (problem !== undefined) {
+        return awsError(400, 'ValidationException', problem);
+      }
+      const item = chats.sayAsCustomer(
+        chat,
+        body.ContentType,
+        String(body.Content)
+      );
       return {
         status: 200,
         body: { Id: item.Id, AbsoluteTime: item.AbsoluteTime },

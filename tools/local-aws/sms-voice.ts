@@ -11,6 +11,10 @@ export interface LocalPhoneNumber {
   TwoWayChannelRole?: string;
   SelfManagedOptOutsEnabled: boolean;
   OptOutListName: string;
+  /** `LONG_CODE`, `SHORT_CODE`, `SIMULATOR`, `TEN_DLC` or `TOLL_FREE`. */
+  NumberType: string;
+  /** The two-letter country the number belongs to (`US`). */
+  IsoCountryCode: string;
   PoolId?: string;
 }
 
@@ -104,6 +108,7 @@ export const smsVoiceResponder = ({
     const id = state.PhoneNumberId ?? `phone-${hex32()}`;
     const entry: LocalPhoneNumber = {
       ...NEW_ORIGINATION,
+      ...NEW_PHONE_NUMBER,
       ...state,
       PhoneNumberId: id,
       PhoneNumberArn: arnOf('phone-number', id),
@@ -377,6 +382,16 @@ const NEW_ORIGINATION = {
   OptOutListName: 'Default',
 } as const;
 
+/**
+ * What a new phone number is unless a test says otherwise: a US 10DLC
+ * number, the kind the test numbers (+1 206 ...) would be, and one that
+ * self-managed opt-outs are allowed on.
+ */
+const NEW_PHONE_NUMBER = {
+  NumberType: 'TEN_DLC',
+  IsoCountryCode: 'US',
+} as const;
+
 const booleanOr = (value: unknown, fallback: boolean): boolean =>
   typeof value === 'boolean' ? value : fallback;
 
@@ -388,10 +403,8 @@ const withoutUndefined = <T extends object>(value: T): T =>
 const described = (entry: LocalPhoneNumber) => ({
   ...entry,
   Status: 'ACTIVE',
-  IsoCountryCode: 'US',
   MessageType: 'TRANSACTIONAL',
   NumberCapabilities: ['SMS'],
-  NumberType: 'TOLL_FREE',
   MonthlyLeasingPrice: '2.00',
   DeletionProtectionEnabled: false,
   CreatedTimestamp: CREATED,

@@ -10,6 +10,11 @@ export const UNKNOWN_NUMBER = '+12065550199';
 export const DEAD_LETTER_QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/111122223333/sms-connect-bridge-DeadLetterQueue';
 export const CONTACT_ATTRIBUTES = { channel: 'sms', queue: 'Support_EN' };
+/** The phone-number attributes as the construct names them by default. */
+export const NUMBER_ATTRIBUTES = {
+  customerNumber: 'customerPhoneNumber',
+  systemNumber: 'systemPhoneNumber',
+};
 
 /**
  * What the construct sets on the function, plus what the Lambda runtime
@@ -35,6 +40,8 @@ export const bridgeEnvironment = (): Record<string, string> => ({
     'TD',
     'UNSUBSCRIBE',
   ]),
+  KEYWORD_MATCH: 'whole-message',
+  NUMBER_ATTRIBUTES: JSON.stringify(NUMBER_ATTRIBUTES),
   CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
   SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
   DEAD_LETTER_QUEUE_URL,

@@ -11,6 +11,10 @@ import type {
 import type { Session } from '../../../lambda/inbound-sms/session-store';
 import { SessionStore } from '../../../lambda/inbound-sms/session-store';
 import {
+  DEFAULT_ATTACHMENT_NOTICE,
+  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
+} from '../../../lib/participant-delivery';
+import {
   createIdempotencyTable,
   createTable,
   localDynamoDbClient,
@@ -57,6 +61,11 @@ export const OTHER_BRIDGE_NUMBER = '+12065550177';
 export const CONTACT_ATTRIBUTES = { channel: 'sms' };
 /** The outbound function's name: its sent-part markers are keyed under it. */
 export const OUTBOUND_FUNCTION_NAME = 'SmsConnectBridge-OutboundFunction';
+/** The phone-number attributes as the construct names them by default. */
+export const NUMBER_ATTRIBUTES = {
+  customerNumber: 'customerPhoneNumber',
+  systemNumber: 'systemPhoneNumber',
+};
 /** The streaming topic, as the records of `streamedRecord` name it. */
 export { STREAMING_TOPIC_ARN };
 
@@ -169,6 +178,8 @@ export const startLocalParticipantMode = async (
     PHONE_NUMBERS: JSON.stringify(numberArns),
     CHAT_SUBTYPE: 'connect:sms',
     DISCONNECT_KEYWORDS: JSON.stringify(['STOP', 'QUIT', 'UNSUBSCRIBE']),
+    KEYWORD_MATCH: 'whole-message',
+    NUMBER_ATTRIBUTES: JSON.stringify(NUMBER_ATTRIBUTES),
     CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
     SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
     IDEMPOTENCY_TABLE_NAME: idempotencyTable,
@@ -183,6 +194,8 @@ export const startLocalParticipantMode = async (
     SESSION_TABLE_NAME: sessionTable,
     CHAT_STREAMING_TOPIC_ARN: STREAMING_TOPIC_ARN,
     SENT_PART_KEY_PREFIX: OUTBOUND_FUNCTION_NAME,
+    ATTACHMENT_NOTICE: DEFAULT_ATTACHMENT_NOTICE,
+    UNSUPPORTED_MESSAGE_NOTICE: DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
     ...options.environment,
   };
   // The handlers are required through jest, so they read its process.env.
@@ -195,6 +208,7 @@ export const startLocalParticipantMode = async (
     inbound = require('../../../lambda/inbound-sms/participant-handler')
       .handler as InboundHandler;
   });
+  // ... and what it sets on the outbound function.
   const restoreDlq = setEnvironment(
     {
       DEAD_LETTER_QUEUE_URL: outboundDlq,

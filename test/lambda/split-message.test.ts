@@ -1,16 +1,14 @@
 import fc from 'fast-check';
-import {
-  MAX_SMS_BODY_LENGTH,
-  splitMessage,
-} from '../../lambda/outbound-sms/split-message';
+import { MAX_SMS_BODY_LENGTH } from '../../lambda/outbound-sms/text-message';
+import { splitMessage } from '../../lambda/shared/split-message';
 
 describe('splitMessage', () => {
-  it('keeps a reply of up to 1,600 characters in one part', () => {
+  it('keeps a text of up to the limit in one part', () => {
     // Prepare
     const text = 'x'.repeat(MAX_SMS_BODY_LENGTH);
 
     // Act
-    const parts = splitMessage(text);
+    const parts = splitMessage(text, MAX_SMS_BODY_LENGTH);
 
     // Assess
     expect(parts).toEqual([text]);
@@ -48,9 +46,9 @@ describe('splitMessage', () => {
     expect(parts).toEqual(['ab', '😀c', 'd']);
   });
 
-  it('gives no part for a blank reply', () => {
+  it('gives no part for a blank text', () => {
     // Act
-    const parts = splitMessage(' \n\t ');
+    const parts = splitMessage(' \n\t ', MAX_SMS_BODY_LENGTH);
 
     // Assess
     expect(parts).toEqual([]);

@@ -1,16 +1,11 @@
-/** End User Messaging's limit on `SendTextMessage.MessageBody`. */
-export const MAX_SMS_BODY_LENGTH = 1600;
-
 /**
- * Splits a reply into ordered parts of at most `maxLength` UTF-16 units,
- * breaking at the last white space that fits; a word longer than a part is
- * cut, but never inside a surrogate pair. Parts are trimmed, so a blank
- * reply gives no parts.
+ * Splits a text into ordered parts of at most `maxLength` UTF-16 code
+ * units, breaking at the last white space that fits; a word longer than a
+ * part is cut, but never inside a surrogate pair. Parts are trimmed, so a
+ * blank text gives no parts. UTF-16 code units are never fewer than code
+ * points, so a part fits a limit counted either way.
  */
-export const splitMessage = (
-  text: string,
-  maxLength = MAX_SMS_BODY_LENGTH
-): string[] => {
+export const splitMessage = (text: string, maxLength: number): string[] => {
   const parts: string[] = [];
   let rest = text.trim();
   while (rest.length > maxLength) {
