@@ -4,6 +4,18 @@ import { UndeliverableError } from '../shared/undeliverable';
 import type { BridgeConfig } from './config';
 import type { InboundSms } from './schema';
 
+/** The settings the mapping reads (the opt-out sweep has only these). */
+export type ChatEventSettings = Pick<
+  BridgeConfig,
+  | 'phoneNumberArns'
+  | 'subtype'
+  | 'isOptOut'
+  | 'displayName'
+  | 'contactAttributes'
+  | 'supportedContentTypes'
+  | 'streamingEndpointArn'
+>;
+
 /**
  * Maps an inbound SMS to the `SendChatIntegrationEvent` request: the chat is
  * identified by the customer's number (`SourceId`), the number they texted
@@ -11,7 +23,7 @@ import type { InboundSms } from './schema';
  */
 export const toChatIntegrationEvent = (
   sms: InboundSms,
-  config: BridgeConfig
+  config: ChatEventSettings
 ): SendChatIntegrationEventCommandInput => {
   const destinationId = config.phoneNumberArns.get(sms.destinationNumber);
   if (destinationId === undefined) {
