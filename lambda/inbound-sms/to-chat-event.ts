@@ -14,6 +14,7 @@ export type ChatEventSettings = Pick<
   | 'isOptOut'
   | 'displayName'
   | 'contactAttributes'
+  | 'numberAttributes'
   | 'supportedContentTypes'
   | 'streamingEndpointArn'
 >;

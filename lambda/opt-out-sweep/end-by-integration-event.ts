@@ -24,6 +24,7 @@ export const endByIntegrationEvent = (
     isOptOut: () => true,
     // Used only by MESSAGE events, which the sweep never sends.
     contactAttributes: {},
+    numberAttributes: { systemNumber: 'unused' },
     supportedContentTypes: ['text/plain'],
   };
   return async (chat) => {
