@@ -1,6 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -35,6 +36,22 @@ export interface PipelineAlarms {
   readonly functionErrors: cloudwatch.Alarm;
   /** Messages wait too long in the queue. */
   readonly messageAge: cloudwatch.Alarm;
+}
+
+/** A function a schedule runs, and the rule that runs it. */
+export interface ScheduledFunction {
+  readonly rule: events.IRule;
+  readonly handler: lambda.IFunction;
+  /** What the function does, for the alarm descriptions. */
+  readonly does: string;
+}
+
+/** The signals of a scheduled function. */
+export interface ScheduleAlarms {
+  /** A run failed: its work waits for the next run. */
+  readonly functionErrors: cloudwatch.Alarm;
+  /** EventBridge could not invoke the function. */
+  readonly failedInvocations: cloudwatch.Alarm;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -78,6 +95,65 @@ export class BridgeAlarms extends Construct {
     this.action = new SnsAction(this.topic);
   }
 
+  /**
+   * Adds the alarms of a scheduled function: any failed run, and any
+   * event EventBridge could not deliver (which the function's own metrics
+   * would never show). `id` prefixes their ids.
+   */
+  public watchSchedule(
+    id: string,
+    scheduled: ScheduledFunction
+  ): ScheduleAlarms {
+    const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
+    return {
+      functionErrors: this.alarmAtLeast(
+        `${id}FunctionErrors`,
+        scheduled.handler.metricErrors(sum),
+        1,
+        1,
+        `${scheduled.does}: a run failed (a chat it could not end, a ` +
+          'throttled or failing API, bad configuration). The next run ' +
+          'retries; read the function log group.'
+      ),
+      failedInvocations: this.alarmAtLeast(
+        `${id}FailedInvocations`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { RuleName: scheduled.rule.ruleName },
+          ...sum,
+        }),
+        1,
+        1,
+        `${scheduled.does}: EventBridge could not invoke the function, so ` +
+          "it did not run. Check the function's resource policy and " +
+          'concurrency.'
+      ),
+    };
+  }
+
+  /** An alarm at `threshold` or more, that notifies when it fires and clears. */
+  private alarmAtLeast(
+    alarmId: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    evaluationPeriods: number,
+    alarmDescription: string
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, alarmId, {
+      alarmDescription,
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator:
+        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    return alarm;
+  }
+
   /** Adds the three alarms of a pipeline; `id` prefixes their ids. */
   public watch(id: string, pipeline: Pipeline): PipelineAlarms {
     const atLeast = (
@@ -86,20 +162,14 @@ export class BridgeAlarms extends Construct {
       threshold: number,
       evaluationPeriods: number,
       alarmDescription: string
-    ) => {
-      const alarm = new cloudwatch.Alarm(this, `${id}${alarmId}`, {
-        alarmDescription,
+    ) =>
+      this.alarmAtLeast(
+        `${id}${alarmId}`,
         metric,
         threshold,
         evaluationPeriods,
-        comparisonOperator:
-          cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(this.action);
-      alarm.addOkAction(this.action);
-      return alarm;
-    };
+        alarmDescription
+      );
     const maximum = { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM };
     return {
       deadLetters: atLeast(

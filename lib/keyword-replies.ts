@@ -24,9 +24,11 @@ export const DEFAULT_HELP_TEXT =
 
 /** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** The settings that only mean something with self-managed opt-outs. */
+/**
+ * The settings that only mean something with self-managed opt-outs
+ * (`optOutListName` is read by the opt-out sweep in every configuration).
+ */
 export const KEYWORD_REPLY_SETTINGS = [
-  'optOutListName',
   'optOutConfirmationText',
   'helpKeywords',
   'helpText',
@@ -35,10 +37,11 @@ export const KEYWORD_REPLY_SETTINGS = [
 /** The bridge's settings for answering keywords (self-managed opt-outs). */
 export interface KeywordReplyProps {
   /**
-   * With `selfManagedOptOuts`, the opt-out list (its name) the bridge adds
-   * a customer to when they opt out. It must be the list the numbers (or
-   * their pools) use: the deployment reads each one's `OptOutListName` and
-   * fails on another.
+   * The opt-out list (its name) the numbers use: the opt-out sweep reads
+   * it, and with `selfManagedOptOuts` the bridge adds a customer who opts
+   * out to it. It must be the list the numbers (or their pools) use: with
+   * self-managed opt-outs the deployment reads each one's `OptOutListName`
+   * and fails on another.
    * @default 'Default' - End User Messaging's list for new numbers
    */
   readonly optOutListName?: string;
@@ -63,24 +66,30 @@ export interface KeywordReplyProps {
   readonly helpText?: string;
 }
 
+/** The opt-out list's name with its default, checked. */
+export const optOutListNameOf = (props: KeywordReplyProps): string => {
+  const name = props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME;
+  checkPattern(
+    'optOutListName',
+    name,
+    OPT_OUT_LIST_NAME,
+    'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
+  );
+  return name;
+};
+
 /** The keyword reply settings with their defaults, checked. */
 export const keywordReplySettings = (
   props: KeywordReplyProps,
   disconnectKeywords: readonly string[]
 ) => {
   const settings = {
-    optOutListName: props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME,
+    optOutListName: optOutListNameOf(props),
     optOutConfirmationText:
       props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
     helpKeywords: props.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
     helpText: props.helpText ?? DEFAULT_HELP_TEXT,
   };
-  checkPattern(
-    'optOutListName',
-    settings.optOutListName,
-    OPT_OUT_LIST_NAME,
-    'must be an opt-out list name: 1 to 64 letters, digits, "_" or "-"'
-  );
   checkTextMessage('optOutConfirmationText', settings.optOutConfirmationText);
   checkTextMessage('helpText', settings.helpText);
   checkKeywords('helpKeywords', settings.helpKeywords, 'omit it for HELP');

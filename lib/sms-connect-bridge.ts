@@ -18,7 +18,11 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { BridgeAlarms, type PipelineAlarms } from './bridge-alarms';
+import {
+  BridgeAlarms,
+  type PipelineAlarms,
+  type ScheduleAlarms,
+} from './bridge-alarms';
 import {
   BridgeDashboard,
   INBOUND_SERVICE,
@@ -34,12 +38,14 @@ import {
   KEYWORD_REPLY_SETTINGS,
   type KeywordReplyProps,
   keywordReplySettings,
+  optOutListNameOf,
 } from './keyword-replies';
 import {
   type NumberAttributeProps,
   numberAttributeBytes,
   numberAttributesOf,
 } from './number-attributes';
+import { OptOutSweep } from './opt-out-sweep';
 import {
   OUTBOUND_TEXT_SETTINGS,
   type OutboundTextProps,
@@ -251,6 +257,9 @@ export class SmsConnectBridge extends Construct {
   public readonly twoWayWiring?: TwoWayWiring;
   /** Present in participant mode: sessions, streaming and replies. */
   public readonly participant?: ParticipantDelivery;
+  /** Ends the chats of customers End User Messaging opted out itself. */
+  public readonly optOutSweep: OptOutSweep;
+  public readonly optOutSweepAlarms: ScheduleAlarms;
 
   constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
     super(scope, id);
@@ -320,6 +329,7 @@ export class SmsConnectBridge extends Construct {
         }
       }
     }
+    const optOutListName = optOutListNameOf(props);
     const keywordReplies = props.selfManagedOptOuts
       ? keywordReplySettings(props, disconnectKeywords)
       : undefined;
@@ -577,6 +587,26 @@ export class SmsConnectBridge extends Construct {
         carries: 'Agent replies',
       });
     }
+
+    this.optOutSweep = new OptOutSweep(this, 'OptOutSweep', {
+      key: this.key,
+      stateTable: this.idempotencyTable,
+      optOutListName,
+      phoneNumbers,
+      subtype,
+      connectInstanceArn: props.connectInstanceArn,
+      ...(this.participant === undefined
+        ? {}
+        : { sessionTable: this.participant.sessionTable }),
+      ...(props.logRetention === undefined
+        ? {}
+        : { logRetention: props.logRetention }),
+    });
+    this.optOutSweepAlarms = this.alarms.watchSchedule('OptOutSweep', {
+      rule: this.optOutSweep.schedule,
+      handler: this.optOutSweep.handler,
+      does: 'Opt-out sweep',
+    });
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {

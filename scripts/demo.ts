@@ -40,6 +40,7 @@ import {
   verify,
 } from './lib/demo-output';
 import { runParticipantDemo } from './lib/demo-participant';
+import { runSweepStep } from './lib/demo-sweep';
 
 const USAGE = `Usage: npm run demo [-- --mode integration-event|participant]
 
@@ -153,8 +154,9 @@ const runIntegrationEventDemo = async (outdir: string): Promise<void> => {
       `   DynamoDB        ${bridge.dynamoDbUrl}  (dynalite, table ${bridge.tableName})`
     );
     await runScenario(bridge);
+    const sweepLogs = await runSweepStep(bridge, outdir, 9);
     await printIdempotencyRecords(bridge);
-    checkLogs(bridge);
+    checkLogs(bridge, sweepLogs);
     verify(
       bridge.otherServices.requests.length === 0,
       'the bundle called an AWS service other than Connect, SQS or DynamoDB'
@@ -293,16 +295,14 @@ const runScenario = async (bridge: LocalBridge): Promise<void> => {
   );
 };
 
-/** The bundle's own log lines must hold no number and no body. */
-const checkLogs = (bridge: LocalBridge): void => {
-  const leaks = linesHolding(
-    bridge.logs.map(({ line }) => line),
-    privateData
-  );
+/** The bundles' own log lines must hold no number and no body. */
+const checkLogs = (bridge: LocalBridge, sweepLogs: readonly string[]): void => {
+  const lines = [...bridge.logs.map(({ line }) => line), ...sweepLogs];
+  const leaks = linesHolding(lines, privateData);
   print();
-  print(bold('10. Privacy of the bundle logs'));
+  print(bold('11. Privacy of the bundle logs'));
   print(
-    `   ${bridge.logs.length} lines logged; ${leaks.length} hold a phone number or a message body`
+    `   ${lines.length} lines logged; ${leaks.length} hold a phone number or a message body`
   );
   verify(leaks.length === 0, 'the bundle logged personal data');
 };
@@ -315,11 +315,18 @@ const printIdempotencyRecords = async (bridge: LocalBridge): Promise<void> => {
       new ScanCommand({ TableName: bridge.tableName })
     );
     print();
-    print(bold('9. DynamoDB idempotency records (one per forwarded SMS)'));
+    print(
+      bold(
+        "10. DynamoDB idempotency records (one per forwarded SMS), and the sweep's cursor and marker"
+      )
+    );
     for (const item of Items) {
-      print(`   ${item.id?.S}  ${item.status?.S}`);
+      print(`   ${item.id?.S}  ${item.status?.S ?? item.state?.S ?? ''}`);
     }
-    verify(Items.length === 4, 'the table does not hold one record per text');
+    const records = Items.filter(
+      (item) => !item.id?.S?.startsWith('opt-out-sweep#')
+    );
+    verify(records.length === 4, 'the table does not hold one record per text');
   } finally {
     client.destroy();
   }

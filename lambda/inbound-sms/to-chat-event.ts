@@ -6,6 +6,19 @@ import type { BridgeConfig } from './config';
 import type { InboundSms } from './schema';
 import { chatMessageParts } from './text-parts';
 
+/** The settings the mapping reads (the opt-out sweep has only these). */
+export type ChatEventSettings = Pick<
+  BridgeConfig,
+  | 'phoneNumberArns'
+  | 'subtype'
+  | 'isOptOut'
+  | 'displayName'
+  | 'contactAttributes'
+  | 'numberAttributes'
+  | 'supportedContentTypes'
+  | 'streamingEndpointArn'
+>;
+
 /**
  * Maps an inbound SMS to the `SendChatIntegrationEvent` request: the chat is
  * identified by the customer's number (`SourceId`), the number they texted
@@ -13,7 +26,7 @@ import { chatMessageParts } from './text-parts';
  */
 export const toChatIntegrationEvent = (
   sms: InboundSms,
-  config: BridgeConfig
+  config: ChatEventSettings
 ): SendChatIntegrationEventCommandInput => {
   const destinationId = config.phoneNumberArns.get(sms.destinationNumber);
   if (destinationId === undefined) {

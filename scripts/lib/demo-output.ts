@@ -118,6 +118,8 @@ const offlineEnvironment = (): NodeJS.ProcessEnv => {
 /** The fields of the bundles' log lines worth a look in the demo. */
 const LOG_FIELDS = [
   'inboundMessageId',
+  'customer',
+  'bridgeNumber',
   'contactId',
   'previousContactId',
   'messageId',

@@ -6,6 +6,7 @@ import { arnFor } from './support/arns';
 import {
   lambdaServiceRequests,
   publishRequests,
+  scheduleRequests,
   subscriptionRequests,
   tableKeyRequests,
 } from './support/deliveries';
@@ -248,6 +249,34 @@ describe.each(Object.entries(VARIANTS))(
       // Assess
       expect(requests.length).toBeGreaterThan(0);
       expect(denied).toEqual({});
+    });
+
+    it("lets EventBridge's schedule invoke the opt-out sweep", async () => {
+      // Prepare
+      const requests = scheduleRequests(deployment);
+
+      // Act
+      const denied = await refused(requests);
+
+      // Assess
+      expect(requests.map(({ what }) => what)).toEqual([
+        expect.stringMatching(/ invokes BridgeOptOutSweepFunction/),
+      ]);
+      expect(denied).toEqual({});
+    });
+
+    it('lets no other rule invoke the opt-out sweep (negative control)', async () => {
+      // Prepare
+      const requests = scheduleRequests(
+        deployment,
+        () => `arn:aws:events:${REGION}:${ACCOUNT}:rule/someone-elses-rule`
+      );
+
+      // Act
+      const results = await Promise.all(requests.map(decide));
+
+      // Assess
+      expect(results).toEqual(['ImplicitlyDenied']);
     });
 
     it('runs no state machine, so the Provider framework never calls Step Functions', () => {

@@ -115,7 +115,8 @@ describe('the bridge alarms', () => {
 
     // Assess
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(3);
+    // The inbound pipeline's three, and the opt-out sweep's two.
+    expect(Object.keys(alarms)).toHaveLength(5);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);
@@ -164,7 +165,7 @@ describe('the bridge alarms', () => {
     // Assess
     expect(
       Object.keys(template.findResources('AWS::CloudWatch::Alarm'))
-    ).toHaveLength(6);
+    ).toHaveLength(8);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [

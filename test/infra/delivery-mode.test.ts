@@ -85,7 +85,8 @@ describe('the delivery mode', () => {
 
     // Assess
     expect(bridge.participant).toBeDefined();
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // Inbound, outbound and the opt-out sweep.
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 

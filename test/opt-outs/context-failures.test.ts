@@ -128,10 +128,10 @@ const cases: [string, Context, string, string][] = [
     '"stop"',
   ],
   [
-    'optOutListName is set without selfManagedOptOuts',
-    { ...REQUIRED_CONTEXT, optOutListName: 'Support' },
-    'optOutListName needs selfManagedOptOuts=true',
-    '"Support"',
+    'optOutListName holds a space without selfManagedOptOuts (the sweep reads it)',
+    { ...REQUIRED_CONTEXT, optOutListName: 'Support list' },
+    'optOutListName must be an opt-out list name',
+    '"Support list"',
   ],
   [
     'helpText is set while selfManagedOptOuts is false',

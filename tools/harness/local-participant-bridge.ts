@@ -318,15 +318,7 @@ const start = async (
       ...localService(smsVoice, smsVoiceScript),
       sent: () => [...smsVoiceState.sentTextMessages],
       // Straight to the service's state: it is not a call of the bundle.
-      optOut: (number) => {
-        smsVoiceState.respond({
-          method: 'POST',
-          path: '/',
-          headers: { 'x-amz-target': 'PinpointSMSVoiceV2.PutOptedOutNumber' },
-          body: '',
-          json: { OptOutListName: 'Default', OptedOutNumber: number },
-        });
-      },
+      optOut: (number) => smsVoiceState.endUserOptOut(number),
       state: smsVoiceState,
     },
     sqs,

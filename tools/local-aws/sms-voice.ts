@@ -1,5 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
+import {
+  listNameOf,
+  type OptOutEntry,
+  type OptOutLists,
+  optedOutNumbersOperation,
+} from './opted-out-numbers';
 
 /** A phone number's state, with the members DescribePhoneNumbers returns. */
 export interface LocalPhoneNumber {
@@ -57,6 +63,7 @@ export const SMS_VOICE_OPERATIONS = [
   'UpdatePool',
   'SendTextMessage',
   'PutOptedOutNumber',
+  'DescribeOptedOutNumbers',
 ] as const;
 export type SmsVoiceOperation = (typeof SMS_VOICE_OPERATIONS)[number];
 
@@ -68,7 +75,7 @@ export const smsVoiceError = (
   status: number,
   type: string,
   message: string,
-  members: Readonly<Record<string, string>> = {}
+  members: Readonly<Record<string, unknown>> = {}
 ): Reply => {
   const reply = awsError(status, type, message) as {
     status: number;
@@ -84,7 +91,8 @@ const CREATED = 1_700_000_000;
 /**
  * An in-memory End User Messaging (`X-Amz-Target:
  * PinpointSMSVoiceV2.<Operation>`) with phone numbers, pools, sent text
- * messages and opt-out lists. Tests add numbers and pools, read the state
+ * messages and opt-out lists (read with `DescribeOptedOutNumbers`, see
+ * `opted-out-numbers.ts`). Tests add numbers and pools, read the state
  * back, and make the next calls of an operation fail with `failNext`.
  */
 export const smsVoiceResponder = ({
@@ -95,7 +103,12 @@ export const smsVoiceResponder = ({
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
   const pools = new Map<string, LocalPool>();
-  const optOutLists = new Map<string, Set<string>>([['Default', new Set()]]);
+  const optOutLists: OptOutLists = new Map([['Default', new Map()]]);
+  const optedOut = optedOutNumbersOperation(
+    optOutLists,
+    (name) => arnOf('opt-out-list', name),
+    smsVoiceError
+  );
   const sentTextMessages: SentTextMessage[] = [];
   const failures = new Map<string, { reply: Reply; times: number }>();
 
@@ -135,7 +148,25 @@ export const smsVoiceResponder = ({
   };
 
   const addOptOutList = (name: string) => {
-    optOutLists.set(name, optOutLists.get(name) ?? new Set());
+    optOutLists.set(name, optOutLists.get(name) ?? new Map());
+  };
+
+  /**
+   * What End User Messaging does when a customer texts STOP to a number
+   * with AWS-managed opt-outs: the number joins the list, with
+   * `EndUserOptedOut` true. `at` backdates the entry.
+   */
+  const endUserOptOut = (
+    number: string,
+    { list = 'Default', at = new Date() }: { list?: string; at?: Date } = {}
+  ): void => {
+    const entries = optOutLists.get(list);
+    if (!entries) throw new Error(`no opt-out list ${list}`);
+    entries.set(number, {
+      number,
+      optedOutAt: at.getTime(),
+      endUserOptedOut: true,
+    });
   };
 
   /** Makes the next `times` calls of `operation` answer `reply`. */
@@ -307,18 +338,26 @@ export const smsVoiceResponder = ({
           'OptOutListName and OptedOutNumber are required'
         );
       }
-      const listName = name.slice(name.lastIndexOf('/') + 1);
+      const listName = listNameOf(name);
       const list = optOutLists.get(listName);
       if (!list) return notFound('opt-out-list', name);
-      list.add(number);
+      // The account's own entry; a number already on the list keeps its
+      // entry (AWS does not document whether a repeat changes it).
+      const entry: OptOutEntry = list.get(number) ?? {
+        number,
+        optedOutAt: Date.now(),
+        endUserOptedOut: false,
+      };
+      list.set(number, entry);
       return ok({
         OptOutListArn: arnOf('opt-out-list', listName),
         OptOutListName: listName,
         OptedOutNumber: number,
-        OptedOutTimestamp: Math.floor(Date.now() / 1000),
-        EndUserOptedOut: false,
+        OptedOutTimestamp: entry.optedOutAt / 1000,
+        EndUserOptedOut: entry.endUserOptedOut,
       });
     },
+    DescribeOptedOutNumbers: (input) => optedOut.describe(input),
   };
 
   const respond = (request: RecordedRequest): Reply => {
@@ -353,13 +392,15 @@ export const smsVoiceResponder = ({
     addPhoneNumber,
     addPool,
     addOptOutList,
+    endUserOptOut,
+    expireNextTokens: optedOut.expireNextTokens,
     failNext,
     calls,
     phoneNumber: (idOrArn: string) => findPhoneNumber(idOrArn),
     pool: (idOrArn: string) => findPool(idOrArn),
     optedOutNumbers: (): OptedOutNumber[] =>
-      [...optOutLists].flatMap(([OptOutListName, numbers]) =>
-        [...numbers].map((OptedOutNumber) => ({
+      [...optOutLists].flatMap(([OptOutListName, entries]) =>
+        [...entries.keys()].map((OptedOutNumber) => ({
           OptOutListName,
           OptedOutNumber,
         }))

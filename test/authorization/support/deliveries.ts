@@ -264,3 +264,78 @@ export const tableKeyRequests = async (
   }
   return requests;
 };
+
+/**
+ * A function's resource policy as Lambda builds it from its
+ * AWS::Lambda::Permission resources: each grants the principal the action
+ * on the function, under `AWS:SourceArn` (ArnLike) and `AWS:SourceAccount`
+ * when the permission names them.
+ */
+export const functionPolicy = (
+  deployment: Deployment,
+  functionId: string
+): Record<string, unknown> => ({
+  Version: '2012-10-17',
+  Statement: deployment
+    .idsOf('AWS::Lambda::Permission')
+    .map((id) => deployment.resources[id]?.Properties ?? {})
+    .filter(
+      (properties) => referencedId(properties.FunctionName) === functionId
+    )
+    .map((properties) => ({
+      Effect: 'Allow',
+      Principal: { Service: deployment.resolveString(properties.Principal) },
+      Action: deployment.resolveString(properties.Action),
+      Resource: deployment.arnOf(functionId),
+      Condition: {
+        ...(properties.SourceArn === undefined
+          ? {}
+          : {
+              ArnLike: {
+                'AWS:SourceArn': deployment.resolveString(properties.SourceArn),
+              },
+            }),
+        ...(properties.SourceAccount === undefined
+          ? {}
+          : {
+              StringEquals: {
+                'AWS:SourceAccount': deployment.resolveString(
+                  properties.SourceAccount
+                ),
+              },
+            }),
+      },
+    })),
+});
+
+/**
+ * EventBridge invokes each scheduled rule's Lambda targets, as the
+ * service principal, with the rule as aws:SourceArn; only the function's
+ * resource policy can allow it.
+ */
+export const scheduleRequests = (
+  deployment: Deployment,
+  ruleArn: (ruleId: string) => string = (id) => deployment.arnOf(id)
+): AuthorizationRequest[] =>
+  deployment.idsOf('AWS::Events::Rule').flatMap((ruleId) => {
+    const targets =
+      (deployment.resources[ruleId]?.Properties?.Targets as
+        | { Arn: unknown }[]
+        | undefined) ?? [];
+    return targets.map(({ Arn }) => {
+      const functionId = referencedId(Arn);
+      return {
+        what: `EventBridge rule ${ruleId} invokes ${functionId}`,
+        principal: 'events.amazonaws.com',
+        action: 'lambda:InvokeFunction',
+        resource: deployment.arnOf(functionId),
+        resourceAccount: deployment.account,
+        context: {
+          'aws:SourceAccount': deployment.account,
+          'aws:SourceArn': ruleArn(ruleId),
+        },
+        identityPolicies: [],
+        resourcePolicy: functionPolicy(deployment, functionId),
+      };
+    });
+  });

@@ -88,6 +88,8 @@ export const loadDeployment = (
         return `arn:${at}logs:${region}:${account}:log-group:${id}:*`;
       case 'AWS::CloudWatch::Alarm':
         return `arn:${at}cloudwatch:${region}:${account}:alarm:${id}`;
+      case 'AWS::Events::Rule':
+        return `arn:${at}events:${region}:${account}:rule/${id}`;
       default:
         throw new Error(`no ARN format for ${typeOf(logicalId)} (${id})`);
     }

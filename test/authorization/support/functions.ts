@@ -91,6 +91,29 @@ const tableNames = (fn: DeployedFunction): string[] =>
     .filter((name): name is string => name !== undefined);
 
 /**
+ * The tables a DynamoDB call of the function reaches. The opt-out sweep
+ * (the function told SWEEP_STATE_TABLE_NAME) uses its two tables apart:
+ * its cursor and markers are read, put and updated (SweepStore), and in
+ * participant mode sessions are read, updated and deleted (SessionStore
+ * through disconnectCustomer). SessionStore's put methods are bundled
+ * with it but never called by it, so they are checked on no table.
+ */
+const tablesFor = (fn: DeployedFunction, operation: string): string[] => {
+  const state = fn.environment.SWEEP_STATE_TABLE_NAME;
+  if (state === undefined) return tableNames(fn);
+  const sessions = fn.environment.SESSION_TABLE_NAME;
+  return [
+    ...(['GetItem', 'PutItem', 'UpdateItem'].includes(operation)
+      ? [state]
+      : []),
+    ...(sessions !== undefined &&
+    ['GetItem', 'UpdateItem', 'DeleteItem'].includes(operation)
+      ? [sessions]
+      : []),
+  ];
+};
+
+/**
  * The requests IAM evaluates when a function's code makes `call`, built
  * from the values the request carries in this deployment.
  */
@@ -163,7 +186,7 @@ export const planCall = async (
     case 'client-dynamodb:DeleteItem':
       return iam(
         await Promise.all(
-          tableNames(fn).map(async (TableName) =>
+          tablesFor(fn, call.operation).map(async (TableName) =>
             request(
               `dynamodb:${call.operation}`,
               await arnFor(deployment, 'dynamodb', 'table', { TableName })
@@ -222,6 +245,17 @@ export const planCall = async (
       return iam([
         request(
           'sms-voice:PutOptedOutNumber',
+          await arnFor(deployment, 'sms-voice', 'OptOutList', {
+            OptOutListName: env.OPT_OUT_LIST_NAME ?? '',
+          })
+        ),
+      ]);
+    case 'client-pinpoint-sms-voice-v2:DescribeOptedOutNumbers':
+      // The opt-out sweep reads its one list; the reference's resource
+      // type is OptOutList (required).
+      return iam([
+        request(
+          'sms-voice:DescribeOptedOutNumbers',
           await arnFor(deployment, 'sms-voice', 'OptOutList', {
             OptOutListName: env.OPT_OUT_LIST_NAME ?? '',
           })

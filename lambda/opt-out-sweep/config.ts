@@ -1,0 +1,94 @@
+/** What the construct tells the opt-out sweep, read once at start-up. */
+export interface SweepConfig {
+  /** The opt-out list the bridge's numbers use (a name, not an ARN). */
+  readonly optOutListName: string;
+  /** End User Messaging number in E.164 -> its phone-number ARN. */
+  readonly phoneNumberArns: ReadonlyMap<string, string>;
+  /** The chats' subtype, part of their identity in both modes. */
+  readonly subtype: string;
+  /** Holds the sweep's cursor and its per-entry markers. */
+  readonly stateTableName: string;
+}
+
+/** Participant mode: the sweep ends the chats the session table holds. */
+export interface ParticipantSweepConfig extends SweepConfig {
+  readonly sessionTableName: string;
+}
+
+/** The environment variables the construct sets; the names are its contract. */
+export const SWEEP_ENV = {
+  optOutListName: 'OPT_OUT_LIST_NAME',
+  phoneNumbers: 'PHONE_NUMBERS',
+  subtype: 'CHAT_SUBTYPE',
+  stateTableName: 'SWEEP_STATE_TABLE_NAME',
+  sessionTableName: 'SESSION_TABLE_NAME',
+} as const;
+
+/** End User Messaging's `OptOutListName`. */
+const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and checks the configuration; throws naming the bad variable, so a
+ * broken deployment fails every run (and the alarm) rather than sweeping
+ * the wrong list or no number.
+ */
+export const loadSweepConfig = (env: Env): SweepConfig => {
+  const optOutListName = required(env, SWEEP_ENV.optOutListName);
+  if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
+    throw new Error(
+      `Environment variable ${SWEEP_ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
+    );
+  }
+  return {
+    optOutListName,
+    phoneNumberArns: phoneNumbers(env),
+    subtype: required(env, SWEEP_ENV.subtype),
+    stateTableName: required(env, SWEEP_ENV.stateTableName),
+  };
+};
+
+export const loadParticipantSweepConfig = (
+  env: Env
+): ParticipantSweepConfig => ({
+  ...loadSweepConfig(env),
+  sessionTableName: required(env, SWEEP_ENV.sessionTableName),
+});
+
+const required = (env: Env, name: string): string => {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+};
+
+/** The numbers as the inbound function has them: E.164 -> ARN. */
+const phoneNumbers = (env: Env): Map<string, string> => {
+  const name = SWEEP_ENV.phoneNumbers;
+  let value: unknown;
+  try {
+    value = JSON.parse(required(env, name));
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new Error(`Environment variable ${name} is not valid JSON`);
+    }
+    throw error;
+  }
+  const entries =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value)
+      : [];
+  const valid =
+    entries.length > 0 &&
+    entries.every(
+      ([number, arn]) => E164.test(number) && typeof arn === 'string' && arn
+    );
+  if (!valid) {
+    // The value is not shown: it holds phone numbers.
+    throw new Error(
+      `Environment variable ${name} must be a JSON object of E.164 number -> phone-number ARN`
+    );
+  }
+  return new Map(entries as [string, string][]);
+};

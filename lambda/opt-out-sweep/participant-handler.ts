@@ -1,0 +1,23 @@
+import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SessionStore } from '../inbound-sms/session-store';
+import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
+import { loadParticipantSweepConfig } from './config';
+import { createSweepHandler } from './create-handler';
+import { endByParticipant } from './end-by-participant';
+
+const config = loadParticipantSweepConfig(process.env);
+const dynamodb = new DynamoDBClient({});
+
+/** Entry point of the opt-out sweep in `participant` mode. */
+export const handler = createSweepHandler(
+  config,
+  dynamodb,
+  endByParticipant({
+    participant: new ConnectParticipantClient({
+      requestHandler: REQUEST_TIMEOUTS,
+    }),
+    sessions: new SessionStore(dynamodb, config.sessionTableName),
+    subtype: config.subtype,
+  })
+);
