@@ -50,15 +50,31 @@ const startChat = (content: string) =>
 const connectedChat = () => {
   const chats = localChats();
   const chat = chats.open({});
-  chat.connectionTokens.push('connection-token');
   const respond = participantResponder(chats);
+  // The connection as CreateParticipantConnection gives it, with its expiry.
+  const connected = respond(
+    request(
+      'POST',
+      '/participant/connection',
+      { Type: ['CONNECTION_CREDENTIALS'], ConnectParticipant: true },
+      { 'x-amz-bearer': chat.participantToken }
+    )
+  );
+  const connectionToken =
+    'body' in connected
+      ? (
+          connected.body as {
+            ConnectionCredentials?: { ConnectionToken?: string };
+          }
+        ).ConnectionCredentials?.ConnectionToken
+      : undefined;
   const send = (content: string, contentType = 'text/plain') =>
     respond(
       request(
         'POST',
         '/participant/message',
         { ContentType: contentType, Content: content },
-        { 'x-amz-bearer': 'connection-token' }
+        { 'x-amz-bearer': connectionToken ?? '' }
       )
     );
   return { chat, send };
