@@ -6,7 +6,12 @@ import {
   startLocalEndpoint,
 } from '../local-aws/endpoint';
 import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
-import { type StoredMessage, sqsResponder } from '../local-aws/sqs';
+import {
+  type SqsResponderOptions,
+  type StoredMessage,
+  sqsResponder,
+  type VisibilityChange,
+} from '../local-aws/sqs';
 import { type LocalDynamoDb, startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
 import { loadFreshModule } from './node-realm';
@@ -41,6 +46,8 @@ export interface LocalSqs {
   readonly url: string;
   readonly requests: readonly RecordedRequest[];
   messages(queueUrl: string): readonly StoredMessage[];
+  /** The visibility changes SQS took for a queue, in order. */
+  visibilityChanges(queueUrl: string): readonly VisibilityChange[];
 }
 
 /** A local AWS service: its wire log and what it is told to answer. */
@@ -74,9 +81,10 @@ export interface BaseServices {
 
 /** Starts SQS, the catch-all endpoint and dynalite on 127.0.0.1. */
 export const startBaseServices = async (
-  closers: Closers
+  closers: Closers,
+  sqsOptions: SqsResponderOptions = {}
 ): Promise<BaseServices> => {
-  const sqs = sqsResponder();
+  const sqs = sqsResponder(sqsOptions);
   const sqsEndpoint = await startLocalEndpoint(sqs.respond);
   closers.push(sqsEndpoint.close);
   const otherServices = await startLocalEndpoint(() =>
@@ -90,6 +98,7 @@ export const startBaseServices = async (
       url: sqsEndpoint.url,
       requests: sqsEndpoint.requests,
       messages: sqs.messages,
+      visibilityChanges: sqs.visibilityChanges,
     },
     otherServices,
     dynamoDb,

@@ -12,20 +12,143 @@ export interface StoredMessage {
   readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
 }
 
+/** A visibility change SQS took for one receipt handle. */
+export interface VisibilityChange {
+  readonly queueUrl: string;
+  readonly receiptHandle: string;
+  readonly visibilityTimeout: number;
+}
+
+/** Why an entry of a batch was refused, as SQS reports it in `Failed`. */
+export interface EntryFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly senderFault: boolean;
+}
+
+export interface SqsResponderOptions {
+  /**
+   * Applies a visibility change to the queue that handed out the receipt
+   * handle, or says why it cannot; throwing fails the whole call with a 500.
+   * @default - every change is taken
+   */
+  readonly changeVisibility?: (
+    change: VisibilityChange
+  ) => EntryFailure | undefined;
+}
+
+/** SQS's limits on `ChangeMessageVisibilityBatch` (API reference). */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_VISIBILITY_TIMEOUT = 43_200;
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+interface VisibilityEntry {
+  readonly Id?: unknown;
+  readonly ReceiptHandle?: unknown;
+  readonly VisibilityTimeout?: unknown;
+}
+
 /**
  * An in-memory SQS that speaks the AWS JSON 1.0 protocol of the current SDK
  * (`X-Amz-Target: AmazonSQS.<Operation>`). It keeps sent messages per queue
- * URL; tests and the demo read them with `messages(queueUrl)`.
+ * URL; tests and the demo read them with `messages(queueUrl)`. It takes
+ * `ChangeMessageVisibilityBatch` as SQS documents it: 1 to 10 entries of
+ * distinct ids, each with a receipt handle and a VisibilityTimeout of 0 to
+ * 43,200 s, each entry's outcome in `Successful` or `Failed`; the changes
+ * taken are in `visibilityChanges(queueUrl)`.
  */
-export const sqsResponder = () => {
+export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const queues = new Map<string, StoredMessage[]>();
+  const changes: VisibilityChange[] = [];
   const messages = (queueUrl: string): StoredMessage[] => {
     const list = queues.get(queueUrl) ?? [];
     queues.set(queueUrl, list);
     return list;
   };
+  const visibilityChanges = (queueUrl: string): VisibilityChange[] =>
+    changes.filter((change) => change.queueUrl === queueUrl);
+
+  const changeVisibilityBatch = (input: {
+    QueueUrl?: unknown;
+    Entries?: unknown;
+  }): Reply => {
+    if (typeof input?.QueueUrl !== 'string' || input.QueueUrl === '') {
+      return awsError(400, 'MissingParameter', 'QueueUrl is required');
+    }
+    const queueUrl = input.QueueUrl;
+    const entries = (
+      Array.isArray(input.Entries) ? input.Entries : []
+    ) as VisibilityEntry[];
+    if (entries.length === 0) {
+      return awsError(400, 'EmptyBatchRequest', 'The batch has no entries');
+    }
+    if (entries.length > MAX_BATCH_ENTRIES) {
+      return awsError(
+        400,
+        'TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}`
+      );
+    }
+    if (
+      !entries.every(
+        ({ Id }) => typeof Id === 'string' && BATCH_ENTRY_ID.test(Id)
+      )
+    ) {
+      return awsError(
+        400,
+        'InvalidBatchEntryId',
+        'A batch entry id is invalid'
+      );
+    }
+    if (new Set(entries.map(({ Id }) => Id)).size !== entries.length) {
+      return awsError(
+        400,
+        'BatchEntryIdsNotDistinct',
+        'Two or more batch entries have the same Id'
+      );
+    }
+    const successful: { Id: string }[] = [];
+    const failed: {
+      Id: string;
+      Code: string;
+      Message: string;
+      SenderFault: boolean;
+    }[] = [];
+    for (const entry of entries) {
+      const id = entry.Id as string;
+      let failure: EntryFailure | undefined;
+      try {
+        failure = entryFailure(entry, queueUrl, options.changeVisibility);
+      } catch (error) {
+        // A hook that throws stands for SQS failing the whole call.
+        return awsError(500, 'InternalFailure', String(error));
+      }
+      if (failure === undefined) {
+        changes.push({
+          queueUrl,
+          receiptHandle: entry.ReceiptHandle as string,
+          visibilityTimeout: entry.VisibilityTimeout as number,
+        });
+        successful.push({ Id: id });
+      } else {
+        failed.push({
+          Id: id,
+          Code: failure.code,
+          Message: failure.message,
+          SenderFault: failure.senderFault,
+        });
+      }
+    }
+    return { status: 200, body: { Successful: successful, Failed: failed } };
+  };
+
   const respond = (request: RecordedRequest): Reply => {
     const target = String(request.headers['x-amz-target'] ?? '');
+    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
+      return changeVisibilityBatch(
+        request.json as { QueueUrl?: unknown; Entries?: unknown }
+      );
+    }
     const input = request.json as {
       QueueUrl?: string;
       MessageBody?: string;
@@ -53,7 +176,40 @@ export const sqsResponder = () => {
       },
     };
   };
-  return { respond, messages };
+  return { respond, messages, visibilityChanges };
+};
+
+/** Why SQS refuses one entry, or undefined when it takes it. */
+const entryFailure = (
+  entry: VisibilityEntry,
+  queueUrl: string,
+  changeVisibility: SqsResponderOptions['changeVisibility']
+): EntryFailure | undefined => {
+  const timeout = entry.VisibilityTimeout;
+  if (
+    typeof timeout !== 'number' ||
+    !Number.isInteger(timeout) ||
+    timeout < 0 ||
+    timeout > MAX_VISIBILITY_TIMEOUT
+  ) {
+    return {
+      code: 'InvalidParameterValue',
+      message: `VisibilityTimeout must be 0 to ${MAX_VISIBILITY_TIMEOUT} seconds`,
+      senderFault: true,
+    };
+  }
+  if (typeof entry.ReceiptHandle !== 'string' || entry.ReceiptHandle === '') {
+    return {
+      code: 'ReceiptHandleIsInvalid',
+      message: 'The receipt handle is missing',
+      senderFault: true,
+    };
+  }
+  return changeVisibility?.({
+    queueUrl,
+    receiptHandle: entry.ReceiptHandle,
+    visibilityTimeout: timeout,
+  });
 };
 
 const md5 = (data: Buffer): string =>
