@@ -102,6 +102,7 @@ export const countApiCalls = async (
       {
         ...tables,
         DEAD_LETTER_QUEUE_URL: `${sqs.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`,
+        QUEUE_URL: `${sqs.url}/${ACCOUNT}/SmsConnectBridge-Queue`,
         CHAT_STREAMING_TOPIC_ARN: `arn:aws:sns:us-east-1:${ACCOUNT}:SmsConnectBridge-ChatStreaming`,
         SENT_PART_KEY_PREFIX: 'SmsConnectBridge-OutboundFunction',
       }

@@ -120,6 +120,7 @@ export const startLocalAws = async (): Promise<LocalAws> => {
         { CONNECT: connect.url, DYNAMODB: dynamodb.url, SQS: sqs.url },
         {
           DEAD_LETTER_QUEUE_URL: `${sqs.url}/111122223333/SmsConnectBridge-DeadLetterQueue`,
+          QUEUE_URL: `${sqs.url}/111122223333/SmsConnectBridge-Queue`,
           IDEMPOTENCY_TABLE_NAME: table,
         }
       ),

@@ -17,6 +17,15 @@ import { fail } from './validation';
 /** Each queue-fed function's timeout; the queue's visibility is six times. */
 export const QUEUE_FUNCTION_TIMEOUT = Duration.seconds(30);
 
+/**
+ * How often the inbound queue hands out a text before the dead-letter queue.
+ * A failed text waits seconds, not the 180 s visibility timeout, before its
+ * next receive (`lambda/inbound-sms/retry-delay.ts`): 13 receives keep at
+ * least 855 s (over 12 minutes, what 5 receives 180 s apart gave) between
+ * the first and the last. The README shows the arithmetic.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 13;
+
 export interface QueueLimits {
   /** How often a message is tried before the dead-letter queue (1-1000). */
   readonly maxReceiveCount: number;

@@ -61,6 +61,7 @@ import {
 import {
   checkQueueLimits,
   createQueues,
+  DEFAULT_MAX_RECEIVE_COUNT,
   feedFromQueue,
   loggingRole,
   QUEUE_FUNCTION_TIMEOUT,
@@ -199,7 +200,10 @@ export interface SmsConnectBridgeProps
   readonly maxConcurrency?: number;
   /**
    * How often a message is tried before it moves to the dead-letter queue.
-   * @default 5
+   * A failed text waits seconds before its next try, growing with each (see
+   * the README), so 13 tries span at least 855 s. Also the agent replies'
+   * queue's setting in participant mode, where it defaults to 5 (180 s apart).
+   * @default 13
    */
   readonly maxReceiveCount?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
@@ -269,7 +273,7 @@ export class SmsConnectBridge extends Construct {
     const contactAttributes = props.contactAttributes ?? {};
     const contentTypes = props.supportedMessagingContentTypes ?? ['text/plain'];
     const maxConcurrency = props.maxConcurrency ?? 2;
-    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     const deduplicationWindow = props.deduplicationWindow ?? Duration.days(4);
     const deliveryMode = props.deliveryMode ?? 'integration-event';
     if (!DELIVERY_MODES.includes(deliveryMode)) {
@@ -403,6 +407,7 @@ export class SmsConnectBridge extends Construct {
       NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
       SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      QUEUE_URL: this.queue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
       DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
       ...(props.displayName === undefined
@@ -489,7 +494,11 @@ export class SmsConnectBridge extends Construct {
         connectInstanceArn: props.connectInstanceArn,
         phoneNumbers: participantNumbers,
         inboundFunction: this.handler,
-        maxReceiveCount,
+        // Replies are not retried within seconds: their queue keeps its own
+        // default unless told otherwise.
+        ...(props.maxReceiveCount === undefined
+          ? {}
+          : { maxReceiveCount: props.maxReceiveCount }),
         maxConcurrency,
         ...(props.attachmentNotice === undefined
           ? {}

@@ -19,6 +19,11 @@ export interface BridgeConfig {
   readonly supportedContentTypes: readonly string[];
   readonly streamingEndpointArn?: string;
   readonly deadLetterQueueUrl: string;
+  /**
+   * The queue that feeds the function: a failed text's visibility is
+   * shortened on it, so the text comes back in seconds.
+   */
+  readonly queueUrl: string;
   readonly idempotencyTableName: string;
   /** How long a forwarded message's id is remembered to drop duplicates. */
   readonly deduplicationWindowSeconds: number;
@@ -61,6 +66,7 @@ export const ENV = {
   supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
   streamingEndpointArn: 'STREAMING_ENDPOINT_ARN',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  queueUrl: 'QUEUE_URL',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
   selfManagedOptOuts: 'SELF_MANAGED_OPT_OUTS',
@@ -116,6 +122,7 @@ export const loadConfig = (env: Env): BridgeConfig => {
     supportedContentTypes,
     ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
     deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
+    queueUrl: required(env, ENV.queueUrl),
     idempotencyTableName: required(env, ENV.idempotencyTableName),
     deduplicationWindowSeconds: positiveInteger(
       env,

@@ -59,6 +59,7 @@ export const createInboundEntry = (
       idempotencyConfig,
     }),
     deadLetterQueueUrl: config.deadLetterQueueUrl,
+    queueUrl: config.queueUrl,
     sqs: lazySqsClient(),
     logger,
     metrics,

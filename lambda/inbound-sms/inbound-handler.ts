@@ -12,6 +12,7 @@ import type {
   SQSBatchItemFailure,
   SQSBatchResponse,
   SQSEvent,
+  SQSRecord,
 } from 'aws-lambda';
 import {
   type LazySqsClient,
@@ -23,13 +24,22 @@ import {
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
+import { changeVisibilities } from '../shared/visibility';
 import type { Deliver, Delivered } from './delivery';
 import { parseInboundSms } from './payload';
+import { retryDelaySeconds } from './retry-delay';
 import type { InboundSms } from './schema';
 
 export interface InboundHandlerDependencies {
   readonly deliver: Deliver;
   readonly deadLetterQueueUrl: string;
+  /** The queue that feeds the function; failed records wait less on it. */
+  readonly queueUrl: string;
+  /**
+   * Seconds a record failed on receive `receiveCount` waits before the
+   * queue hands it out again. @default retryDelaySeconds
+   */
+  readonly retryDelay?: (receiveCount: number) => number;
   readonly sqs: LazySqsClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -67,6 +77,7 @@ export const createInboundHandler = (
   deps: InboundHandlerDependencies
 ): InboundHandler => {
   const { logger, metrics } = deps;
+  const retryDelay = deps.retryDelay ?? retryDelaySeconds;
   checkKeyedOnArgument(deps.idempotency.config);
   // The key hashes the id alone, as `eventKeyJmesPath: 'inboundMessageId'`
   // on the text did (the same JSON string), without a JMESPath search per
@@ -195,6 +206,46 @@ export const createInboundHandler = (
     }
   };
 
+  /**
+   * Shortens the wait of the records left to the queue from its 180 s
+   * visibility timeout to the retry schedule's seconds. A change SQS does
+   * not take leaves that record to the visibility timeout: it comes back
+   * later, nothing is lost.
+   */
+  const delayRetries = async (failed: readonly FailedRecord[]) => {
+    if (failed.length === 0) return;
+    try {
+      const failures = await changeVisibilities(
+        await deps.sqs(),
+        deps.queueUrl,
+        failed.map(({ record }) => ({
+          receiptHandle: record.receiptHandle,
+          visibilityTimeout: retryDelay(
+            Number(record.attributes.ApproximateReceiveCount)
+          ),
+        }))
+      );
+      for (const { index, code, httpStatusCode } of failures) {
+        logger.warn(
+          'Could not shorten the wait of a failed message; it comes back ' +
+            'after the visibility timeout',
+          {
+            inboundMessageId: failed[index]?.inboundMessageId,
+            messageId: failed[index]?.record.messageId,
+            errorName: code,
+            httpStatusCode,
+          }
+        );
+      }
+    } catch (error) {
+      logger.warn(
+        'Could not shorten the wait of failed messages; they come back ' +
+          'after the visibility timeout',
+        { errorName: errorNameOf(error), httpStatusCode: httpStatusOf(error) }
+      );
+    }
+  };
+
   return async (event, context) => {
     logger.addContext(context);
     deps.idempotency.config.registerLambdaContext(context);
@@ -203,6 +254,16 @@ export const createInboundHandler = (
     }
     try {
       const batchItemFailures: SQSBatchItemFailure[] = [];
+      const failed: FailedRecord[] = [];
+      const fail = (record: SQSRecord, parsed: ParsedSms) => {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        failed.push({
+          record,
+          inboundMessageId: parsed.ok
+            ? parsed.sms.inboundMessageId
+            : parsed.inboundMessageId,
+        });
+      };
       // Conversations with a text left to the queue in this batch: their
       // later texts wait with it, so the agent reads them in order.
       const held = new Set<string>();
@@ -214,7 +275,7 @@ export const createInboundHandler = (
         const parsed = parseInboundSms(record.body);
         const conversation = parsed.ok ? conversationOf(parsed.sms) : undefined;
         if (conversation !== undefined && held.has(conversation)) {
-          batchItemFailures.push({ itemIdentifier: record.messageId });
+          fail(record, parsed);
           metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
           logger.info('Held back behind an earlier text of its conversation', {
             inboundMessageId: parsed.ok
@@ -227,10 +288,11 @@ export const createInboundHandler = (
         try {
           await forward(record.body, record.messageId, parsed);
         } catch {
-          batchItemFailures.push({ itemIdentifier: record.messageId });
+          fail(record, parsed);
           if (conversation !== undefined) held.add(conversation);
         }
       }
+      await delayRetries(failed);
       return 'Sns' in (event.Records[0] ?? {})
         ? undefined
         : { batchItemFailures };
@@ -241,6 +303,12 @@ export const createInboundHandler = (
 };
 
 type ParsedSms = ReturnType<typeof parseInboundSms>;
+
+/** A record reported failed, so left to the queue for a later receive. */
+interface FailedRecord {
+  readonly record: SQSRecord;
+  readonly inboundMessageId: string | undefined;
+}
 
 /** Connect's throttling answers: 429, or a 400 named for throttling. */
 const isThrottle = (error: unknown): boolean =>

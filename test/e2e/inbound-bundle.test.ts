@@ -567,6 +567,173 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
   });
 
+  describe('the wait before a failed text comes back', () => {
+    /** The ChangeMessageVisibilityBatch calls the bundle made. */
+    const visibilityCalls = () =>
+      bridge.sqs.requests.filter(
+        ({ headers }) =>
+          headers['x-amz-target'] === 'AmazonSQS.ChangeMessageVisibilityBatch'
+      );
+
+    it('shortens the wait of a text failed on its first receive to 1 or 2 seconds', async () => {
+      // Prepare
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      const failing = smsRecord(textFrom(CUSTOMER, 'Are you there?'));
+
+      // Act
+      await bridge.invoke(sqsEvent(failing));
+
+      // Assess
+      const changes = bridge.sqs.visibilityChanges(bridge.queueUrl);
+      expect(changes.map(({ receiptHandle }) => receiptHandle)).toEqual([
+        failing.receiptHandle,
+      ]);
+      expect([1, 2]).toContain(changes[0]?.visibilityTimeout);
+    });
+
+    it('waits by the receive count: 32 to 64 seconds after the sixth receive', async () => {
+      // Prepare
+      bridge.connect.always(awsError(429, 'ThrottlingException'));
+      const failing = smsRecord(textFrom(CUSTOMER, 'Still there?'), {
+        receiveCount: 6,
+      });
+
+      // Act
+      await bridge.invoke(sqsEvent(failing));
+
+      // Assess
+      const [change] = bridge.sqs.visibilityChanges(bridge.queueUrl);
+      expect(change?.visibilityTimeout).toBeGreaterThanOrEqual(32);
+      expect(change?.visibilityTimeout).toBeLessThanOrEqual(64);
+    });
+
+    it('gives the texts held behind a failed one the same short wait', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
+      bridge.connect.always(awsError(429, 'ThrottlingException'));
+
+      // Act
+      await bridge.invoke(sqsEvent(a1, a2));
+
+      // Assess
+      expect(
+        bridge.sqs
+          .visibilityChanges(bridge.queueUrl)
+          .map(({ receiptHandle, visibilityTimeout }) => ({
+            receiptHandle,
+            short: visibilityTimeout >= 1 && visibilityTimeout <= 2,
+          }))
+      ).toEqual([
+        { receiptHandle: a1.receiptHandle, short: true },
+        { receiptHandle: a2.receiptHandle, short: true },
+      ]);
+    });
+
+    it('changes no visibility when every text goes through', async () => {
+      // Prepare
+      const sms = smsRecord(textFrom(CUSTOMER, 'All good'));
+
+      // Act
+      await bridge.invoke(sqsEvent(sms));
+
+      // Assess
+      expect(visibilityCalls()).toEqual([]);
+    });
+
+    it('changes the visibility of no dead-lettered text', async () => {
+      // Prepare
+      const invalid = smsRecord('not even JSON');
+
+      // Act
+      await bridge.invoke(sqsEvent(invalid));
+
+      // Assess
+      expect(visibilityCalls()).toEqual([]);
+    });
+
+    it('still reports the failure when SQS refuses the visibility change', async () => {
+      // Prepare
+      await bridge.close();
+      bridge = await startLocalBridge({
+        fn,
+        sqs: {
+          changeVisibility: () => ({
+            code: 'ReceiptHandleIsInvalid',
+            message: 'The receipt handle has expired',
+            senderFault: true,
+          }),
+        },
+      });
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      const failing = smsRecord(textFrom(CUSTOMER, 'Hello?'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(failing));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: failing.messageId }],
+      });
+    });
+
+    it('logs a refused visibility change with its code, without numbers or text', async () => {
+      // Prepare
+      await bridge.close();
+      bridge = await startLocalBridge({
+        fn,
+        sqs: {
+          changeVisibility: () => ({
+            code: 'ReceiptHandleIsInvalid',
+            message: 'The receipt handle has expired',
+            senderFault: true,
+          }),
+        },
+      });
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      const failing = smsRecord(textFrom(CUSTOMER, 'Hello again?'));
+
+      // Act
+      await bridge.invoke(sqsEvent(failing));
+
+      // Assess
+      const warnings = jsonLogs(bridge).filter(
+        ({ errorName }) => errorName === 'ReceiptHandleIsInvalid'
+      );
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          level: 'WARN',
+          messageId: failing.messageId,
+        }),
+      ]);
+      expect(JSON.stringify(warnings)).not.toContain(CUSTOMER.slice(1));
+      expect(JSON.stringify(warnings)).not.toContain('Hello again?');
+    });
+
+    it('still reports the failure when the visibility change call fails', async () => {
+      // Prepare
+      await bridge.close();
+      bridge = await startLocalBridge({
+        fn,
+        sqs: {
+          changeVisibility: () => {
+            throw new Error('SQS is down');
+          },
+        },
+      });
+      bridge.connect.always(awsError(500, 'InternalServiceException'));
+      const failing = smsRecord(textFrom(CUSTOMER, 'Anyone?'));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(failing));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: failing.messageId }],
+      });
+    });
+  });
+
   describe('order within a conversation', () => {
     it("holds a customer's later texts back when an earlier one fails, and sends the others", async () => {
       // Prepare: Connect throttles A1 past the SDK's retries

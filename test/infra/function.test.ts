@@ -235,6 +235,18 @@ describe('the function', () => {
     expect(url).toEqual(stack.resolve(bridge.deadLetterQueue.queueUrl));
   });
 
+  it("receives the URL of the queue that feeds it, to shorten a failed text's wait", () => {
+    // Prepare
+    const { stack, bridge } = synthesized;
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const url = variables.QUEUE_URL;
+
+    // Assess
+    expect(url).toEqual(stack.resolve(bridge.queue.queueUrl));
+  });
+
   it.each(['DISPLAY_NAME', 'STREAMING_ENDPOINT_ARN'])(
     'receives no %s when it is not set',
     (name) => {

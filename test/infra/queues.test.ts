@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { minimumRetryWindowSeconds } from '../../lambda/inbound-sms/retry-delay';
 import {
   ACCOUNT,
   propertiesOf,
@@ -72,7 +73,7 @@ describe('the queues', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', policy);
   });
 
-  it('moves a message to the dead-letter queue after five receives', () => {
+  it('moves a message to the dead-letter queue after thirteen receives', () => {
     // Prepare
     const { template, stack, bridge } = synthesized;
 
@@ -83,9 +84,23 @@ describe('the queues', () => {
     queue.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
         deadLetterTargetArn: stack.resolve(bridge.deadLetterQueue.queueArn),
-        maxReceiveCount: 5,
+        maxReceiveCount: 13,
       },
     });
+  });
+
+  it('keeps a failing text at least 12 minutes before its last receive, as five receives 180 s apart did', () => {
+    // Prepare
+    const { template, bridge } = synthesized;
+    const redrive = propertiesOf(template, bridge.queue).RedrivePolicy as {
+      maxReceiveCount: number;
+    };
+
+    // Act
+    const window = minimumRetryWindowSeconds(redrive.maxReceiveCount);
+
+    // Assess
+    expect(window).toBeGreaterThanOrEqual(4 * 180);
   });
 
   it('hides a received message for at least six function timeouts', () => {

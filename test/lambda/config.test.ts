@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       streamingEndpointArn:
         'arn:aws:sns:us-east-1:111122223333:sms-connect-bridge-Streaming',
       deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
+      queueUrl: env[ENV.queueUrl],
       idempotencyTableName: 'sms-connect-bridge-IdempotencyTable',
       deduplicationWindowSeconds: 86_400,
     });

@@ -21,6 +21,7 @@ const bridgeEnv = {
     systemNumber: 'systemPhoneNumber',
   }),
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/queue',
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   DEDUPLICATION_WINDOW_SECONDS: '3600',
 };

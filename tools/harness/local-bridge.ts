@@ -3,7 +3,7 @@ import { ENV } from '../../lambda/inbound-sms/config';
 import { connectResponder } from '../local-aws/connect';
 import { type LocalEndpoint, startLocalEndpoint } from '../local-aws/endpoint';
 import { scriptedResponder } from '../local-aws/scripted';
-import type { StoredMessage } from '../local-aws/sqs';
+import type { SqsResponderOptions, StoredMessage } from '../local-aws/sqs';
 import {
   bundleVariables,
   type Closers,
@@ -39,6 +39,8 @@ export interface LocalBridgeOptions {
   readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - lines are captured and still written to the streams */
   readonly logs?: LogCaptureOptions;
+  /** How the local SQS takes visibility changes. @default - it takes all */
+  readonly sqs?: SqsResponderOptions;
 }
 
 export type Handler = (
@@ -62,6 +64,8 @@ export interface LocalBridge {
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly deadLetterQueueUrl: string;
+  /** The queue that feeds the function (`QUEUE_URL`). */
+  readonly queueUrl: string;
   readonly tableName: string;
   /** The function's environment as the bundle got it. */
   readonly variables: Readonly<Record<string, string>>;
@@ -87,7 +91,12 @@ export const startLocalBridge = (
   openBridge((closers, close) => start(options, closers, close));
 
 const start = async (
-  { fn, environment = {}, logs: logOptions }: LocalBridgeOptions,
+  {
+    fn,
+    environment = {},
+    logs: logOptions,
+    sqs: sqsOptions,
+  }: LocalBridgeOptions,
   closers: Closers,
   close: () => Promise<void>
 ): Promise<LocalBridge> => {
@@ -105,9 +114,13 @@ const start = async (
   });
   const connectEndpoint = await startLocalEndpoint(connect.respond);
   closers.push(connectEndpoint.close);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(closers);
+  const { sqs, otherServices, dynamoDb } = await startBaseServices(
+    closers,
+    sqsOptions
+  );
 
   const deadLetterQueueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
+  const queueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-Queue`;
   const tableName = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamoDb.url, tableName);
 
@@ -115,6 +128,7 @@ const start = async (
     fn,
     {
       [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
+      [ENV.queueUrl]: queueUrl,
       [ENV.idempotencyTableName]: tableName,
     },
     environment
@@ -147,6 +161,7 @@ const start = async (
     dynamoDbUrl: dynamoDb.url,
     otherServices,
     deadLetterQueueUrl,
+    queueUrl,
     tableName,
     variables,
     logs: capture.lines,

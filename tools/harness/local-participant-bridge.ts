@@ -214,6 +214,7 @@ const start = async (
       inbound,
       {
         [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
+        [ENV.queueUrl]: queueUrl('Queue'),
         [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
         [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
         [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,

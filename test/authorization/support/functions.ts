@@ -205,6 +205,21 @@ export const planCall = async (
         ...(await queueKeyRequests(deployment, fn, queueArn, 'send')),
       ]);
     }
+    case 'client-sqs:ChangeMessageVisibilityBatch': {
+      // A failed text waits seconds rather than the visibility timeout, on
+      // the queue that feeds the function. No KMS: no message is read or
+      // written.
+      const url = env.QUEUE_URL;
+      if (url === undefined) throw new Error(`${fn.id} has no QUEUE_URL`);
+      return iam([
+        request(
+          'sqs:ChangeMessageVisibility',
+          await arnFor(deployment, 'sqs', 'queue', {
+            QueueName: url.split('/').pop() ?? '',
+          })
+        ),
+      ]);
+    }
     case 'client-pinpoint-sms-voice-v2:SendTextMessage':
       // The inbound function texts keyword replies (with self-managed
       // opt-outs) and, in participant mode, what a flow said before

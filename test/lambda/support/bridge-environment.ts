@@ -9,6 +9,8 @@ export const UNKNOWN_NUMBER = '+12065550199';
 
 export const DEAD_LETTER_QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/111122223333/sms-connect-bridge-DeadLetterQueue';
+export const QUEUE_URL =
+  'https://sqs.us-east-1.amazonaws.com/111122223333/sms-connect-bridge-Queue';
 export const CONTACT_ATTRIBUTES = { channel: 'sms', queue: 'Support_EN' };
 /** The phone-number attributes as the construct names them by default. */
 export const NUMBER_ATTRIBUTES = {
@@ -45,6 +47,7 @@ export const bridgeEnvironment = (): Record<string, string> => ({
   CONTACT_ATTRIBUTES: JSON.stringify(CONTACT_ATTRIBUTES),
   SUPPORTED_CONTENT_TYPES: JSON.stringify(['text/plain']),
   DEAD_LETTER_QUEUE_URL,
+  QUEUE_URL,
   IDEMPOTENCY_TABLE_NAME: 'sms-connect-bridge-IdempotencyTable',
   DEDUPLICATION_WINDOW_SECONDS: '86400',
 });

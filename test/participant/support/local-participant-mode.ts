@@ -185,6 +185,7 @@ export const startLocalParticipantMode = async (
     IDEMPOTENCY_TABLE_NAME: idempotencyTable,
     DEDUPLICATION_WINDOW_SECONDS: '86400',
     DEAD_LETTER_QUEUE_URL: inboundDlq,
+    QUEUE_URL: `${inboundDlq}-Queue`,
     // ... and what the participant construct adds to it.
     CONNECT_INSTANCE_ID: INSTANCE_ID,
     CONTACT_FLOW_IDS: JSON.stringify({
