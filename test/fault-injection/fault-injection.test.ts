@@ -67,7 +67,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
       // Assess
       expect(report.settings).toMatchObject({
         visibilityTimeoutSeconds: 180,
-        maxReceiveCount: 5,
+        maxReceiveCount: 13,
         batchSize: 10,
         maxConcurrency: 2,
         reportBatchItemFailures: true,
@@ -116,6 +116,14 @@ describe('inbound SMS through the bundle while Connect fails', () => {
       expect(report.queue.redeliveries).toBeGreaterThanOrEqual(
         report.lambda.itemFailures
       );
+    });
+
+    it('has the queue bring the failed items back early, as the handler asks', () => {
+      // Assess
+      expect(report.queue.visibilityChanges).toBeGreaterThan(0);
+      expect(
+        report.queue.visibilityChanges + report.queue.staleVisibilityChanges
+      ).toBe(report.lambda.itemFailures);
     });
 
     it('loses no SMS', () => {

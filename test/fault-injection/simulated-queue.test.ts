@@ -31,6 +31,59 @@ describe('the simulated standard queue', () => {
     );
   });
 
+  it('brings a message in flight back when its visibility is changed', () => {
+    // Prepare
+    const queue = queueOf();
+    queue.send('first', 0);
+    const [received] = queue.receive(10, 0);
+
+    // Act
+    const changed = queue.changeVisibility(
+      received?.receiptHandle ?? '',
+      2,
+      1_000
+    );
+
+    // Assess
+    expect(changed).toBe(true);
+    expect(queue.receive(10, 2_999)).toEqual([]);
+    expect(queue.receive(10, 3_000).map(({ body }) => body)).toEqual(['first']);
+  });
+
+  it('refuses a visibility change by a receipt handle a later receive replaced', () => {
+    // Prepare
+    const queue = queueOf();
+    queue.send('first', 0);
+    const [first] = queue.receive(10, 0);
+    queue.receive(10, VISIBILITY_MS);
+
+    // Act
+    const changed = queue.changeVisibility(
+      first?.receiptHandle ?? '',
+      2,
+      VISIBILITY_MS + 1
+    );
+
+    // Assess
+    expect(changed).toBe(false);
+    expect(queue.statistics().staleVisibilityChanges).toBe(1);
+  });
+
+  it('refuses a visibility change for a deleted message', () => {
+    // Prepare
+    const queue = queueOf();
+    queue.send('first', 0);
+    const [received] = queue.receive(10, 0);
+    queue.delete(received?.receiptHandle ?? '');
+
+    // Act
+    const changed = queue.changeVisibility(received?.receiptHandle ?? '', 2, 1);
+
+    // Assess
+    expect(changed).toBe(false);
+    expect(queue.isEmpty()).toBe(true);
+  });
+
   it('receives at most the batch size, oldest first', () => {
     // Prepare
     const queue = queueOf();

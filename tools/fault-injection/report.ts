@@ -91,6 +91,11 @@ export const formatReport = (report: FaultInjectionReport): string => {
       ['SQS messages', queue.sqsMessages, 1],
       ['receives', queue.receives, 1],
       ['redeliveries after a failure or timeout', queue.redeliveries, 1],
+      [
+        'failed records brought back early (visibility changed)',
+        queue.visibilityChanges,
+        1,
+      ],
       ['received again while in flight', queue.redeliveredWhileInFlight, 1],
       ['moved by the redrive policy', queue.movedByRedrivePolicy, 1],
       [

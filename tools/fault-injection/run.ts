@@ -82,6 +82,9 @@ export interface FaultInjectionReport {
     readonly redeliveries: number;
     readonly redeliveredWhileInFlight: number;
     readonly staleDeletes: number;
+    /** Failed records whose wait the handler shortened. */
+    readonly visibilityChanges: number;
+    readonly staleVisibilityChanges: number;
     readonly movedByRedrivePolicy: number;
   };
   readonly duplicateDeliveries: DuplicateDeliveries;
@@ -152,6 +155,19 @@ export const runFaultInjection = async (
   const bridge = await startLocalBridge({
     fn,
     logs: options.logs ?? { forward: false },
+    // The handler's visibility changes reach the simulated queue, on its
+    // clock, as SQS would take them.
+    sqs: {
+      changeVisibility: ({ receiptHandle, visibilityTimeout }) =>
+        queue.changeVisibility(receiptHandle, visibilityTimeout, clock.now())
+          ? undefined
+          : {
+              code: 'InvalidParameterValue',
+              message:
+                'Message does not exist or is not available for visibility timeout change',
+              senderFault: true,
+            },
+    },
     ...(options.environment === undefined
       ? {}
       : { environment: options.environment }),
@@ -219,6 +235,8 @@ export const runFaultInjection = async (
           .filter(({ receiveCount }) => receiveCount > 1).length,
         redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
         staleDeletes: stats.staleDeletes,
+        visibilityChanges: stats.visibilityChanges,
+        staleVisibilityChanges: stats.staleVisibilityChanges,
         movedByRedrivePolicy: stats.redriven,
       },
       duplicateDeliveries: classifyDuplicates(batches),

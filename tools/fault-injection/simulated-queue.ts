@@ -44,6 +44,9 @@ export interface QueueStatistics {
   readonly deleted: number;
   /** Deletes with a receipt handle a later receive replaced: kept. */
   readonly staleDeletes: number;
+  /** Visibility changes taken, and refused for a stale receipt handle. */
+  readonly visibilityChanges: number;
+  readonly staleVisibilityChanges: number;
   /** Receives of a message still in flight from an earlier receive. */
   readonly redeliveredWhileInFlight: number;
   readonly redriven: number;
@@ -60,6 +63,16 @@ export interface SimulatedQueue {
   receive(max: number, now: number): ReceivedMessage[];
   /** Deletes a message by the receipt handle of its latest receive. */
   delete(receiptHandle: string): boolean;
+  /**
+   * Makes a message in flight visible `seconds` from `now`, by the receipt
+   * handle of its latest receive (ChangeMessageVisibility). False when the
+   * handle is not that of a message in flight: deleted, or received again.
+   */
+  changeVisibility(
+    receiptHandle: string,
+    seconds: number,
+    now: number
+  ): boolean;
   /** No message is waiting, in flight or due. */
   isEmpty(): boolean;
   /** When the next message becomes visible, if any is left. */
@@ -98,6 +111,8 @@ export const createSimulatedQueue = (
     receives: 0,
     deleted: 0,
     staleDeletes: 0,
+    visibilityChanges: 0,
+    staleVisibilityChanges: 0,
     redeliveredWhileInFlight: 0,
     redriven: 0,
   };
@@ -182,6 +197,22 @@ export const createSimulatedQueue = (
       }
       remove(message);
       stats.deleted++;
+      return true;
+    },
+
+    changeVisibility: (receiptHandle, seconds, now) => {
+      const message = byReceiptHandle.get(receiptHandle);
+      if (message === undefined || message.hiddenUntil <= now) {
+        // SQS refuses a handle of a message that is gone or visible again.
+        stats.staleVisibilityChanges++;
+        return false;
+      }
+      // A copy handed out again at once (visibleAt before hiddenUntil)
+      // stays visible; otherwise the message comes back at the new time.
+      const handedOutAgain = message.visibleAt < message.hiddenUntil;
+      message.hiddenUntil = now + seconds * 1000;
+      if (!handedOutAgain) message.visibleAt = message.hiddenUntil;
+      stats.visibilityChanges++;
       return true;
     },
 
