@@ -41,7 +41,7 @@ describe('the outbound notices (attachmentNotice, unsupportedMessageNotice)', ()
     // Prepare: characters, not bytes, within what both functions' 4 KB
     // of environment variables can hold
     const attachmentNotice = 'Nous ne pouvons pas envoyer de fichier par SMS.';
-    const unsupportedMessageNotice = `${'é'.repeat(900)}${'e'.repeat(700)}`;
+    const unsupportedMessageNotice = `${'é'.repeat(780)}${'e'.repeat(820)}`;
 
     // Act
     const variables = outboundVariables({
