@@ -11,7 +11,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-connectparticipant';
 import { maskPhoneNumber } from '../shared/mask';
-import { UndeliverableError } from '../shared/undeliverable';
+import { httpStatusOf, UndeliverableError } from '../shared/undeliverable';
 import {
   type ConnectionDependencies,
   connectionExpiryOf,
@@ -33,10 +33,12 @@ import type { ParticipantConfig } from './participant-config';
 import type { InboundSms } from './schema';
 import {
   CHAT_LIFETIME_SECONDS,
+  isBeingOpened,
   type Session,
   type SessionStore,
-  STALE_CLAIM_MS,
+  type StartedSession,
   sessionKeyOf,
+  startedChatConnection,
 } from './session-store';
 import { chatMessageParts, type SendParts } from './text-parts';
 
@@ -114,16 +116,17 @@ export const deliverByParticipant = (
     },
   };
 
-  /** The session, once no other invocation is busy opening it. */
+  /**
+   * The session, once no other invocation is busy opening it. A claim of
+   * `claimant` itself (its own earlier attempt) is not waited for.
+   */
   const settledSession = async (
-    sessionKey: string
+    sessionKey: string,
+    claimant?: string
   ): Promise<Session | undefined> => {
     for (let poll = 0; ; poll++) {
       const session = await deps.sessions.getSession(sessionKey);
-      const opening =
-        session?.state === 'starting' &&
-        Date.now() - session.claimedAt < STALE_CLAIM_MS;
-      if (!opening) return session;
+      if (!isBeingOpened(session, claimant)) return session;
       if (poll >= maxPolls) throw new ChatStartingElsewhereError();
       await sleep(pollIntervalMs);
     }
@@ -233,30 +236,30 @@ export const deliverByParticipant = (
   };
 
   /**
-   * Opens the customer's chat with a text, or the part of a long text that
-   * `part` is, as its initial message, then texts them what the flow said.
-   * The part's client token claims the session and starts the streams: a
-   * later part that opens a new chat must not get the streams of the chat
-   * an earlier one did, and the session remembers which part opened it.
+   * Streams a chat that `StartChatContact` opened and connects its
+   * customer, then makes it the active session: for the text that opened
+   * it, or for any later text when that one failed half-way (the chat is
+   * resumed, never opened twice). The streams' client tokens are those of
+   * the text that opened the chat, so a retry starts no stream twice. On
+   * failure the claim is let go and the chat stays in the session for the
+   * next text to finish. `gone`: the participant token was refused, the
+   * flow (or an agent) ended the chat already.
    */
-  const startChat = async (
+  const finishChat = async (
     target: Target,
-    part: ChatMessagePart
-  ): Promise<PartDelivered> => {
+    chat: StartedSession,
+    claimant: string
+  ): Promise<
+    | {
+        readonly kind: 'opened';
+        readonly contactId: string;
+        readonly connectionToken: string;
+      }
+    | { readonly kind: 'gone'; readonly contactId: string }
+  > => {
     const { sms, sessionKey } = target;
-    const claimant = part.clientToken;
-    let opened: { contactId: string; connectionToken: string };
+    const { contactId, participantToken } = chat;
     try {
-      const started = await deps.connect.send(
-        new StartChatContactCommand(
-          startChatRequest(sms, part, target.contactFlowId, deps.config)
-        )
-      );
-      const contactId = required(started.ContactId, 'ContactId');
-      const participantToken = required(
-        started.ParticipantToken,
-        'ParticipantToken'
-      );
       const chatEnds = Math.floor(Date.now() / 1000) + CHAT_LIFETIME_SECONDS;
       await deps.sessions.saveContact(
         {
@@ -269,7 +272,7 @@ export const deliverByParticipant = (
       );
       for (const request of streamingRequests(
         contactId,
-        claimant,
+        chat.openedBy,
         deps.config
       )) {
         await deps.connect.send(new StartContactStreamingCommand(request));
@@ -285,10 +288,7 @@ export const deliverByParticipant = (
           if (isChatGone(error)) return undefined;
           throw error;
         });
-      if (connection === undefined) {
-        await deps.sessions.release(sessionKey, claimant);
-        return await chatEndedByFlow(target, contactId, 0);
-      }
+      if (connection === undefined) return { kind: 'gone', contactId };
       const credentials = connection.ConnectionCredentials;
       const connectionToken = required(
         credentials?.ConnectionToken,
@@ -305,16 +305,124 @@ export const deliverByParticipant = (
         ),
         participantToken,
         chatEndsAt: chatEnds,
+        openedBy: chat.openedBy,
       });
       if (!activated) {
         throw new Error('the claim on the session was taken over');
       }
-      opened = { contactId, connectionToken };
+      return { kind: 'opened', contactId, connectionToken };
     } catch (error) {
-      await deps.sessions.release(sessionKey, claimant);
+      await deps.sessions.letGo(sessionKey, claimant);
       throw classifyChatError(error);
     }
-    return textFlowMessages(target, opened);
+  };
+
+  /**
+   * Opens the customer's chat with a text, or the part of a long text that
+   * `part` is, as its initial message, then texts them what the flow said.
+   * The part's client token claims the session and starts the streams: a
+   * later part that opens a new chat must not get the streams of the chat
+   * an earlier one did, and the session remembers which part opened it.
+   * Once `StartChatContact` has answered, the chat is in the session
+   * (`started`) before anything else is tried.
+   */
+  const startChat = async (
+    target: Target,
+    part: ChatMessagePart
+  ): Promise<PartDelivered> => {
+    const { sms, sessionKey } = target;
+    const claimant = part.clientToken;
+    let chat: StartedSession;
+    try {
+      const started = await deps.connect.send(
+        new StartChatContactCommand(
+          startChatRequest(sms, part, target.contactFlowId, deps.config)
+        )
+      );
+      chat = {
+        state: 'started',
+        contactId: required(started.ContactId, 'ContactId'),
+        participantToken: required(
+          started.ParticipantToken,
+          'ParticipantToken'
+        ),
+        openedBy: claimant,
+        claimedBy: claimant,
+        claimedAt: Date.now(),
+      };
+    } catch (error) {
+      // A refusal opened nothing: the claim goes. Any other failure (a 5xx,
+      // a dropped or timed-out call) may have opened the chat with this
+      // client token: the claim stays, so that no other text opens a
+      // second chat, until this text's retry finds that chat with the same
+      // token, or the claim goes stale.
+      if (openedNothing(error)) {
+        await deps.sessions.release(sessionKey, claimant);
+      }
+      throw classifyChatError(error);
+    }
+    const chatEnds = Math.floor(Date.now() / 1000) + CHAT_LIFETIME_SECONDS;
+    if (
+      !(await deps.sessions.markStarted(sessionKey, claimant, {
+        contactId: chat.contactId,
+        participantToken: chat.participantToken,
+        chatEndsAt: chatEnds,
+      }))
+    ) {
+      throw new Error('the claim on the session was taken over');
+    }
+    const finished = await finishChat(target, chat, claimant);
+    if (finished.kind === 'gone') {
+      return chatEndedByFlow(target, finished.contactId, 0);
+    }
+    return textFlowMessages(target, finished);
+  };
+
+  /**
+   * Finishes a chat an earlier attempt opened but could not stream or
+   * connect. For the text that opened it, that delivers it (it is the
+   * initial message); any other text is sent to the chat afterwards.
+   * `undefined` when there is still something to do for the part.
+   */
+  const resumeChat = async (
+    target: Target,
+    part: ChatMessagePart,
+    chat: StartedSession
+  ): Promise<PartDelivered | undefined> => {
+    if (
+      !(await deps.sessions.claimStarted(
+        target.sessionKey,
+        part.clientToken,
+        chat.contactId
+      ))
+    ) {
+      return undefined;
+    }
+    const ownChat = chat.openedBy === part.clientToken;
+    deps.metrics.addMetric('ChatsResumed', MetricUnit.Count, 1);
+    deps.logger.info(
+      'An earlier attempt opened the chat but did not finish; the chat is resumed, not opened again',
+      {
+        inboundMessageId: target.sms.inboundMessageId,
+        contactId: chat.contactId,
+        openedByThisText: ownChat,
+      }
+    );
+    const finished = await finishChat(target, chat, part.clientToken);
+    if (finished.kind === 'gone') {
+      if (ownChat) return chatEndedByFlow(target, finished.contactId, 0);
+      // Not this text's chat: it opens a new one.
+      await forgetChat(
+        deps.sessions,
+        { sessionKey: target.sessionKey, contactId: finished.contactId },
+        false
+      );
+      return undefined;
+    }
+    const flow = await textFlowMessages(target, finished);
+    // Another text's chat: this text is sent to it next, or opens a new
+    // chat if the flow ended this one.
+    return ownChat ? flow : undefined;
   };
 
   const sendPart = async (
@@ -323,8 +431,13 @@ export const deliverByParticipant = (
   ): Promise<PartDelivered> => {
     // Bounded: each pass either delivers, or found the chat over and
     // removed it, or lost a race to open the next one.
-    for (let pass = 0; pass < 3; pass++) {
-      const session = await settledSession(target.sessionKey);
+    for (let pass = 0; pass < 4; pass++) {
+      const session = await settledSession(target.sessionKey, part.clientToken);
+      if (session?.state === 'started') {
+        const resumed = await resumeChat(target, part, session);
+        if (resumed !== undefined) return resumed;
+        continue;
+      }
       if (
         session?.state === 'active' &&
         session.openedBy === part.clientToken
@@ -380,6 +493,19 @@ export const deliverByParticipant = (
 
   const endChat = async (target: Target): Promise<Delivered> => {
     const session = await settledSession(target.sessionKey);
+    if (session?.state === 'started') {
+      // A chat opened half-way: the customer is connected and leaves it.
+      await disconnectCustomer(
+        connections,
+        { sessionKey: target.sessionKey, ...startedChatConnection(session) },
+        { clientToken: target.sms.inboundMessageId, optedOut: true }
+      );
+      return {
+        eventType: 'DISCONNECT',
+        contactId: session.contactId,
+        newChat: false,
+      };
+    }
     if (session?.state !== 'active') {
       return { eventType: 'DISCONNECT', newChat: false };
     }
@@ -468,6 +594,18 @@ export const deliverByParticipant = (
 const required = (value: string | undefined, name: string): string => {
   if (!value) throw new Error(`Amazon Connect returned no ${name}`);
   return value;
+};
+
+/**
+ * Whether a failed call certainly changed nothing: a 4xx answer (a
+ * refusal or a throttle) other than a timeout. A 5xx, a dropped
+ * connection or a timed-out call may come after the service acted.
+ */
+const openedNothing = (error: unknown): boolean => {
+  const status = httpStatusOf(error);
+  return (
+    status !== undefined && status >= 400 && status < 500 && status !== 408
+  );
 };
 
 const sleep = (ms: number) =>

@@ -15,10 +15,15 @@ import {
  * - `session#<customer>#<number texted>#<subtype>`: the customer's chat, the
  *   identity `SendChatIntegrationEvent` would use. It is `starting` while one
  *   invocation opens the chat (a conditional put, so only one can), then
- *   `active` with the chat's contact id, its participant token (valid as
- *   long as the customer is in the chat) and its current connection token
- *   (valid for a day, renewed with the participant token). It expires with
- *   the chat, not with the connection token.
+ *   `started` as soon as `StartChatContact` has answered: the chat exists,
+ *   and the session holds its contact id and participant token until the
+ *   chat is streamed and the customer connected, by that invocation or, if
+ *   it fails, by whichever text comes next (it resumes the chat instead of
+ *   opening another). Then it is `active` with the chat's contact id, its
+ *   participant token (valid as long as the customer is in the chat) and
+ *   its current connection token (valid for a day, renewed with the
+ *   participant token). It expires with the chat, not with the connection
+ *   token.
  * - `contact#<contact id>`: who to text when Connect streams a message of
  *   that chat (the outbound function's lookup), written before streaming
  *   starts so no streamed message can arrive before it.
@@ -42,7 +47,54 @@ export type Session =
       /** Epoch milliseconds. */
       readonly claimedAt: number;
     }
+  | StartedSession
   | ({ readonly state: 'active' } & ChatConnection);
+
+/**
+ * A chat that `StartChatContact` opened but that is not yet streamed or
+ * its customer connected: whoever holds it finishes it, and anyone may
+ * take it over once nobody does (`claimedBy` absent, or its claim stale).
+ */
+export interface StartedSession {
+  readonly state: 'started';
+  readonly contactId: string;
+  /** A credential: never logged. */
+  readonly participantToken: string;
+  /** The client token of the text (or part) that opened the chat. */
+  readonly openedBy: string;
+  /** The invocation finishing the chat now, if any. */
+  readonly claimedBy?: string;
+  /** Epoch milliseconds; 0 once its claimant let go. */
+  readonly claimedAt: number;
+}
+
+/**
+ * Whether an invocation holds a live claim on the session; one of
+ * `claimant` (an earlier attempt of the same text or part) does not count.
+ */
+export const isBeingOpened = (
+  session: Session | undefined,
+  claimant?: string,
+  now: number = Date.now()
+): boolean =>
+  (session?.state === 'starting' ||
+    (session?.state === 'started' && session.claimedBy !== undefined)) &&
+  session.claimedBy !== claimant &&
+  now - session.claimedAt < STALE_CLAIM_MS;
+
+/**
+ * A started chat as a connection to renew before use: its participant
+ * token gives it a connection token (`withConnection`).
+ */
+export const startedChatConnection = (
+  session: StartedSession
+): ChatConnection => ({
+  contactId: session.contactId,
+  connectionToken: '',
+  connectionExpiresAt: 0,
+  participantToken: session.participantToken,
+  openedBy: session.openedBy,
+});
 
 /** An open chat's credentials, as the session keeps them. */
 export interface ChatConnection {
@@ -107,6 +159,16 @@ export interface ActiveSession {
   readonly participantToken: string;
   /** When the chat ends at the latest (epoch seconds): the session's TTL. */
   readonly chatEndsAt: number;
+  /** @default - the claimant: it opened the chat */
+  readonly openedBy?: string;
+}
+
+/** What `StartChatContact` answered, kept before anything else is done. */
+export interface StartedChat {
+  readonly contactId: string;
+  readonly participantToken: string;
+  /** When the chat ends at the latest (epoch seconds): the session's TTL. */
+  readonly chatEndsAt: number;
 }
 
 /** A connection `CreateParticipantConnection` gave again. */
@@ -151,6 +213,17 @@ export class SessionStore {
         ...(openedBy === undefined ? {} : { openedBy }),
       };
     }
+    if (item.state?.S === 'started') {
+      const claimedBy = item.claimedBy?.S;
+      return {
+        state: 'started',
+        contactId: item.contactId?.S ?? '',
+        participantToken: item.participantToken?.S ?? '',
+        openedBy: item.openedBy?.S ?? '',
+        ...(claimedBy === undefined ? {} : { claimedBy }),
+        claimedAt: Number(item.claimedAt?.N ?? 0),
+      };
+    }
     return {
       state: 'starting',
       claimedBy: item.claimedBy?.S ?? '',
@@ -160,8 +233,10 @@ export class SessionStore {
 
   /**
    * Marks the session as being started by `claimant`. Succeeds only when
-   * there is no live session: none, an expired one, or a `starting` marker
-   * left by an invocation that died.
+   * there is no live session: none, an expired one, a `starting` marker
+   * left by an invocation that died, or the claimant's own marker (kept
+   * when its start failed in a way that may have opened the chat, so that
+   * its retry, with the same client token, finds that chat).
    */
   async claim(sessionKey: string, claimant: string): Promise<boolean> {
     const now = Date.now();
@@ -177,12 +252,13 @@ export class SessionStore {
             expiration: n(nowSeconds() + 60 * 60),
           },
           ConditionExpression:
-            'attribute_not_exists(pk) OR expiration <= :now OR (#state = :starting AND claimedAt < :staleBefore)',
+            'attribute_not_exists(pk) OR expiration <= :now OR (#state = :starting AND (claimedAt < :staleBefore OR claimedBy = :claimant))',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':now': n(nowSeconds()),
             ':starting': s('starting'),
             ':staleBefore': n(now - STALE_CLAIM_MS),
+            ':claimant': s(claimant),
           },
         })
       )
@@ -203,8 +279,97 @@ export class SessionStore {
   }
 
   /**
-   * Turns the claimant's marker into the active session, which lives as
-   * long as the chat can.
+   * Keeps the chat that `StartChatContact` opened for the claimant, still
+   * claimed by it: from now on no text opens another chat for the
+   * customer, and any can finish this one. Returns whether it did (the
+   * claim may have been taken over).
+   */
+  async markStarted(
+    sessionKey: string,
+    claimant: string,
+    chat: StartedChat
+  ): Promise<boolean> {
+    return this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          UpdateExpression:
+            'SET #state = :started, contactId = :contactId, participantToken = :participantToken, openedBy = :claimant, claimedAt = :now, expiration = :expiration',
+          ConditionExpression: '#state = :starting AND claimedBy = :claimant',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':started': s('started'),
+            ':starting': s('starting'),
+            ':contactId': s(chat.contactId),
+            ':participantToken': s(chat.participantToken),
+            ':claimant': s(claimant),
+            ':now': n(Date.now()),
+            ':expiration': n(chat.chatEndsAt),
+          },
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  /**
+   * Claims a started chat to finish it: when nobody holds it, its holder's
+   * claim is stale, or the claimant holds it already.
+   */
+  async claimStarted(
+    sessionKey: string,
+    claimant: string,
+    contactId: string
+  ): Promise<boolean> {
+    const now = Date.now();
+    return this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          UpdateExpression: 'SET claimedBy = :claimant, claimedAt = :now',
+          ConditionExpression:
+            '#state = :started AND contactId = :contactId AND expiration > :nowSeconds AND (attribute_not_exists(claimedBy) OR claimedBy = :claimant OR claimedAt < :staleBefore)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':started': s('started'),
+            ':contactId': s(contactId),
+            ':claimant': s(claimant),
+            ':now': n(now),
+            ':nowSeconds': n(nowSeconds()),
+            ':staleBefore': n(now - STALE_CLAIM_MS),
+          },
+        })
+      )
+      .then(() => true, ignoreFailedCondition);
+  }
+
+  /**
+   * Lets go of a started chat the claimant could not finish: the chat
+   * stays in the session, and the next text finishes it.
+   */
+  async letGo(sessionKey: string, claimant: string): Promise<void> {
+    await this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(sessionKey) },
+          UpdateExpression: 'SET claimedAt = :zero REMOVE claimedBy',
+          ConditionExpression: '#state = :started AND claimedBy = :claimant',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':started': s('started'),
+            ':claimant': s(claimant),
+            ':zero': n(0),
+          },
+        })
+      )
+      .catch(ignoreFailedCondition);
+  }
+
+  /**
+   * Turns the claimant's marker, or the started chat it holds, into the
+   * active session, which lives as long as the chat can.
    */
   async activate(
     sessionKey: string,
@@ -222,10 +387,18 @@ export class SessionStore {
             connectionToken: s(session.connectionToken),
             connectionExpiresAt: n(session.connectionExpiresAt),
             participantToken: s(session.participantToken),
-            openedBy: s(claimant),
+            openedBy: s(session.openedBy ?? claimant),
             expiration: n(session.chatEndsAt),
           },
-          ...stillClaimedBy(claimant),
+          ConditionExpression:
+            '(#state = :starting OR (#state = :started AND contactId = :contactId)) AND claimedBy = :claimant',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':starting': s('starting'),
+            ':started': s('started'),
+            ':contactId': s(session.contactId),
+            ':claimant': s(claimant),
+          },
         })
       )
       .then(() => true, ignoreFailedCondition);

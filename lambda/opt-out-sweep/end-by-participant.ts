@@ -1,9 +1,10 @@
 import type { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { disconnectCustomer } from '../inbound-sms/chat-ending';
 import {
+  isBeingOpened,
   type SessionStore,
-  STALE_CLAIM_MS,
   sessionKeyOf,
+  startedChatConnection,
 } from '../inbound-sms/session-store';
 import type { EndChat } from './end-chat';
 
@@ -33,16 +34,15 @@ export const endByParticipant = (deps: {
       subtype: deps.subtype,
     });
     const session = await deps.sessions.getSession(sessionKey);
-    if (session?.state === 'starting') {
-      if (Date.now() - session.claimedAt < STALE_CLAIM_MS) {
-        throw new ChatOpeningError();
-      }
-      return {};
-    }
-    if (session === undefined) return {};
+    if (isBeingOpened(session)) throw new ChatOpeningError();
+    if (session === undefined || session.state === 'starting') return {};
+    // A chat opened half-way is left with a connection its participant
+    // token gives.
+    const connection =
+      session.state === 'started' ? startedChatConnection(session) : session;
     await disconnectCustomer(
       deps,
-      { sessionKey, ...session },
+      { sessionKey, ...connection },
       { clientToken: chat.clientToken, optedOut: true }
     );
     return { contactId: session.contactId };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   CHAT_EVENT,
+  type InboundSmsPayload,
   type StreamedItem,
   smsRecord,
   sqsEvent,
@@ -19,7 +20,12 @@ import {
   connectChatCalls,
   type LocalChat,
 } from '../../tools/local-aws/connect-chat';
-import { awsError, type Reply } from '../../tools/local-aws/endpoint';
+import {
+  awsError,
+  type RecordedRequest,
+  type Reply,
+  type Responder,
+} from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
 import { emfDocuments, metricTotals } from '../lambda/support/output';
 
@@ -943,6 +949,172 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ].join('\n'),
         "The agent sent a message that can't be shown by text message.",
       ]);
+    });
+  });
+
+  describe('a chat whose opening fails half-way', () => {
+    /** What a call meets instead of the service's usual answer. */
+    type Fault = (
+      request: RecordedRequest,
+      next: Responder
+    ) => Reply | Promise<Reply>;
+
+    const FIRST = 'My parcel never arrived';
+    const SECOND = 'It was due on Monday';
+
+    /** Every attempt at `route` meets `reply` until `cleared()`. */
+    const failEvery = (
+      service: 'connect' | 'participant',
+      route: string,
+      reply: Fault
+    ) => {
+      bridge[service].always((request, next) =>
+        request.path === route ? reply(request, next) : undefined
+      );
+      return () => bridge[service].always(undefined);
+    };
+
+    /** The service processes the call, then the connection drops. */
+    const dropAfterProcessing: Fault = async (request, next) => {
+      await next(request);
+      return { drop: true };
+    };
+
+    /** The queue delivers a text again. */
+    const retry = (sms: InboundSmsPayload) =>
+      bridge.invokeInbound(sqsEvent(smsRecord(sms)));
+
+    it('sends the next text to the chat whose streaming failed, and the retry of the first into no other', async () => {
+      // Prepare: StartChatContact works, StartContactStreaming fails (500)
+      const cleared = failEvery('connect', '/contact/start-streaming', () =>
+        awsError(500, 'InternalServiceException')
+      );
+      const first = await text(CUSTOMER, FIRST);
+      cleared();
+
+      // Act: the customer texts again before the first text comes back
+      const second = await text(CUSTOMER, SECOND);
+      const retried = await retry(first.sms);
+
+      // Assess
+      expect(first.response.batchItemFailures).toHaveLength(1);
+      expect(second.response).toEqual({ batchItemFailures: [] });
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const chats = bridge.chats.list();
+      expect(chats).toHaveLength(1);
+      expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
+      expect(chats[0]?.streamingEndpoints).toEqual([bridge.streamingTopicArn]);
+      expect(
+        (await bridge.sessionItems()).find((item) => item.state !== undefined)
+      ).toMatchObject({ state: 'active', contactId: chats[0]?.contactId });
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    });
+
+    it('finishes the chat with the retry of the text whose streaming failed, then sends the next text to it', async () => {
+      // Prepare
+      const cleared = failEvery('connect', '/contact/start-streaming', () =>
+        awsError(500, 'InternalServiceException')
+      );
+      const first = await text(CUSTOMER, FIRST);
+      cleared();
+
+      // Act
+      const retried = await retry(first.sms);
+      const second = await text(CUSTOMER, SECOND);
+
+      // Assess
+      expect(retried).toEqual({ batchItemFailures: [] });
+      expect(second.response).toEqual({ batchItemFailures: [] });
+      const chats = bridge.chats.list();
+      expect(chats).toHaveLength(1);
+      expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
+    });
+
+    it('resumes a chat whose CreateParticipantConnection was cut off after Connect processed it', async () => {
+      // Prepare: every connection attempt is processed, its answer lost
+      const cleared = failEvery(
+        'participant',
+        '/participant/connection',
+        dropAfterProcessing
+      );
+      const first = await text(CUSTOMER, FIRST);
+      cleared();
+
+      // Act
+      const second = await text(CUSTOMER, SECOND);
+      const retried = await retry(first.sms);
+
+      // Assess
+      expect(first.response.batchItemFailures).toHaveLength(1);
+      expect(second.response).toEqual({ batchItemFailures: [] });
+      expect(retried).toEqual({ batchItemFailures: [] });
+      const chats = bridge.chats.list();
+      expect(chats).toHaveLength(1);
+      expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
+      // Resumed with the participant token the session kept
+      const connections = participantCalls(
+        bridge.participant.requests,
+        '/participant/connection'
+      );
+      expect(new Set(connections.map((call) => call.bearer))).toEqual(
+        new Set([chats[0]?.participantToken])
+      );
+      expect(
+        connectChatCalls(bridge.connect.requests, '/contact/chat')
+      ).toHaveLength(1);
+    });
+
+    it('opens no second chat when the answer to StartChatContact is lost after Connect opened it', async () => {
+      // Prepare: Connect opens the chat on every attempt; no answer arrives
+      const cleared = failEvery(
+        'connect',
+        '/contact/chat',
+        dropAfterProcessing
+      );
+      const first = await text(CUSTOMER, FIRST);
+      cleared();
+
+      // Act: the next text waits for the first one's retry
+      const second = await text(CUSTOMER, SECOND);
+      const retried = await retry(first.sms);
+      const secondAgain = await retry(second.sms);
+
+      // Assess
+      expect(first.response.batchItemFailures).toHaveLength(1);
+      expect(second.response.batchItemFailures).toHaveLength(1);
+      expect(retried).toEqual({ batchItemFailures: [] });
+      expect(secondAgain).toEqual({ batchItemFailures: [] });
+      const chats = bridge.chats.list();
+      expect(chats).toHaveLength(1);
+      expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
+      expect(
+        new Set(
+          connectChatCalls(bridge.connect.requests, '/contact/chat').map(
+            (start) => start.ClientToken
+          )
+        )
+      ).toEqual(new Set([first.sms.inboundMessageId]));
+      expect(bridge.inboundDeadLetters()).toEqual([]);
+    }, 20_000);
+
+    it('ends a chat opened half-way when the customer texts STOP', async () => {
+      // Prepare
+      const cleared = failEvery('connect', '/contact/start-streaming', () =>
+        awsError(500, 'InternalServiceException')
+      );
+      await text(CUSTOMER, FIRST);
+      cleared();
+
+      // Act
+      const { response } = await text(CUSTOMER, 'STOP');
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const [chat] = bridge.chats.list();
+      expect(chat?.customerDisconnected).toBe(true);
+      expect(
+        (await bridge.sessionItems()).filter((item) => item.state !== undefined)
+      ).toEqual([]);
     });
   });
 
