@@ -17,7 +17,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_WEIGHTS } from '../tools/fault-injection/connect-faults';
 import {
+  PARTICIPANT_FAULT_INJECTION_CONTEXT,
+  runParticipantFaultInjection,
+} from '../tools/fault-injection/participant-run';
+import {
   formatDropAfterReport,
+  formatParticipantReport,
   formatReport,
 } from '../tools/fault-injection/report';
 import {
@@ -26,10 +31,24 @@ import {
 } from '../tools/fault-injection/run';
 import { readQueueSettings } from '../tools/fault-injection/stack-settings';
 import { FAULT_INJECTION_CONTEXT } from '../tools/fault-injection/traffic';
-import { readInboundFunction, synthesizeBridge } from '../tools/harness/synth';
+import {
+  readInboundFunction,
+  readParticipantBundles,
+  synthesizeBridge,
+} from '../tools/harness/synth';
 
 const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate 0.35]
          [--seed 2026] [--slow-ms 50-1500] [--drop-after-messages 200]
+       npm run fault-injection -- --mode participant [--customers 40]
+         [--texts-per-customer 5] [--gap-ms 20000] [--fault-rate 0.35]
+
+  --mode                 integration (default) or participant: chats opened
+                         with StartChatContact, faults on every chat call
+                         (answers lost after processing included)
+  --customers            participant mode: customers texting
+  --texts-per-customer   participant mode: texts each customer sends
+  --gap-ms               participant mode: simulated time between a
+                         customer's texts (each lands in the first half)
 
   --messages             inbound SMS to publish (duplicates not counted)
   --fault-rate           share of Connect calls that meet a fault, 0 to 1
@@ -59,13 +78,29 @@ const readOptions = () => {
       seed: { type: 'string', default: '2026' },
       'slow-ms': { type: 'string', default: '50-1500' },
       'drop-after-messages': { type: 'string', default: '200' },
+      mode: { type: 'string', default: 'integration' },
+      customers: { type: 'string', default: '40' },
+      'texts-per-customer': { type: 'string', default: '5' },
+      'gap-ms': { type: 'string', default: '20000' },
       help: { type: 'boolean', default: false },
     },
   });
+  if (values.mode !== 'integration' && values.mode !== 'participant') {
+    throw new Error(
+      `--mode must be integration or participant, got ${values.mode}`
+    );
+  }
   const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']);
   if (slow === null) throw new Error('--slow-ms must look like 50-1500');
   return {
     help: values.help,
+    mode: values.mode,
+    customers: numberOption(values.customers, 'customers'),
+    textsPerCustomer: numberOption(
+      values['texts-per-customer'],
+      'texts-per-customer'
+    ),
+    gapMs: numberOption(values['gap-ms'], 'gap-ms'),
     messages: numberOption(values.messages, 'messages'),
     faultRate: numberOption(values['fault-rate'], 'fault-rate'),
     seed: numberOption(values.seed, 'seed'),
@@ -98,6 +133,10 @@ const main = async () => {
   const options = readOptions();
   if (options.help) {
     print(USAGE);
+    return;
+  }
+  if (options.mode === 'participant') {
+    await participantMode(options);
     return;
   }
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
@@ -168,6 +207,61 @@ const main = async () => {
               'a duplicate in the drop-after run has another cause',
           ].filter((p): p is string => typeof p === 'string')),
     ];
+    for (const problem of problems)
+      process.stderr.write(`FAILED: ${problem}\n`);
+    process.exitCode = problems.length > 0 ? 1 : 0;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+/** What participant mode is held to, on its own run. */
+const participantMode = async (options: ReturnType<typeof readOptions>) => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
+  try {
+    const assembly = synthesizeBridge(
+      PARTICIPANT_FAULT_INJECTION_CONTEXT,
+      outdir
+    );
+    const report = await runParticipantFaultInjection({
+      bundles: readParticipantBundles(assembly),
+      settings: readQueueSettings(assembly),
+      customers: options.customers,
+      textsPerCustomer: options.textsPerCustomer,
+      gapMs: options.gapMs,
+      faultRate: options.faultRate,
+      seed: options.seed,
+      slowMs: options.slowMs,
+    });
+    print();
+    print(formatParticipantReport(report));
+    print();
+    print(
+      JSON.stringify(
+        {
+          command: [
+            'npm run fault-injection --',
+            ...process.argv.slice(2),
+          ].join(' '),
+          run: report,
+        },
+        null,
+        2
+      )
+    );
+    const oneChatEach =
+      Object.keys(report.chatsPerCustomer).length === 1 &&
+      report.chatsPerCustomer['1'] === report.customers;
+    const problems = [
+      !oneChatEach &&
+        `chats per customer: ${JSON.stringify(report.chatsPerCustomer)}`,
+      report.textsInTwoChats > 0 &&
+        `${report.textsInTwoChats} texts in two chats`,
+      report.textsTwiceInAChat > 0 &&
+        `${report.textsTwiceInAChat} texts twice in one chat`,
+      report.lost > 0 && `${report.lost} texts lost`,
+      report.inversions > 0 && `${report.inversions} inversions`,
+    ].filter((p): p is string => typeof p === 'string');
     for (const problem of problems)
       process.stderr.write(`FAILED: ${problem}\n`);
     process.exitCode = problems.length > 0 ? 1 : 0;

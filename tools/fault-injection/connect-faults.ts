@@ -1,4 +1,8 @@
-import { awsError, type Reply } from '../local-aws/endpoint';
+import {
+  awsError,
+  type RecordedRequest,
+  type Reply,
+} from '../local-aws/endpoint';
 import type { Script } from '../local-aws/scripted';
 import { connectKeyOfRequest } from './connect-key';
 import { hashedUnit, weightedPick } from './random';
@@ -37,6 +41,12 @@ export interface FaultPlan {
   readonly weights: Readonly<Record<FaultKind, number>>;
   /** How late a slow answer comes, in ms. */
   readonly slowMs: readonly [min: number, max: number];
+  /**
+   * What a call is counted under (its attempts, its draws); `undefined`
+   * lets the call through without a fault.
+   * @default connectKeyOfRequest - `SendChatIntegrationEvent`'s message
+   */
+  readonly keyOf?: (request: RecordedRequest) => string | undefined;
 }
 
 export const DEFAULT_WEIGHTS: Readonly<Record<FaultKind, number>> = {
@@ -81,8 +91,11 @@ export const connectFaults = (plan: FaultPlan): ConnectFaults => {
   let calls = 0;
 
   const script: Script = async (request, next) => {
+    const key = plan.keyOf
+      ? plan.keyOf(request)
+      : connectKeyOfRequest(request.json);
+    if (key === undefined) return undefined;
     calls++;
-    const key = connectKeyOfRequest(request.json);
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const draw = (what: string) => hashedUnit(plan.seed, what, key, attempt);

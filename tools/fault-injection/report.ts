@@ -1,4 +1,5 @@
 import type { FaultKind } from './connect-faults';
+import type { ParticipantFaultInjectionReport } from './participant-run';
 import type { FaultInjectionReport } from './run';
 
 const FAULT_LABELS: Readonly<Record<FaultKind, string>> = {
@@ -151,3 +152,67 @@ export const formatDropAfterReport = (report: FaultInjectionReport): string =>
       ['Lost', report.outcome.lost],
     ]
   );
+
+/** The figures of a participant-mode run. */
+export const formatParticipantReport = (
+  report: ParticipantFaultInjectionReport
+): string => {
+  const { settings, calls } = report;
+  const [slowMin, slowMax] = settings.slowMs;
+  return table(
+    `Participant mode under faults: ${report.texts} texts from ` +
+      `${report.customers} customers, faults asked on ` +
+      `${percent(settings.faultRate)} of chat calls, seed ${settings.seed}`,
+    [
+      ['Texts published', report.texts],
+      ['published twice by SNS', report.publishedTwice, 1],
+      ['Chats opened', report.chats],
+      ...Object.entries(report.chatsPerCustomer)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(
+          ([chats, customers]): Row => [
+            `customers with ${chats} chat${chats === '1' ? '' : 's'}`,
+            customers,
+            1,
+          ]
+        ),
+      ['Texts in two chats', report.textsInTwoChats],
+      ['Texts twice in one chat', report.textsTwiceInAChat],
+      ['Lost', report.lost],
+      ['In the dead-letter queue', report.deadLettered],
+      [
+        'Inversions (pairs of a customer texts out of order)',
+        report.inversions,
+      ],
+      ['customers with one', report.customersWithInversions, 1],
+      ['Chat calls (retries included)', calls.total],
+      ...Object.entries(calls.byRoute).map(([route, n]): Row => [route, n, 1]),
+      [
+        'faults injected',
+        `${calls.faultsInjected} (${percent(calls.faultRate)})`,
+        1,
+      ],
+      ...(Object.keys(FAULT_LABELS) as FaultKind[]).map(
+        (kind): Row => [
+          kind === 'slow'
+            ? `${FAULT_LABELS[kind].replace('Connect', 'the service')} (${slowMin}-${slowMax} ms)`
+            : FAULT_LABELS[kind].replace('Connect', 'the service'),
+          calls.faults[kind],
+          2,
+        ]
+      ),
+      ['Chats resumed after a half-way failure', report.resumedChats],
+      ['Invocations', report.lambda.invocations],
+      ['batch item failures', report.lambda.itemFailures, 1],
+      [
+        'function errors / timeouts',
+        `${report.lambda.errors} / ${report.lambda.timeouts}`,
+        1,
+      ],
+      [
+        'Time: simulated / wall clock',
+        `${Math.round(report.time.simulatedSeconds)} s / ${Math.round(report.time.wallSeconds)} s`,
+      ],
+    ]
+  );
+};

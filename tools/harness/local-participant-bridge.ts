@@ -21,7 +21,7 @@ import {
   type SmsVoiceResponder,
   smsVoiceResponder,
 } from '../local-aws/sms-voice';
-import type { StoredMessage } from '../local-aws/sqs';
+import type { SqsResponderOptions, StoredMessage } from '../local-aws/sqs';
 import {
   bundleVariables,
   type Closers,
@@ -76,6 +76,8 @@ export interface LocalParticipantBridgeOptions {
   readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - lines are captured and still written to the streams */
   readonly logs?: LogCaptureOptions;
+  /** How the local SQS takes the handler's visibility changes. */
+  readonly sqs?: SqsResponderOptions;
 }
 
 /** One call on the wire of any local service, and its answer. */
@@ -162,6 +164,7 @@ const start = async (
     bundles,
     environment = {},
     logs: logOptions,
+    sqs: sqsOptions,
   }: LocalParticipantBridgeOptions,
   closers: Closers,
   close: () => Promise<void>
@@ -190,7 +193,10 @@ const start = async (
   const connect = await endpoint('connect', connectScript);
   const participant = await endpoint('participant', participantScript);
   const smsVoice = await endpoint('smsVoice', smsVoiceScript);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(closers);
+  const { sqs, otherServices, dynamoDb } = await startBaseServices(
+    closers,
+    sqsOptions
+  );
   await createTable(dynamoDb.url, SESSION_TABLE, bundles.sessionTableKey);
   await createTable(
     dynamoDb.url,
