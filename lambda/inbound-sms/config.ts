@@ -1,3 +1,4 @@
+import { type Env, requiredEnv } from '../shared/env';
 import { textMessageSetting } from '../shared/text-setting';
 import {
   buildKeywordMatcher,
@@ -85,8 +86,6 @@ const MAX_NUMBER_BYTES = 16;
 /** End User Messaging's limit on `OptOutListName`. */
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadConfig = (env: Env): BridgeConfig => {
   const phoneNumbers = stringRecord(env, ENV.phoneNumbers);
@@ -111,7 +110,7 @@ export const loadConfig = (env: Env): BridgeConfig => {
   const keywordMatch = keywordMatchOf(env);
   return {
     phoneNumberArns: new Map(Object.entries(phoneNumbers)),
-    subtype: required(env, ENV.subtype),
+    subtype: requiredEnv(env, ENV.subtype),
     isOptOut: buildKeywordMatcher(
       stringList(env, ENV.disconnectKeywords),
       keywordMatch
@@ -121,9 +120,9 @@ export const loadConfig = (env: Env): BridgeConfig => {
     numberAttributes,
     supportedContentTypes,
     ...(streamingEndpointArn === undefined ? {} : { streamingEndpointArn }),
-    deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
-    queueUrl: required(env, ENV.queueUrl),
-    idempotencyTableName: required(env, ENV.idempotencyTableName),
+    deadLetterQueueUrl: requiredEnv(env, ENV.deadLetterQueueUrl),
+    queueUrl: requiredEnv(env, ENV.queueUrl),
+    idempotencyTableName: requiredEnv(env, ENV.idempotencyTableName),
     deduplicationWindowSeconds: positiveInteger(
       env,
       ENV.deduplicationWindowSeconds
@@ -185,7 +184,7 @@ const numberAttributesOf = (
  * the construct always sets it.
  */
 const keywordMatchOf = (env: Env): KeywordMatch => {
-  const value = required(env, ENV.keywordMatch);
+  const value = requiredEnv(env, ENV.keywordMatch);
   if (!(KEYWORD_MATCHES as readonly string[]).includes(value)) {
     throw new Error(
       `Environment variable ${ENV.keywordMatch} must be one of ${KEYWORD_MATCHES.join(', ')}, got ${value}`
@@ -212,7 +211,7 @@ const keywordReplySettings = (
   env: Env,
   keywordMatch: KeywordMatch
 ): KeywordReplySettings => {
-  const optOutListName = required(env, ENV.optOutListName);
+  const optOutListName = requiredEnv(env, ENV.optOutListName);
   if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
     throw new Error(
       `Environment variable ${ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
@@ -278,7 +277,7 @@ const checkNewSessionDetails = (
 };
 
 const positiveInteger = (env: Env, name: string): number => {
-  const text = required(env, name);
+  const text = requiredEnv(env, name);
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
     throw new Error(
@@ -291,14 +290,6 @@ const positiveInteger = (env: Env, name: string): number => {
 const optional = (env: Env, name: string): string | undefined => {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
-};
-
-const required = (env: Env, name: string): string => {
-  const value = optional(env, name);
-  if (value === undefined) {
-    throw new Error(`Environment variable ${name} is not set`);
-  }
-  return value;
 };
 
 const json = (env: Env, name: string, fallback?: string): unknown => {

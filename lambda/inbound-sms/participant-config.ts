@@ -2,6 +2,7 @@ import {
   loadOutboundNotices,
   type OutboundNotices,
 } from '../outbound-sms/config';
+import { type Env, jsonEnv, requiredEnv } from '../shared/env';
 import { type BridgeConfig, loadConfig } from './config';
 
 /** What participant mode needs on top of the bridge's configuration. */
@@ -35,8 +36,6 @@ export const PARTICIPANT_ENV = {
   sentPartKeyPrefix: 'SENT_PART_KEY_PREFIX',
 } as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadParticipantConfig = (env: Env): ParticipantConfig => {
   const base = loadConfig(env);
@@ -50,32 +49,21 @@ export const loadParticipantConfig = (env: Env): ParticipantConfig => {
   }
   return {
     ...base,
-    instanceId: required(env, PARTICIPANT_ENV.instanceId),
+    instanceId: requiredEnv(env, PARTICIPANT_ENV.instanceId),
     contactFlowIds,
-    sessionTableName: required(env, PARTICIPANT_ENV.sessionTableName),
-    chatStreamingTopicArn: required(env, PARTICIPANT_ENV.chatStreamingTopicArn),
-    sentPartKeyPrefix: required(env, PARTICIPANT_ENV.sentPartKeyPrefix),
+    sessionTableName: requiredEnv(env, PARTICIPANT_ENV.sessionTableName),
+    chatStreamingTopicArn: requiredEnv(
+      env,
+      PARTICIPANT_ENV.chatStreamingTopicArn
+    ),
+    sentPartKeyPrefix: requiredEnv(env, PARTICIPANT_ENV.sentPartKeyPrefix),
     notices: loadOutboundNotices(env),
   };
 };
 
-const required = (env: Env, name: string): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-};
-
 const flowIds = (env: Env): Map<string, string> => {
   const name = PARTICIPANT_ENV.contactFlowIds;
-  let value: unknown;
-  try {
-    value = JSON.parse(required(env, name));
-  } catch (error) {
-    if (error instanceof SyntaxError) {
-      throw new Error(`Environment variable ${name} is not valid JSON`);
-    }
-    throw error;
-  }
+  const value = jsonEnv(env, name);
   const entries =
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? Object.entries(value)

@@ -1,3 +1,5 @@
+import { type Env, jsonEnv, requiredEnv } from '../shared/env';
+
 /** What the construct tells the opt-out sweep, read once at start-up. */
 export interface SweepConfig {
   /** The opt-out list the bridge's numbers use (a name, not an ARN). */
@@ -28,15 +30,13 @@ export const SWEEP_ENV = {
 const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
  * Reads and checks the configuration; throws naming the bad variable, so a
  * broken deployment fails every run (and the alarm) rather than sweeping
  * the wrong list or no number.
  */
 export const loadSweepConfig = (env: Env): SweepConfig => {
-  const optOutListName = required(env, SWEEP_ENV.optOutListName);
+  const optOutListName = requiredEnv(env, SWEEP_ENV.optOutListName);
   if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
     throw new Error(
       `Environment variable ${SWEEP_ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
@@ -45,8 +45,8 @@ export const loadSweepConfig = (env: Env): SweepConfig => {
   return {
     optOutListName,
     phoneNumberArns: phoneNumbers(env),
-    subtype: required(env, SWEEP_ENV.subtype),
-    stateTableName: required(env, SWEEP_ENV.stateTableName),
+    subtype: requiredEnv(env, SWEEP_ENV.subtype),
+    stateTableName: requiredEnv(env, SWEEP_ENV.stateTableName),
   };
 };
 
@@ -54,27 +54,13 @@ export const loadParticipantSweepConfig = (
   env: Env
 ): ParticipantSweepConfig => ({
   ...loadSweepConfig(env),
-  sessionTableName: required(env, SWEEP_ENV.sessionTableName),
+  sessionTableName: requiredEnv(env, SWEEP_ENV.sessionTableName),
 });
-
-const required = (env: Env, name: string): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-};
 
 /** The numbers as the inbound function has them: E.164 -> ARN. */
 const phoneNumbers = (env: Env): Map<string, string> => {
   const name = SWEEP_ENV.phoneNumbers;
-  let value: unknown;
-  try {
-    value = JSON.parse(required(env, name));
-  } catch (error) {
-    if (error instanceof SyntaxError) {
-      throw new Error(`Environment variable ${name} is not valid JSON`);
-    }
-    throw error;
-  }
+  const value = jsonEnv(env, name);
   const entries =
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? Object.entries(value)

@@ -1,3 +1,4 @@
+import { type Env, requiredEnv } from '../shared/env';
 import { textMessageSetting } from '../shared/text-setting';
 
 /** What the participant construct tells the outbound function. */
@@ -23,12 +24,10 @@ export const OUTBOUND_ENV = {
   unsupportedMessageNotice: 'UNSUPPORTED_MESSAGE_NOTICE',
 } as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadOutboundConfig = (env: Env): OutboundConfig => ({
-  sessionTableName: required(env, OUTBOUND_ENV.sessionTableName),
-  deadLetterQueueUrl: required(env, OUTBOUND_ENV.deadLetterQueueUrl),
+  sessionTableName: requiredEnv(env, OUTBOUND_ENV.sessionTableName),
+  deadLetterQueueUrl: requiredEnv(env, OUTBOUND_ENV.deadLetterQueueUrl),
   notices: loadOutboundNotices(env),
 });
 
@@ -44,9 +43,3 @@ export const loadOutboundNotices = (env: Env): OutboundNotices => ({
     OUTBOUND_ENV.unsupportedMessageNotice
   ),
 });
-
-const required = (env: Env, name: string): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-};

@@ -1,4 +1,4 @@
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './env';
 
 /** End User Messaging's limit on `SendTextMessage.MessageBody`. */
 const MAX_TEXT_CHARACTERS = 1600;
