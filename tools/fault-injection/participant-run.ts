@@ -10,7 +10,7 @@ import { connectFaults, type FaultKind } from './connect-faults';
 import { runEventSource } from './event-source';
 import { functionInstances } from './function-instances';
 import { seededRandom, seededUuid } from './random';
-import { createSimulatedQueue } from './simulated-queue';
+import { createSimulatedQueue, visibilityChangesTo } from './simulated-queue';
 import { snsNotification } from './sns-notification';
 import type { QueueSettings } from './stack-settings';
 
@@ -202,17 +202,7 @@ export const runParticipantFaultInjection = async (
   const bridge = await startLocalParticipantBridge({
     bundles,
     logs: options.logs ?? { forward: false },
-    sqs: {
-      changeVisibility: ({ receiptHandle, visibilityTimeout }) =>
-        queue.changeVisibility(receiptHandle, visibilityTimeout, clock.now())
-          ? undefined
-          : {
-              code: 'InvalidParameterValue',
-              message:
-                'Message does not exist or is not available for visibility timeout change',
-              senderFault: true,
-            },
-    },
+    sqs: visibilityChangesTo(queue, clock),
   });
   try {
     // The bridge loaded the outbound bundle last: an empty batch puts the

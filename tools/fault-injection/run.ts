@@ -15,7 +15,7 @@ import {
 import { runEventSource } from './event-source';
 import { functionInstances } from './function-instances';
 import { seededRandom } from './random';
-import { createSimulatedQueue } from './simulated-queue';
+import { createSimulatedQueue, visibilityChangesTo } from './simulated-queue';
 import type { QueueSettings } from './stack-settings';
 import {
   classifyDuplicates,
@@ -155,19 +155,7 @@ export const runFaultInjection = async (
   const bridge = await startLocalBridge({
     fn,
     logs: options.logs ?? { forward: false },
-    // The handler's visibility changes reach the simulated queue, on its
-    // clock, as SQS would take them.
-    sqs: {
-      changeVisibility: ({ receiptHandle, visibilityTimeout }) =>
-        queue.changeVisibility(receiptHandle, visibilityTimeout, clock.now())
-          ? undefined
-          : {
-              code: 'InvalidParameterValue',
-              message:
-                'Message does not exist or is not available for visibility timeout change',
-              senderFault: true,
-            },
-    },
+    sqs: visibilityChangesTo(queue, clock),
     ...(options.environment === undefined
       ? {}
       : { environment: options.environment }),

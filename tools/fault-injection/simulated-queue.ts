@@ -1,3 +1,5 @@
+import type { SqsResponderOptions } from '../local-aws/sqs';
+import type { SimulatedClock } from './clock';
 import { type Random, seededRandom, seededUuid } from './random';
 
 export interface SimulatedQueueOptions {
@@ -230,3 +232,23 @@ export const createSimulatedQueue = (
     statistics: () => ({ ...stats }),
   };
 };
+
+/**
+ * The local SQS endpoint's options that send the handler's visibility
+ * changes to the simulated queue, on its clock, as SQS would take them: a
+ * stale or deleted receipt handle is refused as SQS refuses it.
+ */
+export const visibilityChangesTo = (
+  queue: SimulatedQueue,
+  clock: SimulatedClock
+): SqsResponderOptions => ({
+  changeVisibility: ({ receiptHandle, visibilityTimeout }) =>
+    queue.changeVisibility(receiptHandle, visibilityTimeout, clock.now())
+      ? undefined
+      : {
+          code: 'InvalidParameterValue',
+          message:
+            'Message does not exist or is not available for visibility timeout change',
+          senderFault: true,
+        },
+});
