@@ -253,10 +253,8 @@ export const createInboundHandler = (
       other.registerLambdaContext(context);
     }
     try {
-      const batchItemFailures: SQSBatchItemFailure[] = [];
       const failed: FailedRecord[] = [];
       const fail = (record: SQSRecord, parsed: ParsedSms) => {
-        batchItemFailures.push({ itemIdentifier: record.messageId });
         failed.push({
           record,
           inboundMessageId: parsed.ok
@@ -295,7 +293,13 @@ export const createInboundHandler = (
       await delayRetries(failed);
       return 'Sns' in (event.Records[0] ?? {})
         ? undefined
-        : { batchItemFailures };
+        : {
+            batchItemFailures: failed.map(
+              ({ record }): SQSBatchItemFailure => ({
+                itemIdentifier: record.messageId,
+              })
+            ),
+          };
     } finally {
       metrics.publishStoredMetrics();
     }
