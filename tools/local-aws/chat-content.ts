@@ -2,7 +2,10 @@
  * Connect's limit on the content of a `text/plain` or `text/markdown` chat
  * message: 1 to 1,024 characters (the participant service's SendMessage,
  * Connect's ChatMessage; SendChatIntegrationEvent's ChatEvent.Content
- * refers to SendMessage's rules).
+ * refers to SendMessage's rules):
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
  */
 export const MAX_CHAT_TEXT_LENGTH = 1024;
 

@@ -2,7 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chatTextProblem } from './chat-content';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** Connect's default chat duration (StartChatContact `ChatDurationInMinutes`). */
+/**
+ * Connect's default chat duration (StartChatContact `ChatDurationInMinutes`,
+ * 60 to 10,080, default 1,500):
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
+ */
 export const DEFAULT_CHAT_DURATION_MINUTES = 1500;
 
 /**
@@ -260,7 +264,8 @@ export type LocalChats = ReturnType<typeof localChats>;
  * `StartContactStreaming` (`POST /contact/start-streaming`). An initial
  * message over Connect's text limit is refused with 400
  * `InvalidParameterException`, as StartChatContact documents for a
- * parameter it cannot take.
+ * parameter it cannot take
+ * (https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html).
  */
 export const connectChatResponder =
   (chats: LocalChats) =>

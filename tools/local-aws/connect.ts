@@ -7,7 +7,8 @@ import { awsError, type RecordedRequest, type Reply } from './endpoint';
  * a new chat for the first text of a customer, the same chat after. A
  * message over Connect's text limit is refused with 400
  * `InvalidRequestException`, the one client error the API documents for
- * a request it cannot take.
+ * a request it cannot take
+ * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
  */
 export const connectResponder = () => {
   const chats = new Map<string, string>();

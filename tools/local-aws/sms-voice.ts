@@ -7,7 +7,10 @@ import {
   optedOutNumbersOperation,
 } from './opted-out-numbers';
 
-/** A phone number's state, with the members DescribePhoneNumbers returns. */
+/**
+ * A phone number's state, with the members DescribePhoneNumbers returns
+ * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_PhoneNumberInformation.html).
+ */
 export interface LocalPhoneNumber {
   PhoneNumberId: string;
   PhoneNumberArn: string;
