@@ -6,7 +6,7 @@ export const ROOT = path.join(__dirname, '..');
 export const OUT = path.join(ROOT, 'bench', 'out');
 export const BUILD = path.join(OUT, 'build');
 export const PROFILES = path.join(OUT, 'profiles');
-/** What a run writes for the README and for comparing runs (committed). */
+/** What a run writes for docs/performance.md and for comparing runs (committed). */
 export const RESULTS_JSON = path.join(ROOT, 'bench', 'results.json');
 export const RESULTS_TABLE = path.join(ROOT, 'bench', 'README-table.md');
 

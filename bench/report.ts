@@ -69,7 +69,7 @@ const table = (header: readonly string[], rows: readonly string[][]) =>
     ...rows.map(row),
   ].join('\n');
 
-/** The README's benchmark section: every figure of one run. */
+/** docs/performance.md's benchmark section: every figure of one run. */
 export const renderMarkdown = (results: Results): string => {
   const { throughput: tp, coldStart: cold, hotPath } = results;
   const variant = (name: string) =>

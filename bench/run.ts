@@ -16,8 +16,9 @@ import { buildWorkers } from './workers';
  * `npm run bench`: per-message overhead against the SDK's floor, cold
  * start, bundle sizes, API calls per text and a profile of the hot path,
  * in one run on this machine. Writes bench/results.json and
- * bench/README-table.md and prints the table. Everything it talks to is on
- * 127.0.0.1; it stops itself after five minutes.
+ * bench/README-table.md, puts the table into docs/performance.md and prints
+ * it. Everything it talks to is on 127.0.0.1; it stops itself after five
+ * minutes.
  */
 const SETTINGS = {
   texts: positive('BENCH_TEXTS', 2_000),
@@ -145,7 +146,7 @@ const main = async (): Promise<void> => {
   writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
   formatWithBiome(RESULTS_JSON);
   writeFileSync(RESULTS_TABLE, markdown);
-  updateReadme(markdown);
+  updatePerformancePage(markdown);
   log(`wrote ${fromRoot(RESULTS_JSON)} and ${fromRoot(RESULTS_TABLE)}`);
   process.stdout.write(`\n${markdown}`);
 };
@@ -154,23 +155,23 @@ const BEGIN = '<!-- bench:begin -->';
 const END = '<!-- bench:end -->';
 
 /**
- * Puts the table into README.md between the bench markers, when the README
- * has them; a README without them is left alone.
+ * Puts the table into docs/performance.md between the bench markers, when
+ * the page has them; a page without them is left alone.
  */
-const updateReadme = (markdown: string): void => {
-  const readme = path.join(ROOT, 'README.md');
-  const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
+const updatePerformancePage = (markdown: string): void => {
+  const page = path.join(ROOT, 'docs', 'performance.md');
+  const text = existsSync(page) ? readFileSync(page, 'utf8') : '';
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (begin === -1 || end < begin) {
-    log(`README.md has no ${BEGIN} ... ${END} markers; not updated`);
+    log(`${fromRoot(page)} has no ${BEGIN} ... ${END} markers; not updated`);
     return;
   }
   writeFileSync(
-    readme,
+    page,
     `${text.slice(0, begin + BEGIN.length)}\n\n${markdown}\n${text.slice(end)}`
   );
-  log('updated the table in README.md');
+  log(`updated the table in ${fromRoot(page)}`);
 };
 
 /** Lays the JSON out as `biome ci` wants it, so the committed file passes. */
