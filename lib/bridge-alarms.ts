@@ -181,7 +181,7 @@ export class BridgeAlarms extends Construct {
         1,
         `${pipeline.carries}: messages reached the dead-letter queue. Read ` +
           'their failureReason attribute, fix the cause, then redrive ' +
-          '(see the README).'
+          '(see docs/operations.md).'
       ),
       functionErrors: atLeast(
         'FunctionErrors',

@@ -22,7 +22,7 @@ export const QUEUE_FUNCTION_TIMEOUT = Duration.seconds(30);
  * A failed text waits seconds, not the 180 s visibility timeout, before its
  * next receive (`lambda/inbound-sms/retry-delay.ts`): 13 receives keep at
  * least 855 s (over 12 minutes, what 5 receives 180 s apart gave) between
- * the first and the last. The README shows the arithmetic.
+ * the first and the last. docs/operations.md shows the arithmetic.
  */
 export const DEFAULT_MAX_RECEIVE_COUNT = 13;
 

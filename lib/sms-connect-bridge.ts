@@ -201,7 +201,7 @@ export interface SmsConnectBridgeProps
   /**
    * How often a message is tried before it moves to the dead-letter queue.
    * A failed text waits seconds before its next try, growing with each (see
-   * the README), so 13 tries span at least 855 s. Also the agent replies'
+   * docs/operations.md), so 13 tries span at least 855 s. Also the agent replies'
    * queue's setting in participant mode, where it defaults to 5 (180 s apart).
    * @default 13
    */
