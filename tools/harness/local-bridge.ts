@@ -61,6 +61,8 @@ export interface LocalBridge {
   readonly connect: LocalConnect;
   readonly sqs: LocalSqs;
   readonly dynamoDbUrl: string;
+  /** The DynamoDB operations called so far, harness setup included. */
+  readonly dynamoDbCalls: readonly string[];
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly deadLetterQueueUrl: string;
@@ -114,10 +116,8 @@ const start = async (
   });
   const connectEndpoint = await startLocalEndpoint(connect.respond);
   closers.push(connectEndpoint.close);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(
-    closers,
-    sqsOptions
-  );
+  const { sqs, otherServices, dynamoDb, dynamoDbCalls } =
+    await startBaseServices(closers, sqsOptions);
 
   const deadLetterQueueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
   const queueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-Queue`;
@@ -159,6 +159,7 @@ const start = async (
     },
     sqs,
     dynamoDbUrl: dynamoDb.url,
+    dynamoDbCalls,
     otherServices,
     deadLetterQueueUrl,
     queueUrl,

@@ -111,6 +111,8 @@ export interface LocalParticipantBridge {
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDbUrl: string;
+  /** The DynamoDB operations called so far, harness setup included. */
+  readonly dynamoDbCalls: readonly string[];
   readonly sessionTableName: string;
   readonly idempotencyTableName: string;
   /** What `CHAT_STREAMING_TOPIC_ARN` is set to. */
@@ -193,10 +195,8 @@ const start = async (
   const connect = await endpoint('connect', connectScript);
   const participant = await endpoint('participant', participantScript);
   const smsVoice = await endpoint('smsVoice', smsVoiceScript);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(
-    closers,
-    sqsOptions
-  );
+  const { sqs, otherServices, dynamoDb, dynamoDbCalls } =
+    await startBaseServices(closers, sqsOptions);
   await createTable(dynamoDb.url, SESSION_TABLE, bundles.sessionTableKey);
   await createTable(
     dynamoDb.url,
@@ -331,6 +331,7 @@ const start = async (
     sqs,
     otherServices,
     dynamoDbUrl: dynamoDb.url,
+    dynamoDbCalls,
     sessionTableName: SESSION_TABLE,
     idempotencyTableName: IDEMPOTENCY_TABLE,
     streamingTopicArn: STREAMING_TOPIC_ARN,
