@@ -65,12 +65,9 @@ export interface LocalBridge {
   readonly dynamoDbCalls: readonly string[];
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
-  readonly deadLetterQueueUrl: string;
   /** The queue that feeds the function (`QUEUE_URL`). */
   readonly queueUrl: string;
   readonly tableName: string;
-  /** The function's environment as the bundle got it. */
-  readonly variables: Readonly<Record<string, string>>;
   /** What the bundle wrote to stdout and stderr, line by line. */
   readonly logs: readonly CapturedLine[];
   /** The messages the bundle put in the dead-letter queue. */
@@ -161,10 +158,8 @@ const start = async (
     dynamoDbUrl: dynamoDb.url,
     dynamoDbCalls,
     otherServices,
-    deadLetterQueueUrl,
     queueUrl,
     tableName,
-    variables,
     logs: capture.lines,
     deadLetters: () => sqs.messages(deadLetterQueueUrl),
     invoke: invoke as LocalBridge['invoke'],
