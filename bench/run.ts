@@ -84,18 +84,12 @@ const main = async (): Promise<void> => {
   process.stdout.write(`\n${tables}`);
 };
 
-/** The commit measured, marked when the tree had changes. */
-const commit = (): string => {
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-  try {
-    const head = git('rev-parse', '--short', 'HEAD');
-    const clean = git('status', '--porcelain', '--untracked-files=no') === '';
-    return clean ? head : `${head}+changes`;
-  } catch {
-    return 'unknown';
-  }
-};
+/** The commit measured, `-dirty` when the tree had changes. */
+const commit = (): string =>
+  execFileSync('git', ['describe', '--always', '--dirty'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).trim();
 
 setTimeout(() => {
   log(`stopped: the bench took over ${LIMIT_MS / 60_000} minutes`);

@@ -55,9 +55,9 @@ export const renderTables = (r: Results): string => {
           met(floor.ratio, TARGETS.perMessage),
         ],
         [
-          'CPU per inbound SMS in the function process (same rounds; GC included)',
-          `${n(floor.handler.cpuUsPerMessage)} µs (GC ${n(floor.handler.gcUsPerMessage)})`,
-          `${n(floor.bare.cpuUsPerMessage)} µs (GC ${n(floor.bare.gcUsPerMessage)})`,
+          'CPU per inbound SMS in the function process (same rounds)',
+          `${n(floor.handler.cpuUsPerMessage)} µs`,
+          `${n(floor.bare.cpuUsPerMessage)} µs`,
           ratio(floor.cpuRatio),
           '',
         ],
@@ -73,7 +73,7 @@ export const renderTables = (r: Results): string => {
         }),
       ]
     ),
-    `Repeats' ratios: ${floor.ratios.map((x) => n(x, 2)).join(', ')}. Calls per text at the local endpoints: handler ${floor.callsPerText[0]}, floor ${floor.callsPerText[1]}. ` +
+    `Repeats' ratios: ${floor.ratios.map((x) => n(x, 2)).join(', ')}. ` +
       (floor.differences.length === 0
         ? "The floor's requests match the handler's on the wire."
         : `**The floor's requests differ from the handler's:** ${floor.differences.join('; ')}`),

@@ -10,7 +10,6 @@ import type { FunctionAsset } from './functions';
 import { lambdaEnvironment } from './lambda-env';
 import { fromRoot, median, PROFILES, round } from './paths';
 import { type CapturedCall, requestDifferences } from './request-shape';
-import type { RoundResult } from './worker-protocol';
 import { startWorker, type Worker, type WorkerFiles } from './workers';
 
 const VARIANTS = ['handler', 'bare'] as const;
@@ -19,7 +18,6 @@ type Variant = (typeof VARIANTS)[number];
 export interface VariantFigures {
   readonly usPerMessage: number;
   readonly cpuUsPerMessage: number;
-  readonly gcUsPerMessage: number;
   /** One more round under V8's profilers: `<file>.cpuprofile`, `.heapprofile`. */
   readonly profile: string;
 }
@@ -31,8 +29,6 @@ export interface Floor {
   readonly ratio: number;
   readonly cpuRatio: number;
   readonly ratios: readonly number[];
-  /** Calls per text at the local endpoints, handler then bare. */
-  readonly callsPerText: readonly [number, number];
   /** Where the bare loop's requests differ from the handler's: none. */
   readonly differences: readonly string[];
 }
@@ -58,47 +54,36 @@ export const measureFloor = async (
   files: WorkerFiles,
   options: FloorOptions
 ): Promise<Floor> => {
-  const captured: CapturedCall[] = [];
-  let capture = false;
-  let calls = 0;
+  let captured: CapturedCall[] | undefined;
   const connect = await startLocalEndpoint((request) => {
-    calls++;
-    if (capture) {
-      captured.push({
-        call: 'Connect.SendChatIntegrationEvent',
-        json: request.json,
-      });
-    }
+    const call = 'Connect.SendChatIntegrationEvent';
+    captured?.push({ call, json: request.json });
     return connectResponder()(request);
   });
-  const queues = sqsResponder();
-  const sqs = await startLocalEndpoint((request) => {
-    calls++;
-    return queues.respond(request);
-  });
+  const sqs = await startLocalEndpoint(sqsResponder().respond);
   const dynamodb = await startDynalite({
     onRequest: (request) => {
-      calls++;
-      if (!capture) return;
+      const into = captured;
+      if (into === undefined) return;
       const operation = String(request.headers['x-amz-target']).split('.')[1];
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () =>
-        captured.push({
-          call: `DynamoDB.${operation}`,
-          json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-        })
-      );
+      request.on('end', () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        into.push({ call: `DynamoDB.${operation}`, json });
+      });
     },
   });
   const table = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamodb.url, table);
+  const queue = (name: string) =>
+    `${sqs.url}/111122223333/SmsConnectBridge-${name}`;
   const env = lambdaEnvironment(
     fn,
     { CONNECT: connect.url, DYNAMODB: dynamodb.url, SQS: sqs.url },
     {
-      DEAD_LETTER_QUEUE_URL: `${sqs.url}/111122223333/SmsConnectBridge-DeadLetterQueue`,
-      QUEUE_URL: `${sqs.url}/111122223333/SmsConnectBridge-Queue`,
+      DEAD_LETTER_QUEUE_URL: queue('DeadLetterQueue'),
+      QUEUE_URL: queue('Queue'),
       IDEMPOTENCY_TABLE_NAME: table,
     }
   );
@@ -111,13 +96,8 @@ export const measureFloor = async (
       env
     );
     workers.bare = await startWorker(files.bare, args, env);
-    const worker = (variant: Variant) => workers[variant] as Worker;
-    const round1 = async (
-      variant: Variant,
-      texts: number,
-      profile?: string
-    ) => {
-      const result = await worker(variant).round(texts, profile);
+    const run = async (variant: Variant, texts: number, profile?: string) => {
+      const result = await (workers[variant] as Worker).round(texts, profile);
       if (result.failures > 0) {
         throw new Error(
           `${result.failures} texts failed in a ${variant} round`
@@ -130,74 +110,54 @@ export const measureFloor = async (
 
     const shapes: Record<Variant, CapturedCall[]> = { handler: [], bare: [] };
     for (const variant of VARIANTS) {
-      capture = true;
-      await round1(variant, 1);
-      capture = false;
-      shapes[variant] = captured.splice(0);
+      captured = shapes[variant];
+      await run(variant, 1);
+      captured = undefined;
     }
-    for (const variant of VARIANTS) await round1(variant, options.warmupTexts);
+    for (const variant of VARIANTS) await run(variant, options.warmupTexts);
 
-    const rounds: Record<Variant, Totals[]> = { handler: [], bare: [] };
-    const callCounts = { handler: 0, bare: 0 };
+    // Per repeat and variant: milliseconds of wall clock and of CPU.
+    const wall: Record<Variant, number[]> = { handler: [], bare: [] };
+    const cpu: Record<Variant, number[]> = { handler: [], bare: [] };
+    const chunks = Math.ceil(options.texts / options.chunkTexts);
     for (let repeat = 0; repeat < options.repeats; repeat++) {
-      const totals: Record<Variant, Totals> = {
-        handler: emptyRound(),
-        bare: emptyRound(),
-      };
-      const chunks = Math.ceil(options.texts / options.chunkTexts);
+      for (const variant of VARIANTS) {
+        wall[variant][repeat] = 0;
+        cpu[variant][repeat] = 0;
+      }
       for (let chunk = 0; chunk < chunks; chunk++) {
-        const order =
-          (repeat + chunk) % 2 === 0
-            ? VARIANTS
-            : ([...VARIANTS].reverse() as Variant[]);
-        for (const variant of order) {
-          calls = 0;
-          const result = await round1(variant, options.chunkTexts);
-          totals[variant] = add(totals[variant], result);
-          callCounts[variant] += calls;
+        const first = (repeat + chunk) % 2;
+        for (const variant of [
+          VARIANTS[first],
+          VARIANTS[1 - first],
+        ] as Variant[]) {
+          const result = await run(variant, options.chunkTexts);
+          wall[variant][repeat] = (wall[variant][repeat] ?? 0) + result.wallMs;
+          cpu[variant][repeat] = (cpu[variant][repeat] ?? 0) + result.cpuMs;
         }
       }
-      for (const variant of VARIANTS) rounds[variant].push(totals[variant]);
     }
 
     const profile = (variant: Variant) =>
       path.join(PROFILES, `hot-path-${variant}`);
     for (const variant of VARIANTS) {
-      await round1(variant, options.chunkTexts, profile(variant));
+      await run(variant, options.chunkTexts, profile(variant));
     }
-    const perText = (r: Totals, ms: number) => (ms * 1000) / r.texts;
+    const perText = (ms: readonly number[]) =>
+      round((median(ms) * 1000) / (chunks * options.chunkTexts), 0);
     const figures = (variant: Variant): VariantFigures => ({
-      usPerMessage: round(
-        median(rounds[variant].map((r) => perText(r, r.wallMs))),
-        0
-      ),
-      cpuUsPerMessage: round(
-        median(rounds[variant].map((r) => perText(r, r.cpuMs))),
-        0
-      ),
-      gcUsPerMessage: round(
-        median(rounds[variant].map((r) => perText(r, r.gcMs))),
-        0
-      ),
+      usPerMessage: perText(wall[variant]),
+      cpuUsPerMessage: perText(cpu[variant]),
       profile: fromRoot(profile(variant)),
     });
-    const ratios = (value: (r: Totals) => number) =>
-      rounds.handler.map((h, i) => value(h) / value(rounds.bare[i] as Totals));
-    const wall = ratios((r) => r.wallMs / r.texts);
-    const totalTexts =
-      options.repeats *
-      Math.ceil(options.texts / options.chunkTexts) *
-      options.chunkTexts;
+    const ratios = (ms: Record<Variant, number[]>) =>
+      ms.handler.map((h, i) => round(h / (ms.bare[i] as number), 3));
     return {
       handler: figures('handler'),
       bare: figures('bare'),
-      ratio: round(median(wall), 3),
-      cpuRatio: round(median(ratios((r) => r.cpuMs / r.texts)), 3),
-      ratios: wall.map((r) => round(r, 3)),
-      callsPerText: [
-        round(callCounts.handler / totalTexts, 2),
-        round(callCounts.bare / totalTexts, 2),
-      ],
+      ratio: round(median(ratios(wall)), 3),
+      cpuRatio: round(median(ratios(cpu)), 3),
+      ratios: ratios(wall),
       differences: requestDifferences(shapes.handler, shapes.bare),
     };
   } finally {
@@ -207,14 +167,3 @@ export const measureFloor = async (
     await dynamodb.close();
   }
 };
-
-type Totals = Pick<RoundResult, 'texts' | 'wallMs' | 'cpuMs' | 'gcMs'>;
-
-const emptyRound = (): Totals => ({ texts: 0, wallMs: 0, cpuMs: 0, gcMs: 0 });
-
-const add = (totals: Totals, result: Totals): Totals => ({
-  texts: totals.texts + result.texts,
-  wallMs: totals.wallMs + result.wallMs,
-  cpuMs: totals.cpuMs + result.cpuMs,
-  gcMs: totals.gcMs + result.gcMs,
-});

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { type InboundSmsPayload, inboundSms } from '../tools/harness/events';
 
 /** What Lambda hands the function at most: the event source's batch size. */
@@ -54,7 +53,6 @@ export interface RoundResult {
   readonly wallMs: number;
   /** User + system CPU of the worker process. */
   readonly cpuMs: number;
-  readonly gcMs: number;
   /** Records the handler reported as failed; must be 0. */
   readonly failures: number;
 }
@@ -71,10 +69,6 @@ export type PrepareRound = (
  */
 export const serveRounds = (prepare: PrepareRound): void => {
   const send = (message: WorkerMessage) => process.send?.(message);
-  let gcMs = 0;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMs += entry.duration;
-  }).observe({ entryTypes: ['gc'] });
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
   // A bench that stopped (its watchdog, a crash) takes its workers along.
@@ -85,7 +79,6 @@ export const serveRounds = (prepare: PrepareRound): void => {
       const run = await prepare(benchTexts(message.texts));
       await settle();
       const profiler = message.profile ? await startProfiling() : undefined;
-      const gcBefore = gcMs;
       const cpu = process.cpuUsage();
       const start = performance.now();
       const failures = await run();
@@ -98,7 +91,6 @@ export const serveRounds = (prepare: PrepareRound): void => {
         texts: message.texts,
         wallMs,
         cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
-        gcMs: gcMs - gcBefore,
         failures,
       });
     })().catch((error: unknown) =>
@@ -112,23 +104,17 @@ export const serveRounds = (prepare: PrepareRound): void => {
 const startProfiling = async () => {
   const session = new Session();
   session.connect();
-  const post = (method: string, params: object = {}) =>
-    new Promise<Record<string, unknown>>((resolve, reject) =>
-      session.post(method, params, (error, result) =>
-        error ? reject(error) : resolve(result as Record<string, unknown>)
-      )
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
-  await post('HeapProfiler.startSampling', {
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  await post('Profiler.start');
+  await session.post('Profiler.start');
   return async (prefix: string) => {
-    const { profile: cpu } = await post('Profiler.stop');
-    const { profile: heap } = await post('HeapProfiler.stopSampling');
+    const { profile: cpu } = await session.post('Profiler.stop');
+    const { profile: heap } = await session.post('HeapProfiler.stopSampling');
     session.disconnect();
     writeFileSync(`${prefix}.cpuprofile`, JSON.stringify(cpu));
     writeFileSync(`${prefix}.heapprofile`, JSON.stringify(heap));

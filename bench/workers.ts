@@ -1,4 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { nodejsFunctionOptions } from './esbuild-options';
@@ -62,8 +63,14 @@ export const startWorker = async (
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
+  const exited = once(child, 'exit');
   const next = async (): Promise<WorkerMessage> => {
-    const message = await nextMessage(child, () => stderr);
+    const message = await Promise.race([
+      once(child, 'message').then(([message]) => message as WorkerMessage),
+      exited.then(
+        ([code]) => ({ type: 'error', message: `exit ${code}` }) as const
+      ),
+    ]);
     if (message.type === 'error') {
       throw new Error(`worker failed: ${message.message}\n${stderr}`);
     }
@@ -72,47 +79,13 @@ export const startWorker = async (
   await next();
   return {
     round: async (texts, profile) => {
-      const request: WorkerRequest = {
-        type: 'round',
-        texts,
-        ...(profile === undefined ? {} : { profile }),
-      };
-      child.send(request);
+      child.send({ type: 'round', texts, profile } satisfies WorkerRequest);
       return (await next()) as RoundResult;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ type: 'exit' } satisfies WorkerRequest);
-      }),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'exit' } satisfies WorkerRequest);
+      await exited;
+    },
   };
 };
-
-/** The worker's next message; a round that takes over 2 minutes fails. */
-const nextMessage = (
-  child: ChildProcess,
-  stderr: () => string
-): Promise<WorkerMessage> =>
-  new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const onMessage = (message: WorkerMessage) => {
-      done();
-      resolve(message);
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`worker exited (${code}): ${stderr()}`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      child.kill('SIGKILL');
-      reject(new Error(`worker took over 2 minutes: ${stderr()}`));
-    }, 120_000);
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
