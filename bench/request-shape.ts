@@ -1,15 +1,7 @@
-/** What the local endpoints received for one text, bodies included. */
-export interface CapturedRequests {
-  readonly connect: readonly unknown[];
-  readonly dynamodb: readonly { operation: string; json: unknown }[];
-}
-
-export interface RequestComparison {
-  /** The same calls in the same order with the same shape. */
-  readonly match: boolean;
-  readonly handlerCalls: readonly string[];
-  readonly bareCalls: readonly string[];
-  readonly differences: readonly string[];
+/** One request a local endpoint received: its operation and body. */
+export interface CapturedCall {
+  readonly call: string;
+  readonly json: unknown;
 }
 
 /** Members whose value is part of the request's form, not of the text. */
@@ -47,42 +39,20 @@ export const shapeOf = (value: unknown, key = ''): unknown => {
   return `<${typeof value}>`;
 };
 
-/** Compares the calls one text caused under the handler and the bare loop. */
-export const compareRequests = (
-  handler: CapturedRequests,
-  bare: CapturedRequests
-): RequestComparison => {
-  const calls = (captured: CapturedRequests) => [
-    ...captured.dynamodb.map(({ operation }) => `DynamoDB.${operation}`),
-    ...captured.connect.map(() => 'Connect.SendChatIntegrationEvent'),
-  ];
-  const bodies = (captured: CapturedRequests) => [
-    ...captured.dynamodb.map(({ operation, json }) => ({
-      call: `DynamoDB.${operation}`,
-      shape: JSON.stringify(shapeOf(json)),
-    })),
-    ...captured.connect.map((json) => ({
-      call: 'Connect.SendChatIntegrationEvent',
-      shape: JSON.stringify(shapeOf(json)),
-    })),
-  ];
-  const handlerBodies = bodies(handler);
-  const bareBodies = bodies(bare);
+/**
+ * Where the calls one text caused under the handler and under the bare
+ * loop differ (operation, order or shape); none when the floor is fair.
+ */
+export const requestDifferences = (
+  handler: readonly CapturedCall[],
+  bare: readonly CapturedCall[]
+): string[] => {
+  const shape = (call: CapturedCall | undefined) =>
+    call && `${call.call} ${JSON.stringify(shapeOf(call.json))}`;
   const differences: string[] = [];
-  const count = Math.max(handlerBodies.length, bareBodies.length);
-  for (let index = 0; index < count; index++) {
-    const h = handlerBodies[index];
-    const b = bareBodies[index];
-    if (h?.call !== b?.call || h?.shape !== b?.shape) {
-      differences.push(
-        `call ${index + 1}: handler ${h?.call} ${h?.shape} / bare ${b?.call} ${b?.shape}`
-      );
-    }
+  for (let i = 0; i < Math.max(handler.length, bare.length); i++) {
+    const [h, b] = [shape(handler[i]), shape(bare[i])];
+    if (h !== b) differences.push(`call ${i + 1}: handler ${h} / bare ${b}`);
   }
-  return {
-    match: differences.length === 0,
-    handlerCalls: calls(handler),
-    bareCalls: calls(bare),
-    differences,
-  };
+  return differences;
 };

@@ -16,12 +16,10 @@ type Handler = (
 
 const [entry = '', handlerName = 'handler', region, timeout = '30'] =
   process.argv.slice(2);
-const started = performance.now();
 const exported = require(entry) as Record<string, unknown>;
-const loadMs = performance.now() - started;
 const handler = exported[handlerName] as Handler;
 
-serveRounds(loadMs, async (texts) => {
+serveRounds(async (texts) => {
   const events = inBatches(texts).map((batch) =>
     sqsEvent(...batch.map((text) => smsRecord(text)))
   );

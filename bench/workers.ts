@@ -1,4 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { nodejsFunctionOptions } from './esbuild-options';
@@ -17,10 +18,9 @@ export interface WorkerFiles {
 }
 
 /**
- * Bundles the workers to plain JavaScript, so they run on Node without
- * ts-node's hooks in the measured process. The bare loop gets the
- * functions' own esbuild options, so its SDK code is the same minified
- * code the handler's bundle runs.
+ * Bundles the workers to plain JavaScript, so no ts-node hook runs in the
+ * measured process. The bare loop gets the functions' own esbuild options,
+ * so its SDK code is the same minified code the handler's bundle runs.
  */
 export const buildWorkers = async (): Promise<WorkerFiles> => {
   const handler = path.join(BUILD, 'worker-handler.js');
@@ -41,97 +41,51 @@ export const buildWorkers = async (): Promise<WorkerFiles> => {
 };
 
 export interface Worker {
-  /** How long requiring the code took inside the worker. */
-  readonly loadMs: number;
-  round(
-    texts: number,
-    options?: { heapProfile?: boolean }
-  ): Promise<RoundResult>;
-  /** Asks the worker to exit normally (so profiles get written). */
+  round(texts: number, profile?: string): Promise<RoundResult>;
   close(): Promise<void>;
-}
-
-export interface WorkerOptions {
-  readonly file: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly execArgv?: readonly string[];
-  /** A round that takes longer fails the bench. */
-  readonly timeoutMs?: number;
 }
 
 /**
  * Forks a worker with only the given environment (plus PATH), its stdout
- * discarded as Lambda's log capture would swallow it, and stderr kept to
- * explain a failure.
+ * discarded as Lambda's log capture would take it, stderr kept to explain
+ * a failure.
  */
-export const startWorker = async (options: WorkerOptions): Promise<Worker> => {
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  const child = fork(options.file, [...options.args], {
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    execArgv: [...(options.execArgv ?? [])],
+export const startWorker = async (
+  file: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>
+): Promise<Worker> => {
+  const child = fork(file, [...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const next = () => nextMessage(child, timeoutMs, () => stderr);
-  const ready = await next();
-  if (ready.type !== 'ready')
-    throw new Error(`worker failed: ${describe(ready)}`);
+  const exited = once(child, 'exit');
+  const next = async (): Promise<WorkerMessage> => {
+    const message = await Promise.race([
+      once(child, 'message').then(([message]) => message as WorkerMessage),
+      exited.then(
+        ([code]) => ({ type: 'error', message: `exit ${code}` }) as const
+      ),
+    ]);
+    if (message.type === 'error') {
+      throw new Error(`worker failed: ${message.message}\n${stderr}`);
+    }
+    return message;
+  };
+  await next();
   return {
-    loadMs: ready.loadMs,
-    round: async (texts, { heapProfile = false } = {}) => {
-      const request: WorkerRequest = { type: 'round', texts, heapProfile };
-      child.send(request);
-      const result = await next();
-      if (result.type !== 'round-done') {
-        throw new Error(`worker failed: ${describe(result)}\n${stderr}`);
-      }
-      return result;
+    round: async (texts, profile) => {
+      child.send({ type: 'round', texts, profile } satisfies WorkerRequest);
+      return (await next()) as RoundResult;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        const request: WorkerRequest = { type: 'exit' };
-        child.send(request);
-      }),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'exit' } satisfies WorkerRequest);
+      await exited;
+    },
   };
 };
-
-const describe = (message: WorkerMessage): string =>
-  message.type === 'error' ? message.message : message.type;
-
-const nextMessage = (
-  child: ChildProcess,
-  timeoutMs: number,
-  stderr: () => string
-): Promise<WorkerMessage> =>
-  new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const onMessage = (message: WorkerMessage) => {
-      done();
-      resolve(message);
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`worker exited (${code}): ${stderr()}`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      child.kill('SIGKILL');
-      reject(new Error(`worker took over ${timeoutMs} ms: ${stderr()}`));
-    }, timeoutMs);
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });

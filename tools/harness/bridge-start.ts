@@ -77,6 +77,8 @@ export interface BaseServices {
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDb: LocalDynamoDb;
+  /** The DynamoDB operations dynalite was asked for (`PutItem`), in order. */
+  readonly dynamoDbCalls: readonly string[];
 }
 
 /** Starts SQS, the catch-all endpoint and dynalite on 127.0.0.1. */
@@ -91,7 +93,12 @@ export const startBaseServices = async (
     awsError(400, 'UnrecognizedClientException', 'not a local service')
   );
   closers.push(otherServices.close);
-  const dynamoDb = await startDynalite();
+  const dynamoDbCalls: string[] = [];
+  const dynamoDb = await startDynalite({
+    onRequest: ({ headers }) => {
+      dynamoDbCalls.push(String(headers['x-amz-target']).split('.')[1] ?? '');
+    },
+  });
   closers.push(dynamoDb.close);
   return {
     sqs: {
@@ -102,6 +109,7 @@ export const startBaseServices = async (
     },
     otherServices,
     dynamoDb,
+    dynamoDbCalls,
   };
 };
 

@@ -61,14 +61,13 @@ export interface LocalBridge {
   readonly connect: LocalConnect;
   readonly sqs: LocalSqs;
   readonly dynamoDbUrl: string;
+  /** The DynamoDB operations called so far, harness setup included. */
+  readonly dynamoDbCalls: readonly string[];
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
-  readonly deadLetterQueueUrl: string;
   /** The queue that feeds the function (`QUEUE_URL`). */
   readonly queueUrl: string;
   readonly tableName: string;
-  /** The function's environment as the bundle got it. */
-  readonly variables: Readonly<Record<string, string>>;
   /** What the bundle wrote to stdout and stderr, line by line. */
   readonly logs: readonly CapturedLine[];
   /** The messages the bundle put in the dead-letter queue. */
@@ -114,10 +113,8 @@ const start = async (
   });
   const connectEndpoint = await startLocalEndpoint(connect.respond);
   closers.push(connectEndpoint.close);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(
-    closers,
-    sqsOptions
-  );
+  const { sqs, otherServices, dynamoDb, dynamoDbCalls } =
+    await startBaseServices(closers, sqsOptions);
 
   const deadLetterQueueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-DeadLetterQueue`;
   const queueUrl = `${sqs.url}/${ACCOUNT}/SmsConnectBridge-Queue`;
@@ -159,11 +156,10 @@ const start = async (
     },
     sqs,
     dynamoDbUrl: dynamoDb.url,
+    dynamoDbCalls,
     otherServices,
-    deadLetterQueueUrl,
     queueUrl,
     tableName,
-    variables,
     logs: capture.lines,
     deadLetters: () => sqs.messages(deadLetterQueueUrl),
     invoke: invoke as LocalBridge['invoke'],

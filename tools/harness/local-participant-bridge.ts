@@ -17,7 +17,6 @@ import {
   scriptedResponder,
 } from '../local-aws/scripted';
 import {
-  type SentTextMessage,
   type SmsVoiceResponder,
   smsVoiceResponder,
 } from '../local-aws/sms-voice';
@@ -97,12 +96,10 @@ export interface LocalParticipantBridge {
   readonly connect: LocalService;
   /** The Connect Participant Service. */
   readonly participant: LocalService;
-  /** End User Messaging, with the numbers of `PHONE_NUMBERS`. */
   /** The calls of Connect, the participant service and End User Messaging, in the order they were answered. */
   readonly wire: readonly WireExchange[];
+  /** End User Messaging, with the numbers of `PHONE_NUMBERS`. */
   readonly smsVoice: LocalService & {
-    /** The text messages it took, in order. */
-    sent(): readonly SentTextMessage[];
     /** Puts a number on the opt-out list, as a customer's STOP does. */
     optOut(number: string): void;
     readonly state: SmsVoiceResponder;
@@ -111,18 +108,12 @@ export interface LocalParticipantBridge {
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDbUrl: string;
+  /** The DynamoDB operations called so far, harness setup included. */
+  readonly dynamoDbCalls: readonly string[];
   readonly sessionTableName: string;
   readonly idempotencyTableName: string;
   /** What `CHAT_STREAMING_TOPIC_ARN` is set to. */
   readonly streamingTopicArn: string;
-  /** Each number customers text -> its phone-number ARN, from the template. */
-  readonly phoneNumberArns: Readonly<Record<string, string>>;
-  readonly inboundDeadLetterQueueUrl: string;
-  readonly outboundDeadLetterQueueUrl: string;
-  /** Each function's environment as its bundle got it. */
-  readonly variables: Readonly<
-    Record<ParticipantFunction, Readonly<Record<string, string>>>
-  >;
   /** What the bundles wrote to stdout and stderr, line by line. */
   readonly logs: readonly BundleLogLine[];
   inboundDeadLetters(): readonly StoredMessage[];
@@ -131,8 +122,6 @@ export interface LocalParticipantBridge {
   sessionItems(): Promise<Record<string, unknown>[]>;
   /** Runs the inbound function on a batch of the inbound queue. */
   invokeInbound(event: SQSEvent): Promise<SQSBatchResponse>;
-  /** Runs the outbound function on a batch of the outbound queue. */
-  invokeOutbound(event: SQSEvent): Promise<SQSBatchResponse>;
   /** A customer texts `to`: the inbound function runs on that one text. */
   text(text: { from: string; to: string; body: string }): Promise<{
     readonly sms: InboundSmsPayload;
@@ -193,10 +182,8 @@ const start = async (
   const connect = await endpoint('connect', connectScript);
   const participant = await endpoint('participant', participantScript);
   const smsVoice = await endpoint('smsVoice', smsVoiceScript);
-  const { sqs, otherServices, dynamoDb } = await startBaseServices(
-    closers,
-    sqsOptions
-  );
+  const { sqs, otherServices, dynamoDb, dynamoDbCalls } =
+    await startBaseServices(closers, sqsOptions);
   await createTable(dynamoDb.url, SESSION_TABLE, bundles.sessionTableKey);
   await createTable(
     dynamoDb.url,
@@ -323,7 +310,6 @@ const start = async (
     wire,
     smsVoice: {
       ...localService(smsVoice, smsVoiceScript),
-      sent: () => [...smsVoiceState.sentTextMessages],
       // Straight to the service's state: it is not a call of the bundle.
       optOut: (number) => smsVoiceState.endUserOptOut(number),
       state: smsVoiceState,
@@ -331,19 +317,15 @@ const start = async (
     sqs,
     otherServices,
     dynamoDbUrl: dynamoDb.url,
+    dynamoDbCalls,
     sessionTableName: SESSION_TABLE,
     idempotencyTableName: IDEMPOTENCY_TABLE,
     streamingTopicArn: STREAMING_TOPIC_ARN,
-    phoneNumberArns,
-    inboundDeadLetterQueueUrl,
-    outboundDeadLetterQueueUrl,
-    variables,
     logs,
     inboundDeadLetters: () => sqs.messages(inboundDeadLetterQueueUrl),
     outboundDeadLetters: () => sqs.messages(outboundDeadLetterQueueUrl),
     sessionItems,
     invokeInbound: invoke('inbound'),
-    invokeOutbound: invoke('outbound'),
     text: async ({ from, to, body }) => {
       const sms = inboundSms({
         originationNumber: from,

@@ -41,8 +41,6 @@ export interface LocalSweepOptions {
 }
 
 export interface LocalSweep {
-  /** The function's environment as the bundle gets it. */
-  readonly variables: Readonly<Record<string, string>>;
   /** What the bundle wrote to stdout and stderr, line by line. */
   readonly logs: readonly CapturedLine[];
   /** One scheduled run, as EventBridge invokes it every minute. */
@@ -106,7 +104,6 @@ export const loadLocalSweep = async ({
   };
   const handler = await loadHandler<Handler>(fn, during);
   return {
-    variables,
     logs: capture.lines,
     run: () =>
       during(() =>
