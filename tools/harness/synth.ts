@@ -4,6 +4,7 @@ import { Annotations, App } from 'aws-cdk-lib';
 import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { createBridgeStack } from '../../lib/bridge-app';
 import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/sms-connect-bridge';
+import { withBundlerOutputOnStreams } from './bundler-output';
 import type { TableKeySchema } from './dynalite';
 
 /** The stack bin/app.ts builds, and the construct paths of its parts. */
@@ -56,7 +57,7 @@ export const synthesizeBridge = (
     INTEGRATION_EVENT_RESTRICTED,
     'known to the harness'
   );
-  return app.synth().directory;
+  return withBundlerOutputOnStreams(() => app.synth().directory);
 };
 
 /** Synthesizes the app and reads its inbound function. */
