@@ -41,24 +41,26 @@ export interface InboundFunction {
 export const synthesizeBridge = (
   context: BridgeContext,
   outdir: string
-): string => {
-  const app = new App({
-    outdir,
-    context: {
-      ...cdkFeatureFlags(),
-      // The CLI turns this on; it is how the function is found below.
-      [PATH_METADATA_ENABLE_CONTEXT]: true,
-      ...context,
-    },
+): string =>
+  // The functions are bundled as the stack is built, before `synth`.
+  withBundlerOutputOnStreams(() => {
+    const app = new App({
+      outdir,
+      context: {
+        ...cdkFeatureFlags(),
+        // The CLI turns this on; it is how the function is found below.
+        [PATH_METADATA_ENABLE_CONTEXT]: true,
+        ...context,
+      },
+    });
+    const stack = createBridgeStack(app);
+    // `cdk synth` prints it for people; the harness's users know it.
+    Annotations.of(stack.bridge).acknowledgeWarning(
+      INTEGRATION_EVENT_RESTRICTED,
+      'known to the harness'
+    );
+    return app.synth().directory;
   });
-  const stack = createBridgeStack(app);
-  // `cdk synth` prints it for people; the harness's users know it.
-  Annotations.of(stack.bridge).acknowledgeWarning(
-    INTEGRATION_EVENT_RESTRICTED,
-    'known to the harness'
-  );
-  return withBundlerOutputOnStreams(() => app.synth().directory);
-};
 
 /** Synthesizes the app and reads its inbound function. */
 export const synthesizeInboundFunction = (
