@@ -1,4 +1,9 @@
-/** @type {import('jest').Config} */
+/**
+ * test/environment.ts holds each test's output (the bundles' logs, warnings)
+ * and prints it only with the test's failure; `TEST_OUTPUT=show npx jest`
+ * prints it all as it comes.
+ * @type {import('jest').Config}
+ */
 module.exports = {
   testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/test'],

@@ -1,4 +1,5 @@
 import { Console } from 'node:console';
+import { relative } from 'node:path';
 import NodeEnvironment from 'jest-environment-node';
 import { appendToCapture } from './log-privacy/capture';
 
@@ -51,7 +52,7 @@ export default class QuietEnvironment extends NodeEnvironment {
 
   constructor(...args: ConstructorParameters<typeof NodeEnvironment>) {
     super(...args);
-    this.testPath = args[1].testPath;
+    this.testPath = relative(args[0].globalConfig.rootDir, args[1].testPath);
   }
 
   override async setup(): Promise<void> {
@@ -96,7 +97,8 @@ export default class QuietEnvironment extends NodeEnvironment {
       if (failed) this.print(fullName(event.test), this.testOutput ?? []);
       this.testOutput = undefined;
     }
-    // A failing beforeAll fails the tests above; a failing afterAll, the file.
+    // A failing beforeAll fails each test under it; a failing afterAll, the
+    // file, which leaves no test to print with.
     if (event.name === 'run_finish' && state.unhandledErrors.length > 0) {
       this.print('the file, outside its tests', []);
     }
