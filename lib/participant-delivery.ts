@@ -172,6 +172,8 @@ export class ParticipantDelivery extends Construct {
   public readonly outboundDeadLetterQueue: sqs.Queue;
   public readonly outboundFunction: nodejs.NodejsFunction;
   public readonly outboundLogGroup: logs.LogGroup;
+  /** The variables this construct added to the inbound function. */
+  public readonly inboundEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ParticipantDeliveryProps) {
     super(scope, id);
@@ -253,7 +255,11 @@ export class ParticipantDelivery extends Construct {
       })
     );
 
-    this.equipInboundFunction(props, instance, notices);
+    this.inboundEnvironment = this.equipInboundFunction(
+      props,
+      instance,
+      notices
+    );
     this.acknowledgeNagFindings();
   }
 
@@ -310,7 +316,7 @@ export class ParticipantDelivery extends Construct {
     props: ParticipantDeliveryProps,
     instance: Instance,
     notices: Required<OutboundTextProps>
-  ): void {
+  ): Record<string, string> {
     const fn = props.inboundFunction;
     const environment = participantInboundEnvironment(props.phoneNumbers, {
       instanceId: instance.id,
@@ -363,6 +369,7 @@ export class ParticipantDelivery extends Construct {
     // The participant service (CreateParticipantConnection, SendMessage,
     // DisconnectParticipant, GetTranscript) authorizes with the chat's own
     // tokens, not IAM.
+    return environment;
   }
 
   /** Each acknowledged cdk-nag finding, with the reason it stands. */
