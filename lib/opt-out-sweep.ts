@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,6 +10,7 @@ import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import { lambdaEntry } from './lambda-entry';
 import { loggingRole } from './queue-pipeline';
 import type { SmsConnectBridge } from './sms-connect-bridge';
 import { CONNECT_INSTANCE_ARN } from './validation';
@@ -67,10 +67,7 @@ export class OptOutSweep extends Construct {
       role,
       description:
         'Ends the Amazon Connect chats of customers on the opt-out list',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
+      entry: lambdaEntry(
         'opt-out-sweep',
         sessionTable ? 'participant-handler.ts' : 'handler.ts'
       ),

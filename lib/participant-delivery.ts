@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   ArnFormat,
   Duration,
@@ -22,6 +21,7 @@ import {
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
 import { checkEnvironmentSize } from './function-environment';
+import { lambdaEntry } from './lambda-entry';
 import {
   checkQueueLimits,
   createQueues,
@@ -287,7 +287,7 @@ export class ParticipantDelivery extends Construct {
     const fn = new nodejs.NodejsFunction(this, 'OutboundFunction', {
       role,
       description: 'Texts Amazon Connect agent replies to the customer',
-      entry: path.join(__dirname, '..', 'lambda', 'outbound-sms', 'handler.ts'),
+      entry: lambdaEntry('outbound-sms', 'handler.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,

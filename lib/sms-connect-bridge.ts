@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   Duration,
   FeatureFlags,
@@ -24,6 +23,7 @@ import {
 } from './function-defaults';
 import { checkEnvironmentSize } from './function-environment';
 import { optOutListNameOf } from './keyword-replies';
+import { lambdaEntry } from './lambda-entry';
 import {
   type NumberAttributeProps,
   numberAttributeBytes,
@@ -315,13 +315,7 @@ export class SmsConnectBridge extends Construct {
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role,
       description: 'Forwards inbound SMS to Amazon Connect chat',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
-        'inbound-sms',
-        delivery.handlerFile
-      ),
+      entry: lambdaEntry('inbound-sms', delivery.handlerFile),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   type CfnResource,
   CustomResource,
@@ -18,6 +17,7 @@ import {
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
 import type { KeywordReplies } from './keyword-replies';
+import { lambdaEntry } from './lambda-entry';
 import { loggingRole } from './queue-pipeline';
 import { checkPattern, fail, PHONE_NUMBER_ARN } from './validation';
 
@@ -119,13 +119,7 @@ export class TwoWayWiring extends Construct {
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role: loggingRole(this, 'FunctionRole', this.logGroup),
       description: 'Sets End User Messaging two-way SMS to the inbound topic',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
-        'two-way-config',
-        'handler.ts'
-      ),
+      entry: lambdaEntry('two-way-config', 'handler.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
