@@ -2,6 +2,14 @@
  * The package's public API: the bridge, how it delivers, and the parts an
  * app composes with it. Everything else under lib/ is internal.
  */
+
+export {
+  CHAT_SUBTYPES,
+  type ChatSubtype,
+  CONTENT_TYPES,
+  KEYWORD_MATCHES,
+  type KeywordMatch,
+} from '../lambda/shared/settings';
 export {
   BridgeAlarms,
   type BridgeAlarmsProps,
@@ -40,10 +48,7 @@ export {
   type ParticipantPhoneNumber,
 } from './participant-delivery';
 export {
-  type ChatSubtype,
   DEFAULT_DISCONNECT_KEYWORDS,
-  KEYWORD_MATCHES,
-  type KeywordMatch,
   SmsConnectBridge,
   type SmsConnectBridgeProps,
 } from './sms-connect-bridge';

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV, OPT_OUT_LIST_NAME } from '../lambda/shared/settings';
 import type { SmsConnectBridge } from './sms-connect-bridge';
 import {
   checkKeywords,
@@ -22,9 +23,6 @@ export const DEFAULT_HELP_KEYWORDS = ['HELP'] as const;
 export const DEFAULT_HELP_TEXT =
   'Customer support: send your question in a new message and an agent will ' +
   'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
-
-/** End User Messaging's limit on `OptOutListName`. */
-const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface KeywordRepliesProps {
   /** The bridge whose function answers the keywords. */
@@ -102,11 +100,11 @@ export class KeywordReplies extends Construct {
 
     bridge.addInboundEnvironment(
       {
-        SELF_MANAGED_OPT_OUTS: 'true',
-        OPT_OUT_LIST_NAME: this.optOutListName,
-        OPT_OUT_CONFIRMATION_TEXT: this.optOutConfirmationText,
-        HELP_KEYWORDS: JSON.stringify(this.helpKeywords),
-        HELP_TEXT: this.helpText,
+        [ENV.selfManagedOptOuts]: 'true',
+        [ENV.optOutListName]: this.optOutListName,
+        [ENV.optOutConfirmationText]: this.optOutConfirmationText,
+        [ENV.helpKeywords]: JSON.stringify(this.helpKeywords),
+        [ENV.helpText]: this.helpText,
       },
       ['optOutConfirmationText', 'helpText']
     );

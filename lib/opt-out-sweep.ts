@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambda/shared/settings';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
@@ -86,13 +87,13 @@ export class OptOutSweep extends Construct {
         POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-opt-out-sweep',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
-        OPT_OUT_LIST_NAME: bridge.optOutListName,
-        PHONE_NUMBERS: JSON.stringify(bridge.phoneNumbers),
-        CHAT_SUBTYPE: bridge.subtype,
-        SWEEP_STATE_TABLE_NAME: bridge.idempotencyTable.tableName,
+        [ENV.optOutListName]: bridge.optOutListName,
+        [ENV.phoneNumbers]: JSON.stringify(bridge.phoneNumbers),
+        [ENV.subtype]: bridge.subtype,
+        [ENV.stateTableName]: bridge.idempotencyTable.tableName,
         ...(sessionTable === undefined
           ? {}
-          : { SESSION_TABLE_NAME: sessionTable.tableName }),
+          : { [ENV.sessionTableName]: sessionTable.tableName }),
       },
     });
     this.schedule = new events.Rule(this, 'Schedule', {

@@ -15,6 +15,13 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import {
+  type ChatSubtype,
+  ENV,
+  type EnvName,
+  KEYWORD_MATCHES,
+  type KeywordMatch,
+} from '../lambda/shared/settings';
 import { INBOUND_SERVICE, METRICS_NAMESPACE } from './bridge-dashboard';
 import { Delivery } from './delivery';
 import {
@@ -26,7 +33,7 @@ import { optOutListNameOf } from './keyword-replies';
 import { lambdaEntry } from './lambda-entry';
 import {
   type NumberAttributeProps,
-  numberAttributeBytes,
+  numberAttributeNames,
   numberAttributesOf,
 } from './number-attributes';
 import type { ParticipantDelivery } from './participant-delivery';
@@ -63,21 +70,7 @@ export const DEFAULT_DISCONNECT_KEYWORDS = [
   'UNSUBSCRIBE',
 ] as const;
 
-export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
-
-/**
- * Which texts match a keyword (`disconnectKeywords`, and the help keywords
- * of `KeywordReplies`): `whole-message`, the industry's convention,
- * when the text is the keyword alone, in any case, with whitespace,
- * punctuation and symbols around it ignored; `begins-with`, End User
- * Messaging's own rule, when the text begins with the keyword as a whole
- * word (so "Cancel my appointment" ends the chat).
- */
-export type KeywordMatch = 'whole-message' | 'begins-with';
-export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
-  'whole-message',
-  'begins-with',
-];
+export type { ChatSubtype, KeywordMatch };
 
 export interface SmsConnectBridgeProps extends NumberAttributeProps {
   /** The Connect instance the chats belong to. */
@@ -195,7 +188,7 @@ export class SmsConnectBridge extends Construct {
     const deduplicationWindow = props.deduplicationWindow ?? Duration.days(4);
     const delivery = props.delivery ?? Delivery.integrationEvent();
     const keywordMatch = props.keywordMatch ?? 'whole-message';
-    if (!KEYWORD_MATCHES.includes(keywordMatch)) {
+    if (!(KEYWORD_MATCHES as readonly string[]).includes(keywordMatch)) {
       fail(
         'keywordMatch',
         `must be one of ${KEYWORD_MATCHES.join(', ')}`,
@@ -211,7 +204,7 @@ export class SmsConnectBridge extends Construct {
     const numberAttributes = numberAttributesOf(props, contactAttributes);
     checkContactAttributes(
       contactAttributes,
-      numberAttributeBytes(numberAttributes)
+      numberAttributeNames(numberAttributes)
     );
     checkContentTypes(contentTypes);
     checkQueueLimits({ maxReceiveCount, maxConcurrency });
@@ -277,28 +270,31 @@ export class SmsConnectBridge extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
+    const settings: Partial<Record<EnvName, string>> = {
+      [ENV.phoneNumbers]: JSON.stringify(this.phoneNumbers),
+      [ENV.subtype]: this.subtype,
+      [ENV.disconnectKeywords]: JSON.stringify(this.disconnectKeywords),
+      [ENV.keywordMatch]: keywordMatch,
+      [ENV.contactAttributes]: JSON.stringify(contactAttributes),
+      [ENV.numberAttributes]: JSON.stringify(numberAttributes),
+      [ENV.supportedContentTypes]: JSON.stringify(contentTypes),
+      [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+      [ENV.queueUrl]: this.queue.queueUrl,
+      [ENV.idempotencyTableName]: this.idempotencyTable.tableName,
+      [ENV.deduplicationWindowSeconds]: String(deduplicationWindow.toSeconds()),
+      ...(props.displayName === undefined
+        ? {}
+        : { [ENV.displayName]: props.displayName }),
+      ...(props.streamingEndpoint === undefined
+        ? {}
+        : { [ENV.streamingEndpointArn]: props.streamingEndpoint.topicArn }),
+    };
     this.environment = {
       ...SOURCE_MAPS_ENVIRONMENT,
       POWERTOOLS_SERVICE_NAME: INBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      PHONE_NUMBERS: JSON.stringify(this.phoneNumbers),
-      CHAT_SUBTYPE: this.subtype,
-      DISCONNECT_KEYWORDS: JSON.stringify(this.disconnectKeywords),
-      KEYWORD_MATCH: keywordMatch,
-      CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
-      NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
-      SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
-      DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      QUEUE_URL: this.queue.queueUrl,
-      IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
-      DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
-      ...(props.displayName === undefined
-        ? {}
-        : { DISPLAY_NAME: props.displayName }),
-      ...(props.streamingEndpoint === undefined
-        ? {}
-        : { STREAMING_ENDPOINT_ARN: props.streamingEndpoint.topicArn }),
+      ...settings,
     };
     this.environmentSettings = ['phoneNumbers', 'contactAttributes'];
     this.checkEnvironment();
