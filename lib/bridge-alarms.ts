@@ -2,17 +2,24 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { OptOutSweep } from './opt-out-sweep';
 import { createServiceTopic } from './service-topic';
+import type { SmsConnectBridge } from './sms-connect-bridge';
+import { checkEmail } from './validation';
 
 export interface BridgeAlarmsProps {
-  /** Encrypts the alarm topic. */
-  readonly key: kms.IKey;
+  /**
+   * The bridge to watch: its inbound pipeline and, with participant
+   * delivery, its agent replies. Its key encrypts the alarm topic.
+   */
+  readonly bridge: SmsConnectBridge;
+  /** Also watch this sweep's runs. @default - no sweep alarms */
+  readonly optOutSweep?: OptOutSweep;
   /** Subscribed to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
   /** @default Duration.minutes(5) */
@@ -56,14 +63,24 @@ export interface ScheduleAlarms {
 
 const PERIOD = Duration.minutes(1);
 
-/** An alarm topic (optionally emailed) and the alarms of each pipeline. */
+/**
+ * An alarm topic (optionally emailed) and the alarms of the bridge's
+ * pipelines and sweep; `watch` and `watchSchedule` add more.
+ */
 export class BridgeAlarms extends Construct {
   public readonly topic: sns.Topic;
+  public readonly inbound: PipelineAlarms;
+  /** Present with participant delivery. */
+  public readonly outbound?: PipelineAlarms;
+  /** Present when `optOutSweep` is given. */
+  public readonly optOutSweep?: ScheduleAlarms;
   private readonly maxMessageAge: Duration;
   private readonly action: SnsAction;
 
   constructor(scope: Construct, id: string, props: BridgeAlarmsProps) {
     super(scope, id);
+    const { bridge } = props;
+    if (props.alarmEmail !== undefined) checkEmail(props.alarmEmail);
     this.maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
     const { account, region, partition } = Stack.of(this);
     // Its policy replaces SNS's default one (enforceSSL adds a Deny), so
@@ -71,7 +88,7 @@ export class BridgeAlarms extends Construct {
     // "cloudwatch-receive-sns-for-alarm-trigger").
     this.topic = createServiceTopic(this, 'Topic', {
       displayName: 'SMS bridge alarms',
-      key: props.key,
+      key: bridge.key,
       publisher: 'cloudwatch.amazonaws.com',
       statementId: 'CloudWatchAlarms',
       sourceConditions: {
@@ -93,6 +110,28 @@ export class BridgeAlarms extends Construct {
       });
     }
     this.action = new SnsAction(this.topic);
+
+    this.inbound = this.watch('Inbound', {
+      queue: bridge.queue,
+      deadLetterQueue: bridge.deadLetterQueue,
+      handler: bridge.handler,
+      carries: 'Inbound SMS',
+    });
+    if (bridge.participant) {
+      this.outbound = this.watch('Outbound', {
+        queue: bridge.participant.outboundQueue,
+        deadLetterQueue: bridge.participant.outboundDeadLetterQueue,
+        handler: bridge.participant.outboundFunction,
+        carries: 'Agent replies',
+      });
+    }
+    if (props.optOutSweep) {
+      this.optOutSweep = this.watchSchedule('OptOutSweep', {
+        rule: props.optOutSweep.schedule,
+        handler: props.optOutSweep.handler,
+        does: 'Opt-out sweep',
+      });
+    }
   }
 
   /**

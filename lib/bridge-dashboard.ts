@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { SmsConnectBridge } from './sms-connect-bridge';
 
 /** The namespace and service names the functions' EMF metrics carry. */
 export const METRICS_NAMESPACE = 'SmsConnectBridge';
@@ -9,10 +9,11 @@ export const INBOUND_SERVICE = 'sms-connect-bridge';
 export const OUTBOUND_SERVICE = 'sms-connect-bridge-outbound';
 
 export interface BridgeDashboardProps {
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  /** Participant mode: chats opened and replies texted are shown too. */
-  readonly participant?: boolean;
+  /**
+   * The bridge to show; with participant delivery, chats opened and
+   * replies texted are shown too.
+   */
+  readonly bridge: SmsConnectBridge;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -42,6 +43,7 @@ export class BridgeDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: BridgeDashboardProps) {
     super(scope, id);
+    const { queue, deadLetterQueue, participant } = props.bridge;
     const maximum = { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM };
     const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
@@ -51,7 +53,7 @@ export class BridgeDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Texts in, forwarded and duplicates',
         left: [
-          props.queue.metricNumberOfMessagesSent({ ...sum, label: 'Texts in' }),
+          queue.metricNumberOfMessagesSent({ ...sum, label: 'Texts in' }),
           bridgeMetric('MessagesForwarded', INBOUND_SERVICE, 'Forwarded'),
           bridgeMetric('DuplicatesSuppressed', INBOUND_SERVICE, 'Duplicates'),
         ],
@@ -83,7 +85,7 @@ export class BridgeDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Oldest text waiting (seconds)',
         left: [
-          props.queue.metricApproximateAgeOfOldestMessage({
+          queue.metricApproximateAgeOfOldestMessage({
             ...maximum,
             label: 'Oldest message age',
           }),
@@ -92,13 +94,13 @@ export class BridgeDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queue depth',
         left: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
             ...maximum,
             label: 'Messages in the dead-letter queue',
           }),
         ],
       }),
-      ...(props.participant
+      ...(participant
         ? [
             new cloudwatch.GraphWidget({
               title: 'Chats opened and replies texted',

@@ -1,23 +1,73 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PhoneNumberSetting } from './phone-numbers';
-import type {
-  ChatSubtype,
-  DeliveryMode,
-  KeywordMatch,
-  SmsConnectBridgeProps,
-} from './sms-connect-bridge';
+import type { ChatSubtype, KeywordMatch } from './sms-connect-bridge';
 import { checkPattern, fail, SNS_TOPIC_ARN } from './validation';
 
-/** The bridge's props as context gives them: the topic comes as an ARN. */
-export type BridgeSettings = Omit<SmsConnectBridgeProps, 'inboundTopic'> & {
+export type DeliveryMode = 'integration-event' | 'participant';
+export const DELIVERY_MODES: readonly DeliveryMode[] = [
+  'integration-event',
+  'participant',
+];
+
+/**
+ * The app's settings, one per context key, as flat as the command line
+ * gives them; the stack composes the constructs they describe.
+ */
+export interface BridgeSettings {
+  readonly connectInstanceArn: string;
+  readonly phoneNumbers: Readonly<Record<string, PhoneNumberSetting>>;
+  readonly subtype?: ChatSubtype;
+  readonly disconnectKeywords?: readonly string[];
+  readonly keywordMatch?: KeywordMatch;
+  readonly displayName?: string;
+  readonly contactAttributes?: Readonly<Record<string, string>>;
+  readonly customerNumberAttribute?: string;
+  readonly systemNumberAttribute?: string;
+  readonly includeCustomerNumber?: boolean;
+  readonly supportedMessagingContentTypes?: readonly string[];
+  readonly streamingEndpointArn?: string;
   readonly inboundTopicArn?: string;
-};
+  readonly deduplicationWindow?: Duration;
+  readonly alarmEmail?: string;
+  readonly deliveryMode?: DeliveryMode;
+  readonly contactFlowId?: string;
+  readonly configureTwoWay?: boolean;
+  readonly selfManagedOptOuts?: boolean;
+  readonly optOutListName?: string;
+  readonly optOutConfirmationText?: string;
+  readonly helpKeywords?: readonly string[];
+  readonly helpText?: string;
+  readonly pools?: readonly string[];
+  readonly attachmentNotice?: string;
+  readonly unsupportedMessageNotice?: string;
+  readonly maxConcurrency?: number;
+  readonly maxReceiveCount?: number;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Settings that only mean something with another one: the constructs
+ * cannot be given them without it, but a context key can be set alone.
+ */
+const DEPENDENT_SETTINGS = {
+  selfManagedOptOuts: ['configureTwoWay', true],
+  pools: ['configureTwoWay', true],
+  attachmentNotice: ['deliveryMode', 'participant'],
+  unsupportedMessageNotice: ['deliveryMode', 'participant'],
+  optOutConfirmationText: ['selfManagedOptOuts', true],
+  helpKeywords: ['selfManagedOptOuts', true],
+  helpText: ['selfManagedOptOuts', true],
+} as const satisfies Partial<
+  Record<keyof BridgeSettings, readonly [keyof BridgeSettings, unknown]>
+>;
 
 /**
  * Reads the bridge's settings from CDK context (cdk.json or `-c key=value`).
  * On the command line, objects and lists arrive as JSON strings. Checks
- * here are about shape; the construct checks the values.
+ * here are about shape and about keys set without the one they need; the
+ * constructs check the values.
  */
 export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
   const get = (key: string): unknown => scope.node.tryGetContext(key);
@@ -30,13 +80,26 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
       undefined
     );
   }
-  const inboundTopicArn = optionalString('inboundTopicArn', get);
-  if (inboundTopicArn !== undefined) {
-    checkPattern(
-      'inboundTopicArn',
-      inboundTopicArn,
-      SNS_TOPIC_ARN,
-      'must be the ARN of a standard (not FIFO) SNS topic'
+  for (const key of ['inboundTopicArn', 'streamingEndpointArn']) {
+    const arn = optionalString(key, get);
+    if (arn !== undefined) {
+      checkPattern(
+        key,
+        arn,
+        SNS_TOPIC_ARN,
+        'must be the ARN of a standard (not FIFO) SNS topic'
+      );
+    }
+  }
+  const deliveryMode = optionalString('deliveryMode', get);
+  if (
+    deliveryMode !== undefined &&
+    !(DELIVERY_MODES as readonly string[]).includes(deliveryMode)
+  ) {
+    fail(
+      'deliveryMode',
+      `must be one of ${DELIVERY_MODES.join(', ')}`,
+      deliveryMode
     );
   }
   const settings: BridgeSettings = {
@@ -63,12 +126,10 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
       get('supportedMessagingContentTypes')
     ),
     streamingEndpointArn: optionalString('streamingEndpointArn', get),
-    inboundTopicArn,
+    inboundTopicArn: optionalString('inboundTopicArn', get),
     deduplicationWindow: optionalHours('deduplicationWindowHours', get),
     alarmEmail: optionalString('alarmEmail', get),
-    deliveryMode: optionalString('deliveryMode', get) as
-      | DeliveryMode
-      | undefined,
+    deliveryMode: deliveryMode as DeliveryMode | undefined,
     contactFlowId: optionalString('contactFlowId', get),
     configureTwoWay: optionalBoolean('configureTwoWay', get),
     selfManagedOptOuts: optionalBoolean('selfManagedOptOuts', get),
@@ -82,6 +143,12 @@ export const bridgeSettingsFromContext = (scope: Construct): BridgeSettings => {
     maxConcurrency: optionalInteger('maxConcurrency', get),
     maxReceiveCount: optionalInteger('maxReceiveCount', get),
   };
+  for (const [key, [needed, value]] of Object.entries(DEPENDENT_SETTINGS)) {
+    const set = settings[key as keyof BridgeSettings];
+    if (set !== undefined && set !== false && settings[needed] !== value) {
+      fail(key, `needs ${needed}=${value}`, set);
+    }
+  }
   return Object.fromEntries(
     Object.entries(settings).filter(([, value]) => value !== undefined)
   ) as unknown as BridgeSettings;

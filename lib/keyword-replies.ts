@@ -1,6 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ENV, OPT_OUT_LIST_NAME } from '../lambda/shared/settings';
+import type { SmsConnectBridge } from './sms-connect-bridge';
 import {
   checkKeywords,
   checkPattern,
@@ -22,53 +24,32 @@ export const DEFAULT_HELP_TEXT =
   'Customer support: send your question in a new message and an agent will ' +
   'reply. Reply STOP to unsubscribe. Msg & data rates may apply.';
 
-/** End User Messaging's limit on `OptOutListName`. */
-const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/**
- * The settings that only mean something with self-managed opt-outs
- * (`optOutListName` is read by the opt-out sweep in every configuration).
- */
-export const KEYWORD_REPLY_SETTINGS = [
-  'optOutConfirmationText',
-  'helpKeywords',
-  'helpText',
-] as const;
-
-/** The bridge's settings for answering keywords (self-managed opt-outs). */
-export interface KeywordReplyProps {
+export interface KeywordRepliesProps {
+  /** The bridge whose function answers the keywords. */
+  readonly bridge: SmsConnectBridge;
   /**
-   * The opt-out list (its name) the numbers use: the opt-out sweep reads
-   * it, and with `selfManagedOptOuts` the bridge adds a customer who opts
-   * out to it. It must be the list the numbers (or their pools) use: with
-   * self-managed opt-outs the deployment reads each one's `OptOutListName`
-   * and fails on another.
-   * @default 'Default' - End User Messaging's list for new numbers
-   */
-  readonly optOutListName?: string;
-  /**
-   * With `selfManagedOptOuts`, what the bridge texts a customer who opts
-   * out (1 to 1600 characters).
+   * What the bridge texts a customer who opts out (1 to 1600 characters).
    * @default DEFAULT_OPT_OUT_CONFIRMATION_TEXT
    */
   readonly optOutConfirmationText?: string;
   /**
-   * With `selfManagedOptOuts`, a text that matches one of these words (by
-   * the bridge's `keywordMatch`) is answered with `helpText` and not
-   * forwarded to the chat.
+   * A text that matches one of these words (by the bridge's
+   * `keywordMatch`) is answered with `helpText` and not forwarded to the
+   * chat.
    * @default ['HELP']
    */
   readonly helpKeywords?: readonly string[];
   /**
-   * With `selfManagedOptOuts`, the answer to a HELP keyword (1 to 1600
-   * characters).
+   * The answer to a help keyword (1 to 1600 characters).
    * @default DEFAULT_HELP_TEXT
    */
   readonly helpText?: string;
 }
 
 /** The opt-out list's name with its default, checked. */
-export const optOutListNameOf = (props: KeywordReplyProps): string => {
-  const name = props.optOutListName ?? DEFAULT_OPT_OUT_LIST_NAME;
+export const optOutListNameOf = (
+  name: string = DEFAULT_OPT_OUT_LIST_NAME
+): string => {
   checkPattern(
     'optOutListName',
     name,
@@ -78,67 +59,79 @@ export const optOutListNameOf = (props: KeywordReplyProps): string => {
   return name;
 };
 
-/** The keyword reply settings with their defaults, checked. */
-export const keywordReplySettings = (
-  props: KeywordReplyProps,
-  disconnectKeywords: readonly string[]
-) => {
-  const settings = {
-    optOutListName: optOutListNameOf(props),
-    optOutConfirmationText:
-      props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
-    helpKeywords: props.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
-    helpText: props.helpText ?? DEFAULT_HELP_TEXT,
-  };
-  checkTextMessage('optOutConfirmationText', settings.optOutConfirmationText);
-  checkTextMessage('helpText', settings.helpText);
-  checkKeywords('helpKeywords', settings.helpKeywords, 'omit it for HELP');
-  const optOutWords = new Set(disconnectKeywords.map((k) => k.toUpperCase()));
-  for (const keyword of settings.helpKeywords) {
-    if (optOutWords.has(keyword.toUpperCase())) {
-      fail(
-        'helpKeywords',
-        'must not repeat a disconnectKeywords entry',
-        keyword
+/**
+ * Self-managed opt-outs, the bridge's side: its function adds a customer
+ * who texts an opt-out keyword to the bridge's opt-out list and confirms
+ * it, and answers the help keywords, from the number the customer texted.
+ * End User Messaging sends those keywords on only when a number's
+ * self-managed opt-outs are on: give this construct to `TwoWayWiring` to
+ * turn them on, or turn them on yourself.
+ */
+export class KeywordReplies extends Construct {
+  /** The list opt-outs are added to: the bridge's `optOutListName`. */
+  public readonly optOutListName: string;
+  public readonly optOutConfirmationText: string;
+  public readonly helpKeywords: readonly string[];
+  public readonly helpText: string;
+
+  constructor(scope: Construct, id: string, props: KeywordRepliesProps) {
+    super(scope, id);
+    const { bridge } = props;
+    this.optOutListName = bridge.optOutListName;
+    this.optOutConfirmationText =
+      props.optOutConfirmationText ?? DEFAULT_OPT_OUT_CONFIRMATION_TEXT;
+    this.helpKeywords = props.helpKeywords ?? DEFAULT_HELP_KEYWORDS;
+    this.helpText = props.helpText ?? DEFAULT_HELP_TEXT;
+    checkTextMessage('optOutConfirmationText', this.optOutConfirmationText);
+    checkTextMessage('helpText', this.helpText);
+    checkKeywords('helpKeywords', this.helpKeywords, 'omit it for HELP');
+    const optOutWords = new Set(
+      bridge.disconnectKeywords.map((k) => k.toUpperCase())
+    );
+    for (const keyword of this.helpKeywords) {
+      if (optOutWords.has(keyword.toUpperCase())) {
+        fail(
+          'helpKeywords',
+          'must not repeat a disconnectKeywords entry',
+          keyword
+        );
+      }
+    }
+
+    bridge.addInboundEnvironment(
+      {
+        [ENV.selfManagedOptOuts]: 'true',
+        [ENV.optOutListName]: this.optOutListName,
+        [ENV.optOutConfirmationText]: this.optOutConfirmationText,
+        [ENV.helpKeywords]: JSON.stringify(this.helpKeywords),
+        [ENV.helpText]: this.helpText,
+      },
+      ['optOutConfirmationText', 'helpText']
+    );
+    const handler = bridge.handler;
+    // With participant delivery the function texts from the numbers already.
+    if (bridge.participant === undefined) {
+      handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'AnswerKeywordsFromTheBridgeNumbers',
+          actions: ['sms-voice:SendTextMessage'],
+          resources: [...new Set(Object.values(bridge.phoneNumbers))],
+        })
       );
     }
-  }
-  return settings;
-};
-
-/**
- * Self-managed opt-outs: the function texts confirmations and HELP
- * answers from the bridge's numbers, and adds to the one opt-out list.
- * `textsFromTheNumbers`: the function may text from those numbers already
- * (participant mode grants it), so only the opt-out list is added.
- */
-export const allowKeywordReplies = (
-  handler: lambda.IFunction,
-  phoneNumbers: Readonly<Record<string, string>>,
-  optOutListName: string,
-  { textsFromTheNumbers = false } = {}
-): void => {
-  if (!textsFromTheNumbers) {
     handler.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'AnswerKeywordsFromTheBridgeNumbers',
-        actions: ['sms-voice:SendTextMessage'],
-        resources: [...new Set(Object.values(phoneNumbers))],
+        sid: 'RecordOptOuts',
+        actions: ['sms-voice:PutOptedOutNumber'],
+        resources: [
+          Stack.of(handler).formatArn({
+            service: 'sms-voice',
+            resource: 'opt-out-list',
+            resourceName: this.optOutListName,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
       })
     );
   }
-  handler.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'RecordOptOuts',
-      actions: ['sms-voice:PutOptedOutNumber'],
-      resources: [
-        Stack.of(handler).formatArn({
-          service: 'sms-voice',
-          resource: 'opt-out-list',
-          resourceName: optOutListName,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      ],
-    })
-  );
-};
+}

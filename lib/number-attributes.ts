@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { ATTRIBUTE_KEY } from '../lambda/shared/settings';
 import { fail } from './validation';
 
 /**
@@ -8,11 +9,6 @@ import { fail } from './validation';
  */
 export const DEFAULT_CUSTOMER_NUMBER_ATTRIBUTE = 'customerPhoneNumber';
 export const DEFAULT_SYSTEM_NUMBER_ATTRIBUTE = 'systemPhoneNumber';
-
-/** Connect's rule for attribute keys (NewSessionDetails, StartChatContact). */
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-/** An E.164 number at its longest: "+" and 15 digits, one byte each. */
-export const MAX_NUMBER_BYTES = 16;
 
 /** The bridge's settings for the phone-number attributes of new chats. */
 export interface NumberAttributeProps {
@@ -95,8 +91,8 @@ export const numberAttributesOf = (
   return attributes;
 };
 
-/** What the number attributes add to a chat's attributes, at most. */
-export const numberAttributeBytes = (attributes: NumberAttributes): number =>
-  [attributes.customerNumber, attributes.systemNumber]
-    .filter((name): name is string => name !== null)
-    .reduce((sum, name) => sum + Buffer.byteLength(name) + MAX_NUMBER_BYTES, 0);
+/** The names of the attributes that carry phone numbers. */
+export const numberAttributeNames = (attributes: NumberAttributes): string[] =>
+  [attributes.customerNumber, attributes.systemNumber].filter(
+    (name): name is string => name !== null
+  );

@@ -1,18 +1,19 @@
-import * as path from 'node:path';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambda/shared/settings';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import { lambdaEntry } from './lambda-entry';
 import { loggingRole } from './queue-pipeline';
+import type { SmsConnectBridge } from './sms-connect-bridge';
 import { CONNECT_INSTANCE_ARN } from './validation';
 
 /**
@@ -27,23 +28,12 @@ export const SWEEP_INTERVAL = Duration.minutes(1);
 export const SWEEP_TIMEOUT = Duration.seconds(50);
 
 export interface OptOutSweepProps {
-  /** The bridge's key: it encrypts the state and session tables. */
-  readonly key: kms.IKey;
-  /** Where the cursor and the per-entry markers live (`id` key, TTL). */
-  readonly stateTable: dynamodb.ITable;
-  /** The opt-out list the bridge's numbers use (a name). */
-  readonly optOutListName: string;
-  /** Each number customers text, in E.164 -> its phone-number ARN. */
-  readonly phoneNumbers: Readonly<Record<string, string>>;
-  /** The chats' subtype (part of their identity). */
-  readonly subtype: string;
-  /** The Connect instance: integration events stay in its region. */
-  readonly connectInstanceArn: string;
   /**
-   * Participant mode: the session table whose chats the sweep ends.
-   * @default - integration-event mode (a DISCONNECT event per number)
+   * The bridge whose chats the sweep ends: it reads the bridge's opt-out
+   * list, numbers and subtype, keeps its cursor in the bridge's idempotency
+   * table, and with participant delivery ends the chats of its sessions.
    */
-  readonly sessionTable?: dynamodb.ITable;
+  readonly bridge: SmsConnectBridge;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -63,7 +53,8 @@ export class OptOutSweep extends Construct {
 
   constructor(scope: Construct, id: string, props: OptOutSweepProps) {
     super(scope, id);
-    const participant = props.sessionTable !== undefined;
+    const { bridge } = props;
+    const sessionTable = bridge.participant?.sessionTable;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -77,12 +68,9 @@ export class OptOutSweep extends Construct {
       role,
       description:
         'Ends the Amazon Connect chats of customers on the opt-out list',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
+      entry: lambdaEntry(
         'opt-out-sweep',
-        participant ? 'participant-handler.ts' : 'handler.ts'
+        sessionTable ? 'participant-handler.ts' : 'handler.ts'
       ),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
@@ -99,13 +87,13 @@ export class OptOutSweep extends Construct {
         POWERTOOLS_SERVICE_NAME: 'sms-connect-bridge-opt-out-sweep',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'SmsConnectBridge',
-        OPT_OUT_LIST_NAME: props.optOutListName,
-        PHONE_NUMBERS: JSON.stringify(props.phoneNumbers),
-        CHAT_SUBTYPE: props.subtype,
-        SWEEP_STATE_TABLE_NAME: props.stateTable.tableName,
-        ...(props.sessionTable === undefined
+        [ENV.optOutListName]: bridge.optOutListName,
+        [ENV.phoneNumbers]: JSON.stringify(bridge.phoneNumbers),
+        [ENV.subtype]: bridge.subtype,
+        [ENV.stateTableName]: bridge.idempotencyTable.tableName,
+        ...(sessionTable === undefined
           ? {}
-          : { SESSION_TABLE_NAME: props.sessionTable.tableName }),
+          : { [ENV.sessionTableName]: sessionTable.tableName }),
       },
     });
     this.schedule = new events.Rule(this, 'Schedule', {
@@ -118,11 +106,14 @@ export class OptOutSweep extends Construct {
         }),
       ],
     });
-    this.grant(props);
-    this.acknowledgeNagFindings(participant);
+    this.grant(bridge, sessionTable);
+    this.acknowledgeNagFindings(sessionTable !== undefined);
   }
 
-  private grant(props: OptOutSweepProps): void {
+  private grant(
+    bridge: SmsConnectBridge,
+    sessionTable: dynamodb.ITable | undefined
+  ): void {
     const fn = this.handler;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -132,7 +123,7 @@ export class OptOutSweep extends Construct {
           Stack.of(this).formatArn({
             service: 'sms-voice',
             resource: 'opt-out-list',
-            resourceName: props.optOutListName,
+            resourceName: bridge.optOutListName,
             arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
           }),
         ],
@@ -140,18 +131,18 @@ export class OptOutSweep extends Construct {
     );
     // The cursor (read, then updated under its version) and the markers
     // (a conditional put, then an update); never a delete.
-    props.stateTable.grant(
+    bridge.idempotencyTable.grant(
       fn,
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem'
     );
     // Both tables are encrypted with the bridge's key.
-    props.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-    if (props.sessionTable !== undefined) {
+    bridge.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+    if (sessionTable !== undefined) {
       // A session is read, removed when its chat ends, and its contact
       // marked ended; the sweep never writes a new one.
-      props.sessionTable.grant(
+      sessionTable.grant(
         fn,
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
@@ -169,7 +160,7 @@ export class OptOutSweep extends Construct {
         conditions: {
           StringEquals: {
             'aws:RequestedRegion':
-              CONNECT_INSTANCE_ARN.exec(props.connectInstanceArn)?.[1] ??
+              CONNECT_INSTANCE_ARN.exec(bridge.connectInstanceArn)?.[1] ??
               Stack.of(this).region,
           },
         },

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   ArnFormat,
   Duration,
@@ -16,12 +15,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONTACT_FLOW_ID, ENV, type EnvName } from '../lambda/shared/settings';
 import { METRICS_NAMESPACE, OUTBOUND_SERVICE } from './bridge-dashboard';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
 import { checkEnvironmentSize } from './function-environment';
+import { lambdaEntry } from './lambda-entry';
 import {
   checkQueueLimits,
   createQueues,
@@ -123,11 +124,8 @@ const contactFlowIdsOf = (
     ])
   );
 
-/**
- * What participant mode adds to the inbound function's environment. The
- * bridge also calls it, with placeholders, to size the environment first.
- */
-export const participantInboundEnvironment = (
+/** What participant mode adds to the inbound function's environment. */
+const participantInboundEnvironment = (
   numbers: Readonly<Record<string, ParticipantPhoneNumber>>,
   values: {
     readonly instanceId: string;
@@ -141,19 +139,15 @@ export const participantInboundEnvironment = (
      */
     readonly notices: Required<OutboundTextProps>;
   }
-): Record<string, string> => ({
-  CONNECT_INSTANCE_ID: values.instanceId,
-  CONTACT_FLOW_IDS: JSON.stringify(contactFlowIdsOf(numbers)),
-  SESSION_TABLE_NAME: values.sessionTableName,
-  CHAT_STREAMING_TOPIC_ARN: values.streamingTopicArn,
-  SENT_PART_KEY_PREFIX: values.outboundFunctionName,
-  ATTACHMENT_NOTICE: values.notices.attachmentNotice,
-  UNSUPPORTED_MESSAGE_NOTICE: values.notices.unsupportedMessageNotice,
+): Partial<Record<EnvName, string>> => ({
+  [ENV.instanceId]: values.instanceId,
+  [ENV.contactFlowIds]: JSON.stringify(contactFlowIdsOf(numbers)),
+  [ENV.sessionTableName]: values.sessionTableName,
+  [ENV.chatStreamingTopicArn]: values.streamingTopicArn,
+  [ENV.sentPartKeyPrefix]: values.outboundFunctionName,
+  [ENV.attachmentNotice]: values.notices.attachmentNotice,
+  [ENV.unsupportedMessageNotice]: values.notices.unsupportedMessageNotice,
 });
-
-/** Connect's flow ids are UUIDs. */
-const CONTACT_FLOW_ID =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Participant delivery mode: the inbound function opens chats with
@@ -172,6 +166,10 @@ export class ParticipantDelivery extends Construct {
   public readonly outboundDeadLetterQueue: sqs.Queue;
   public readonly outboundFunction: nodejs.NodejsFunction;
   public readonly outboundLogGroup: logs.LogGroup;
+  /** The variables this construct added to the inbound function. */
+  public readonly inboundEnvironment: Readonly<
+    Partial<Record<EnvName, string>>
+  >;
 
   constructor(scope: Construct, id: string, props: ParticipantDeliveryProps) {
     super(scope, id);
@@ -253,7 +251,11 @@ export class ParticipantDelivery extends Construct {
       })
     );
 
-    this.equipInboundFunction(props, instance, notices);
+    this.inboundEnvironment = this.equipInboundFunction(
+      props,
+      instance,
+      notices
+    );
     this.acknowledgeNagFindings();
   }
 
@@ -272,16 +274,16 @@ export class ParticipantDelivery extends Construct {
       POWERTOOLS_SERVICE_NAME: OUTBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      SESSION_TABLE_NAME: this.sessionTable.tableName,
-      DEAD_LETTER_QUEUE_URL: this.outboundDeadLetterQueue.queueUrl,
-      ATTACHMENT_NOTICE: notices.attachmentNotice,
-      UNSUPPORTED_MESSAGE_NOTICE: notices.unsupportedMessageNotice,
+      [ENV.sessionTableName]: this.sessionTable.tableName,
+      [ENV.deadLetterQueueUrl]: this.outboundDeadLetterQueue.queueUrl,
+      [ENV.attachmentNotice]: notices.attachmentNotice,
+      [ENV.unsupportedMessageNotice]: notices.unsupportedMessageNotice,
     };
     checkEnvironmentSize(environment, OUTBOUND_TEXT_SETTINGS.join(' and '));
     const fn = new nodejs.NodejsFunction(this, 'OutboundFunction', {
       role,
       description: 'Texts Amazon Connect agent replies to the customer',
-      entry: path.join(__dirname, '..', 'lambda', 'outbound-sms', 'handler.ts'),
+      entry: lambdaEntry('outbound-sms', 'handler.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
@@ -310,7 +312,7 @@ export class ParticipantDelivery extends Construct {
     props: ParticipantDeliveryProps,
     instance: Instance,
     notices: Required<OutboundTextProps>
-  ): void {
+  ): Partial<Record<EnvName, string>> {
     const fn = props.inboundFunction;
     const environment = participantInboundEnvironment(props.phoneNumbers, {
       instanceId: instance.id,
@@ -320,7 +322,7 @@ export class ParticipantDelivery extends Construct {
       notices,
     });
     for (const [name, value] of Object.entries(environment)) {
-      fn.addEnvironment(name, value);
+      if (value !== undefined) fn.addEnvironment(name, value);
     }
     const contactFlowIds = contactFlowIdsOf(props.phoneNumbers);
     props.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -363,6 +365,7 @@ export class ParticipantDelivery extends Construct {
     // The participant service (CreateParticipantConnection, SendMessage,
     // DisconnectParticipant, GetTranscript) authorizes with the chat's own
     // tokens, not IAM.
+    return environment;
   }
 
   /** Each acknowledged cdk-nag finding, with the reason it stands. */

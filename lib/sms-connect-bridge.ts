@@ -1,11 +1,8 @@
-import * as path from 'node:path';
 import {
-  Annotations,
   Duration,
   FeatureFlags,
   RemovalPolicy,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -19,45 +16,27 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY as SNS_SQS_DECRYPTION } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import {
-  BridgeAlarms,
-  type PipelineAlarms,
-  type ScheduleAlarms,
-} from './bridge-alarms';
-import {
-  BridgeDashboard,
-  INBOUND_SERVICE,
-  METRICS_NAMESPACE,
-} from './bridge-dashboard';
+  type ChatSubtype,
+  ENV,
+  type EnvName,
+  KEYWORD_MATCHES,
+  type KeywordMatch,
+} from '../lambda/shared/settings';
+import { INBOUND_SERVICE, METRICS_NAMESPACE } from './bridge-dashboard';
+import { Delivery } from './delivery';
 import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
 import { checkEnvironmentSize } from './function-environment';
-import {
-  allowKeywordReplies,
-  KEYWORD_REPLY_SETTINGS,
-  type KeywordReplyProps,
-  keywordReplySettings,
-  optOutListNameOf,
-} from './keyword-replies';
+import { optOutListNameOf } from './keyword-replies';
+import { lambdaEntry } from './lambda-entry';
 import {
   type NumberAttributeProps,
-  numberAttributeBytes,
+  numberAttributeNames,
   numberAttributesOf,
 } from './number-attributes';
-import { OptOutSweep } from './opt-out-sweep';
-import {
-  OUTBOUND_TEXT_SETTINGS,
-  type OutboundTextProps,
-  outboundNotices,
-  ParticipantDelivery,
-  participantInboundEnvironment,
-} from './participant-delivery';
-import {
-  type PhoneNumberSetting,
-  participantPhoneNumbers,
-  phoneNumberArns,
-} from './phone-numbers';
+import type { ParticipantDelivery } from './participant-delivery';
 import {
   checkQueueLimits,
   createQueues,
@@ -66,17 +45,13 @@ import {
   loggingRole,
   QUEUE_FUNCTION_TIMEOUT,
 } from './queue-pipeline';
-import { TwoWayWiring } from './two-way-wiring';
 import {
-  CONNECT_INSTANCE_ARN,
   checkConnectInstanceArn,
   checkContactAttributes,
   checkContentTypes,
   checkDisconnectKeywords,
   checkDisplayName,
-  checkEmail,
   checkPhoneNumbers,
-  checkStreamingEndpointArn,
   checkSubtype,
   fail,
 } from './validation';
@@ -95,72 +70,18 @@ export const DEFAULT_DISCONNECT_KEYWORDS = [
   'UNSUBSCRIBE',
 ] as const;
 
-export {
-  DEFAULT_HELP_KEYWORDS,
-  DEFAULT_HELP_TEXT,
-  DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
-  DEFAULT_OPT_OUT_LIST_NAME,
-} from './keyword-replies';
-export {
-  DEFAULT_CUSTOMER_NUMBER_ATTRIBUTE,
-  DEFAULT_SYSTEM_NUMBER_ATTRIBUTE,
-} from './number-attributes';
+export type { ChatSubtype, KeywordMatch };
 
-/** The id of the synth warning that the integration-event API is restricted. */
-export const INTEGRATION_EVENT_RESTRICTED =
-  'sms-connect-bridge:integration-event-restricted';
-
-export type ChatSubtype = 'connect:sms' | 'connect:WhatsApp';
-
-/**
- * How texts reach Connect: `SendChatIntegrationEvent` (restricted by AWS to
- * End User Messaging), or the public chat and participant APIs, which also
- * text agent replies back to the customer.
- */
-export type DeliveryMode = 'integration-event' | 'participant';
-export const DELIVERY_MODES: readonly DeliveryMode[] = [
-  'integration-event',
-  'participant',
-];
-
-/**
- * Which texts match a keyword (`disconnectKeywords`, and `helpKeywords`
- * with self-managed opt-outs): `whole-message`, the industry's convention,
- * when the text is the keyword alone, in any case, with whitespace,
- * punctuation and symbols around it ignored; `begins-with`, End User
- * Messaging's own rule, when the text begins with the keyword as a whole
- * word (so "Cancel my appointment" ends the chat).
- */
-export type KeywordMatch = 'whole-message' | 'begins-with';
-export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
-  'whole-message',
-  'begins-with',
-];
-
-export {
-  DEFAULT_ATTACHMENT_NOTICE,
-  DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
-} from './participant-delivery';
-
-export interface SmsConnectBridgeProps
-  extends KeywordReplyProps,
-    NumberAttributeProps,
-    OutboundTextProps {
+export interface SmsConnectBridgeProps extends NumberAttributeProps {
   /** The Connect instance the chats belong to. */
   readonly connectInstanceArn: string;
   /**
    * Each End User Messaging number customers text, in E.164, mapped to its
-   * phone-number ARN (the chat's `DestinationId`), or in participant mode
-   * to `{ arn, contactFlowId }`.
+   * phone-number ARN (the chat's `DestinationId`).
    */
-  readonly phoneNumbers: Readonly<Record<string, PhoneNumberSetting>>;
-  /** @default 'integration-event' */
-  readonly deliveryMode?: DeliveryMode;
-  /**
-   * Participant mode: the contact flow for numbers that name none.
-   * @default - each number must name its own
-   */
-  readonly contactFlowId?: string;
+  readonly phoneNumbers: Readonly<Record<string, string>>;
+  /** How texts reach Connect. @default Delivery.integrationEvent() */
+  readonly delivery?: Delivery;
   /** @default 'connect:sms' */
   readonly subtype?: ChatSubtype;
   /**
@@ -170,7 +91,7 @@ export interface SmsConnectBridgeProps
    */
   readonly disconnectKeywords?: readonly string[];
   /**
-   * How texts are matched against `disconnectKeywords` and `helpKeywords`.
+   * How texts are matched against `disconnectKeywords` and help keywords.
    * @default 'whole-message' - the text is the keyword alone, so that a
    * sentence such as "Cancel my appointment" opts no one out
    */
@@ -185,13 +106,19 @@ export interface SmsConnectBridgeProps
   readonly contactAttributes?: Readonly<Record<string, string>>;
   /** Must contain 'text/plain'. @default ['text/plain'] */
   readonly supportedMessagingContentTypes?: readonly string[];
-  /** SNS topic that new chats stream to. @default - no streaming */
-  readonly streamingEndpointArn?: string;
+  /** The SNS topic that new chats stream to. @default - no streaming */
+  readonly streamingEndpoint?: sns.ITopic;
   /**
    * An existing two-way SMS topic to read from.
-   * @default - a new topic, encrypted with the bridge's key
+   * @default - a new topic, encrypted with a key of its own
    */
   readonly inboundTopic?: sns.ITopic;
+  /**
+   * The opt-out list (its name) the numbers use: `OptOutSweep` reads it,
+   * and `KeywordReplies` adds a customer who opts out to it.
+   * @default 'Default' - End User Messaging's list for new numbers
+   */
+  readonly optOutListName?: string;
   /**
    * How many function instances may read the queue at once (2 to 1000).
    * This, times the batch's calls, bounds the rate at which Connect is called.
@@ -201,8 +128,7 @@ export interface SmsConnectBridgeProps
   /**
    * How often a message is tried before it moves to the dead-letter queue.
    * A failed text waits seconds before its next try, growing with each (see
-   * docs/operations.md), so 13 tries span at least 855 s. Also the agent replies'
-   * queue's setting in participant mode, where it defaults to 5 (180 s apart).
+   * docs/operations.md), so 13 tries span at least 855 s.
    * @default 13
    */
   readonly maxReceiveCount?: number;
@@ -214,35 +140,17 @@ export interface SmsConnectBridgeProps
    * @default Duration.days(4) - as long as a message can wait in the queue
    */
   readonly deduplicationWindow?: Duration;
-  /** An address to email when an alarm fires. @default - no subscription */
-  readonly alarmEmail?: string;
-  /**
-   * Set each number's two-way channel to the inbound topic on deploy, and
-   * put the previous settings back on delete.
-   * @default false - point the numbers at the topic yourself
-   */
-  readonly configureTwoWay?: boolean;
-  /**
-   * With `configureTwoWay`, also turn on self-managed opt-outs: STOP and
-   * HELP then reach the bridge, and honouring them becomes its duty.
-   * @default false
-   */
-  readonly selfManagedOptOuts?: boolean;
-  /**
-   * With `configureTwoWay`, pools (ids or ARNs) to configure instead of
-   * their numbers, which End User Messaging requires for pooled numbers.
-   * @default - no pools
-   */
-  readonly pools?: readonly string[];
 }
 
 /**
  * Inbound SMS from End User Messaging to Amazon Connect chat:
  * two-way topic -> encrypted queue (with dead-letter queue) -> function ->
- * `connect:SendChatIntegrationEvent`.
+ * Connect, by the `delivery` chosen. Compose `TwoWayWiring`,
+ * `KeywordReplies`, `OptOutSweep`, `BridgeAlarms` and `BridgeDashboard`
+ * with it as needed.
  */
 export class SmsConnectBridge extends Construct {
-  /** Encrypts the queues. */
+  /** Encrypts the queues and tables. */
   public readonly key: kms.Key;
   public readonly inboundTopic: sns.ITopic;
   /** Encrypts the inbound topic, when the bridge creates it. */
@@ -253,90 +161,52 @@ export class SmsConnectBridge extends Construct {
   public readonly idempotencyTable: dynamodb.Table;
   public readonly handler: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
-  public readonly alarms: BridgeAlarms;
-  /** Texts in and out, failures, backlog: one CloudWatch dashboard. */
-  public readonly dashboard: BridgeDashboard;
-  public readonly inboundAlarms: PipelineAlarms;
-  /** Present when `configureTwoWay` is on. */
-  public readonly twoWayWiring?: TwoWayWiring;
-  /** Present in participant mode: sessions, streaming and replies. */
+  /** Present with `Delivery.participant()`: sessions, streaming and replies. */
   public readonly participant?: ParticipantDelivery;
-  /** Ends the chats of customers End User Messaging opted out itself. */
-  public readonly optOutSweep: OptOutSweep;
-  public readonly optOutSweepAlarms: ScheduleAlarms;
+  public readonly connectInstanceArn: string;
+  /** Each number customers text, in E.164 -> its phone-number ARN. */
+  public readonly phoneNumbers: Readonly<Record<string, string>>;
+  public readonly subtype: ChatSubtype;
+  public readonly disconnectKeywords: readonly string[];
+  public readonly optOutListName: string;
+  /** What the inbound function's environment holds, and the settings that fill it. */
+  private readonly environment: Record<string, string>;
+  private readonly environmentSettings: string[];
 
   constructor(scope: Construct, id: string, props: SmsConnectBridgeProps) {
     super(scope, id);
-    const subtype = props.subtype ?? 'connect:sms';
-    const disconnectKeywords =
+    this.connectInstanceArn = props.connectInstanceArn;
+    this.phoneNumbers = props.phoneNumbers;
+    this.subtype = props.subtype ?? 'connect:sms';
+    this.disconnectKeywords =
       props.disconnectKeywords ?? DEFAULT_DISCONNECT_KEYWORDS;
+    this.optOutListName = optOutListNameOf(props.optOutListName);
     const contactAttributes = props.contactAttributes ?? {};
     const contentTypes = props.supportedMessagingContentTypes ?? ['text/plain'];
     const maxConcurrency = props.maxConcurrency ?? 2;
     const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     const deduplicationWindow = props.deduplicationWindow ?? Duration.days(4);
-    const deliveryMode = props.deliveryMode ?? 'integration-event';
-    if (!DELIVERY_MODES.includes(deliveryMode)) {
-      fail(
-        'deliveryMode',
-        `must be one of ${DELIVERY_MODES.join(', ')}`,
-        deliveryMode
-      );
-    }
+    const delivery = props.delivery ?? Delivery.integrationEvent();
     const keywordMatch = props.keywordMatch ?? 'whole-message';
-    if (!KEYWORD_MATCHES.includes(keywordMatch)) {
+    if (!(KEYWORD_MATCHES as readonly string[]).includes(keywordMatch)) {
       fail(
         'keywordMatch',
         `must be one of ${KEYWORD_MATCHES.join(', ')}`,
         keywordMatch
       );
     }
-    const phoneNumbers = phoneNumberArns(props.phoneNumbers);
-    const participantNumbers =
-      deliveryMode === 'participant'
-        ? participantPhoneNumbers(props.phoneNumbers, props.contactFlowId)
-        : undefined;
 
     checkConnectInstanceArn(props.connectInstanceArn);
-    checkPhoneNumbers(phoneNumbers, props.connectInstanceArn);
-    checkSubtype(subtype);
-    checkDisconnectKeywords(disconnectKeywords);
+    checkPhoneNumbers(this.phoneNumbers, props.connectInstanceArn);
+    checkSubtype(this.subtype);
+    checkDisconnectKeywords(this.disconnectKeywords);
     if (props.displayName !== undefined) checkDisplayName(props.displayName);
     const numberAttributes = numberAttributesOf(props, contactAttributes);
     checkContactAttributes(
       contactAttributes,
-      numberAttributeBytes(numberAttributes)
+      numberAttributeNames(numberAttributes)
     );
     checkContentTypes(contentTypes);
-    if (props.streamingEndpointArn !== undefined) {
-      checkStreamingEndpointArn(props.streamingEndpointArn);
-    }
-    if (props.alarmEmail !== undefined) checkEmail(props.alarmEmail);
-    if (!props.configureTwoWay) {
-      for (const setting of ['selfManagedOptOuts', 'pools'] as const) {
-        if (props[setting]) {
-          fail(setting, 'needs configureTwoWay=true', props[setting]);
-        }
-      }
-    }
-    if (deliveryMode !== 'participant') {
-      for (const setting of OUTBOUND_TEXT_SETTINGS) {
-        if (props[setting] !== undefined) {
-          fail(setting, 'needs deliveryMode=participant', props[setting]);
-        }
-      }
-    }
-    if (!props.selfManagedOptOuts) {
-      for (const setting of KEYWORD_REPLY_SETTINGS) {
-        if (props[setting] !== undefined) {
-          fail(setting, 'needs selfManagedOptOuts=true', props[setting]);
-        }
-      }
-    }
-    const optOutListName = optOutListNameOf(props);
-    const keywordReplies = props.selfManagedOptOuts
-      ? keywordReplySettings(props, disconnectKeywords)
-      : undefined;
     checkQueueLimits({ maxReceiveCount, maxConcurrency });
     const windowHours = deduplicationWindow.toHours({ integral: false });
     if (windowHours < 1 || windowHours > 24 * 14) {
@@ -390,62 +260,44 @@ export class SmsConnectBridge extends Construct {
       // Only short-lived duplicate markers live here.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    Validations.of(this.idempotencyTable).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-DDB3',
+      reason:
+        'The table only holds duplicate markers that expire within days; ' +
+        'nothing in it needs restoring.',
+    });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    const environment: Record<string, string> = {
+    const settings: Partial<Record<EnvName, string>> = {
+      [ENV.phoneNumbers]: JSON.stringify(this.phoneNumbers),
+      [ENV.subtype]: this.subtype,
+      [ENV.disconnectKeywords]: JSON.stringify(this.disconnectKeywords),
+      [ENV.keywordMatch]: keywordMatch,
+      [ENV.contactAttributes]: JSON.stringify(contactAttributes),
+      [ENV.numberAttributes]: JSON.stringify(numberAttributes),
+      [ENV.supportedContentTypes]: JSON.stringify(contentTypes),
+      [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+      [ENV.queueUrl]: this.queue.queueUrl,
+      [ENV.idempotencyTableName]: this.idempotencyTable.tableName,
+      [ENV.deduplicationWindowSeconds]: String(deduplicationWindow.toSeconds()),
+      ...(props.displayName === undefined
+        ? {}
+        : { [ENV.displayName]: props.displayName }),
+      ...(props.streamingEndpoint === undefined
+        ? {}
+        : { [ENV.streamingEndpointArn]: props.streamingEndpoint.topicArn }),
+    };
+    this.environment = {
       ...SOURCE_MAPS_ENVIRONMENT,
       POWERTOOLS_SERVICE_NAME: INBOUND_SERVICE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      PHONE_NUMBERS: JSON.stringify(phoneNumbers),
-      CHAT_SUBTYPE: subtype,
-      DISCONNECT_KEYWORDS: JSON.stringify(disconnectKeywords),
-      KEYWORD_MATCH: keywordMatch,
-      CONTACT_ATTRIBUTES: JSON.stringify(contactAttributes),
-      NUMBER_ATTRIBUTES: JSON.stringify(numberAttributes),
-      SUPPORTED_CONTENT_TYPES: JSON.stringify(contentTypes),
-      DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      QUEUE_URL: this.queue.queueUrl,
-      IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
-      DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
-      ...(props.displayName === undefined
-        ? {}
-        : { DISPLAY_NAME: props.displayName }),
-      ...(props.streamingEndpointArn === undefined
-        ? {}
-        : { STREAMING_ENDPOINT_ARN: props.streamingEndpointArn }),
-      ...(keywordReplies && {
-        SELF_MANAGED_OPT_OUTS: 'true',
-        OPT_OUT_LIST_NAME: keywordReplies.optOutListName,
-        OPT_OUT_CONFIRMATION_TEXT: keywordReplies.optOutConfirmationText,
-        HELP_KEYWORDS: JSON.stringify(keywordReplies.helpKeywords),
-        HELP_TEXT: keywordReplies.helpText,
-      }),
+      ...settings,
     };
-    checkEnvironmentSize(
-      {
-        ...environment,
-        ...(participantNumbers &&
-          participantInboundEnvironment(participantNumbers, {
-            instanceId: '0'.repeat(36),
-            sessionTableName: Token.asString({ Ref: 'SessionTable' }),
-            streamingTopicArn: Token.asString({ Ref: 'StreamingTopic' }),
-            outboundFunctionName: Token.asString({ Ref: 'OutboundFunction' }),
-            notices: outboundNotices(props),
-          })),
-      },
-      listOf([
-        'phoneNumbers',
-        'contactAttributes',
-        ...(keywordReplies === undefined
-          ? []
-          : ['optOutConfirmationText', 'helpText']),
-        // The inbound function texts what a flow said with them, too.
-        ...(participantNumbers === undefined ? [] : OUTBOUND_TEXT_SETTINGS),
-      ])
-    );
+    this.environmentSettings = ['phoneNumbers', 'contactAttributes'];
+    this.checkEnvironment();
 
     // A role of its own rather than the managed basic-execution policy: it
     // may write to its own log group and nowhere else.
@@ -459,19 +311,13 @@ export class SmsConnectBridge extends Construct {
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role,
       description: 'Forwards inbound SMS to Amazon Connect chat',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
-        'inbound-sms',
-        deliveryMode === 'participant' ? 'participant-handler.ts' : 'handler.ts'
-      ),
+      entry: lambdaEntry('inbound-sms', delivery.handlerFile),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
       timeout: QUEUE_FUNCTION_TIMEOUT,
       logGroup: this.logGroup,
-      environment,
+      environment: { ...this.environment },
       // Direct SNS invocations that keep failing land here too.
       deadLetterQueue: this.deadLetterQueue,
     });
@@ -488,134 +334,53 @@ export class SmsConnectBridge extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem'
     );
-    if (participantNumbers) {
-      this.participant = new ParticipantDelivery(this, 'Participant', {
-        key: this.key,
-        connectInstanceArn: props.connectInstanceArn,
-        phoneNumbers: participantNumbers,
-        inboundFunction: this.handler,
-        // Replies are not retried within seconds: their queue keeps its own
-        // default unless told otherwise.
-        ...(props.maxReceiveCount === undefined
-          ? {}
-          : { maxReceiveCount: props.maxReceiveCount }),
-        maxConcurrency,
-        ...(props.attachmentNotice === undefined
-          ? {}
-          : { attachmentNotice: props.attachmentNotice }),
-        ...(props.unsupportedMessageNotice === undefined
-          ? {}
-          : { unsupportedMessageNotice: props.unsupportedMessageNotice }),
-        ...(props.logRetention === undefined
-          ? {}
-          : { logRetention: props.logRetention }),
-      });
-    } else {
-      this.handler.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'ForwardInboundSms',
-          actions: ['connect:SendChatIntegrationEvent'],
-          // The action has no resource type, so IAM accepts only "*"; the
-          // region condition keeps the grant to the instance's region.
-          resources: ['*'],
-          conditions: {
-            StringEquals: {
-              'aws:RequestedRegion':
-                CONNECT_INSTANCE_ARN.exec(props.connectInstanceArn)?.[1] ??
-                Stack.of(this).region,
-            },
-          },
-        })
-      );
-      Annotations.of(this).addWarningV2(
-        INTEGRATION_EVENT_RESTRICTED,
-        'connect:SendChatIntegrationEvent is documented as restricted to ' +
-          'AWS End User Messaging: an account AWS has not enabled for it ' +
-          'gets AccessDeniedException, and every text goes to the ' +
-          'dead-letter queue with failureReason access-denied. If that ' +
-          'happens, deploy with -c deliveryMode=participant (public chat ' +
-          'APIs), then redrive the dead-letter queue.'
-      );
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'connect:SendChatIntegrationEvent has no resource type, so IAM ' +
-          'only accepts "*"; the statement is limited by aws:RequestedRegion.',
-      });
-    }
-
-    if (keywordReplies) {
-      allowKeywordReplies(
-        this.handler,
-        phoneNumbers,
-        keywordReplies.optOutListName,
-        // Participant mode lets it text from the numbers (flow messages).
-        { textsFromTheNumbers: this.participant !== undefined }
-      );
-    }
-
-    acknowledgeNagFindings(this);
-
-    if (props.configureTwoWay) {
-      this.twoWayWiring = new TwoWayWiring(this, 'TwoWay', {
-        phoneNumbers: Object.values(phoneNumbers),
-        inboundTopic: this.inboundTopic,
-        selfManagedOptOuts: props.selfManagedOptOuts ?? false,
-        ...(keywordReplies && {
-          optOutListName: keywordReplies.optOutListName,
-        }),
-        ...(props.pools === undefined ? {} : { pools: props.pools }),
-        ...(props.logRetention === undefined
-          ? {}
-          : { logRetention: props.logRetention }),
-      });
-    }
-
-    this.alarms = new BridgeAlarms(this, 'Alarms', {
+    this.participant = delivery.bind({
+      scope: this,
       key: this.key,
-      ...(props.alarmEmail === undefined
-        ? {}
-        : { alarmEmail: props.alarmEmail }),
-    });
-    this.inboundAlarms = this.alarms.watch('Inbound', {
-      queue: this.queue,
-      deadLetterQueue: this.deadLetterQueue,
-      handler: this.handler,
-      carries: 'Inbound SMS',
-    });
-    this.dashboard = new BridgeDashboard(this, 'Dashboard', {
-      queue: this.queue,
-      deadLetterQueue: this.deadLetterQueue,
-      participant: this.participant !== undefined,
-    });
-    if (this.participant) {
-      this.alarms.watch('Outbound', {
-        queue: this.participant.outboundQueue,
-        deadLetterQueue: this.participant.outboundDeadLetterQueue,
-        handler: this.participant.outboundFunction,
-        carries: 'Agent replies',
-      });
-    }
-
-    this.optOutSweep = new OptOutSweep(this, 'OptOutSweep', {
-      key: this.key,
-      stateTable: this.idempotencyTable,
-      optOutListName,
-      phoneNumbers,
-      subtype,
       connectInstanceArn: props.connectInstanceArn,
-      ...(this.participant === undefined
-        ? {}
-        : { sessionTable: this.participant.sessionTable }),
+      phoneNumbers: this.phoneNumbers,
+      inboundFunction: this.handler,
+      maxConcurrency,
       ...(props.logRetention === undefined
         ? {}
         : { logRetention: props.logRetention }),
     });
-    this.optOutSweepAlarms = this.alarms.watchSchedule('OptOutSweep', {
-      rule: this.optOutSweep.schedule,
-      handler: this.optOutSweep.handler,
-      does: 'Opt-out sweep',
-    });
+    if (this.participant) {
+      // The inbound function texts what a flow said with them, too.
+      this.recordEnvironment(this.participant.inboundEnvironment, [
+        'attachmentNotice',
+        'unsupportedMessageNotice',
+      ]);
+    }
+  }
+
+  /**
+   * Adds variables to the inbound function's environment, for a construct
+   * that extends what the function does (such as `KeywordReplies`).
+   * `settings` name what fills them, for the error if Lambda's 4 KB limit
+   * is passed.
+   */
+  public addInboundEnvironment(
+    variables: Readonly<Record<string, string>>,
+    settings: readonly string[]
+  ): void {
+    this.recordEnvironment(variables, settings);
+    for (const [name, value] of Object.entries(variables)) {
+      this.handler.addEnvironment(name, value);
+    }
+  }
+
+  private recordEnvironment(
+    variables: Readonly<Record<string, string>>,
+    settings: readonly string[]
+  ): void {
+    Object.assign(this.environment, variables);
+    this.environmentSettings.push(...settings);
+    this.checkEnvironment();
+  }
+
+  private checkEnvironment(): void {
+    checkEnvironmentSize(this.environment, listOf(this.environmentSettings));
   }
 
   private createInboundTopic(key: kms.Key): sns.Topic {
@@ -653,16 +418,6 @@ export class SmsConnectBridge extends Construct {
     return topic;
   }
 }
-
-/** Each acknowledged cdk-nag finding, with the reason it stands. */
-const acknowledgeNagFindings = (bridge: SmsConnectBridge): void => {
-  Validations.of(bridge.idempotencyTable).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-DDB3',
-    reason:
-      'The table only holds duplicate markers that expire within days; ' +
-      'nothing in it needs restoring.',
-  });
-};
 
 const createKey = (scope: Construct, id: string, description: string) =>
   new kms.Key(scope, id, {

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   type CfnResource,
   CustomResource,
@@ -17,6 +16,8 @@ import {
   FUNCTION_DEFAULTS,
   SOURCE_MAPS_ENVIRONMENT,
 } from './function-defaults';
+import type { KeywordReplies } from './keyword-replies';
+import { lambdaEntry } from './lambda-entry';
 import { loggingRole } from './queue-pipeline';
 import { checkPattern, fail, PHONE_NUMBER_ARN } from './validation';
 
@@ -36,24 +37,18 @@ export interface TwoWayWiringProps {
   /** The topic End User Messaging publishes inbound messages to. */
   readonly inboundTopic: sns.ITopic;
   /**
-   * Also turn on self-managed opt-outs. End User Messaging then no longer
-   * answers HELP and STOP, no longer adds senders of STOP to the opt-out
-   * list, and publishes those messages to the topic instead. Answering
-   * HELP, honouring every opt-out keyword (PutOptedOutNumber) and
-   * confirming it become the bridge's duty, and the account owner's under
-   * carrier rules such as the US CTIA guidelines.
-   * @default false
+   * Also turn on self-managed opt-outs, answered by these keyword replies.
+   * End User Messaging then no longer answers HELP and STOP, no longer adds
+   * senders of STOP to the opt-out list, and publishes those messages to
+   * the topic instead: honouring them becomes the bridge's duty, and the
+   * account owner's under carrier rules such as the US CTIA guidelines.
+   * Each number and pool must use the replies' opt-out list (End User
+   * Messaging checks a number's own list before it sends), so a number or
+   * pool on another list fails the deployment, as does a US toll-free
+   * number (not eligible for self-managed opt-outs).
+   * @default - End User Messaging handles opt-outs itself
    */
-  readonly selfManagedOptOuts?: boolean;
-  /**
-   * With `selfManagedOptOuts`, the opt-out list each phone number and pool
-   * must use: the list the bridge adds opt-outs to. End User Messaging
-   * checks a number's own list before it sends, so a number or pool on
-   * another list fails the deployment, as does a US toll-free number
-   * (not eligible for self-managed opt-outs).
-   * @default - the lists are not checked
-   */
-  readonly optOutListName?: string;
+  readonly selfManagedOptOuts?: KeywordReplies;
   /**
    * Pools, by ARN or id (`pool-<32 hex>`), whose two-way channel becomes the
    * inbound topic (set with UpdatePool, as pools take two-way settings for
@@ -124,13 +119,7 @@ export class TwoWayWiring extends Construct {
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
       role: loggingRole(this, 'FunctionRole', this.logGroup),
       description: 'Sets End User Messaging two-way SMS to the inbound topic',
-      entry: path.join(
-        __dirname,
-        '..',
-        'lambda',
-        'two-way-config',
-        'handler.ts'
-      ),
+      entry: lambdaEntry('two-way-config', 'handler.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
       memorySize: 256,
@@ -156,10 +145,10 @@ export class TwoWayWiring extends Construct {
 
     const common = {
       TwoWayChannelArn: props.inboundTopic.topicArn,
-      SelfManagedOptOutsEnabled: props.selfManagedOptOuts ?? false,
-      ...(props.selfManagedOptOuts && props.optOutListName !== undefined
-        ? { OptOutListName: props.optOutListName }
-        : {}),
+      SelfManagedOptOutsEnabled: props.selfManagedOptOuts !== undefined,
+      ...(props.selfManagedOptOuts === undefined
+        ? {}
+        : { OptOutListName: props.selfManagedOptOuts.optOutListName }),
       ...(props.channelRole === undefined
         ? {}
         : { TwoWayChannelRole: props.channelRole.roleArn }),

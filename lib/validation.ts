@@ -1,4 +1,17 @@
 import { Token } from 'aws-cdk-lib';
+import {
+  ATTRIBUTE_KEY,
+  attributeBytes,
+  CHAT_SUBTYPES,
+  CONTENT_TYPES,
+  E164,
+  isDisplayName,
+  isKeyword,
+  isTextMessage,
+  MAX_ATTRIBUTE_BYTES,
+  MAX_DISPLAY_NAME_CHARACTERS,
+  MAX_TEXT_MESSAGE_CHARACTERS,
+} from '../lambda/shared/settings';
 
 /**
  * Synth-time checks of the bridge's settings. Each error names the setting
@@ -12,22 +25,6 @@ export const PHONE_NUMBER_ARN =
   /^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):(\d{12}):phone-number\/phone-[0-9a-fA-F]{32}$/;
 export const SNS_TOPIC_ARN =
   /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
-export const E164 = /^\+[1-9]\d{1,14}$/;
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-
-export const CHAT_SUBTYPES = ['connect:sms', 'connect:WhatsApp'] as const;
-export const CONTENT_TYPES = [
-  'text/plain',
-  'text/markdown',
-  'application/json',
-  'application/vnd.amazonaws.connect.message.interactive',
-  'application/vnd.amazonaws.connect.message.interactive.response',
-] as const;
-/** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
-export const MAX_ATTRIBUTE_BYTES = 32_768;
-/** End User Messaging's limit on a text (`SendTextMessage.MessageBody`). */
-export const MAX_TEXT_MESSAGE_CHARACTERS = 1600;
-
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 export const fail = (setting: string, rule: string, value: unknown): never => {
@@ -110,11 +107,7 @@ export const checkKeywords = (
     fail(setting, `must list at least one keyword (${whenEmpty})`, keywords);
   }
   for (const keyword of keywords) {
-    if (
-      keyword.length < 1 ||
-      keyword.length > 30 ||
-      keyword.trim() !== keyword
-    ) {
+    if (!isKeyword(keyword)) {
       fail(
         setting,
         'entries must be 1 to 30 characters and not start or end with a space',
@@ -128,21 +121,24 @@ export const checkDisconnectKeywords = (keywords: readonly string[]): void =>
   checkKeywords('disconnectKeywords', keywords, 'omit it for the default list');
 
 export const checkDisplayName = (value: string): void => {
-  if (resolved(value) && (value.trim().length < 1 || value.length > 256)) {
-    fail('displayName', 'must be 1 to 256 characters', value);
+  if (resolved(value) && !isDisplayName(value)) {
+    fail(
+      'displayName',
+      `must be 1 to ${MAX_DISPLAY_NAME_CHARACTERS} characters`,
+      value
+    );
   }
 };
 
 /**
- * `reservedBytes`: what the bridge's own attributes (the phone numbers)
- * add to every new chat, counted against the same limit.
+ * `numberAttributeNames`: the bridge's own attributes (the phone numbers),
+ * added to every new chat and counted against the same limit.
  */
 export const checkContactAttributes = (
   attributes: Readonly<Record<string, string>>,
-  reservedBytes = 0
+  numberAttributeNames: readonly string[]
 ): void => {
-  let bytes = reservedBytes;
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key of Object.keys(attributes)) {
     if (!ATTRIBUTE_KEY.test(key)) {
       fail(
         'contactAttributes',
@@ -150,13 +146,13 @@ export const checkContactAttributes = (
         key
       );
     }
-    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
+  const bytes = attributeBytes(attributes, numberAttributeNames);
   if (bytes > MAX_ATTRIBUTE_BYTES) {
     fail(
       'contactAttributes',
       `must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes, with the ` +
-        `${reservedBytes} of the phone-number attributes`,
+        `${attributeBytes({}, numberAttributeNames)} of the phone-number attributes`,
       `${bytes} bytes`
     );
   }
@@ -196,7 +192,7 @@ export const checkEmail = (value: string): void =>
 /** A text End User Messaging accepts as a `MessageBody`. */
 export const checkTextMessage = (setting: string, text: string): void => {
   if (!resolved(text)) return;
-  if (text.trim() === '' || [...text].length > MAX_TEXT_MESSAGE_CHARACTERS) {
+  if (!isTextMessage(text)) {
     fail(
       setting,
       `must be 1 to ${MAX_TEXT_MESSAGE_CHARACTERS} characters and not blank`,

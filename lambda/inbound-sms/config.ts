@@ -1,10 +1,17 @@
 import { type Env, requiredEnv } from '../shared/env';
-import { textMessageSetting } from '../shared/text-setting';
 import {
-  buildKeywordMatcher,
+  ATTRIBUTE_KEY,
+  attributeBytes,
+  ENV,
+  isDisplayName,
   KEYWORD_MATCHES,
   type KeywordMatch,
-} from './keyword-match';
+  MAX_ATTRIBUTE_BYTES,
+  MAX_DISPLAY_NAME_CHARACTERS,
+  OPT_OUT_LIST_NAME,
+} from '../shared/settings';
+import { textMessageSetting } from '../shared/text-setting';
+import { buildKeywordMatcher } from './keyword-match';
 
 /** What the construct tells the function, read once at start-up. */
 export interface BridgeConfig {
@@ -54,37 +61,6 @@ export interface KeywordReplySettings {
   /** Texted to a customer whose text matches a HELP keyword. */
   readonly helpText: string;
 }
-
-/** The environment variables the construct sets; the names are its contract. */
-export const ENV = {
-  phoneNumbers: 'PHONE_NUMBERS',
-  subtype: 'CHAT_SUBTYPE',
-  disconnectKeywords: 'DISCONNECT_KEYWORDS',
-  keywordMatch: 'KEYWORD_MATCH',
-  displayName: 'DISPLAY_NAME',
-  contactAttributes: 'CONTACT_ATTRIBUTES',
-  numberAttributes: 'NUMBER_ATTRIBUTES',
-  supportedContentTypes: 'SUPPORTED_CONTENT_TYPES',
-  streamingEndpointArn: 'STREAMING_ENDPOINT_ARN',
-  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  queueUrl: 'QUEUE_URL',
-  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
-  deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
-  selfManagedOptOuts: 'SELF_MANAGED_OPT_OUTS',
-  optOutListName: 'OPT_OUT_LIST_NAME',
-  optOutConfirmationText: 'OPT_OUT_CONFIRMATION_TEXT',
-  helpKeywords: 'HELP_KEYWORDS',
-  helpText: 'HELP_TEXT',
-} as const;
-
-/** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
-const MAX_ATTRIBUTE_BYTES = 32_768;
-/** Connect's rule for attribute keys. */
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-/** An E.164 number at its longest: "+" and 15 digits. */
-const MAX_NUMBER_BYTES = 16;
-/** End User Messaging's limit on `OptOutListName`. */
-const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadConfig = (env: Env): BridgeConfig => {
@@ -243,9 +219,9 @@ const checkNewSessionDetails = (
   numberAttributes: NumberAttributeNames,
   contentTypes: readonly string[]
 ): void => {
-  if (displayName !== undefined && displayName.length > 256) {
+  if (displayName !== undefined && !isDisplayName(displayName)) {
     throw new Error(
-      `Environment variable ${ENV.displayName} is over 256 characters`
+      `Environment variable ${ENV.displayName} is over ${MAX_DISPLAY_NAME_CHARACTERS} characters`
     );
   }
   const keys = Object.keys(attributes);
@@ -255,15 +231,7 @@ const checkNewSessionDetails = (
       `Environment variable ${ENV.contactAttributes} keys may hold only letters, digits, "-" and "_", got ${JSON.stringify(badKey)}`
     );
   }
-  const numberBytes = Object.values(numberAttributes).reduce(
-    (sum, key) => sum + Buffer.byteLength(key) + MAX_NUMBER_BYTES,
-    0
-  );
-  const bytes = keys.reduce(
-    (sum, key) =>
-      sum + Buffer.byteLength(key) + Buffer.byteLength(attributes[key] ?? ''),
-    numberBytes
-  );
+  const bytes = attributeBytes(attributes, Object.values(numberAttributes));
   if (bytes > MAX_ATTRIBUTE_BYTES) {
     throw new Error(
       `Environment variable ${ENV.contactAttributes} must total at most ${MAX_ATTRIBUTE_BYTES} UTF-8 bytes with the phone-number attributes, got ${bytes}`

@@ -1,20 +1,4 @@
-/**
- * How a text is matched against keywords (opt-out and HELP alike):
- *
- * - `whole-message`: the text is the keyword and nothing else, in any case,
- *   with whitespace, punctuation and symbols (emoji among them) around it
- *   ignored ("STOP", " stop. ", "Stop!!! 🛑" match; "Cancel my
- *   appointment" and "stop please" do not). The industry's convention for
- *   opt-outs, and what keeps ordinary sentences from opting anyone out.
- * - `begins-with`: End User Messaging's own rule, the text *begins* with the
- *   keyword as a whole word ("Stop." and "stop please" match, "stopped by"
- *   and "please stop" do not).
- */
-export type KeywordMatch = 'whole-message' | 'begins-with';
-export const KEYWORD_MATCHES: readonly KeywordMatch[] = [
-  'whole-message',
-  'begins-with',
-];
+import type { KeywordMatch } from '../shared/settings';
 
 /**
  * What may surround a keyword in a whole message: whitespace, punctuation,

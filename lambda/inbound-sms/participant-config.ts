@@ -3,6 +3,7 @@ import {
   type OutboundNotices,
 } from '../outbound-sms/config';
 import { type Env, jsonEnv, requiredEnv } from '../shared/env';
+import { ENV } from '../shared/settings';
 import { type BridgeConfig, loadConfig } from './config';
 
 /** What participant mode needs on top of the bridge's configuration. */
@@ -27,15 +28,6 @@ export interface ParticipantConfig extends BridgeConfig {
   readonly notices: OutboundNotices;
 }
 
-/** The environment variables the participant construct adds; its contract. */
-export const PARTICIPANT_ENV = {
-  instanceId: 'CONNECT_INSTANCE_ID',
-  contactFlowIds: 'CONTACT_FLOW_IDS',
-  sessionTableName: 'SESSION_TABLE_NAME',
-  chatStreamingTopicArn: 'CHAT_STREAMING_TOPIC_ARN',
-  sentPartKeyPrefix: 'SENT_PART_KEY_PREFIX',
-} as const;
-
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadParticipantConfig = (env: Env): ParticipantConfig => {
   const base = loadConfig(env);
@@ -43,26 +35,23 @@ export const loadParticipantConfig = (env: Env): ParticipantConfig => {
   for (const number of base.phoneNumberArns.keys()) {
     if (!contactFlowIds.has(number)) {
       throw new Error(
-        `Environment variable ${PARTICIPANT_ENV.contactFlowIds} names no contact flow for one of the phone numbers`
+        `Environment variable ${ENV.contactFlowIds} names no contact flow for one of the phone numbers`
       );
     }
   }
   return {
     ...base,
-    instanceId: requiredEnv(env, PARTICIPANT_ENV.instanceId),
+    instanceId: requiredEnv(env, ENV.instanceId),
     contactFlowIds,
-    sessionTableName: requiredEnv(env, PARTICIPANT_ENV.sessionTableName),
-    chatStreamingTopicArn: requiredEnv(
-      env,
-      PARTICIPANT_ENV.chatStreamingTopicArn
-    ),
-    sentPartKeyPrefix: requiredEnv(env, PARTICIPANT_ENV.sentPartKeyPrefix),
+    sessionTableName: requiredEnv(env, ENV.sessionTableName),
+    chatStreamingTopicArn: requiredEnv(env, ENV.chatStreamingTopicArn),
+    sentPartKeyPrefix: requiredEnv(env, ENV.sentPartKeyPrefix),
     notices: loadOutboundNotices(env),
   };
 };
 
 const flowIds = (env: Env): Map<string, string> => {
-  const name = PARTICIPANT_ENV.contactFlowIds;
+  const name = ENV.contactFlowIds;
   const value = jsonEnv(env, name);
   const entries =
     typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -9,14 +9,12 @@ import {
   regex,
   string,
 } from 'zod/mini';
+import { E164 } from '../shared/settings';
 
 // zod/mini through named imports: esbuild keeps only what these schemas
 // use, where `zod` bundles all of it (a third of the bundle, parsed at every
 // cold start). zod/mini loads no messages itself: English, as `zod` does.
 config(en());
-
-/** E.164: a plus sign, a non-zero country digit, at most 15 digits in all. */
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 /**
  * The most a text may hold. Not Connect's limit any more (it takes chat

@@ -1,4 +1,5 @@
 import { type Env, jsonEnv, requiredEnv } from '../shared/env';
+import { E164, ENV, OPT_OUT_LIST_NAME } from '../shared/settings';
 
 /** What the construct tells the opt-out sweep, read once at start-up. */
 export interface SweepConfig {
@@ -17,36 +18,23 @@ export interface ParticipantSweepConfig extends SweepConfig {
   readonly sessionTableName: string;
 }
 
-/** The environment variables the construct sets; the names are its contract. */
-export const SWEEP_ENV = {
-  optOutListName: 'OPT_OUT_LIST_NAME',
-  phoneNumbers: 'PHONE_NUMBERS',
-  subtype: 'CHAT_SUBTYPE',
-  stateTableName: 'SWEEP_STATE_TABLE_NAME',
-  sessionTableName: 'SESSION_TABLE_NAME',
-} as const;
-
-/** End User Messaging's `OptOutListName`. */
-const OPT_OUT_LIST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
-
 /**
  * Reads and checks the configuration; throws naming the bad variable, so a
  * broken deployment fails every run (and the alarm) rather than sweeping
  * the wrong list or no number.
  */
 export const loadSweepConfig = (env: Env): SweepConfig => {
-  const optOutListName = requiredEnv(env, SWEEP_ENV.optOutListName);
+  const optOutListName = requiredEnv(env, ENV.optOutListName);
   if (!OPT_OUT_LIST_NAME.test(optOutListName)) {
     throw new Error(
-      `Environment variable ${SWEEP_ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
+      `Environment variable ${ENV.optOutListName} must be an opt-out list name (1 to 64 letters, digits, "_" or "-"), got ${optOutListName}`
     );
   }
   return {
     optOutListName,
     phoneNumberArns: phoneNumbers(env),
-    subtype: requiredEnv(env, SWEEP_ENV.subtype),
-    stateTableName: requiredEnv(env, SWEEP_ENV.stateTableName),
+    subtype: requiredEnv(env, ENV.subtype),
+    stateTableName: requiredEnv(env, ENV.stateTableName),
   };
 };
 
@@ -54,12 +42,12 @@ export const loadParticipantSweepConfig = (
   env: Env
 ): ParticipantSweepConfig => ({
   ...loadSweepConfig(env),
-  sessionTableName: requiredEnv(env, SWEEP_ENV.sessionTableName),
+  sessionTableName: requiredEnv(env, ENV.sessionTableName),
 });
 
 /** The numbers as the inbound function has them: E.164 -> ARN. */
 const phoneNumbers = (env: Env): Map<string, string> => {
-  const name = SWEEP_ENV.phoneNumbers;
+  const name = ENV.phoneNumbers;
   const value = jsonEnv(env, name);
   const entries =
     typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,4 +1,5 @@
 import { type Env, requiredEnv } from '../shared/env';
+import { ENV } from '../shared/settings';
 import { textMessageSetting } from '../shared/text-setting';
 
 /** What the participant construct tells the outbound function. */
@@ -16,18 +17,10 @@ export interface OutboundNotices {
   readonly unsupportedMessage: string;
 }
 
-/** The environment variables the construct sets; the names are its contract. */
-export const OUTBOUND_ENV = {
-  sessionTableName: 'SESSION_TABLE_NAME',
-  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  attachmentNotice: 'ATTACHMENT_NOTICE',
-  unsupportedMessageNotice: 'UNSUPPORTED_MESSAGE_NOTICE',
-} as const;
-
 /** Reads and checks the configuration; throws naming the bad variable. */
 export const loadOutboundConfig = (env: Env): OutboundConfig => ({
-  sessionTableName: requiredEnv(env, OUTBOUND_ENV.sessionTableName),
-  deadLetterQueueUrl: requiredEnv(env, OUTBOUND_ENV.deadLetterQueueUrl),
+  sessionTableName: requiredEnv(env, ENV.sessionTableName),
+  deadLetterQueueUrl: requiredEnv(env, ENV.deadLetterQueueUrl),
   notices: loadOutboundNotices(env),
 });
 
@@ -37,9 +30,6 @@ export const loadOutboundConfig = (env: Env): OutboundConfig => ({
  * before streaming started.
  */
 export const loadOutboundNotices = (env: Env): OutboundNotices => ({
-  attachment: textMessageSetting(env, OUTBOUND_ENV.attachmentNotice),
-  unsupportedMessage: textMessageSetting(
-    env,
-    OUTBOUND_ENV.unsupportedMessageNotice
-  ),
+  attachment: textMessageSetting(env, ENV.attachmentNotice),
+  unsupportedMessage: textMessageSetting(env, ENV.unsupportedMessageNotice),
 });

@@ -1,8 +1,9 @@
 import type { SendTextMessageCommandInput } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { MAX_TEXT_MESSAGE_CHARACTERS } from '../shared/settings';
 import { errorNameOf } from '../shared/undeliverable';
 
-/** End User Messaging's limit on `SendTextMessage.MessageBody`. */
-export const MAX_SMS_BODY_LENGTH = 1600;
+/** The most one text of an agent's reply may hold. */
+export const MAX_SMS_BODY_LENGTH = MAX_TEXT_MESSAGE_CHARACTERS;
 
 /** One part of an agent's reply, sent from the number the customer texted. */
 export const textMessageRequest = (part: {

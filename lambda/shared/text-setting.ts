@@ -1,7 +1,5 @@
 import type { Env } from './env';
-
-/** End User Messaging's limit on `SendTextMessage.MessageBody`. */
-const MAX_TEXT_CHARACTERS = 1600;
+import { MAX_TEXT_MESSAGE_CHARACTERS } from './settings';
 
 /**
  * A text the construct set for the bridge to send as an SMS, kept as
@@ -14,9 +12,9 @@ export const textMessageSetting = (env: Env, name: string): string => {
     throw new Error(`Environment variable ${name} is not set`);
   }
   const characters = [...text].length;
-  if (characters > MAX_TEXT_CHARACTERS) {
+  if (characters > MAX_TEXT_MESSAGE_CHARACTERS) {
     throw new Error(
-      `Environment variable ${name} must be at most ${MAX_TEXT_CHARACTERS} characters, got ${characters}`
+      `Environment variable ${name} must be at most ${MAX_TEXT_MESSAGE_CHARACTERS} characters, got ${characters}`
     );
   }
   return text;

@@ -21,12 +21,12 @@ describe('the bridge alarms', () => {
 
   it('lets CloudWatch alarms of this account publish to the alarm topic', () => {
     // Prepare
-    const { template, stack, bridge } = synthesized;
+    const { template, stack } = synthesized;
 
     // Act: the topic's policy replaces SNS's default one
     const statements = Object.values(
       template.findResources('AWS::SNS::TopicPolicy', {
-        Properties: { Topics: [stack.resolve(bridge.alarms.topic.topicArn)] },
+        Properties: { Topics: [stack.resolve(stack.alarms.topic.topicArn)] },
       })
     ).flatMap((policy) => statementsOf(policy.Properties.PolicyDocument));
 
@@ -38,7 +38,7 @@ describe('the bridge alarms', () => {
         effect: 'Allow',
         principal: { Service: 'cloudwatch.amazonaws.com' },
         actions: ['sns:Publish'],
-        resources: [stack.resolve(bridge.alarms.topic.topicArn)],
+        resources: [stack.resolve(stack.alarms.topic.topicArn)],
         condition: {
           StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) },
           ArnLike: {
@@ -110,8 +110,8 @@ describe('the bridge alarms', () => {
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
     // Prepare
-    const { template, stack, bridge } = synthesized;
-    const topic = stack.resolve(bridge.alarms.topic.topicArn);
+    const { template, stack } = synthesized;
+    const topic = stack.resolve(stack.alarms.topic.topicArn);
 
     // Assess
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
@@ -145,7 +145,7 @@ describe('the bridge alarms', () => {
 
   it('subscribes alarmEmail to the alarm topic', () => {
     // Act
-    const { template, stack, bridge } = synthBridge({
+    const { template, stack } = synthBridge({
       ...REQUIRED_CONTEXT,
       alarmEmail: 'oncall@example.com',
     });
@@ -154,7 +154,7 @@ describe('the bridge alarms', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
-      TopicArn: stack.resolve(bridge.alarms.topic.topicArn),
+      TopicArn: stack.resolve(stack.alarms.topic.topicArn),
     });
   });
 

@@ -1,9 +1,7 @@
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  INTEGRATION_EVENT_RESTRICTED,
-  SmsConnectBridge,
-} from '../../lib/sms-connect-bridge';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
+import { SmsConnectBridge } from '../../lib/sms-connect-bridge';
 import {
   ACCOUNT,
   INSTANCE_ARN,
@@ -40,7 +38,7 @@ describe('the bridge options', () => {
         condition: {
           StringEquals: {
             'kms:EncryptionContext:aws:sns:topicArn': stack.resolve(
-              namedTopicArn(bridge.alarms.topic)
+              namedTopicArn(stack.alarms.topic)
             ),
           },
         },
@@ -50,10 +48,10 @@ describe('the bridge options', () => {
 
   it('creates no two-way custom resource by default', () => {
     // Act
-    const { template, bridge } = synthBridge(REQUIRED_CONTEXT);
+    const { template, stack } = synthBridge(REQUIRED_CONTEXT);
 
     // Assess
-    expect(bridge.twoWayWiring).toBeUndefined();
+    expect(stack.twoWayWiring).toBeUndefined();
     template.resourceCountIs('Custom::TwoWayPhoneNumber', 0);
   });
 
@@ -66,7 +64,7 @@ describe('the bridge options', () => {
     });
 
     // Assess
-    expect(bridge.twoWayWiring?.resources).toHaveLength(1);
+    expect(stack.twoWayWiring?.resources).toHaveLength(1);
     template.hasResourceProperties(
       'Custom::TwoWayPhoneNumber',
       Match.objectLike({

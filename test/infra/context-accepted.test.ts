@@ -241,13 +241,13 @@ describe('synth with good configuration', () => {
     const context = { ...REQUIRED_CONTEXT, alarmEmail: 'ops@example.com' };
 
     // Act
-    const { template, stack, bridge } = synthBridge(context);
+    const { template, stack } = synthBridge(context);
 
     // Assess
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
-      TopicArn: stack.resolve(bridge.alarms.topic.topicArn),
+      TopicArn: stack.resolve(stack.alarms.topic.topicArn),
     });
   });
 });

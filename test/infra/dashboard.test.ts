@@ -27,11 +27,11 @@ describe('the bridge dashboard', () => {
 
   it('names the dashboard in a stack output', () => {
     // Prepare
-    const { template, stack, bridge } = synthesized;
+    const { template, stack } = synthesized;
 
     // Assess
     template.hasOutput('DashboardName', {
-      Value: stack.resolve(bridge.dashboard.dashboard.dashboardName),
+      Value: stack.resolve(stack.dashboard.dashboard.dashboardName),
     });
   });
 

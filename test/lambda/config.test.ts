@@ -1,4 +1,5 @@
-import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
+import { loadConfig } from '../../lambda/inbound-sms/config';
+import { ENV } from '../../lambda/shared/settings';
 import {
   fullBridgeEnv,
   minimalBridgeEnv,

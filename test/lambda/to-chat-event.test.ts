@@ -1,9 +1,10 @@
-import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
+import { loadConfig } from '../../lambda/inbound-sms/config';
 import type { InboundSms } from '../../lambda/inbound-sms/schema';
 import {
   toChatIntegrationEvent,
   toChatIntegrationEvents,
 } from '../../lambda/inbound-sms/to-chat-event';
+import { ENV } from '../../lambda/shared/settings';
 import { UndeliverableError } from '../../lambda/shared/undeliverable';
 import {
   fullBridgeEnv,

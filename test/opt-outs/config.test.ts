@@ -1,5 +1,6 @@
-import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
+import { loadConfig } from '../../lambda/inbound-sms/config';
 import { loadParticipantConfig } from '../../lambda/inbound-sms/participant-config';
+import { ENV } from '../../lambda/shared/settings';
 import { minimalBridgeEnv, PHONE_NUMBER_ARNS } from '../fixtures/bridge-env';
 
 const CONFIRMATION = 'Acme: you are unsubscribed.\nNo more texts.';

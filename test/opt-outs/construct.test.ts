@@ -3,11 +3,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { createBridgeStack } from '../../lib/bridge-app';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import {
   DEFAULT_HELP_TEXT,
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
-  INTEGRATION_EVENT_RESTRICTED,
-} from '../../lib/sms-connect-bridge';
+} from '../../lib/keyword-replies';
 import { cdkFeatureFlags } from '../../tools/harness/synth';
 import {
   ACCOUNT,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import {
   DEFAULT_HELP_TEXT,
   DEFAULT_OPT_OUT_CONFIRMATION_TEXT,
-} from '../../lib/sms-connect-bridge';
+} from '../../lib/keyword-replies';
 import { inboundSms, smsRecord, sqsEvent } from '../../tools/harness/events';
 import {
   type LocalBridge,

@@ -1,9 +1,10 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ENV, loadConfig } from '../../lambda/inbound-sms/config';
+import { loadConfig } from '../../lambda/inbound-sms/config';
 import type { Deliver } from '../../lambda/inbound-sms/delivery';
 import type { answerKeywords as AnswerKeywords } from '../../lambda/inbound-sms/keyword-replies-loader';
+import { ENV } from '../../lambda/shared/settings';
 import { minimalBridgeEnv } from '../fixtures/bridge-env';
 
 /** How often the End User Messaging SDK was loaded since the last reset. */

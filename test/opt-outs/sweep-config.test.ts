@@ -1,8 +1,8 @@
 import {
   loadParticipantSweepConfig,
   loadSweepConfig,
-  SWEEP_ENV,
 } from '../../lambda/opt-out-sweep/config';
+import { ENV } from '../../lambda/shared/settings';
 
 const BRIDGE_NUMBER = '+12065550100';
 const BRIDGE_NUMBER_ARN =
@@ -10,12 +10,12 @@ const BRIDGE_NUMBER_ARN =
 
 /** What the construct sets on the sweep function. */
 const SWEEP_ENVIRONMENT = {
-  [SWEEP_ENV.optOutListName]: 'Default',
-  [SWEEP_ENV.phoneNumbers]: JSON.stringify({
+  [ENV.optOutListName]: 'Default',
+  [ENV.phoneNumbers]: JSON.stringify({
     [BRIDGE_NUMBER]: BRIDGE_NUMBER_ARN,
   }),
-  [SWEEP_ENV.subtype]: 'connect:sms',
-  [SWEEP_ENV.stateTableName]: 'SmsConnectBridge-IdempotencyTable',
+  [ENV.subtype]: 'connect:sms',
+  [ENV.stateTableName]: 'SmsConnectBridge-IdempotencyTable',
 };
 
 const failureOf = (load: () => unknown): string => {
@@ -41,25 +41,27 @@ describe('the opt-out sweep configuration', () => {
     });
   });
 
-  it.each(Object.values(SWEEP_ENV).filter((n) => n !== 'SESSION_TABLE_NAME'))(
-    'fails when %s is not set',
-    (name) => {
-      // Act
-      const message = failureOf(() =>
-        loadSweepConfig({ ...SWEEP_ENVIRONMENT, [name]: undefined })
-      );
+  it.each([
+    ENV.optOutListName,
+    ENV.phoneNumbers,
+    ENV.subtype,
+    ENV.stateTableName,
+  ])('fails when %s is not set', (name) => {
+    // Act
+    const message = failureOf(() =>
+      loadSweepConfig({ ...SWEEP_ENVIRONMENT, [name]: undefined })
+    );
 
-      // Assess
-      expect(message).toBe(`Environment variable ${name} is not set`);
-    }
-  );
+    // Assess
+    expect(message).toBe(`Environment variable ${name} is not set`);
+  });
 
   it('refuses a list name End User Messaging would refuse', () => {
     // Act
     const message = failureOf(() =>
       loadSweepConfig({
         ...SWEEP_ENVIRONMENT,
-        [SWEEP_ENV.optOutListName]: 'Support list',
+        [ENV.optOutListName]: 'Support list',
       })
     );
 
@@ -72,7 +74,7 @@ describe('the opt-out sweep configuration', () => {
     const message = failureOf(() =>
       loadSweepConfig({
         ...SWEEP_ENVIRONMENT,
-        [SWEEP_ENV.phoneNumbers]: JSON.stringify({
+        [ENV.phoneNumbers]: JSON.stringify({
           '2065550100': BRIDGE_NUMBER_ARN,
         }),
       })

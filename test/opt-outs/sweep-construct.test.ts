@@ -20,7 +20,14 @@ const PARTICIPANT_CONTEXT = {
 const LIST_ARN = (name: string) =>
   `arn:aws:sms-voice:${REGION}:${ACCOUNT}:opt-out-list/${name}`;
 
-const sweepOf = ({ bridge }: SynthesizedBridge) => bridge.optOutSweep.handler;
+const sweepOf = ({ stack }: SynthesizedBridge) => stack.optOutSweep.handler;
+
+const sweepAlarmsOf = ({ stack }: SynthesizedBridge) => {
+  if (stack.alarms.optOutSweep === undefined) {
+    throw new Error("the stack's alarms do not watch the sweep");
+  }
+  return stack.alarms.optOutSweep;
+};
 
 const variablesOf = (synthesized: SynthesizedBridge) =>
   (
@@ -63,7 +70,7 @@ describe('the opt-out sweep in the stack', () => {
       // Assess
       templateOf(
         template,
-        bridge.bridge.optOutSweep.schedule
+        bridge.stack.optOutSweep.schedule
       ).hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(1 minute)',
         State: 'ENABLED',
@@ -95,7 +102,7 @@ describe('the opt-out sweep in the stack', () => {
           Action: 'lambda:InvokeFunction',
           FunctionName: stack.resolve(sweepOf(bridge).functionArn),
           Principal: 'events.amazonaws.com',
-          SourceArn: stack.resolve(bridge.bridge.optOutSweep.schedule.ruleArn),
+          SourceArn: stack.resolve(bridge.stack.optOutSweep.schedule.ruleArn),
         },
       ]);
     });
@@ -116,12 +123,12 @@ describe('the opt-out sweep in the stack', () => {
           Timeout: 50,
           LoggingConfig: {
             LogGroup: stack.resolve(
-              bridge.bridge.optOutSweep.logGroup.logGroupName
+              bridge.stack.optOutSweep.logGroup.logGroupName
             ),
           },
         }
       );
-      expect(bridge.bridge.optOutSweep.logGroup).not.toBe(
+      expect(bridge.stack.optOutSweep.logGroup).not.toBe(
         bridge.bridge.logGroup
       );
     });
@@ -194,7 +201,7 @@ describe('the opt-out sweep in the stack', () => {
 
       // Assess
       const own = bridge.stack.resolve(
-        bridge.bridge.optOutSweep.logGroup.logGroupArn
+        bridge.stack.optOutSweep.logGroup.logGroupArn
       );
       expect(resources).toEqual([[own], [own]]);
     });
@@ -260,12 +267,12 @@ describe('the opt-out sweep in the stack', () => {
     it('alarm on any failed run, on the alarm topic', () => {
       // Prepare
       const { template, stack } = bridge;
-      const topic = stack.resolve(bridge.bridge.alarms.topic.topicArn);
+      const topic = stack.resolve(bridge.stack.alarms.topic.topicArn);
 
       // Assess
       templateOf(
         template,
-        bridge.bridge.optOutSweepAlarms.functionErrors
+        sweepAlarmsOf(bridge).functionErrors
       ).hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -293,18 +300,18 @@ describe('the opt-out sweep in the stack', () => {
       // Assess
       templateOf(
         template,
-        bridge.bridge.optOutSweepAlarms.failedInvocations
+        sweepAlarmsOf(bridge).failedInvocations
       ).hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Events',
         MetricName: 'FailedInvocations',
         Dimensions: [
           {
             Name: 'RuleName',
-            Value: stack.resolve(bridge.bridge.optOutSweep.schedule.ruleName),
+            Value: stack.resolve(bridge.stack.optOutSweep.schedule.ruleName),
           },
         ],
         Threshold: 1,
-        AlarmActions: [stack.resolve(bridge.bridge.alarms.topic.topicArn)],
+        AlarmActions: [stack.resolve(bridge.stack.alarms.topic.topicArn)],
       });
     });
   });

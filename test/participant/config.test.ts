@@ -1,11 +1,6 @@
-import {
-  loadParticipantConfig,
-  PARTICIPANT_ENV,
-} from '../../lambda/inbound-sms/participant-config';
-import {
-  loadOutboundConfig,
-  OUTBOUND_ENV,
-} from '../../lambda/outbound-sms/config';
+import { loadParticipantConfig } from '../../lambda/inbound-sms/participant-config';
+import { loadOutboundConfig } from '../../lambda/outbound-sms/config';
+import { ENV } from '../../lambda/shared/settings';
 
 const NUMBER = '+12065550100';
 const bridgeEnv = {
@@ -27,14 +22,13 @@ const bridgeEnv = {
 };
 const participantEnv = {
   ...bridgeEnv,
-  [PARTICIPANT_ENV.instanceId]: '11111111-2222-3333-4444-555555555555',
-  [PARTICIPANT_ENV.contactFlowIds]: JSON.stringify({ [NUMBER]: 'flow-1' }),
-  [PARTICIPANT_ENV.sessionTableName]: 'sessions',
-  [PARTICIPANT_ENV.chatStreamingTopicArn]:
-    'arn:aws:sns:us-east-1:111122223333:streaming',
-  [PARTICIPANT_ENV.sentPartKeyPrefix]: 'SmsConnectBridge-OutboundFunction',
-  [OUTBOUND_ENV.attachmentNotice]: 'Attachments cannot be texted.',
-  [OUTBOUND_ENV.unsupportedMessageNotice]: 'This cannot be texted.',
+  [ENV.instanceId]: '11111111-2222-3333-4444-555555555555',
+  [ENV.contactFlowIds]: JSON.stringify({ [NUMBER]: 'flow-1' }),
+  [ENV.sessionTableName]: 'sessions',
+  [ENV.chatStreamingTopicArn]: 'arn:aws:sns:us-east-1:111122223333:streaming',
+  [ENV.sentPartKeyPrefix]: 'SmsConnectBridge-OutboundFunction',
+  [ENV.attachmentNotice]: 'Attachments cannot be texted.',
+  [ENV.unsupportedMessageNotice]: 'This cannot be texted.',
 };
 
 describe('loadParticipantConfig', () => {
@@ -58,13 +52,13 @@ describe('loadParticipantConfig', () => {
   });
 
   it.each([
-    PARTICIPANT_ENV.instanceId,
-    PARTICIPANT_ENV.contactFlowIds,
-    PARTICIPANT_ENV.sessionTableName,
-    PARTICIPANT_ENV.chatStreamingTopicArn,
-    PARTICIPANT_ENV.sentPartKeyPrefix,
-    OUTBOUND_ENV.attachmentNotice,
-    OUTBOUND_ENV.unsupportedMessageNotice,
+    ENV.instanceId,
+    ENV.contactFlowIds,
+    ENV.sessionTableName,
+    ENV.chatStreamingTopicArn,
+    ENV.sentPartKeyPrefix,
+    ENV.attachmentNotice,
+    ENV.unsupportedMessageNotice,
   ])('fails naming %s when it is missing', (name) => {
     // Prepare
     const env = { ...participantEnv, [name]: undefined };
@@ -83,22 +77,22 @@ describe('loadParticipantConfig', () => {
     ['no flow for a configured number', JSON.stringify({ '+1999': 'flow' })],
   ])('fails on a contact flow map that is %s', (_, value) => {
     // Prepare
-    const env = { ...participantEnv, [PARTICIPANT_ENV.contactFlowIds]: value };
+    const env = { ...participantEnv, [ENV.contactFlowIds]: value };
 
     // Act
     const act = () => loadParticipantConfig(env);
 
     // Assess
-    expect(act).toThrow(PARTICIPANT_ENV.contactFlowIds);
+    expect(act).toThrow(ENV.contactFlowIds);
   });
 });
 
 describe('loadOutboundConfig', () => {
   const outboundEnv = {
-    [OUTBOUND_ENV.sessionTableName]: 'sessions',
-    [OUTBOUND_ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
-    [OUTBOUND_ENV.attachmentNotice]: 'Attachments cannot be texted. ',
-    [OUTBOUND_ENV.unsupportedMessageNotice]: 'This cannot be texted.',
+    [ENV.sessionTableName]: 'sessions',
+    [ENV.deadLetterQueueUrl]: 'https://sqs/1/dlq',
+    [ENV.attachmentNotice]: 'Attachments cannot be texted. ',
+    [ENV.unsupportedMessageNotice]: 'This cannot be texted.',
   };
 
   it('reads the session table, the dead-letter queue and the notices as written', () => {
@@ -116,31 +110,33 @@ describe('loadOutboundConfig', () => {
     });
   });
 
-  it.each(Object.values(OUTBOUND_ENV))(
-    'fails naming %s when it is missing',
-    (name) => {
-      // Prepare
-      const env = { ...outboundEnv, [name]: undefined };
+  it.each([
+    ENV.sessionTableName,
+    ENV.deadLetterQueueUrl,
+    ENV.attachmentNotice,
+    ENV.unsupportedMessageNotice,
+  ])('fails naming %s when it is missing', (name) => {
+    // Prepare
+    const env = { ...outboundEnv, [name]: undefined };
 
-      // Act
-      const act = () => loadOutboundConfig(env);
+    // Act
+    const act = () => loadOutboundConfig(env);
 
-      // Assess
-      expect(act).toThrow(name);
-    }
-  );
+    // Assess
+    expect(act).toThrow(name);
+  });
 
   it.each([
     ['blank', ' \n '],
     ['over 1,600 characters', 'x'.repeat(1601)],
   ])('fails naming a notice that is %s', (_, value) => {
     // Prepare
-    const env = { ...outboundEnv, [OUTBOUND_ENV.attachmentNotice]: value };
+    const env = { ...outboundEnv, [ENV.attachmentNotice]: value };
 
     // Act
     const act = () => loadOutboundConfig(env);
 
     // Assess
-    expect(act).toThrow(OUTBOUND_ENV.attachmentNotice);
+    expect(act).toThrow(ENV.attachmentNotice);
   });
 });

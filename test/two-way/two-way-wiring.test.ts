@@ -2,7 +2,13 @@ import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  BUNDLING_STACKS,
+  SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY,
+} from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { KeywordReplies } from '../../lib/keyword-replies';
+import { SmsConnectBridge } from '../../lib/sms-connect-bridge';
 import { TwoWayWiring, type TwoWayWiringProps } from '../../lib/two-way-wiring';
 
 const PREFIX = 'arn:aws:sms-voice:us-east-1:111122223333';
@@ -15,8 +21,29 @@ interface Statement {
   Resource: unknown;
 }
 
-const build = (props: Partial<TwoWayWiringProps> = {}) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+/** Self-managed opt-outs: a bridge on that opt-out list, answering keywords. */
+interface OptOuts {
+  readonly optOutListName?: string;
+}
+
+const keywordRepliesIn = (stack: Stack, { optOutListName }: OptOuts) => {
+  const bridge = new SmsConnectBridge(stack, 'Bridge', {
+    connectInstanceArn:
+      'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555',
+    phoneNumbers: { '+12065550100': NUMBER_A },
+    ...(optOutListName === undefined ? {} : { optOutListName }),
+  });
+  return new KeywordReplies(stack, 'KeywordReplies', { bridge });
+};
+
+const build = (props: Partial<TwoWayWiringProps> = {}, optOuts?: OptOuts) => {
+  const app = new App({
+    context: {
+      // The bridge of the self-managed cases needs it.
+      [SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY]: true,
+      [BUNDLING_STACKS]: [],
+    },
+  });
   const stack = new Stack(app, 'Test', {
     env: { account: '111122223333', region: 'us-east-1' },
   });
@@ -31,6 +58,9 @@ const build = (props: Partial<TwoWayWiringProps> = {}) => {
   const wiring = new TwoWayWiring(stack, 'TwoWay', {
     phoneNumbers: [NUMBER_A, NUMBER_B],
     inboundTopic: topic,
+    ...(optOuts === undefined
+      ? {}
+      : { selfManagedOptOuts: keywordRepliesIn(stack, optOuts) }),
     ...props,
   });
   return { stack, topic, wiring, template: Template.fromStack(stack) };
@@ -77,9 +107,9 @@ describe('TwoWayWiring', () => {
     });
   });
 
-  it('asks for self-managed opt-outs when selfManagedOptOuts is set', () => {
+  it('asks for self-managed opt-outs when given keyword replies', () => {
     // Prepare
-    const { template } = build({ selfManagedOptOuts: true });
+    const { template } = build({}, {});
 
     // Act
     const resources = template.findResources('Custom::TwoWayPhoneNumber', {
@@ -92,11 +122,10 @@ describe('TwoWayWiring', () => {
 
   it('names the opt-out list each number and pool must use with self-managed opt-outs', () => {
     // Prepare
-    const { template } = build({
-      selfManagedOptOuts: true,
-      optOutListName: 'Support-OptOuts',
-      pools: [POOL],
-    });
+    const { template } = build(
+      { pools: [POOL] },
+      { optOutListName: 'Support-OptOuts' }
+    );
 
     // Act
     const resources = [
@@ -114,7 +143,7 @@ describe('TwoWayWiring', () => {
 
   it('names no opt-out list without self-managed opt-outs', () => {
     // Prepare
-    const { template } = build({ optOutListName: 'Support-OptOuts' });
+    const { template } = build();
 
     // Act & Assess
     template.hasResourceProperties('Custom::TwoWayPhoneNumber', {

@@ -1,5 +1,5 @@
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ENV } from '../../lambda/inbound-sms/config';
+import { ENV } from '../../lambda/shared/settings';
 import { connectResponder } from '../local-aws/connect';
 import { type LocalEndpoint, startLocalEndpoint } from '../local-aws/endpoint';
 import { scriptedResponder } from '../local-aws/scripted';

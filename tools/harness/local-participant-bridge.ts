@@ -1,9 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ENV } from '../../lambda/inbound-sms/config';
-import { PARTICIPANT_ENV } from '../../lambda/inbound-sms/participant-config';
-import { OUTBOUND_ENV } from '../../lambda/outbound-sms/config';
+import { ENV } from '../../lambda/shared/settings';
 import {
   connectChatResponder,
   type LocalChats,
@@ -209,17 +207,17 @@ const start = async (
         [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
         [ENV.queueUrl]: queueUrl('Queue'),
         [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
-        [PARTICIPANT_ENV.sessionTableName]: SESSION_TABLE,
-        [PARTICIPANT_ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
-        [PARTICIPANT_ENV.sentPartKeyPrefix]: FUNCTION_NAMES.outbound,
+        [ENV.sessionTableName]: SESSION_TABLE,
+        [ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
+        [ENV.sentPartKeyPrefix]: FUNCTION_NAMES.outbound,
       },
       environment
     ),
     outbound: bundleVariables(
       outbound,
       {
-        [OUTBOUND_ENV.sessionTableName]: SESSION_TABLE,
-        [OUTBOUND_ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
+        [ENV.sessionTableName]: SESSION_TABLE,
+        [ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
       },
       environment
     ),

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
 import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { createBridgeStack } from '../../lib/bridge-app';
-import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/sms-connect-bridge';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import { withBundlerOutputOnStreams } from './bundler-output';
 import type { TableKeySchema } from './dynalite';
 

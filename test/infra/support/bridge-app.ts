@@ -3,10 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { createBridgeStack } from '../../../lib/bridge-app';
-import {
-  INTEGRATION_EVENT_RESTRICTED,
-  type SmsConnectBridge,
-} from '../../../lib/sms-connect-bridge';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../../lib/delivery';
+import type { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
 import type { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
 import { cdkFeatureFlags } from '../../../tools/harness/synth';
 
