@@ -49,6 +49,7 @@ const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate
          [--texts-per-customer 5] [--gap-ms 20000] [--fault-rate 0.35]
        npm run fault-injection -- --burst [--rate 2,5,20] [--texts 10000]
          [--customers 2000] [--retry-mode adaptive] [--real-rate 30]
+         [--max-concurrency 2]
 
   --burst                a campaign's replies published at once, against a
                          Connect that takes --rate calls/s per API (a token
@@ -59,6 +60,8 @@ const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate
   --texts                burst: texts published at once
   --customers            burst: customers sending them (default 2000)
   --retry-mode           burst: adaptive (the bundle's default) or standard
+  --max-concurrency      burst: the event source's maxConcurrency, in place
+                         of the synthesized one (the stack's setting)
   --real-rate            burst: Connect calls per wall-clock second; the
                          process clock runs real-rate / rate times faster
                          than the wall clock (at least 1x)
@@ -108,6 +111,7 @@ const readOptions = () => {
       texts: { type: 'string', default: '10000' },
       'retry-mode': { type: 'string', default: 'adaptive' },
       'real-rate': { type: 'string', default: '30' },
+      'max-concurrency': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -134,6 +138,10 @@ const readOptions = () => {
     texts: numberOption(values.texts, 'texts'),
     retryMode: values['retry-mode'],
     realRate: numberOption(values['real-rate'], 'real-rate'),
+    maxConcurrency:
+      values['max-concurrency'] === undefined
+        ? undefined
+        : numberOption(values['max-concurrency'], 'max-concurrency'),
     customersGiven: process.argv.some((arg) => arg.startsWith('--customers')),
     customers: numberOption(values.customers, 'customers'),
     textsPerCustomer: numberOption(
@@ -323,7 +331,11 @@ const burstMode = async (options: ReturnType<typeof readOptions>) => {
   try {
     const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
     const fn = readInboundFunction(assembly);
-    const settings = readQueueSettings(assembly);
+    const synthesized = readQueueSettings(assembly);
+    const settings =
+      options.maxConcurrency === undefined
+        ? synthesized
+        : { ...synthesized, maxConcurrency: options.maxConcurrency };
     const reports: (BurstReport & Scaled)[] = [];
     for (const ratePerSecond of options.rates) {
       const timeScale = Math.max(1, options.realRate / ratePerSecond);

@@ -12,6 +12,7 @@ const COLUMNS: readonly [string, (r: BurstReport & Scaled) => string][] = [
     (r) => `${r.settings.ratePerSecond} (${r.settings.burst})`,
   ],
   ['retry mode', (r) => r.settings.retryMode],
+  ['maxConcurrency', (r) => String(r.settings.maxConcurrency)],
   ['texts', (r) => fixed(r.texts, 0)],
   ['drain s', (r) => fixed(r.drain.seconds, 0)],
   ['ideal s', (r) => fixed(r.drain.idealSeconds, 0)],

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { startLocalBridge } from '../harness/local-bridge';
 import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction } from '../harness/synth';
@@ -88,7 +87,8 @@ export interface BurstReport {
  * `ratePerSecond` calls per second per API and throttles the rest.
  */
 export const runBurst = async (options: BurstOptions): Promise<BurstReport> => {
-  const wallStart = performance.now();
+  // process.hrtime stays on the wall clock when the process's time is scaled.
+  const wallStart = process.hrtime.bigint();
   const { fn, settings, seed, ratePerSecond } = options;
   const retryMode = options.retryMode ?? 'adaptive';
   const traffic = generateBurst(options);
@@ -216,7 +216,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstReport> => {
       time: {
         simulatedSeconds: clock.now() / 1000,
         skippedSeconds: clock.skipped() / 1000,
-        wallSeconds: (performance.now() - wallStart) / 1000,
+        wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
       },
     };
   } finally {
