@@ -20,7 +20,7 @@ const logs = {
   onLine: ({ line }: CapturedLine) => appendToCapture(`${line}\n`),
 };
 
-describe('a burst of texts above Connect's quota', () => {
+describe("a burst of texts above Connect's quota", () => {
   let outdir: string;
   let report: BurstReport;
 
