@@ -128,8 +128,10 @@ export interface SmsConnectBridgeProps extends NumberAttributeProps {
   /**
    * How often a message is tried before it moves to the dead-letter queue.
    * A failed text waits seconds before its next try, growing with each (see
-   * docs/operations.md), so 13 tries span at least 855 s.
-   * @default 13
+   * docs/capacity.md), so 43 tries span at least 5,355 s: a burst of 10,000
+   * texts at 2 Connect calls/s drains before throttling alone could exhaust
+   * them.
+   * @default 43
    */
   readonly maxReceiveCount?: number;
   /** @default logs.RetentionDays.ONE_MONTH */

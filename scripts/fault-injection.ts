@@ -15,6 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  formatBurstTable,
+  type Scaled,
+} from '../tools/fault-injection/burst-report';
+import { type BurstReport, runBurst } from '../tools/fault-injection/burst-run';
 import { DEFAULT_WEIGHTS } from '../tools/fault-injection/connect-faults';
 import {
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
@@ -29,6 +34,7 @@ import {
   type FaultInjectionReport,
   runFaultInjection,
 } from '../tools/fault-injection/run';
+import { scaleTime } from '../tools/fault-injection/scaled-time';
 import { readQueueSettings } from '../tools/fault-injection/stack-settings';
 import { FAULT_INJECTION_CONTEXT } from '../tools/fault-injection/traffic';
 import {
@@ -41,6 +47,24 @@ const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate
          [--seed 2026] [--slow-ms 50-1500] [--drop-after-messages 200]
        npm run fault-injection -- --mode participant [--customers 40]
          [--texts-per-customer 5] [--gap-ms 20000] [--fault-rate 0.35]
+       npm run fault-injection -- --burst [--rate 2,5,20] [--texts 10000]
+         [--customers 2000] [--retry-mode adaptive] [--real-rate 30]
+         [--max-concurrency 2]
+
+  --burst                a campaign's replies published at once, against a
+                         Connect that takes --rate calls/s per API (a token
+                         bucket, burst 2.5 x rate) and throttles the rest;
+                         no other faults (docs/capacity.md)
+  --rate                 Connect's quotas to run, calls per second, comma
+                         separated
+  --texts                burst: texts published at once
+  --customers            burst: customers sending them (default 2000)
+  --retry-mode           burst: adaptive (the bundle's default) or standard
+  --max-concurrency      burst: the event source's maxConcurrency, in place
+                         of the synthesized one (the stack's setting)
+  --real-rate            burst: Connect calls per wall-clock second; the
+                         process clock runs real-rate / rate times faster
+                         than the wall clock (at least 1x)
 
   --mode                 integration (default) or participant: chats opened
                          with StartChatContact, faults on every chat call
@@ -82,6 +106,12 @@ const readOptions = () => {
       customers: { type: 'string', default: '40' },
       'texts-per-customer': { type: 'string', default: '5' },
       'gap-ms': { type: 'string', default: '20000' },
+      burst: { type: 'boolean', default: false },
+      rate: { type: 'string', default: '2,5,20' },
+      texts: { type: 'string', default: '10000' },
+      'retry-mode': { type: 'string', default: 'adaptive' },
+      'real-rate': { type: 'string', default: '30' },
+      'max-concurrency': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,9 +122,27 @@ const readOptions = () => {
   }
   const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']);
   if (slow === null) throw new Error('--slow-ms must look like 50-1500');
+  if (
+    values['retry-mode'] !== 'adaptive' &&
+    values['retry-mode'] !== 'standard'
+  ) {
+    throw new Error(
+      `--retry-mode must be adaptive or standard, got ${values['retry-mode']}`
+    );
+  }
   return {
     help: values.help,
     mode: values.mode,
+    burst: values.burst,
+    rates: values.rate.split(',').map((rate) => numberOption(rate, 'rate')),
+    texts: numberOption(values.texts, 'texts'),
+    retryMode: values['retry-mode'],
+    realRate: numberOption(values['real-rate'], 'real-rate'),
+    maxConcurrency:
+      values['max-concurrency'] === undefined
+        ? undefined
+        : numberOption(values['max-concurrency'], 'max-concurrency'),
+    customersGiven: process.argv.some((arg) => arg.startsWith('--customers')),
     customers: numberOption(values.customers, 'customers'),
     textsPerCustomer: numberOption(
       values['texts-per-customer'],
@@ -133,6 +181,10 @@ const main = async () => {
   const options = readOptions();
   if (options.help) {
     print(USAGE);
+    return;
+  }
+  if (options.burst) {
+    await burstMode(options);
     return;
   }
   if (options.mode === 'participant') {
@@ -262,6 +314,77 @@ const participantMode = async (options: ReturnType<typeof readOptions>) => {
       report.lost > 0 && `${report.lost} texts lost`,
       report.inversions > 0 && `${report.inversions} inversions`,
     ].filter((p): p is string => typeof p === 'string');
+    for (const problem of problems)
+      process.stderr.write(`FAILED: ${problem}\n`);
+    process.exitCode = problems.length > 0 ? 1 : 0;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * The burst runs, one per quota, each on a process clock scaled so that
+ * Connect takes --real-rate calls per wall-clock second (docs/capacity.md).
+ */
+const burstMode = async (options: ReturnType<typeof readOptions>) => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-burst-'));
+  try {
+    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+    const fn = readInboundFunction(assembly);
+    const synthesized = readQueueSettings(assembly);
+    const settings =
+      options.maxConcurrency === undefined
+        ? synthesized
+        : { ...synthesized, maxConcurrency: options.maxConcurrency };
+    const reports: (BurstReport & Scaled)[] = [];
+    for (const ratePerSecond of options.rates) {
+      const timeScale = Math.max(1, options.realRate / ratePerSecond);
+      const restore = scaleTime(timeScale);
+      try {
+        const report = await runBurst({
+          fn,
+          settings,
+          texts: options.texts,
+          customers: options.customersGiven ? options.customers : 2000,
+          ratePerSecond,
+          seed: options.seed,
+          retryMode: options.retryMode as 'adaptive' | 'standard',
+        });
+        reports.push({ ...report, timeScale });
+        process.stderr.write(
+          `${formatBurstTable([reports.at(-1) as BurstReport & Scaled])}\n`
+        );
+      } finally {
+        restore();
+      }
+    }
+    print();
+    print(
+      `Burst: ${options.texts} texts published at once, seed ${options.seed}, ` +
+        `${new Date().toISOString()}`
+    );
+    print(formatBurstTable(reports));
+    print();
+    print(
+      JSON.stringify(
+        {
+          command: [
+            'npm run fault-injection --',
+            ...process.argv.slice(2),
+          ].join(' '),
+          runs: reports,
+        },
+        null,
+        2
+      )
+    );
+    const problems = reports.flatMap((r) =>
+      [
+        r.lost > 0 && `${r.lost} texts lost at ${r.settings.ratePerSecond}/s`,
+        r.deadLettered > 0 &&
+          `${r.deadLettered} texts dead-lettered at ${r.settings.ratePerSecond}/s`,
+      ].filter((p): p is string => typeof p === 'string')
+    );
     for (const problem of problems)
       process.stderr.write(`FAILED: ${problem}\n`);
     process.exitCode = problems.length > 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
+import { connectRetryMode } from '../shared/connect-retry';
 import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import { loadConfig } from './config';
 import { deliverByIntegrationEvent } from './deliver-integration-event';
@@ -9,7 +10,10 @@ const config = loadConfig(process.env);
 /** Entry point of the `integration-event` delivery mode. */
 export const handler = createInboundEntry(config, ({ sendParts }) =>
   deliverByIntegrationEvent(
-    new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
+    new ConnectClient({
+      requestHandler: REQUEST_TIMEOUTS,
+      retryMode: connectRetryMode(process.env),
+    }),
     config,
     sendParts
   )

@@ -2,6 +2,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sentPartConfig } from '../outbound-sms/sent-part-record';
+import { connectRetryMode } from '../shared/connect-retry';
 import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import { deliverByParticipant } from './deliver-participant';
 import type { FlowMessageSender } from './flow-messages';
@@ -10,8 +11,10 @@ import { loadParticipantConfig } from './participant-config';
 import { SessionStore } from './session-store';
 
 const config = loadParticipantConfig(process.env);
+const retryMode = connectRetryMode(process.env);
 const participant = new ConnectParticipantClient({
   requestHandler: REQUEST_TIMEOUTS,
+  retryMode,
 });
 const dynamodb = new DynamoDBClient({});
 /** The sent-part markers the outbound function keeps too. */
@@ -24,7 +27,10 @@ export const handler = createInboundEntry(
   ({ logger, metrics, sendParts, registerIdempotencyConfig }) => {
     registerIdempotencyConfig(sentParts);
     return deliverByParticipant({
-      connect: new ConnectClient({ requestHandler: REQUEST_TIMEOUTS }),
+      connect: new ConnectClient({
+        requestHandler: REQUEST_TIMEOUTS,
+        retryMode,
+      }),
       participant,
       sessions: new SessionStore(dynamodb, config.sessionTableName),
       config,

@@ -64,3 +64,13 @@ export const minimumRetryWindowSeconds = (maxReceiveCount: number): number => {
   }
   return total;
 };
+
+/**
+ * The fewest receives whose minimum retry window covers `seconds`: a text
+ * failing every receive for that long is still in the queue.
+ */
+export const receivesCovering = (seconds: number): number => {
+  let receives = 1;
+  while (minimumRetryWindowSeconds(receives) < seconds) receives++;
+  return receives;
+};

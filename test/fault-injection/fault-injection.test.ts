@@ -67,7 +67,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
       // Assess
       expect(report.settings).toMatchObject({
         visibilityTimeoutSeconds: 180,
-        maxReceiveCount: 13,
+        maxReceiveCount: 43,
         batchSize: 10,
         maxConcurrency: 2,
         reportBatchItemFailures: true,
@@ -172,10 +172,11 @@ describe('inbound SMS through the bundle while Connect fails', () => {
     let report: FaultInjectionReport;
 
     beforeAll(async () => {
-      // Prepare
+      // Prepare: a redrive after 5 receives, not the deployed 43, keeps the
+      // outage's real SDK backoff short; the deployed count is checked above
       const options = {
         fn,
-        settings,
+        settings: { ...settings, maxReceiveCount: 5 },
         messages: 30,
         faultRate: 1,
         seed: SEED,

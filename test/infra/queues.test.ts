@@ -73,7 +73,7 @@ describe('the queues', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', policy);
   });
 
-  it('moves a message to the dead-letter queue after thirteen receives', () => {
+  it('moves a message to the dead-letter queue after forty-three receives', () => {
     // Prepare
     const { template, stack, bridge } = synthesized;
 
@@ -84,7 +84,7 @@ describe('the queues', () => {
     queue.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
         deadLetterTargetArn: stack.resolve(bridge.deadLetterQueue.queueArn),
-        maxReceiveCount: 13,
+        maxReceiveCount: 43,
       },
     });
   });

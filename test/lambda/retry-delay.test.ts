@@ -1,8 +1,10 @@
 import {
   minimumRetryWindowSeconds,
+  receivesCovering,
   retryDelayBounds,
   retryDelaySeconds,
 } from '../../lambda/inbound-sms/retry-delay';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lib/queue-pipeline';
 
 describe('retryDelayBounds', () => {
   it.each([
@@ -91,5 +93,37 @@ describe('minimumRetryWindowSeconds', () => {
 
     // Assess
     expect(window).toBe(0);
+  });
+});
+
+describe('receivesCovering', () => {
+  it('gives the fewest receives whose minimum window covers the time', () => {
+    // Act
+    const receives = receivesCovering(5_264);
+
+    // Assess
+    expect(minimumRetryWindowSeconds(receives)).toBeGreaterThanOrEqual(5_264);
+    expect(minimumRetryWindowSeconds(receives - 1)).toBeLessThan(5_264);
+  });
+
+  it('gives one receive for no time at all', () => {
+    // Act
+    const receives = receivesCovering(0);
+
+    // Assess
+    expect(receives).toBe(1);
+  });
+});
+
+describe('the default receive count', () => {
+  it('outlasts a burst of 10,000 texts drained at 95% of 2 Connect calls/s', () => {
+    // Prepare
+    const drainSeconds = 10_000 / (2 * 0.95);
+
+    // Act
+    const window = minimumRetryWindowSeconds(DEFAULT_MAX_RECEIVE_COUNT);
+
+    // Assess
+    expect(window).toBeGreaterThanOrEqual(drainSeconds);
   });
 });

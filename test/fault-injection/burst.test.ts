@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  type BurstReport,
+  runBurst,
+} from '../../tools/fault-injection/burst-run';
+import { readQueueSettings } from '../../tools/fault-injection/stack-settings';
+import { FAULT_INJECTION_CONTEXT } from '../../tools/fault-injection/traffic';
+import type { CapturedLine } from '../../tools/harness/log-capture';
+import {
+  readInboundFunction,
+  synthesizeBridge,
+} from '../../tools/harness/synth';
+import { appendToCapture } from '../log-privacy/capture';
+
+/** The bundle's lines still reach the suite-wide log check, not the terminal. */
+const logs = {
+  forward: false,
+  onLine: ({ line }: CapturedLine) => appendToCapture(`${line}\n`),
+};
+
+describe("a burst of texts above Connect's quota", () => {
+  let outdir: string;
+  let report: BurstReport;
+
+  beforeAll(async () => {
+    // Prepare: the queue as the stack deploys it, Connect taking 8 calls/s
+    outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-burst-'));
+    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+
+    // Act: 160 texts from 40 customers, published at once
+    report = await runBurst({
+      fn: readInboundFunction(assembly),
+      settings: readQueueSettings(assembly),
+      texts: 160,
+      customers: 40,
+      ratePerSecond: 8,
+      seed: 2026,
+      logs,
+    });
+  }, 240_000);
+
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('forwards every text to Connect', () => {
+    // Assess
+    expect(report.delivered).toBe(report.texts);
+  });
+
+  it('loses no text', () => {
+    // Assess
+    expect(report.lost).toBe(0);
+  });
+
+  it('dead-letters no text for throttling', () => {
+    // Assess
+    expect(report.deadLetteredByReason).toEqual({});
+  });
+
+  it('forwards no text twice', () => {
+    // Assess
+    expect(report.duplicated).toBe(0);
+  });
+
+  it('spends fewer than two Connect calls per text', () => {
+    // Assess
+    expect(report.connect.callsPerText).toBeLessThan(2);
+  });
+
+  it('leaves every text far from the redrive policy', () => {
+    // Assess
+    expect(report.queue.maxReceiveCount).toBeLessThanOrEqual(
+      Math.floor(report.settings.maxReceiveCount / 2)
+    );
+  });
+});
