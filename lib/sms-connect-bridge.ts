@@ -410,6 +410,7 @@ export class SmsConnectBridge extends Construct {
       QUEUE_URL: this.queue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
       DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
+      MAX_RECEIVE_COUNT: String(maxReceiveCount),
       ...(props.displayName === undefined
         ? {}
         : { DISPLAY_NAME: props.displayName }),

@@ -29,6 +29,11 @@ export interface BridgeConfig {
   /** How long a forwarded message's id is remembered to drop duplicates. */
   readonly deduplicationWindowSeconds: number;
   /**
+   * The queue's `maxReceiveCount`: on its last receive a text is not held
+   * back behind an earlier one of its conversation.
+   */
+  readonly maxReceiveCount?: number;
+  /**
    * Present when the numbers use self-managed opt-outs: the bridge then
    * answers STOP and HELP and keeps the opt-out list itself.
    */
@@ -70,6 +75,7 @@ export const ENV = {
   queueUrl: 'QUEUE_URL',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
   selfManagedOptOuts: 'SELF_MANAGED_OPT_OUTS',
   optOutListName: 'OPT_OUT_LIST_NAME',
   optOutConfirmationText: 'OPT_OUT_CONFIRMATION_TEXT',
@@ -127,6 +133,9 @@ export const loadConfig = (env: Env): BridgeConfig => {
       env,
       ENV.deduplicationWindowSeconds
     ),
+    ...(optional(env, ENV.maxReceiveCount) === undefined
+      ? {}
+      : { maxReceiveCount: positiveInteger(env, ENV.maxReceiveCount) }),
     ...(selfManagedOptOuts(env)
       ? { keywordReplies: keywordReplySettings(env, keywordMatch) }
       : {}),

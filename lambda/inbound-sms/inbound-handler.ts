@@ -25,7 +25,13 @@ import {
   UndeliverableError,
 } from '../shared/undeliverable';
 import { changeVisibilities } from '../shared/visibility';
+import type { ConversationHolds, Hold } from './conversation-hold';
 import type { Deliver, Delivered } from './delivery';
+import {
+  heldDelaySeconds,
+  holdExpiresAt,
+  QUEUE_VISIBILITY_TIMEOUT_SECONDS,
+} from './hold-timing';
 import { parseInboundSms } from './payload';
 import { retryDelaySeconds } from './retry-delay';
 import type { InboundSms } from './schema';
@@ -41,6 +47,19 @@ export interface InboundHandlerDependencies {
    */
   readonly retryDelay?: (receiveCount: number) => number;
   readonly sqs: LazySqsClient;
+  /**
+   * Keeps a conversation's order across batches: a text that fails holds
+   * its conversation, and its later texts wait for it whatever batch they
+   * are in. @default - order is kept within a batch only
+   */
+  readonly holds?: ConversationHolds;
+  /**
+   * The queue's `maxReceiveCount`: on its last receive a text is never
+   * held back (SQS would move it to the dead-letter queue for waiting),
+   * and a holder that fails lets go of its conversation.
+   * @default - no receive is taken for the last
+   */
+  readonly maxReceiveCount?: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /**
@@ -212,20 +231,22 @@ export const createInboundHandler = (
    * not take leaves that record to the visibility timeout: it comes back
    * later, nothing is lost.
    */
-  const delayRetries = async (failed: readonly FailedRecord[]) => {
-    if (failed.length === 0) return;
+  const delayRetries = async (
+    failed: readonly FailedRecord[]
+  ): Promise<Set<number>> => {
+    const taken = new Set(failed.keys());
+    if (failed.length === 0) return taken;
     try {
       const failures = await changeVisibilities(
         await deps.sqs(),
         deps.queueUrl,
-        failed.map(({ record }) => ({
+        failed.map(({ record, delaySeconds }) => ({
           receiptHandle: record.receiptHandle,
-          visibilityTimeout: retryDelay(
-            Number(record.attributes.ApproximateReceiveCount)
-          ),
+          visibilityTimeout: delaySeconds,
         }))
       );
       for (const { index, code, httpStatusCode } of failures) {
+        taken.delete(index);
         logger.warn(
           'Could not shorten the wait of a failed message; it comes back ' +
             'after the visibility timeout',
@@ -238,13 +259,82 @@ export const createInboundHandler = (
         );
       }
     } catch (error) {
+      taken.clear();
       logger.warn(
         'Could not shorten the wait of failed messages; they come back ' +
           'after the visibility timeout',
         { errorName: errorNameOf(error), httpStatusCode: httpStatusOf(error) }
       );
     }
+    return taken;
   };
+
+  /**
+   * Writes the holds of the conversations whose text failed in this batch,
+   * once their wait is set: the holder is due back after its delay, or
+   * after the visibility timeout when the delay was not taken. A holder on
+   * its last receive lets go instead: SQS moves it to the dead-letter
+   * queue, and its conversation goes on.
+   */
+  const writeHolds = async (
+    failed: readonly FailedRecord[],
+    delayed: ReadonlySet<number>,
+    now: number
+  ) => {
+    const { holds } = deps;
+    if (holds === undefined) return;
+    for (const [index, { holder, delaySeconds, record }] of failed.entries()) {
+      if (holder === undefined) continue;
+      try {
+        if (isLastReceive(record)) {
+          await holds.release(holder.conversation, holder.heldBy);
+          continue;
+        }
+        const retryAt =
+          now +
+          1000 *
+            (delayed.has(index)
+              ? delaySeconds
+              : QUEUE_VISIBILITY_TIMEOUT_SECONDS);
+        await holds.hold(holder.conversation, {
+          heldBy: holder.heldBy,
+          orderKey: holder.orderKey,
+          retryAt,
+          expiresAt: holdExpiresAt(retryAt),
+        });
+      } catch (error) {
+        logger.warn(
+          'Could not hold the conversation of a failed message; its later ' +
+            'texts in other batches are not held back',
+          {
+            inboundMessageId: holder.heldBy,
+            errorName: errorNameOf(error),
+            httpStatusCode: httpStatusOf(error),
+          }
+        );
+      }
+    }
+  };
+
+  const releaseHold = async (conversation: string, heldBy: string) => {
+    try {
+      await deps.holds?.release(conversation, heldBy);
+    } catch (error) {
+      // The hold lapses by itself; until then the conversation waits.
+      logger.warn('Could not end the hold of a delivered message', {
+        inboundMessageId: heldBy,
+        errorName: errorNameOf(error),
+        httpStatusCode: httpStatusOf(error),
+      });
+    }
+  };
+
+  const isLastReceive = (record: SQSRecord): boolean =>
+    deps.maxReceiveCount !== undefined &&
+    Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount;
+
+  const ownDelay = (record: SQSRecord): number =>
+    retryDelay(Number(record.attributes.ApproximateReceiveCount));
 
   return async (event, context) => {
     logger.addContext(context);
@@ -254,43 +344,124 @@ export const createInboundHandler = (
     }
     try {
       const failed: FailedRecord[] = [];
-      const fail = (record: SQSRecord, parsed: ParsedSms) => {
+      const fail = (
+        record: SQSRecord,
+        parsed: ParsedSms,
+        delaySeconds: number,
+        holder?: Holder
+      ) => {
         failed.push({
           record,
           inboundMessageId: parsed.ok
             ? parsed.sms.inboundMessageId
             : parsed.inboundMessageId,
+          delaySeconds,
+          ...(holder === undefined ? {} : { holder }),
         });
       };
-      // Conversations with a text left to the queue in this batch: their
-      // later texts wait with it, so the agent reads them in order.
-      const held = new Set<string>();
+      // Conversations with a text left to the queue in this batch, by the
+      // hold that text is to write: their later texts wait with it, so the
+      // agent reads them in order.
+      const held = new Map<string, Pick<Hold, 'orderKey' | 'retryAt'>>();
+      const holdBack = (
+        record: SQSRecord,
+        parsed: ParsedSms & { ok: true },
+        hold: Pick<Hold, 'orderKey' | 'retryAt'>,
+        orderKey: number
+      ) => {
+        fail(
+          record,
+          parsed,
+          heldDelaySeconds({
+            hold,
+            orderKey,
+            ownDelaySeconds: ownDelay(record),
+            now: Date.now(),
+          })
+        );
+        metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
+        logger.info('Held back behind an earlier text of its conversation', {
+          inboundMessageId: parsed.sms.inboundMessageId,
+          outcome: 'retry',
+        });
+      };
       for (const record of event.Records) {
         if ('Sns' in record) {
           await forward(record.Sns.Message, record.Sns.MessageId);
           continue;
         }
         const parsed = parseInboundSms(record.body);
-        const conversation = parsed.ok ? conversationOf(parsed.sms) : undefined;
-        if (conversation !== undefined && held.has(conversation)) {
-          fail(record, parsed);
-          metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
-          logger.info('Held back behind an earlier text of its conversation', {
-            inboundMessageId: parsed.ok
-              ? parsed.sms.inboundMessageId
-              : undefined,
-            outcome: 'retry',
-          });
+        if (!parsed.ok) {
+          try {
+            await forward(record.body, record.messageId, parsed);
+          } catch {
+            fail(record, parsed, ownDelay(record));
+          }
           continue;
+        }
+        const conversation = conversationOf(parsed.sms);
+        const me = parsed.sms.inboundMessageId;
+        const orderKey =
+          parsed.publishedAt ?? Number(record.attributes.SentTimestamp);
+        const heldInBatch = held.get(conversation);
+        if (heldInBatch !== undefined) {
+          holdBack(record, parsed, heldInBatch, orderKey);
+          continue;
+        }
+        const holder = { conversation, heldBy: me, orderKey };
+        const failAsHolder = () => {
+          const delaySeconds = ownDelay(record);
+          fail(record, parsed, delaySeconds, holder);
+          held.set(conversation, {
+            orderKey,
+            retryAt: Date.now() + delaySeconds * 1000,
+          });
+        };
+        let hold: Hold | undefined;
+        try {
+          hold = await deps.holds?.read(conversation);
+        } catch (error) {
+          // Fail safe: without the hold, this text might overtake one.
+          metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+          logger.warn(
+            "Could not read the conversation's hold; the message will be retried",
+            {
+              inboundMessageId: me,
+              outcome: 'retry',
+              errorName: errorNameOf(error),
+              httpStatusCode: httpStatusOf(error),
+            }
+          );
+          failAsHolder();
+          continue;
+        }
+        if (
+          hold !== undefined &&
+          hold.heldBy !== me &&
+          hold.orderKey < orderKey
+        ) {
+          if (!isLastReceive(record)) {
+            holdBack(record, parsed, hold, orderKey);
+            held.set(conversation, hold);
+            continue;
+          }
+          metrics.addMetric('OrderGivenUp', MetricUnit.Count, 1);
+          logger.warn(
+            'Sent on its last receive although an earlier text of its ' +
+              'conversation holds it',
+            { inboundMessageId: me }
+          );
         }
         try {
           await forward(record.body, record.messageId, parsed);
         } catch {
-          fail(record, parsed);
-          if (conversation !== undefined) held.add(conversation);
+          failAsHolder();
+          continue;
         }
+        if (hold?.heldBy === me) await releaseHold(conversation, me);
       }
-      await delayRetries(failed);
+      const delayed = await delayRetries(failed);
+      await writeHolds(failed, delayed, Date.now());
       return 'Sns' in (event.Records[0] ?? {})
         ? undefined
         : {
@@ -312,6 +483,17 @@ type ParsedSms = ReturnType<typeof parseInboundSms>;
 interface FailedRecord {
   readonly record: SQSRecord;
   readonly inboundMessageId: string | undefined;
+  /** How long the queue is asked to keep it before handing it out again. */
+  readonly delaySeconds: number;
+  /** Present when it failed itself: it is to hold its conversation. */
+  readonly holder?: Holder;
+}
+
+/** A failed text, as the hold of its conversation names it. */
+interface Holder {
+  readonly conversation: string;
+  readonly heldBy: string;
+  readonly orderKey: number;
 }
 
 /** Connect's throttling answers: 429, or a 400 named for throttling. */
@@ -321,7 +503,7 @@ const isThrottle = (error: unknown): boolean =>
 
 /**
  * A conversation: the customer and the number they texted (the chat's
- * `SourceId` and `DestinationId`). Kept in memory only: it holds numbers.
+ * `SourceId` and `DestinationId`). Holds numbers: stored only hashed.
  */
 const conversationOf = (sms: InboundSms): string =>
   `${sms.originationNumber} ${sms.destinationNumber}`;

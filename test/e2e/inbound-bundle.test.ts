@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../tools/harness/dynalite';
 import {
   inboundSms,
@@ -819,6 +820,211 @@ describe('the synthesized inbound bundle against local endpoints', () => {
           .accepted()
           .map((request) => (request.Event as { Content?: string }).Content)
       ).toEqual(['accepted']);
+    });
+  });
+
+  describe('order across batches', () => {
+    const EARLIER = new Date('2026-11-28T10:00:00.000Z');
+    const LATER = new Date('2026-11-28T10:00:03.000Z');
+    const contents = () =>
+      bridge.connect
+        .accepted()
+        .map((request) => (request.Event as { Content?: string }).Content);
+    /** Connect throttles this text past the SDK's retries. */
+    const throttle = (text: string) =>
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes(text)
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+    const holdItems = async () => {
+      const { Items = [] } = await localDynamoDbClient(bridge.dynamoDbUrl).send(
+        new ScanCommand({ TableName: bridge.tableName })
+      );
+      return Items.filter((item) => item.id?.S?.startsWith('hold#'));
+    };
+
+    it("holds a customer's later text in another batch behind an earlier one that failed", async () => {
+      // Prepare: A1 fails in one batch
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act: A2 comes in the next batch, and Connect would take it
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: a2.messageId }],
+      });
+      expect(contents()).toEqual([]);
+    });
+
+    it('sends the other customers of a batch while one is held', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      const b1 = smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?'), {
+        publishedAt: LATER,
+      });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      await bridge.invoke(sqsEvent(a2, b1));
+
+      // Assess
+      expect(contents()).toEqual(['Where is my parcel?']);
+    });
+
+    it('brings the held text back after the earlier one is due', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      await bridge.invoke(sqsEvent(a2));
+
+      // Assess: A1 waits 1 or 2 s; A2 at least until then, and a bit more
+      const [first, second] = bridge.sqs.visibilityChanges(bridge.queueUrl);
+      expect(second?.receiptHandle).toBe(a2.receiptHandle);
+      expect(second?.visibilityTimeout).toBeGreaterThan(
+        first?.visibilityTimeout ?? Number.POSITIVE_INFINITY
+      );
+    });
+
+    it('sends both texts once each, in order, when the earlier one goes through', async () => {
+      // Prepare: A1 fails, A2 is held in another batch
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+      await bridge.invoke(sqsEvent(a2));
+      bridge.connect.always(undefined);
+
+      // Act: they come back in separate batches, A1 first
+      await bridge.invoke(sqsEvent(a1));
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['my order number is', '4471']);
+    });
+
+    it('ends the hold when the text holding it goes through', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+      bridge.connect.always(undefined);
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(await holdItems()).toEqual([]);
+    });
+
+    it('lets an earlier text through the hold of a later one', async () => {
+      // Prepare: the later text fails first
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('4471');
+      await bridge.invoke(sqsEvent(a2));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['my order number is']);
+    });
+
+    it('does not hold a text back behind one that was dead-lettered', async () => {
+      // Prepare: A1 fails for now, then Connect refuses it for good
+      const a1 = smsRecord(textFrom(CUSTOMER, 'refused'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, 'accepted'), {
+        publishedAt: LATER,
+      });
+      throttle('refused');
+      await bridge.invoke(sqsEvent(a1));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('refused')
+          ? awsError(400, 'InvalidRequestException')
+          : undefined
+      );
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['accepted']);
+    });
+
+    it('sends a held text on its last receive rather than let SQS dead-letter it', async () => {
+      // Prepare: the default maxReceiveCount is 13
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), {
+        publishedAt: LATER,
+        receiveCount: 13,
+      });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['4471']);
+    });
+
+    it('lets go of the conversation when the holder fails on its last receive', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        receiveCount: 13,
+      });
+      throttle('my order number is');
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(await holdItems()).toEqual([]);
+    });
+
+    it('keeps no phone number in the hold', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      throttle('my order number is');
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      const items = await holdItems();
+      expect(items).toHaveLength(1);
+      expect(JSON.stringify(items)).not.toContain(CUSTOMER.slice(1));
+      expect(JSON.stringify(items)).not.toContain(BRIDGE_NUMBER.slice(1));
     });
   });
 
