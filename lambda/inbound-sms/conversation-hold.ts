@@ -1,44 +1,42 @@
 import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
 /**
- * A conversation's hold: the earliest of its texts known to have failed
- * for now, which the conversation's later texts wait behind, whatever
- * batch they come in. One item per conversation in the idempotency table,
- * keyed by a hash of the numbers (no number is stored), expired by the
- * table's TTL attribute `expiration` and checked on read (TTL deletion
- * can lag by days). See docs/ordering.md.
+ * A text of a conversation that is not yet in the chat and that the
+ * conversation's later texts must wait for: one that failed for now, one
+ * held back behind an earlier one, or one whose delivery is taking long.
+ * See docs/ordering.md.
  */
-export interface Hold {
-  /** The `inboundMessageId` of the text that holds the conversation. */
-  readonly heldBy: string;
-  /** When that text was published (epoch milliseconds): its place in order. */
+export interface WaitingText {
+  /** Its `inboundMessageId`. */
+  readonly id: string;
+  /** When it was published (epoch milliseconds): its place in order. */
   readonly orderKey: number;
-  /** When the queue is expected to hand that text out again (epoch ms). */
+  /** When the queue is expected to hand it out again (epoch ms). */
   readonly retryAt: number;
-  /** When the hold lapses by itself (epoch seconds). */
+  /** When it stops holding anything back by itself (epoch seconds). */
   readonly expiresAt: number;
 }
 
-/** Reads and writes holds; every write that races is conditional. */
+/**
+ * A conversation's hold: its waiting texts, one item per conversation in
+ * the idempotency table, keyed by a hash of the numbers (no number is
+ * stored), one attribute per waiting text. An entry lapses at its
+ * `expiresAt`, checked on read; the item itself goes with the table's TTL
+ * attribute `expiration` once no entry can be live.
+ */
 export interface ConversationHolds {
-  /** The live hold of a conversation (consistent read), if any. */
-  read(conversation: string): Promise<Hold | undefined>;
-  /**
-   * Makes `hold` the conversation's hold unless an earlier text holds it:
-   * when there is none, it lapsed, the same text holds it (a refresh), or
-   * a later text does. Returns whether it did.
-   */
-  hold(conversation: string, hold: Hold): Promise<boolean>;
-  /** Ends the hold if `heldBy` still holds it. */
-  release(conversation: string, heldBy: string): Promise<void>;
+  /** The conversation's live waiting texts (consistent read). */
+  read(conversation: string): Promise<WaitingText[]>;
+  /** Adds a waiting text, or updates it. */
+  wait(conversation: string, text: WaitingText): Promise<void>;
+  /** Removes a waiting text: it is in the chat, or gone for good. */
+  leave(conversation: string, id: string): Promise<void>;
 }
 
 /**
@@ -48,72 +46,91 @@ export interface ConversationHolds {
 export const holdKeyOf = (conversation: string): string =>
   `hold#${createHash('sha256').update(conversation, 'utf8').digest('hex')}`;
 
+/** The attribute that holds one waiting text. */
+const ENTRY_PREFIX = 'w#';
+
+/**
+ * How long the item outlives the entry written last: past any entry's own
+ * lapse (visibility delays are at most 12 hours), so the TTL never removes
+ * a live entry.
+ */
+const ITEM_LIFETIME_SECONDS = 13 * 60 * 60;
+
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export const dynamoDbHolds = (
   dynamodb: () => DynamoDBClient,
   tableName: string
-): ConversationHolds => ({
-  async read(conversation) {
-    const { Item } = await dynamodb().send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: { id: s(holdKeyOf(conversation)) },
-        ConsistentRead: true,
-      })
-    );
-    const heldBy = Item?.heldBy?.S;
-    const expiresAt = Number(Item?.expiration?.N ?? 0);
-    if (heldBy === undefined || expiresAt <= nowSeconds()) return undefined;
-    return {
-      heldBy,
-      orderKey: Number(Item?.orderKey?.N ?? 0),
-      retryAt: Number(Item?.retryAt?.N ?? 0),
-      expiresAt,
-    };
-  },
-
-  async hold(conversation, hold) {
-    return dynamodb()
-      .send(
-        new PutItemCommand({
+): ConversationHolds => {
+  const key = (conversation: string) => ({ id: s(holdKeyOf(conversation)) });
+  return {
+    async read(conversation) {
+      const { Item = {} } = await dynamodb().send(
+        new GetItemCommand({
           TableName: tableName,
-          Item: {
-            id: s(holdKeyOf(conversation)),
-            heldBy: s(hold.heldBy),
-            orderKey: n(hold.orderKey),
-            retryAt: n(hold.retryAt),
-            expiration: n(hold.expiresAt),
-          },
-          ConditionExpression:
-            'attribute_not_exists(id) OR expiration <= :now OR heldBy = :me OR orderKey > :key',
+          Key: key(conversation),
+          ConsistentRead: true,
+        })
+      );
+      const now = Date.now() / 1000;
+      const waiting: WaitingText[] = [];
+      for (const [name, value] of Object.entries(Item)) {
+        if (!name.startsWith(ENTRY_PREFIX) || value.M === undefined) continue;
+        const entry = {
+          id: name.slice(ENTRY_PREFIX.length),
+          orderKey: Number(value.M.orderKey?.N),
+          retryAt: Number(value.M.retryAt?.N),
+          expiresAt: Number(value.M.expiresAt?.N),
+        };
+        if (entry.expiresAt > now && Number.isFinite(entry.orderKey)) {
+          waiting.push(entry);
+        }
+      }
+      return waiting;
+    },
+
+    async wait(conversation, text) {
+      await dynamodb().send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key(conversation),
+          UpdateExpression: 'SET #entry = :entry, expiration = :expiration',
+          ExpressionAttributeNames: { '#entry': ENTRY_PREFIX + text.id },
           ExpressionAttributeValues: {
-            ':now': n(nowSeconds()),
-            ':me': s(hold.heldBy),
-            ':key': n(hold.orderKey),
+            ':entry': {
+              M: {
+                orderKey: n(text.orderKey),
+                retryAt: n(text.retryAt),
+                expiresAt: n(text.expiresAt),
+              },
+            },
+            ':expiration': n(text.expiresAt + ITEM_LIFETIME_SECONDS),
           },
         })
-      )
-      .then(() => true, ignoreFailedCondition);
-  },
+      );
+    },
 
-  async release(conversation, heldBy) {
-    await dynamodb()
-      .send(
-        new DeleteItemCommand({
-          TableName: tableName,
-          Key: { id: s(holdKeyOf(conversation)) },
-          ConditionExpression: 'heldBy = :me',
-          ExpressionAttributeValues: { ':me': s(heldBy) },
-        })
-      )
-      .catch(ignoreFailedCondition);
-  },
-});
-
-const ignoreFailedCondition = (error: unknown): false => {
-  if (error instanceof ConditionalCheckFailedException) return false;
-  throw error;
+    async leave(conversation, id) {
+      await dynamodb()
+        .send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(conversation),
+            UpdateExpression: 'REMOVE #entry',
+            ExpressionAttributeNames: { '#entry': ENTRY_PREFIX + id },
+            // Creates no item for a conversation that has none.
+            ConditionExpression: 'attribute_exists(id)',
+          })
+        )
+        .catch((error: unknown) => {
+          if (
+            (error as { name?: string }).name !==
+            'ConditionalCheckFailedException'
+          ) {
+            throw error;
+          }
+        });
+    },
+  };
 };

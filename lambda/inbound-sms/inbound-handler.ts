@@ -25,11 +25,12 @@ import {
   UndeliverableError,
 } from '../shared/undeliverable';
 import { changeVisibilities } from '../shared/visibility';
-import type { ConversationHolds, Hold } from './conversation-hold';
+import type { ConversationHolds, WaitingText } from './conversation-hold';
 import type { Deliver, Delivered } from './delivery';
 import {
   heldDelaySeconds,
   holdExpiresAt,
+  IN_FLIGHT_MARK_MS,
   QUEUE_VISIBILITY_TIMEOUT_SECONDS,
 } from './hold-timing';
 import { parseInboundSms } from './payload';
@@ -270,62 +271,71 @@ export const createInboundHandler = (
   };
 
   /**
-   * Writes the holds of the conversations whose text failed in this batch,
-   * once their wait is set: the holder is due back after its delay, or
-   * after the visibility timeout when the delay was not taken. A holder on
-   * its last receive lets go instead: SQS moves it to the dead-letter
-   * queue, and its conversation goes on.
+   * Tells the conversation that `text` waits (failed, held back, or slow
+   * in flight): its later texts in any batch wait for it from then on. A
+   * text on its last receive that failed leaves instead: SQS moves it to
+   * the dead-letter queue, and the conversation goes on.
    */
-  const writeHolds = async (
-    failed: readonly FailedRecord[],
-    delayed: ReadonlySet<number>,
-    now: number
-  ) => {
+  const markWaiting = async (
+    text: ConversationText,
+    record: SQSRecord,
+    retryAt: number
+  ): Promise<void> => {
     const { holds } = deps;
     if (holds === undefined) return;
-    for (const [index, { holder, delaySeconds, record }] of failed.entries()) {
-      if (holder === undefined) continue;
-      try {
-        if (isLastReceive(record)) {
-          await holds.release(holder.conversation, holder.heldBy);
-          continue;
-        }
-        const retryAt =
-          now +
-          1000 *
-            (delayed.has(index)
-              ? delaySeconds
-              : QUEUE_VISIBILITY_TIMEOUT_SECONDS);
-        await holds.hold(holder.conversation, {
-          heldBy: holder.heldBy,
-          orderKey: holder.orderKey,
-          retryAt,
-          expiresAt: holdExpiresAt(retryAt),
-        });
-      } catch (error) {
-        logger.warn(
-          'Could not hold the conversation of a failed message; its later ' +
-            'texts in other batches are not held back',
-          {
-            inboundMessageId: holder.heldBy,
-            errorName: errorNameOf(error),
-            httpStatusCode: httpStatusOf(error),
-          }
-        );
+    try {
+      if (isLastReceive(record)) {
+        await holds.leave(text.conversation, text.id);
+        return;
       }
+      await holds.wait(text.conversation, {
+        id: text.id,
+        orderKey: text.orderKey,
+        retryAt,
+        expiresAt: holdExpiresAt(retryAt),
+      });
+    } catch (error) {
+      logger.warn(
+        'Could not hold the conversation for a waiting message; its later ' +
+          'texts in other batches are not held back',
+        {
+          inboundMessageId: text.id,
+          errorName: errorNameOf(error),
+          httpStatusCode: httpStatusOf(error),
+        }
+      );
     }
   };
 
-  const releaseHold = async (conversation: string, heldBy: string) => {
+  /** The text is in the chat (or gone for good): nothing waits for it. */
+  const markDone = async (text: ConversationText): Promise<void> => {
     try {
-      await deps.holds?.release(conversation, heldBy);
+      await deps.holds?.leave(text.conversation, text.id);
     } catch (error) {
-      // The hold lapses by itself; until then the conversation waits.
-      logger.warn('Could not end the hold of a delivered message', {
-        inboundMessageId: heldBy,
+      // The entry lapses by itself; until then the conversation waits.
+      logger.warn("Could not end a delivered message's hold", {
+        inboundMessageId: text.id,
         errorName: errorNameOf(error),
         httpStatusCode: httpStatusOf(error),
       });
+    }
+  };
+
+  /**
+   * A failed text whose wait could not be shortened comes back after the
+   * visibility timeout: its entry says so.
+   */
+  const extendHolds = async (
+    failed: readonly FailedRecord[],
+    delayed: ReadonlySet<number>
+  ) => {
+    for (const [index, { waiting, record }] of failed.entries()) {
+      if (waiting === undefined || delayed.has(index)) continue;
+      await markWaiting(
+        waiting,
+        record,
+        Date.now() + QUEUE_VISIBILITY_TIMEOUT_SECONDS * 1000
+      );
     }
   };
 
@@ -335,6 +345,36 @@ export const createInboundHandler = (
 
   const ownDelay = (record: SQSRecord): number =>
     retryDelay(Number(record.attributes.ApproximateReceiveCount));
+
+  /**
+   * Forwards a text; if that takes longer than `IN_FLIGHT_MARK_MS`, marks
+   * it waiting meanwhile, so a later text of its conversation in another
+   * batch does not overtake it. Returns whether it marked.
+   */
+  const forwardMarked = async (
+    record: SQSRecord,
+    parsed: ParsedSms,
+    text: ConversationText
+  ): Promise<boolean> => {
+    let marking: Promise<void> | undefined;
+    const timer =
+      deps.holds === undefined
+        ? undefined
+        : setTimeout(() => {
+            marking = markWaiting(
+              text,
+              record,
+              Date.now() + ownDelay(record) * 1000
+            );
+          }, IN_FLIGHT_MARK_MS);
+    try {
+      await forward(record.body, record.messageId, parsed);
+    } finally {
+      clearTimeout(timer);
+      await marking;
+    }
+    return marking !== undefined;
+  };
 
   return async (event, context) => {
     logger.addContext(context);
@@ -348,7 +388,7 @@ export const createInboundHandler = (
         record: SQSRecord,
         parsed: ParsedSms,
         delaySeconds: number,
-        holder?: Holder
+        waiting?: ConversationText
       ) => {
         failed.push({
           record,
@@ -356,34 +396,46 @@ export const createInboundHandler = (
             ? parsed.sms.inboundMessageId
             : parsed.inboundMessageId,
           delaySeconds,
-          ...(holder === undefined ? {} : { holder }),
+          ...(waiting === undefined ? {} : { waiting }),
         });
       };
-      // Conversations with a text left to the queue in this batch, by the
-      // hold that text is to write: their later texts wait with it, so the
-      // agent reads them in order.
-      const held = new Map<string, Pick<Hold, 'orderKey' | 'retryAt'>>();
-      const holdBack = (
+      // Conversations with a text left to the queue in this batch, by when
+      // the last of them is due back: their later texts wait with them, so
+      // the agent reads them in order.
+      const dueAt = new Map<string, number>();
+      /** Leaves a text to the queue until after `due`, and says it waits. */
+      const holdBack = async (
         record: SQSRecord,
         parsed: ParsedSms & { ok: true },
-        hold: Pick<Hold, 'orderKey' | 'retryAt'>,
-        orderKey: number
+        text: ConversationText,
+        due: number
       ) => {
-        fail(
-          record,
-          parsed,
-          heldDelaySeconds({
-            hold,
-            orderKey,
-            ownDelaySeconds: ownDelay(record),
-            now: Date.now(),
-          })
-        );
+        const now = Date.now();
+        const delaySeconds = heldDelaySeconds({
+          dueAt: due,
+          ownDelaySeconds: ownDelay(record),
+          now,
+        });
+        const retryAt = now + delaySeconds * 1000;
+        fail(record, parsed, delaySeconds);
+        dueAt.set(text.conversation, retryAt);
         metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
         logger.info('Held back behind an earlier text of its conversation', {
-          inboundMessageId: parsed.sms.inboundMessageId,
+          inboundMessageId: text.id,
           outcome: 'retry',
         });
+        await markWaiting(text, record, retryAt);
+      };
+      const failWaiting = async (
+        record: SQSRecord,
+        parsed: ParsedSms,
+        text: ConversationText
+      ) => {
+        const delaySeconds = ownDelay(record);
+        const retryAt = Date.now() + delaySeconds * 1000;
+        fail(record, parsed, delaySeconds, text);
+        dueAt.set(text.conversation, retryAt);
+        await markWaiting(text, record, retryAt);
       };
       for (const record of event.Records) {
         if ('Sns' in record) {
@@ -399,69 +451,62 @@ export const createInboundHandler = (
           }
           continue;
         }
-        const conversation = conversationOf(parsed.sms);
-        const me = parsed.sms.inboundMessageId;
-        const orderKey =
-          parsed.publishedAt ?? Number(record.attributes.SentTimestamp);
-        const heldInBatch = held.get(conversation);
-        if (heldInBatch !== undefined) {
-          holdBack(record, parsed, heldInBatch, orderKey);
+        const text: ConversationText = {
+          conversation: conversationOf(parsed.sms),
+          id: parsed.sms.inboundMessageId,
+          orderKey:
+            parsed.publishedAt ?? Number(record.attributes.SentTimestamp),
+        };
+        const dueInBatch = dueAt.get(text.conversation);
+        if (dueInBatch !== undefined) {
+          await holdBack(record, parsed, text, dueInBatch);
           continue;
         }
-        const holder = { conversation, heldBy: me, orderKey };
-        const failAsHolder = () => {
-          const delaySeconds = ownDelay(record);
-          fail(record, parsed, delaySeconds, holder);
-          held.set(conversation, {
-            orderKey,
-            retryAt: Date.now() + delaySeconds * 1000,
-          });
-        };
-        let hold: Hold | undefined;
+        let waiting: WaitingText[] = [];
         try {
-          hold = await deps.holds?.read(conversation);
+          waiting = (await deps.holds?.read(text.conversation)) ?? [];
         } catch (error) {
           // Fail safe: without the hold, this text might overtake one.
           metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
           logger.warn(
             "Could not read the conversation's hold; the message will be retried",
             {
-              inboundMessageId: me,
+              inboundMessageId: text.id,
               outcome: 'retry',
               errorName: errorNameOf(error),
               httpStatusCode: httpStatusOf(error),
             }
           );
-          failAsHolder();
+          await failWaiting(record, parsed, text);
           continue;
         }
-        if (
-          hold !== undefined &&
-          hold.heldBy !== me &&
-          hold.orderKey < orderKey
-        ) {
+        const earlier = waiting.filter((other) => isBefore(other, text));
+        if (earlier.length > 0) {
           if (!isLastReceive(record)) {
-            holdBack(record, parsed, hold, orderKey);
-            held.set(conversation, hold);
+            const due = Math.max(...earlier.map(({ retryAt }) => retryAt));
+            await holdBack(record, parsed, text, due);
             continue;
           }
           metrics.addMetric('OrderGivenUp', MetricUnit.Count, 1);
           logger.warn(
             'Sent on its last receive although an earlier text of its ' +
-              'conversation holds it',
-            { inboundMessageId: me }
+              'conversation is still waiting',
+            { inboundMessageId: text.id }
           );
         }
+        let marked: boolean;
         try {
-          await forward(record.body, record.messageId, parsed);
+          marked = await forwardMarked(record, parsed, text);
         } catch {
-          failAsHolder();
+          await failWaiting(record, parsed, text);
           continue;
         }
-        if (hold?.heldBy === me) await releaseHold(conversation, me);
+        if (marked || waiting.some(({ id }) => id === text.id)) {
+          await markDone(text);
+        }
       }
       const delayed = await delayRetries(failed);
-      await writeHolds(failed, delayed, Date.now());
+      await extendHolds(failed, delayed);
       return 'Sns' in (event.Records[0] ?? {})
         ? undefined
         : {
@@ -477,6 +522,13 @@ export const createInboundHandler = (
   };
 };
 
+/**
+ * Whether `other` came before `text` in their conversation. Texts
+ * published in the same millisecond have no order to keep.
+ */
+const isBefore = (other: WaitingText, text: ConversationText): boolean =>
+  other.id !== text.id && other.orderKey < text.orderKey;
+
 type ParsedSms = ReturnType<typeof parseInboundSms>;
 
 /** A record reported failed, so left to the queue for a later receive. */
@@ -485,14 +537,16 @@ interface FailedRecord {
   readonly inboundMessageId: string | undefined;
   /** How long the queue is asked to keep it before handing it out again. */
   readonly delaySeconds: number;
-  /** Present when it failed itself: it is to hold its conversation. */
-  readonly holder?: Holder;
+  /** Present when it failed itself: its conversation waits for it. */
+  readonly waiting?: ConversationText;
 }
 
-/** A failed text, as the hold of its conversation names it. */
-interface Holder {
+/** A text as its conversation's hold knows it. */
+interface ConversationText {
   readonly conversation: string;
-  readonly heldBy: string;
+  /** Its `inboundMessageId`. */
+  readonly id: string;
+  /** When it was published (epoch ms): its place in order. */
   readonly orderKey: number;
 }
 
