@@ -437,12 +437,15 @@ export const createInboundHandler = (
         dueAt.set(text.conversation, retryAt);
         await markWaiting(text, record, retryAt);
       };
+      const received: SQSRecord[] = [];
       for (const record of event.Records) {
         if ('Sns' in record) {
           await forward(record.Sns.Message, record.Sns.MessageId);
-          continue;
+        } else {
+          received.push(record);
         }
-        const parsed = parseInboundSms(record.body);
+      }
+      for (const { record, parsed, orderKey } of inPublicationOrder(received)) {
         if (!parsed.ok) {
           try {
             await forward(record.body, record.messageId, parsed);
@@ -454,8 +457,7 @@ export const createInboundHandler = (
         const text: ConversationText = {
           conversation: conversationOf(parsed.sms),
           id: parsed.sms.inboundMessageId,
-          orderKey:
-            parsed.publishedAt ?? Number(record.attributes.SentTimestamp),
+          orderKey,
         };
         const dueInBatch = dueAt.get(text.conversation);
         if (dueInBatch !== undefined) {
@@ -521,6 +523,28 @@ export const createInboundHandler = (
     }
   };
 };
+
+/**
+ * A batch's records with their payloads, in the order they were published
+ * (a stable sort: records published in the same millisecond keep the
+ * queue's order). SQS hands a standard queue's messages out in no set
+ * order, so a batch may hold a customer's later text before an earlier one.
+ */
+const inPublicationOrder = (records: readonly SQSRecord[]) =>
+  records
+    .map((record) => {
+      const parsed = parseInboundSms(record.body);
+      return {
+        record,
+        parsed,
+        // Raw delivery has no SNS Timestamp: SentTimestamp is when SNS sent
+        // it to the queue (epoch ms), https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+        orderKey:
+          (parsed.ok ? parsed.publishedAt : undefined) ??
+          (Number(record.attributes.SentTimestamp) || 0),
+      };
+    })
+    .sort((a, b) => a.orderKey - b.orderKey);
 
 /**
  * Whether `other` came before `text` in their conversation. Texts

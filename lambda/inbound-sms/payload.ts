@@ -16,7 +16,9 @@ export type ParsedPayload =
       readonly sms: InboundSms;
       /**
        * When SNS published it (epoch ms), from the notification's
-       * `Timestamp`; absent when the payload came bare (raw delivery).
+       * `Timestamp`, "the time (GMT) when the notification was published"
+       * (https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html);
+       * absent when the payload came bare (raw delivery).
        */
       readonly publishedAt?: number;
     }

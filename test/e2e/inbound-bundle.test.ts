@@ -849,6 +849,20 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         Object.keys(item).filter((name) => name.startsWith('w#'))
       );
 
+    it("sends a batch's texts in the order they were published, not the queue's", async () => {
+      // Prepare: SQS hands out the later text first
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+
+      // Act
+      await bridge.invoke(sqsEvent(a2, a1));
+
+      // Assess
+      expect(contents()).toEqual(['my order number is', '4471']);
+    });
+
     it("holds a customer's later text in another batch behind an earlier one that failed", async () => {
       // Prepare: A1 fails in one batch
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
