@@ -26,7 +26,7 @@ import {
 } from '../shared/undeliverable';
 import { changeVisibilities } from '../shared/visibility';
 import type { ConversationHolds, WaitingText } from './conversation-hold';
-import type { Deliver, Delivered } from './delivery';
+import { type Deliver, type Delivered, isTextInChat } from './delivery';
 import {
   heldDelaySeconds,
   holdExpiresAt,
@@ -349,13 +349,14 @@ export const createInboundHandler = (
   /**
    * Forwards a text; if that takes longer than `IN_FLIGHT_MARK_MS`, marks
    * it waiting meanwhile, so a later text of its conversation in another
-   * batch does not overtake it. Returns whether it marked.
+   * batch does not overtake it. Says whether it marked, and how the
+   * forwarding failed if it did.
    */
   const forwardMarked = async (
     record: SQSRecord,
     parsed: ParsedSms,
     text: ConversationText
-  ): Promise<boolean> => {
+  ): Promise<{ marked: boolean; failure?: { error: unknown } }> => {
     let marking: Promise<void> | undefined;
     const timer =
       deps.holds === undefined
@@ -367,13 +368,18 @@ export const createInboundHandler = (
               Date.now() + ownDelay(record) * 1000
             );
           }, IN_FLIGHT_MARK_MS);
+    let failure: { error: unknown } | undefined;
     try {
       await forward(record.body, record.messageId, parsed);
-    } finally {
-      clearTimeout(timer);
-      await marking;
+    } catch (error) {
+      failure = { error };
     }
-    return marking !== undefined;
+    clearTimeout(timer);
+    await marking;
+    return {
+      marked: marking !== undefined,
+      ...(failure === undefined ? {} : { failure }),
+    };
   };
 
   return async (event, context) => {
@@ -496,13 +502,13 @@ export const createInboundHandler = (
             { inboundMessageId: text.id }
           );
         }
-        let marked: boolean;
-        try {
-          marked = await forwardMarked(record, parsed, text);
-        } catch {
+        const { marked, failure } = await forwardMarked(record, parsed, text);
+        if (failure !== undefined && !isTextInChat(failure.error)) {
           await failWaiting(record, parsed, text);
           continue;
         }
+        // In the chat, even if its retry still has to finish the chat.
+        if (failure !== undefined) fail(record, parsed, ownDelay(record));
         if (marked || waiting.some(({ id }) => id === text.id)) {
           await markDone(text);
         }
