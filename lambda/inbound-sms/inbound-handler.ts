@@ -347,38 +347,39 @@ export const createInboundHandler = (
     retryDelay(Number(record.attributes.ApproximateReceiveCount));
 
   /**
-   * Forwards a text; if that takes longer than `IN_FLIGHT_MARK_MS`, marks
-   * it waiting meanwhile, so a later text of its conversation in another
-   * batch does not overtake it. Says whether it marked, and how the
-   * forwarding failed if it did.
+   * Marks the texts of a batch still to be settled as waiting once the
+   * batch has run `IN_FLIGHT_MARK_MS`: a text received but not yet in the
+   * chat (in flight, or queued behind the batch's other texts) then holds
+   * back its conversation's later texts in other batches. A batch done
+   * sooner (most) writes nothing.
    */
-  const forwardMarked = async (
-    record: SQSRecord,
-    parsed: ParsedSms,
-    text: ConversationText
-  ): Promise<{ marked: boolean; failure?: { error: unknown } }> => {
-    let marking: Promise<void> | undefined;
+  const inFlightMarks = (
+    pending: ReadonlyMap<string, { text: ConversationText; record: SQSRecord }>
+  ) => {
+    const marking = new Map<string, Promise<void>>();
     const timer =
       deps.holds === undefined
         ? undefined
         : setTimeout(() => {
-            marking = markWaiting(
-              text,
-              record,
-              Date.now() + ownDelay(record) * 1000
-            );
+            for (const [id, { text, record }] of pending) {
+              marking.set(
+                id,
+                markWaiting(text, record, Date.now() + ownDelay(record) * 1000)
+              );
+            }
           }, IN_FLIGHT_MARK_MS);
-    let failure: { error: unknown } | undefined;
-    try {
-      await forward(record.body, record.messageId, parsed);
-    } catch (error) {
-      failure = { error };
-    }
-    clearTimeout(timer);
-    await marking;
     return {
-      marked: marking !== undefined,
-      ...(failure === undefined ? {} : { failure }),
+      /** Whether the text was marked; waits for its mark to be written. */
+      settle: async (id: string): Promise<boolean> => {
+        const mark = marking.get(id);
+        if (mark === undefined) return false;
+        await mark;
+        return true;
+      },
+      stop: async () => {
+        clearTimeout(timer);
+        await Promise.all(marking.values());
+      },
     };
   };
 
@@ -451,67 +452,106 @@ export const createInboundHandler = (
           received.push(record);
         }
       }
-      for (const { record, parsed, orderKey } of inPublicationOrder(received)) {
-        if (!parsed.ok) {
-          try {
-            await forward(record.body, record.messageId, parsed);
-          } catch {
-            fail(record, parsed, ownDelay(record));
-          }
-          continue;
-        }
-        const text: ConversationText = {
-          conversation: conversationOf(parsed.sms),
-          id: parsed.sms.inboundMessageId,
-          orderKey,
-        };
-        const dueInBatch = dueAt.get(text.conversation);
-        if (dueInBatch !== undefined) {
-          await holdBack(record, parsed, text, dueInBatch);
-          continue;
-        }
-        let waiting: WaitingText[] = [];
-        try {
-          waiting = (await deps.holds?.read(text.conversation)) ?? [];
-        } catch (error) {
-          // Fail safe: without the hold, this text might overtake one.
-          metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
-          logger.warn(
-            "Could not read the conversation's hold; the message will be retried",
-            {
-              inboundMessageId: text.id,
-              outcome: 'retry',
-              errorName: errorNameOf(error),
-              httpStatusCode: httpStatusOf(error),
+      const ordered = inPublicationOrder(received);
+      // The texts not yet settled, by id (the first record of an id: a
+      // copy of it is settled by the idempotency record).
+      const pending = new Map<
+        string,
+        { text: ConversationText; record: SQSRecord }
+      >();
+      for (const { record, parsed, orderKey } of ordered) {
+        if (!parsed.ok || pending.has(parsed.sms.inboundMessageId)) continue;
+        pending.set(parsed.sms.inboundMessageId, {
+          record,
+          text: {
+            conversation: conversationOf(parsed.sms),
+            id: parsed.sms.inboundMessageId,
+            orderKey,
+          },
+        });
+      }
+      const marks = inFlightMarks(pending);
+      try {
+        for (const { record, parsed, orderKey } of ordered) {
+          if (!parsed.ok) {
+            try {
+              await forward(record.body, record.messageId, parsed);
+            } catch {
+              fail(record, parsed, ownDelay(record));
             }
-          );
-          await failWaiting(record, parsed, text);
-          continue;
-        }
-        const earlier = waiting.filter((other) => isBefore(other, text));
-        if (earlier.length > 0) {
-          if (!isLastReceive(record)) {
-            const due = Math.max(...earlier.map(({ retryAt }) => retryAt));
-            await holdBack(record, parsed, text, due);
             continue;
           }
-          metrics.addMetric('OrderGivenUp', MetricUnit.Count, 1);
-          logger.warn(
-            'Sent on its last receive although an earlier text of its ' +
-              'conversation is still waiting',
-            { inboundMessageId: text.id }
-          );
+          const text: ConversationText = {
+            conversation: conversationOf(parsed.sms),
+            id: parsed.sms.inboundMessageId,
+            orderKey,
+          };
+          /** Its outcome is known: it writes its own entry from now on. */
+          const settle = () => {
+            pending.delete(text.id);
+            return marks.settle(text.id);
+          };
+          const dueInBatch = dueAt.get(text.conversation);
+          if (dueInBatch !== undefined) {
+            await settle();
+            await holdBack(record, parsed, text, dueInBatch);
+            continue;
+          }
+          let waiting: WaitingText[] = [];
+          try {
+            waiting = (await deps.holds?.read(text.conversation)) ?? [];
+          } catch (error) {
+            // Fail safe: without the hold, this text might overtake one.
+            metrics.addMetric('TransientFailures', MetricUnit.Count, 1);
+            logger.warn(
+              "Could not read the conversation's hold; the message will be retried",
+              {
+                inboundMessageId: text.id,
+                outcome: 'retry',
+                errorName: errorNameOf(error),
+                httpStatusCode: httpStatusOf(error),
+              }
+            );
+            await settle();
+            await failWaiting(record, parsed, text);
+            continue;
+          }
+          const earlier = waiting.filter((other) => isBefore(other, text));
+          if (earlier.length > 0) {
+            if (!isLastReceive(record)) {
+              const due = Math.max(...earlier.map(({ retryAt }) => retryAt));
+              await settle();
+              await holdBack(record, parsed, text, due);
+              continue;
+            }
+            metrics.addMetric('OrderGivenUp', MetricUnit.Count, 1);
+            logger.warn(
+              'Sent on its last receive although an earlier text of its ' +
+                'conversation is still waiting',
+              { inboundMessageId: text.id }
+            );
+          }
+          let failure: { error: unknown } | undefined;
+          try {
+            await forward(record.body, record.messageId, parsed);
+          } catch (error) {
+            failure = { error };
+          }
+          const marked = await settle();
+          if (failure !== undefined) {
+            if (!isTextInChat(failure.error)) {
+              await failWaiting(record, parsed, text);
+              continue;
+            }
+            // In the chat, even if its retry still has to finish the chat.
+            fail(record, parsed, ownDelay(record));
+          }
+          if (marked || waiting.some(({ id }) => id === text.id)) {
+            await markDone(text);
+          }
         }
-        const { marked, failure } = await forwardMarked(record, parsed, text);
-        if (failure !== undefined && !isTextInChat(failure.error)) {
-          await failWaiting(record, parsed, text);
-          continue;
-        }
-        // In the chat, even if its retry still has to finish the chat.
-        if (failure !== undefined) fail(record, parsed, ownDelay(record));
-        if (marked || waiting.some(({ id }) => id === text.id)) {
-          await markDone(text);
-        }
+      } finally {
+        await marks.stop();
       }
       const delayed = await delayRetries(failed);
       await extendHolds(failed, delayed);

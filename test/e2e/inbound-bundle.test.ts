@@ -966,6 +966,33 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       expect(contents()).toEqual(['my order number is']);
     });
 
+    it('holds a later text in a concurrent batch behind one still in flight', async () => {
+      // Prepare: Connect takes 3 s to answer for A1
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      bridge.connect.always(async (request, next) => {
+        const reply = await next(request);
+        return JSON.stringify(request.json).includes('my order number is') &&
+          !('drop' in reply)
+          ? { ...reply, delayMs: 3000 }
+          : reply;
+      });
+
+      // Act: A2's batch starts while A1 is in flight
+      const first = bridge.invoke(sqsEvent(a1));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const response = await bridge.invoke(sqsEvent(a2));
+      await first;
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: a2.messageId }],
+      });
+      expect(contents()).toEqual(['my order number is']);
+    });
+
     it('ends the hold when the text holding it goes through', async () => {
       // Prepare
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
