@@ -247,6 +247,17 @@ describe('the function', () => {
     expect(url).toEqual(stack.resolve(bridge.queue.queueUrl));
   });
 
+  it("receives the queue's maxReceiveCount, so a held text is sent on its last receive", () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const count = variables.MAX_RECEIVE_COUNT;
+
+    // Assess
+    expect(count).toBe('13');
+  });
+
   it.each(['DISPLAY_NAME', 'STREAMING_ENDPOINT_ARN'])(
     'receives no %s when it is not set',
     (name) => {

@@ -34,6 +34,28 @@ describe('loadConfig', () => {
     });
   });
 
+  it("reads the queue's maxReceiveCount", () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '13' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.maxReceiveCount).toBe(13);
+  });
+
+  it('refuses a MAX_RECEIVE_COUNT that is not a positive whole number', () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '0' };
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(/MAX_RECEIVE_COUNT/);
+  });
+
   it('builds the opt-out matcher from the keywords it is given', () => {
     // Prepare
     const env = {
