@@ -539,6 +539,18 @@ export const createInboundHandler = (
           }
           const marked = await settle();
           if (failure !== undefined) {
+            if (failure.error instanceof IdempotencyAlreadyInProgressError) {
+              // Another copy of the text is being sent: that copy speaks
+              // for it. An entry of this copy's would outlive it when SQS
+              // had handed out the same message twice (the other copy
+              // deletes it), holding the conversation until it lapsed.
+              fail(record, parsed, ownDelay(record));
+              dueAt.set(
+                text.conversation,
+                Date.now() + ownDelay(record) * 1000
+              );
+              continue;
+            }
             if (!isTextInChat(failure.error)) {
               await failWaiting(record, parsed, text);
               continue;
