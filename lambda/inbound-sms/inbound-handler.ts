@@ -424,7 +424,7 @@ export const createInboundHandler = (
           now,
         });
         const retryAt = now + delaySeconds * 1000;
-        fail(record, parsed, delaySeconds);
+        fail(record, parsed, delaySeconds, text);
         dueAt.set(text.conversation, retryAt);
         metrics.addMetric('HeldForOrder', MetricUnit.Count, 1);
         logger.info('Held back behind an earlier text of its conversation', {
@@ -619,7 +619,7 @@ interface FailedRecord {
   readonly inboundMessageId: string | undefined;
   /** How long the queue is asked to keep it before handing it out again. */
   readonly delaySeconds: number;
-  /** Present when it failed itself: its conversation waits for it. */
+  /** Present when its conversation's hold lists it as waiting. */
   readonly waiting?: ConversationText;
 }
 
