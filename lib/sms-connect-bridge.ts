@@ -410,7 +410,10 @@ export class SmsConnectBridge extends Construct {
       QUEUE_URL: this.queue.queueUrl,
       IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
       DEDUPLICATION_WINDOW_SECONDS: String(deduplicationWindow.toSeconds()),
-      MAX_RECEIVE_COUNT: String(maxReceiveCount),
+      // The function assumes the default when it is not told.
+      ...(maxReceiveCount === DEFAULT_MAX_RECEIVE_COUNT
+        ? {}
+        : { MAX_RECEIVE_COUNT: String(maxReceiveCount) }),
       ...(props.displayName === undefined
         ? {}
         : { DISPLAY_NAME: props.displayName }),

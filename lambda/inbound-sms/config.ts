@@ -32,7 +32,7 @@ export interface BridgeConfig {
    * The queue's `maxReceiveCount`: on its last receive a text is not held
    * back behind an earlier one of its conversation.
    */
-  readonly maxReceiveCount?: number;
+  readonly maxReceiveCount: number;
   /**
    * Present when the numbers use self-managed opt-outs: the bridge then
    * answers STOP and HELP and keeps the opt-out list itself.
@@ -82,6 +82,13 @@ export const ENV = {
   helpKeywords: 'HELP_KEYWORDS',
   helpText: 'HELP_TEXT',
 } as const;
+
+/**
+ * The queue's `maxReceiveCount` unless set (lib/queue-pipeline.ts): the
+ * construct passes `MAX_RECEIVE_COUNT` only when it differs, to spare the
+ * functions' 4 KB of environment.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 13;
 
 /** Connect's limit on all contact attributes of a chat, in UTF-8 bytes. */
 const MAX_ATTRIBUTE_BYTES = 32_768;
@@ -133,9 +140,10 @@ export const loadConfig = (env: Env): BridgeConfig => {
       env,
       ENV.deduplicationWindowSeconds
     ),
-    ...(optional(env, ENV.maxReceiveCount) === undefined
-      ? {}
-      : { maxReceiveCount: positiveInteger(env, ENV.maxReceiveCount) }),
+    maxReceiveCount:
+      optional(env, ENV.maxReceiveCount) === undefined
+        ? DEFAULT_MAX_RECEIVE_COUNT
+        : positiveInteger(env, ENV.maxReceiveCount),
     ...(selfManagedOptOuts(env)
       ? { keywordReplies: keywordReplySettings(env, keywordMatch) }
       : {}),

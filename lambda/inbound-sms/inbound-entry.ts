@@ -68,9 +68,7 @@ export const createInboundEntry = (
       holdsClient ??= new DynamoDBClient({});
       return holdsClient;
     }, config.idempotencyTableName),
-    ...(config.maxReceiveCount === undefined
-      ? {}
-      : { maxReceiveCount: config.maxReceiveCount }),
+    maxReceiveCount: config.maxReceiveCount,
     logger,
     metrics,
     idempotency: {

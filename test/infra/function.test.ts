@@ -1,5 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../lambda/inbound-sms/config';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT as FUNCTION_DEFAULT_MAX_RECEIVE_COUNT,
+  loadConfig,
+} from '../../lambda/inbound-sms/config';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lib/queue-pipeline';
 import {
   ACCOUNT,
   NUMBER,
@@ -247,15 +251,16 @@ describe('the function', () => {
     expect(url).toEqual(stack.resolve(bridge.queue.queueUrl));
   });
 
-  it("receives the queue's maxReceiveCount, so a held text is sent on its last receive", () => {
+  it('receives no MAX_RECEIVE_COUNT while the queue keeps the default, which the function assumes', () => {
     // Prepare
     const variables = variablesOf(synthesized);
 
     // Act
-    const count = variables.MAX_RECEIVE_COUNT;
+    const present = 'MAX_RECEIVE_COUNT' in variables;
 
     // Assess
-    expect(count).toBe('13');
+    expect(present).toBe(false);
+    expect(FUNCTION_DEFAULT_MAX_RECEIVE_COUNT).toBe(DEFAULT_MAX_RECEIVE_COUNT);
   });
 
   it.each(['DISPLAY_NAME', 'STREAMING_ENDPOINT_ARN'])(
@@ -290,6 +295,7 @@ describe('the function with every optional setting', () => {
         contactAttributes: '{"channel":"sms","team-name":"Café support"}',
         supportedMessagingContentTypes: '["text/plain","text/markdown"]',
         streamingEndpointArn: STREAM_ARN,
+        maxReceiveCount: '20',
       },
       { account: ACCOUNT }
     );
@@ -301,6 +307,7 @@ describe('the function with every optional setting', () => {
     ['KEYWORD_MATCH', 'begins-with'],
     ['DISPLAY_NAME', 'SMS customer'],
     ['STREAMING_ENDPOINT_ARN', STREAM_ARN],
+    ['MAX_RECEIVE_COUNT', '20'],
   ])('receives %s as set', (name, value) => {
     // Prepare
     const expected = value;

@@ -31,18 +31,19 @@ describe('loadConfig', () => {
       queueUrl: env[ENV.queueUrl],
       idempotencyTableName: 'sms-connect-bridge-IdempotencyTable',
       deduplicationWindowSeconds: 86_400,
+      maxReceiveCount: 13,
     });
   });
 
   it("reads the queue's maxReceiveCount", () => {
     // Prepare
-    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '13' };
+    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '20' };
 
     // Act
     const config = loadConfig(env);
 
     // Assess
-    expect(config.maxReceiveCount).toBe(13);
+    expect(config.maxReceiveCount).toBe(20);
   });
 
   it('refuses a MAX_RECEIVE_COUNT that is not a positive whole number', () => {
