@@ -17,18 +17,8 @@ import { fail } from './validation';
 /** Each queue-fed function's timeout; the queue's visibility is six times. */
 export const QUEUE_FUNCTION_TIMEOUT = Duration.seconds(30);
 
-/**
- * How often the inbound queue hands out a text before the dead-letter queue.
- * A failed text waits seconds, not the 180 s visibility timeout, before its
- * next receive (`lambda/inbound-sms/retry-delay.ts`). Sized so that
- * throttling alone never dead-letters a text: while a burst drains, a text
- * may be received and throttled again and again, so the least time its
- * receives span must cover the longest drain, 10,000 texts at Connect's
- * default 2 calls/s at 95% of the quota: 10,000 / 1.9 = 5,264 s. 43
- * receives span at least 5,355 s (255 s for the first 8 delays, 150 s for
- * each of the 34 after). docs/capacity.md shows the arithmetic.
- */
-export const DEFAULT_MAX_RECEIVE_COUNT = 43;
+/** The inbound queue's `maxReceiveCount` unless set; see the settings contract. */
+export { DEFAULT_MAX_RECEIVE_COUNT } from '../lambda/shared/settings';
 
 export interface QueueLimits {
   /** How often a message is tried before the dead-letter queue (1-1000). */

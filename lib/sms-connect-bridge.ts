@@ -284,6 +284,10 @@ export class SmsConnectBridge extends Construct {
       [ENV.queueUrl]: this.queue.queueUrl,
       [ENV.idempotencyTableName]: this.idempotencyTable.tableName,
       [ENV.deduplicationWindowSeconds]: String(deduplicationWindow.toSeconds()),
+      // The function assumes the default when it is not told.
+      ...(maxReceiveCount === DEFAULT_MAX_RECEIVE_COUNT
+        ? {}
+        : { [ENV.maxReceiveCount]: String(maxReceiveCount) }),
       ...(props.displayName === undefined
         ? {}
         : { [ENV.displayName]: props.displayName }),

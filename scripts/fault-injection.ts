@@ -170,6 +170,8 @@ const problemsOf = (report: FaultInjectionReport): string[] => {
     outcome.unexpected > 0 &&
       `${outcome.unexpected} SMS ended other than expected: ` +
         JSON.stringify(report.unexpectedOutcomes.slice(0, 5)),
+    report.order.inversions > 0 &&
+      `${report.order.inversions} inversions within a conversation`,
     outcome.unattributedEvents > 0 &&
       `${outcome.unattributedEvents} events Connect accepted match no SMS`,
     logs.linesWithPersonalData > 0 &&

@@ -2,6 +2,7 @@ import { type Env, requiredEnv } from '../shared/env';
 import {
   ATTRIBUTE_KEY,
   attributeBytes,
+  DEFAULT_MAX_RECEIVE_COUNT,
   ENV,
   isDisplayName,
   KEYWORD_MATCHES,
@@ -35,6 +36,11 @@ export interface BridgeConfig {
   readonly idempotencyTableName: string;
   /** How long a forwarded message's id is remembered to drop duplicates. */
   readonly deduplicationWindowSeconds: number;
+  /**
+   * The queue's `maxReceiveCount`: on its last receive a text is not held
+   * back behind an earlier one of its conversation.
+   */
+  readonly maxReceiveCount: number;
   /**
    * Present when the numbers use self-managed opt-outs: the bridge then
    * answers STOP and HELP and keeps the opt-out list itself.
@@ -103,6 +109,10 @@ export const loadConfig = (env: Env): BridgeConfig => {
       env,
       ENV.deduplicationWindowSeconds
     ),
+    maxReceiveCount:
+      optional(env, ENV.maxReceiveCount) === undefined
+        ? DEFAULT_MAX_RECEIVE_COUNT
+        : positiveInteger(env, ENV.maxReceiveCount),
     ...(selfManagedOptOuts(env)
       ? { keywordReplies: keywordReplySettings(env, keywordMatch) }
       : {}),

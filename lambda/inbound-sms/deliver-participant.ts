@@ -27,7 +27,7 @@ import {
   startChatRequest,
   streamingRequests,
 } from './chat-requests';
-import type { Deliver, Delivered } from './delivery';
+import { type Deliver, type Delivered, markTextInChat } from './delivery';
 import type { FlowMessageSender } from './flow-messages';
 import type { ParticipantConfig } from './participant-config';
 import type { InboundSms } from './schema';
@@ -371,11 +371,19 @@ export const deliverByParticipant = (
     ) {
       throw new Error('the claim on the session was taken over');
     }
-    const finished = await finishChat(target, chat, claimant);
-    if (finished.kind === 'gone') {
-      return chatEndedByFlow(target, finished.contactId, 0);
+    try {
+      const finished = await finishChat(target, chat, claimant);
+      if (finished.kind === 'gone') {
+        return chatEndedByFlow(target, finished.contactId, 0);
+      }
+      return await textFlowMessages(target, finished);
+    } catch (error) {
+      // The part is in the chat: StartChatContact carried it.
+      if (typeof error === 'object' && error !== null) {
+        partInChat.set(error, part.clientToken);
+      }
+      throw error;
     }
-    return textFlowMessages(target, finished);
   };
 
   /**
@@ -561,9 +569,21 @@ export const deliverByParticipant = (
         if (chatEndedByFlow) {
           return { eventType: 'MESSAGE', newChat: false, notSent: true };
         }
-        const delivered = await sendPart(target, part);
-        chatEndedByFlow = delivered.chatEndedByFlow === true;
-        return delivered;
+        try {
+          const delivered = await sendPart(target, part);
+          chatEndedByFlow = delivered.chatEndedByFlow === true;
+          return delivered;
+        } catch (error) {
+          // Only the last part in the chat puts the whole text there.
+          if (
+            typeof error === 'object' &&
+            error !== null &&
+            partInChat.get(error) === parts.at(-1)?.clientToken
+          ) {
+            markTextInChat(error);
+          }
+          throw error;
+        }
       }
     );
     const contactId = sent.findLast(
@@ -590,6 +610,9 @@ export const deliverByParticipant = (
     };
   };
 };
+
+/** Failures that came after a part went into a new chat, by its token. */
+const partInChat = new WeakMap<object, string>();
 
 const required = (value: string | undefined, name: string): string => {
   if (!value) throw new Error(`Amazon Connect returned no ${name}`);

@@ -12,6 +12,22 @@ export interface Delivered {
   readonly parts?: number;
 }
 
+const inChat = new WeakSet<object>();
+
+/**
+ * Marks a delivery's failure as one that came after the whole text was in
+ * the chat (what is left is finishing the chat): later texts of the
+ * conversation need not wait for its retry. Returns the error.
+ */
+export const markTextInChat = (error: unknown): unknown => {
+  if (typeof error === 'object' && error !== null) inChat.add(error);
+  return error;
+};
+
+/** Whether the text of a failed delivery is in the chat already. */
+export const isTextInChat = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && inChat.has(error);
+
 /**
  * Puts one inbound SMS into its chat. Throws `UndeliverableError` when no
  * retry can succeed; anything else it throws is treated as transient.

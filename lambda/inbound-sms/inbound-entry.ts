@@ -2,8 +2,10 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { lazySqsClient } from '../shared/dead-letter';
 import type { BridgeConfig } from './config';
+import { dynamoDbHolds } from './conversation-hold';
 import type { Deliver } from './delivery';
 import { createInboundHandler, type InboundHandler } from './inbound-handler';
 import { answerKeywords } from './keyword-replies-loader';
@@ -32,6 +34,7 @@ export const createInboundEntry = (
 ): InboundHandler => {
   const logger = new Logger();
   const metrics = new Metrics();
+  let holdsClient: DynamoDBClient | undefined;
   // No eventKeyJmesPath: the idempotent functions take the id as their key.
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: config.deduplicationWindowSeconds,
@@ -61,6 +64,11 @@ export const createInboundEntry = (
     deadLetterQueueUrl: config.deadLetterQueueUrl,
     queueUrl: config.queueUrl,
     sqs: lazySqsClient(),
+    holds: dynamoDbHolds(() => {
+      holdsClient ??= new DynamoDBClient({});
+      return holdsClient;
+    }, config.idempotencyTableName),
+    maxReceiveCount: config.maxReceiveCount,
     logger,
     metrics,
     idempotency: {

@@ -11,7 +11,17 @@ import {
  * dead-letter attributes may show: only one that passes the schema's rule.
  */
 export type ParsedPayload =
-  | { readonly ok: true; readonly sms: InboundSms }
+  | {
+      readonly ok: true;
+      readonly sms: InboundSms;
+      /**
+       * When SNS published it (epoch ms), from the notification's
+       * `Timestamp`, "the time (GMT) when the notification was published"
+       * (https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html);
+       * absent when the payload came bare (raw delivery).
+       */
+      readonly publishedAt?: number;
+    }
   | {
       readonly ok: false;
       readonly error: UndeliverableError;
@@ -30,7 +40,14 @@ export const parseInboundSms = (text: string): ParsedPayload => {
     return invalid('the message is not valid JSON');
   }
   const result = InboundSmsSchema.safeParse(payload);
-  if (result.success) return { ok: true, sms: result.data };
+  if (result.success) {
+    const publishedAt = isSnsNotification(json)
+      ? Date.parse(String(json.Timestamp))
+      : Number.NaN;
+    return Number.isFinite(publishedAt)
+      ? { ok: true, sms: result.data, publishedAt }
+      : { ok: true, sms: result.data };
+  }
   return invalid(describeIssues(result.error), traceableId(payload));
 };
 
@@ -50,7 +67,7 @@ const parseJson = (text: string): unknown => {
 
 const isSnsNotification = (
   value: unknown
-): value is { Type: 'Notification'; Message: string } =>
+): value is { Type: 'Notification'; Message: string; Timestamp?: unknown } =>
   typeof value === 'object' &&
   value !== null &&
   (value as { Type?: unknown }).Type === 'Notification' &&

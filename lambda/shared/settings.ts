@@ -7,6 +7,19 @@
  * so that a bundle takes only the few rules it uses.
  */
 
+/**
+ * How often the inbound queue hands out a text before the dead-letter queue,
+ * unless set. Sized so that throttling alone never dead-letters a text: while
+ * a burst drains, a text may be received and throttled again and again, so
+ * the least time its receives span must cover the longest drain, 10,000
+ * texts at Connect's default 2 calls/s at 95% of the quota: 10,000 / 1.9 =
+ * 5,264 s. 43 receives span at least 5,355 s (255 s for the first 8 delays,
+ * 150 s for each of the 34 after); docs/capacity.md shows the arithmetic.
+ * The construct sets `MAX_RECEIVE_COUNT` only when it differs, to spare the
+ * functions' 4 KB of environment.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 43;
+
 /** The environment variables the constructs set and the functions read. */
 export const ENV = {
   phoneNumbers: 'PHONE_NUMBERS',
@@ -22,6 +35,7 @@ export const ENV = {
   queueUrl: 'QUEUE_URL',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   deduplicationWindowSeconds: 'DEDUPLICATION_WINDOW_SECONDS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
   selfManagedOptOuts: 'SELF_MANAGED_OPT_OUTS',
   optOutListName: 'OPT_OUT_LIST_NAME',
   optOutConfirmationText: 'OPT_OUT_CONFIRMATION_TEXT',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../tools/harness/dynalite';
 import {
   inboundSms,
@@ -607,7 +608,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       expect(change?.visibilityTimeout).toBeLessThanOrEqual(64);
     });
 
-    it('gives the texts held behind a failed one the same short wait', async () => {
+    it('gives a text held behind a failed one a short wait that ends just after it', async () => {
       // Prepare
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
       const a2 = smsRecord(textFrom(CUSTOMER, '4471'));
@@ -617,17 +618,17 @@ describe('the synthesized inbound bundle against local endpoints', () => {
       await bridge.invoke(sqsEvent(a1, a2));
 
       // Assess
-      expect(
-        bridge.sqs
-          .visibilityChanges(bridge.queueUrl)
-          .map(({ receiptHandle, visibilityTimeout }) => ({
-            receiptHandle,
-            short: visibilityTimeout >= 1 && visibilityTimeout <= 2,
-          }))
-      ).toEqual([
-        { receiptHandle: a1.receiptHandle, short: true },
-        { receiptHandle: a2.receiptHandle, short: true },
-      ]);
+      const [failedOne, heldOne] = bridge.sqs.visibilityChanges(
+        bridge.queueUrl
+      );
+      expect([1, 2]).toContain(failedOne?.visibilityTimeout);
+      expect(heldOne?.receiptHandle).toBe(a2.receiptHandle);
+      expect(heldOne?.visibilityTimeout).toBeGreaterThan(
+        failedOne?.visibilityTimeout ?? Number.POSITIVE_INFINITY
+      );
+      expect(heldOne?.visibilityTimeout).toBeLessThanOrEqual(
+        (failedOne?.visibilityTimeout ?? 0) + 2
+      );
     });
 
     it('changes no visibility when every text goes through', async () => {
@@ -819,6 +820,282 @@ describe('the synthesized inbound bundle against local endpoints', () => {
           .accepted()
           .map((request) => (request.Event as { Content?: string }).Content)
       ).toEqual(['accepted']);
+    });
+  });
+
+  describe('order across batches', () => {
+    const EARLIER = new Date('2026-11-28T10:00:00.000Z');
+    const LATER = new Date('2026-11-28T10:00:03.000Z');
+    const contents = () =>
+      bridge.connect
+        .accepted()
+        .map((request) => (request.Event as { Content?: string }).Content);
+    /** Connect throttles this text past the SDK's retries. */
+    const throttle = (text: string) =>
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes(text)
+          ? awsError(429, 'ThrottlingException')
+          : undefined
+      );
+    const holdItems = async () => {
+      const { Items = [] } = await localDynamoDbClient(bridge.dynamoDbUrl).send(
+        new ScanCommand({ TableName: bridge.tableName })
+      );
+      return Items.filter((item) => item.id?.S?.startsWith('hold#'));
+    };
+    /** The texts the conversations' holds say are waiting. */
+    const waitingTexts = async () =>
+      (await holdItems()).flatMap((item) =>
+        Object.keys(item).filter((name) => name.startsWith('w#'))
+      );
+
+    it("sends a batch's texts in the order they were published, not the queue's", async () => {
+      // Prepare: SQS hands out the later text first
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+
+      // Act
+      await bridge.invoke(sqsEvent(a2, a1));
+
+      // Assess
+      expect(contents()).toEqual(['my order number is', '4471']);
+    });
+
+    it("holds a customer's later text in another batch behind an earlier one that failed", async () => {
+      // Prepare: A1 fails in one batch
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act: A2 comes in the next batch, and Connect would take it
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: a2.messageId }],
+      });
+      expect(contents()).toEqual([]);
+    });
+
+    it('sends the other customers of a batch while one is held', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      const b1 = smsRecord(textFrom(OTHER_CUSTOMER, 'Where is my parcel?'), {
+        publishedAt: LATER,
+      });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      await bridge.invoke(sqsEvent(a2, b1));
+
+      // Assess
+      expect(contents()).toEqual(['Where is my parcel?']);
+    });
+
+    it('brings the held text back after the earlier one is due', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      await bridge.invoke(sqsEvent(a2));
+
+      // Assess: A1 waits 1 or 2 s; A2 at least until then, and a bit more
+      const [first, second] = bridge.sqs.visibilityChanges(bridge.queueUrl);
+      expect(second?.receiptHandle).toBe(a2.receiptHandle);
+      expect(second?.visibilityTimeout).toBeGreaterThan(
+        first?.visibilityTimeout ?? Number.POSITIVE_INFINITY
+      );
+    });
+
+    it('sends both texts once each, in order, when the earlier one goes through', async () => {
+      // Prepare: A1 fails, A2 is held in another batch
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+      await bridge.invoke(sqsEvent(a2));
+      bridge.connect.always(undefined);
+
+      // Act: they come back in separate batches, A1 first
+      await bridge.invoke(sqsEvent(a1));
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['my order number is', '4471']);
+    });
+
+    it('holds a new text behind one still held after the first failed text went through', async () => {
+      // Prepare: A1 fails, A2 is held; A1 then goes through alone
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      const a3 = smsRecord(textFrom(CUSTOMER, 'and it is late'), {
+        publishedAt: new Date(LATER.getTime() + 3000),
+      });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+      await bridge.invoke(sqsEvent(a2));
+      bridge.connect.always(undefined);
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act: A3 arrives before A2 is back
+      const response = await bridge.invoke(sqsEvent(a3));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: a3.messageId }],
+      });
+      expect(contents()).toEqual(['my order number is']);
+    });
+
+    it('holds a later text in a concurrent batch behind one still in flight', async () => {
+      // Prepare: Connect takes 3 s to answer for A1
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      bridge.connect.always(async (request, next) => {
+        const reply = await next(request);
+        return JSON.stringify(request.json).includes('my order number is') &&
+          !('drop' in reply)
+          ? { ...reply, delayMs: 3000 }
+          : reply;
+      });
+
+      // Act: A2's batch starts while A1 is in flight
+      const first = bridge.invoke(sqsEvent(a1));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const response = await bridge.invoke(sqsEvent(a2));
+      await first;
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: a2.messageId }],
+      });
+      expect(contents()).toEqual(['my order number is']);
+    });
+
+    it('ends the hold when the text holding it goes through', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+      bridge.connect.always(undefined);
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(await waitingTexts()).toEqual([]);
+    });
+
+    it('lets an earlier text through the hold of a later one', async () => {
+      // Prepare: the later text fails first
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), { publishedAt: LATER });
+      throttle('4471');
+      await bridge.invoke(sqsEvent(a2));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['my order number is']);
+    });
+
+    it('does not hold a text back behind one that was dead-lettered', async () => {
+      // Prepare: A1 fails for now, then Connect refuses it for good
+      const a1 = smsRecord(textFrom(CUSTOMER, 'refused'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, 'accepted'), {
+        publishedAt: LATER,
+      });
+      throttle('refused');
+      await bridge.invoke(sqsEvent(a1));
+      bridge.connect.always((request) =>
+        JSON.stringify(request.json).includes('refused')
+          ? awsError(400, 'InvalidRequestException')
+          : undefined
+      );
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['accepted']);
+    });
+
+    it('sends a held text on its last receive rather than let SQS dead-letter it', async () => {
+      // Prepare: the default maxReceiveCount is 13
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        publishedAt: EARLIER,
+      });
+      const a2 = smsRecord(textFrom(CUSTOMER, '4471'), {
+        publishedAt: LATER,
+        receiveCount: 13,
+      });
+      throttle('my order number is');
+      await bridge.invoke(sqsEvent(a1));
+
+      // Act
+      const response = await bridge.invoke(sqsEvent(a2));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(contents()).toEqual(['4471']);
+    });
+
+    it('lets go of the conversation when the holder fails on its last receive', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
+        receiveCount: 13,
+      });
+      throttle('my order number is');
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      expect(await waitingTexts()).toEqual([]);
+    });
+
+    it('keeps no phone number in the hold', async () => {
+      // Prepare
+      const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'));
+      throttle('my order number is');
+
+      // Act
+      await bridge.invoke(sqsEvent(a1));
+
+      // Assess
+      const items = await holdItems();
+      expect(items).toHaveLength(1);
+      expect(JSON.stringify(items)).not.toContain(CUSTOMER.slice(1));
+      expect(JSON.stringify(items)).not.toContain(BRIDGE_NUMBER.slice(1));
     });
   });
 

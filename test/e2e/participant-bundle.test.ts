@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { SQSRecord } from 'aws-lambda';
 import {
   CHAT_EVENT,
-  type InboundSmsPayload,
   type StreamedItem,
   smsRecord,
   sqsEvent,
@@ -980,9 +981,9 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       return { drop: true };
     };
 
-    /** The queue delivers a text again. */
-    const retry = (sms: InboundSmsPayload) =>
-      bridge.invokeInbound(sqsEvent(smsRecord(sms)));
+    /** The queue delivers a text again: the same message. */
+    const retry = (sent: { record: SQSRecord }) =>
+      bridge.invokeInbound(sqsEvent(sent.record));
 
     it('sends the next text to the chat whose streaming failed, and the retry of the first into no other', async () => {
       // Prepare: StartChatContact works, StartContactStreaming fails (500)
@@ -994,7 +995,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Act: the customer texts again before the first text comes back
       const second = await text(CUSTOMER, SECOND);
-      const retried = await retry(first.sms);
+      const retried = await retry(first);
 
       // Assess
       expect(first.response.batchItemFailures).toHaveLength(1);
@@ -1019,7 +1020,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       cleared();
 
       // Act
-      const retried = await retry(first.sms);
+      const retried = await retry(first);
       const second = await text(CUSTOMER, SECOND);
 
       // Assess
@@ -1042,7 +1043,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Act
       const second = await text(CUSTOMER, SECOND);
-      const retried = await retry(first.sms);
+      const retried = await retry(first);
 
       // Assess
       expect(first.response.batchItemFailures).toHaveLength(1);
@@ -1076,8 +1077,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Act: the next text waits for the first one's retry
       const second = await text(CUSTOMER, SECOND);
-      const retried = await retry(first.sms);
-      const secondAgain = await retry(second.sms);
+      const retried = await retry(first);
+      const secondAgain = await retry(second);
 
       // Assess
       expect(first.response.batchItemFailures).toHaveLength(1);
@@ -1115,6 +1116,77 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(
         (await bridge.sessionItems()).filter((item) => item.state !== undefined)
       ).toEqual([]);
+    });
+  });
+
+  describe('order across batches', () => {
+    const record = (body: string, publishedAt: Date) =>
+      smsRecord(
+        {
+          originationNumber: CUSTOMER,
+          destinationNumber: SALES_NUMBER,
+          messageBody: body,
+          inboundMessageId: randomUUID(),
+        },
+        { publishedAt }
+      );
+    /** Every SendMessage of a text with `body` meets a 500. */
+    const failSending = (body: string) =>
+      bridge.participant.always((request) =>
+        request.path === '/participant/message' &&
+        JSON.stringify(request.json).includes(body)
+          ? awsError(500, 'InternalServiceException')
+          : undefined
+      );
+
+    it("holds the customer's next text in another batch while a failed one waits", async () => {
+      // Prepare: the chat is open; the second text's SendMessage fails
+      const chat = await openChat();
+      const second = record(
+        'It was due on Monday',
+        new Date(Date.now() + 1000)
+      );
+      const third = record('Any news?', new Date(Date.now() + 4000));
+      failSending('It was due on Monday');
+      await bridge.invokeInbound(sqsEvent(second));
+      bridge.participant.always(undefined);
+
+      // Act
+      const response = await bridge.invokeInbound(sqsEvent(third));
+
+      // Assess
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: third.messageId }],
+      });
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+      ]);
+    });
+
+    it('sends both once each, in order, when they come back', async () => {
+      // Prepare
+      const chat = await openChat();
+      const second = record(
+        'It was due on Monday',
+        new Date(Date.now() + 1000)
+      );
+      const third = record('Any news?', new Date(Date.now() + 4000));
+      failSending('It was due on Monday');
+      await bridge.invokeInbound(sqsEvent(second));
+      bridge.participant.always(undefined);
+      await bridge.invokeInbound(sqsEvent(third));
+
+      // Act: they come back in separate batches
+      await bridge.invokeInbound(sqsEvent(second));
+      const response = await bridge.invokeInbound(sqsEvent(third));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(chat.messages.map((m) => m.Content)).toEqual([
+        'I need some help with my order',
+        'It was due on Monday',
+        'Any news?',
+      ]);
     });
   });
 

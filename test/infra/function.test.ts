@@ -247,6 +247,17 @@ describe('the function', () => {
     expect(url).toEqual(stack.resolve(bridge.queue.queueUrl));
   });
 
+  it('receives no MAX_RECEIVE_COUNT while the queue keeps the default, which the function assumes', () => {
+    // Prepare
+    const variables = variablesOf(synthesized);
+
+    // Act
+    const present = 'MAX_RECEIVE_COUNT' in variables;
+
+    // Assess
+    expect(present).toBe(false);
+  });
+
   it.each(['DISPLAY_NAME', 'STREAMING_ENDPOINT_ARN'])(
     'receives no %s when it is not set',
     (name) => {
@@ -279,6 +290,7 @@ describe('the function with every optional setting', () => {
         contactAttributes: '{"channel":"sms","team-name":"Café support"}',
         supportedMessagingContentTypes: '["text/plain","text/markdown"]',
         streamingEndpointArn: STREAM_ARN,
+        maxReceiveCount: '20',
       },
       { account: ACCOUNT }
     );
@@ -290,6 +302,7 @@ describe('the function with every optional setting', () => {
     ['KEYWORD_MATCH', 'begins-with'],
     ['DISPLAY_NAME', 'SMS customer'],
     ['STREAMING_ENDPOINT_ARN', STREAM_ARN],
+    ['MAX_RECEIVE_COUNT', '20'],
   ])('receives %s as set', (name, value) => {
     // Prepare
     const expected = value;

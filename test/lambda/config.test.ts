@@ -32,7 +32,30 @@ describe('loadConfig', () => {
       queueUrl: env[ENV.queueUrl],
       idempotencyTableName: 'sms-connect-bridge-IdempotencyTable',
       deduplicationWindowSeconds: 86_400,
+      maxReceiveCount: 13,
     });
+  });
+
+  it("reads the queue's maxReceiveCount", () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '20' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.maxReceiveCount).toBe(20);
+  });
+
+  it('refuses a MAX_RECEIVE_COUNT that is not a positive whole number', () => {
+    // Prepare
+    const env = { ...minimalBridgeEnv(), MAX_RECEIVE_COUNT: '0' };
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(/MAX_RECEIVE_COUNT/);
   });
 
   it('builds the opt-out matcher from the keywords it is given', () => {

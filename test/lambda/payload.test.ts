@@ -29,7 +29,39 @@ describe('parseInboundSms', () => {
       const parsed = parseInboundSms(body);
 
       // Assess
-      expect(parsed).toEqual({ ok: true, sms: docExample });
+      expect(parsed).toEqual({
+        ok: true,
+        sms: docExample,
+        publishedAt: Date.parse('2026-11-20T17:04:11.512Z'),
+      });
+    });
+
+    it("takes when SNS published the text from the envelope's Timestamp", () => {
+      // Prepare
+      const body = JSON.stringify({
+        ...structuredClone(snsNotification),
+        Message: JSON.stringify(docExample),
+        Timestamp: '2026-11-28T10:00:03.250Z',
+      });
+
+      // Act
+      const parsed = parseInboundSms(body);
+
+      // Assess
+      expect(parsed).toMatchObject({
+        publishedAt: Date.UTC(2026, 10, 28, 10, 0, 3, 250),
+      });
+    });
+
+    it('leaves the publication time out of a raw payload', () => {
+      // Prepare
+      const body = JSON.stringify(docExample);
+
+      // Act
+      const parsed = parseInboundSms(body);
+
+      // Assess
+      expect(parsed).not.toHaveProperty('publishedAt');
     });
 
     it('reads a raw payload, as raw message delivery sends it', () => {

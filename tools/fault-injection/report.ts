@@ -72,6 +72,11 @@ export const formatReport = (report: FaultInjectionReport): string => {
       ['Lost', outcome.lost],
       ['Duplicates forwarded', outcome.duplicatesForwarded],
       ['Outcomes other than expected', outcome.unexpected],
+      [
+        'Inversions (pairs of a conversation texts out of order)',
+        report.order.inversions,
+      ],
+      ['conversations with one', report.order.conversationsWithInversions, 1],
       ['Connect calls (retries included)', connect.calls],
       [
         'faults injected',

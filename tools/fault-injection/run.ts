@@ -14,6 +14,7 @@ import {
 } from './connect-faults';
 import { runEventSource } from './event-source';
 import { functionInstances } from './function-instances';
+import { countInversions, type Inversions } from './inversions';
 import { seededRandom } from './random';
 import { createSimulatedQueue, visibilityChangesTo } from './simulated-queue';
 import type { QueueSettings } from './stack-settings';
@@ -64,6 +65,8 @@ export interface FaultInjectionReport {
     readonly publishedTwice: number;
   };
   readonly outcome: Omit<Tally, 'outcomes'>;
+  /** Order within each conversation, as Connect took the texts. */
+  readonly order: Inversions;
   readonly connect: {
     readonly calls: number;
     readonly accepted: number;
@@ -201,6 +204,10 @@ export const runFaultInjection = async (
         publishedTwice: traffic.inputs.filter((i) => i.duplicate).length,
       },
       outcome,
+      order: countInversions(
+        traffic.inputs.map(({ connectKey }) => connectKey),
+        accepted
+      ),
       connect: {
         calls: counts.calls,
         accepted: accepted.length,

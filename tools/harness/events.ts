@@ -47,14 +47,17 @@ export const smsMessage = (payload: unknown): string =>
  * The SNS notification SQS receives when raw message delivery is off, laid
  * out as SNS lays it out (`"Type" : "Notification"`).
  */
-export const snsNotificationBody = (message: string): string =>
+export const snsNotificationBody = (
+  message: string,
+  publishedAt: Date = new Date()
+): string =>
   formatJson(
     {
       Type: 'Notification',
       MessageId: randomUUID(),
       TopicArn: TOPIC_ARN,
       Message: message,
-      Timestamp: new Date().toISOString(),
+      Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
       Signature: randomBytes(128).toString('base64'),
       SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
@@ -102,6 +105,8 @@ export interface SmsRecordOptions extends SqsRecordOptions {
    * @default false - the body is SNS's notification around the payload
    */
   readonly raw?: boolean;
+  /** When SNS published it (the notification's `Timestamp`). @default now */
+  readonly publishedAt?: Date;
 }
 
 /** An SQS record carrying an inbound SMS as the topic delivers it. */
@@ -111,7 +116,7 @@ export const smsRecord = (
 ): SQSRecord => {
   const message = smsMessage(payload);
   return sqsRecord(
-    options.raw ? message : snsNotificationBody(message),
+    options.raw ? message : snsNotificationBody(message, options.publishedAt),
     options
   );
 };

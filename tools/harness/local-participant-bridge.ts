@@ -1,6 +1,11 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import {
   connectChatResponder,
@@ -123,6 +128,8 @@ export interface LocalParticipantBridge {
   /** A customer texts `to`: the inbound function runs on that one text. */
   text(text: { from: string; to: string; body: string }): Promise<{
     readonly sms: InboundSmsPayload;
+    /** The queue's record of it, for a redelivery of the same message. */
+    readonly record: SQSRecord;
     readonly response: SQSBatchResponse;
   }>;
   /** Connect streams an item of a chat: the outbound function runs on it. */
@@ -330,8 +337,9 @@ const start = async (
         destinationNumber: to,
         messageBody: body,
       });
-      const response = await invoke('inbound')(sqsEvent(smsRecord(sms)));
-      return { sms, response };
+      const record = smsRecord(sms);
+      const response = await invoke('inbound')(sqsEvent(record));
+      return { sms, record, response };
     },
     stream: (item) => invoke('outbound')(sqsEvent(streamedItemRecord(item))),
     close,
