@@ -164,8 +164,12 @@ export const createInboundHandler = (
     });
     let response: SQSBatchResponse;
     try {
-      // In order, one at a time: a conversation's later text must see
-      // whether its earlier one was left to the queue.
+      // In order, one at a time (`processInParallel: false`): a later text
+      // of a conversation must see whether its earlier one was left to the
+      // queue. A batch that fails whole is reported record by record too
+      // (`throwOnFullBatchFailure: false`), so its waits are shortened.
+      // Options as @aws-lambda-powertools/batch 2.35.0 types them
+      // (BatchProcessingOptions); https://docs.powertools.aws.dev/lambda/typescript/latest/features/batch/
       response = await processPartialResponse(
         { Records: batch.records },
         batch.handle,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambda/shared/settings';
 import { localDynamoDbClient } from '../../tools/harness/dynalite';
 import {
   inboundSms,
@@ -1050,13 +1051,13 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
 
     it('sends a held text on its last receive rather than let SQS dead-letter it', async () => {
-      // Prepare: the default maxReceiveCount is 13
+      // Prepare: the bundle runs with the default maxReceiveCount
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
         publishedAt: EARLIER,
       });
       const a2 = smsRecord(textFrom(CUSTOMER, '4471'), {
         publishedAt: LATER,
-        receiveCount: 13,
+        receiveCount: DEFAULT_MAX_RECEIVE_COUNT,
       });
       throttle('my order number is');
       await bridge.invoke(sqsEvent(a1));
@@ -1072,7 +1073,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     it('lets go of the conversation when the holder fails on its last receive', async () => {
       // Prepare
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
-        receiveCount: 13,
+        receiveCount: DEFAULT_MAX_RECEIVE_COUNT,
       });
       throttle('my order number is');
 

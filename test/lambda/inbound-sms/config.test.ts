@@ -1,5 +1,8 @@
 import { loadConfig } from '../../../lambda/inbound-sms/config';
-import { ENV } from '../../../lambda/shared/settings';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  ENV,
+} from '../../../lambda/shared/settings';
 import {
   fullBridgeEnv,
   minimalBridgeEnv,
@@ -32,7 +35,7 @@ describe('loadConfig', () => {
       queueUrl: env[ENV.queueUrl],
       idempotencyTableName: 'sms-connect-bridge-IdempotencyTable',
       deduplicationWindowSeconds: 86_400,
-      maxReceiveCount: 13,
+      maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
     });
   });
 
