@@ -10,27 +10,19 @@ import {
   CreateParticipantConnectionCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-connectparticipant';
-import { maskPhoneNumber } from '../shared/mask';
-import { httpStatusOf, UndeliverableError } from '../shared/undeliverable';
 import {
   type ConnectionDependencies,
   connectionExpiryOf,
   withConnection,
-} from './chat-connection';
-import { disconnectCustomer, forgetChat } from './chat-ending';
-import { classifyChatError, isChatGone } from './chat-failures';
+} from '../participant/chat-connection';
+import { disconnectCustomer, forgetChat } from '../participant/chat-ending';
+import { classifyChatError, isChatGone } from '../participant/chat-failures';
 import {
   type ChatMessagePart,
   connectionRequest,
-  messageParts,
   sendMessageRequest,
-  startChatRequest,
-  streamingRequests,
-} from './chat-requests';
-import { type Deliver, type Delivered, markTextInChat } from './delivery';
-import type { FlowMessageSender } from './flow-messages';
-import type { ParticipantConfig } from './participant-config';
-import type { InboundSms } from './schema';
+} from '../participant/chat-requests';
+import type { FlowMessageSender } from '../participant/flow-messages';
 import {
   CHAT_LIFETIME_SECONDS,
   isBeingOpened,
@@ -39,7 +31,17 @@ import {
   type StartedSession,
   sessionKeyOf,
   startedChatConnection,
-} from './session-store';
+} from '../participant/session-store';
+import { maskPhoneNumber } from '../shared/mask';
+import { httpStatusOf, UndeliverableError } from '../shared/undeliverable';
+import {
+  messageParts,
+  startChatRequest,
+  streamingRequests,
+} from './chat-start-requests';
+import { type Deliver, type Delivered, markTextInChat } from './delivery';
+import type { ParticipantConfig } from './participant-config';
+import type { InboundSms } from './schema';
 import { chatMessageParts, type SendParts } from './text-parts';
 
 export interface ParticipantDeliveryDependencies {

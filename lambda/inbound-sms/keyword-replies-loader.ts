@@ -28,24 +28,26 @@ export const answerKeywords = (
   const settings = config.keywordReplies;
   if (settings === undefined) return deliver;
   const load = () =>
-    Promise.all([import('./sms-voice'), import('./keyword-replies')]).then(
-      ([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
-        withKeywordReplies(deliver, {
-          sms: new PinpointSMSVoiceV2Client({
-            requestHandler: REQUEST_TIMEOUTS,
+    Promise.all([
+      import('../shared/sms-voice'),
+      import('./keyword-replies'),
+    ]).then(([{ PinpointSMSVoiceV2Client }, { withKeywordReplies }]) =>
+      withKeywordReplies(deliver, {
+        sms: new PinpointSMSVoiceV2Client({
+          requestHandler: REQUEST_TIMEOUTS,
+        }),
+        settings,
+        isOptOut: config.isOptOut,
+        phoneNumberArns: config.phoneNumberArns,
+        confirmations: {
+          persistenceStore: new DynamoDBPersistenceLayer({
+            tableName: config.idempotencyTableName,
           }),
-          settings,
-          isOptOut: config.isOptOut,
-          phoneNumberArns: config.phoneNumberArns,
-          confirmations: {
-            persistenceStore: new DynamoDBPersistenceLayer({
-              tableName: config.idempotencyTableName,
-            }),
-            config: options.idempotencyConfig,
-          },
-          logger: options.logger,
-          metrics: options.metrics,
-        })
+          config: options.idempotencyConfig,
+        },
+        logger: options.logger,
+        metrics: options.metrics,
+      })
     );
   let replies: Promise<Deliver> | undefined;
   return async (sms) => {

@@ -10,6 +10,7 @@ import {
   PutOptedOutNumberCommand,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { classifySmsError } from '../participant/chat-failures';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import { maskPhoneNumber } from '../shared/mask';
 import {
@@ -17,7 +18,6 @@ import {
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import { classifySmsError } from './chat-failures';
 import type { KeywordReplySettings } from './config';
 import type { Deliver, Delivered } from './delivery';
 import type { InboundSms } from './schema';

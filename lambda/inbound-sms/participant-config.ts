@@ -1,7 +1,7 @@
 import {
   loadOutboundNotices,
   type OutboundNotices,
-} from '../outbound-sms/config';
+} from '../participant/notices';
 import { type Env, jsonEnv, requiredEnv } from '../shared/env';
 import { ENV } from '../shared/settings';
 import { type BridgeConfig, loadConfig } from './config';

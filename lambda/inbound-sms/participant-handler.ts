@@ -1,14 +1,14 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sentPartConfig } from '../outbound-sms/sent-part-record';
+import type { FlowMessageSender } from '../participant/flow-messages';
+import { sentPartConfig } from '../participant/sent-part-record';
+import { SessionStore } from '../participant/session-store';
 import { connectRetryMode } from '../shared/connect-retry';
 import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import { deliverByParticipant } from './deliver-participant';
-import type { FlowMessageSender } from './flow-messages';
 import { createInboundEntry } from './inbound-entry';
 import { loadParticipantConfig } from './participant-config';
-import { SessionStore } from './session-store';
 
 const config = loadParticipantConfig(process.env);
 const retryMode = connectRetryMode(process.env);
@@ -40,7 +40,7 @@ export const handler = createInboundEntry(
       // Loaded with the first new chat: the cold start does not pay for
       // the End User Messaging client.
       flowMessages: () => {
-        flowMessages ??= import('./flow-messages').then(
+        flowMessages ??= import('../participant/flow-messages').then(
           (loaded) =>
             loaded.loadFlowMessageSender({
               participant,

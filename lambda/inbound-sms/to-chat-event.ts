@@ -1,5 +1,8 @@
 import type { SendChatIntegrationEventCommandInput } from '@aws-sdk/client-connect';
-import { maskPhoneNumber } from '../shared/mask';
+import {
+  disconnectEvent,
+  integrationEventChat,
+} from '../shared/integration-event-chat';
 import { UndeliverableError } from '../shared/undeliverable';
 import { newChatAttributes } from './chat-attributes';
 import type { BridgeConfig } from './config';
@@ -28,27 +31,15 @@ export const toChatIntegrationEvent = (
   sms: InboundSms,
   config: ChatEventSettings
 ): SendChatIntegrationEventCommandInput => {
-  const destinationId = config.phoneNumberArns.get(sms.destinationNumber);
-  if (destinationId === undefined) {
-    throw new UndeliverableError(
-      'unknown-destination',
-      `no phone-number ARN is configured for ${maskPhoneNumber(sms.destinationNumber)}`
-    );
-  }
-  const chat = {
-    SourceId: sms.originationNumber,
-    DestinationId: destinationId,
-    Subtype: config.subtype,
-  };
-  // No NewSessionDetails: an opt-out must end a chat, never start one.
+  const { originationNumber, destinationNumber } = sms;
   if (config.isOptOut(sms.messageBody)) {
-    return { ...chat, Event: { Type: 'DISCONNECT' } };
+    return disconnectEvent(originationNumber, destinationNumber, config);
   }
   if (sms.messageBody.trim() === '') {
     throw new UndeliverableError('empty-body', 'messageBody is empty');
   }
   return {
-    ...chat,
+    ...integrationEventChat(originationNumber, destinationNumber, config),
     Event: {
       Type: 'MESSAGE',
       ContentType: 'text/plain',

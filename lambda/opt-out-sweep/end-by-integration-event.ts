@@ -2,14 +2,14 @@ import {
   type ConnectClient,
   SendChatIntegrationEventCommand,
 } from '@aws-sdk/client-connect';
-import { toChatIntegrationEvent } from '../inbound-sms/to-chat-event';
+import { disconnectEvent } from '../shared/integration-event-chat';
 import { classifyServiceError } from '../shared/undeliverable';
 import type { SweepConfig } from './config';
 import type { EndChat } from './end-chat';
 
 /**
  * Integration-event mode: the `DISCONNECT` event a STOP text would send,
- * built by the inbound function's own mapping. It carries no
+ * built by the mapping the inbound function uses. It carries no
  * `NewSessionDetails`, so it never opens a chat; what Connect does when
  * the customer has no chat on that number is not documented (the local
  * stand-in answers with no contact).
@@ -18,24 +18,11 @@ export const endByIntegrationEvent = (
   connect: ConnectClient,
   config: SweepConfig
 ): EndChat => {
-  const settings = {
-    phoneNumberArns: config.phoneNumberArns,
-    subtype: config.subtype,
-    isOptOut: () => true,
-    // Used only by MESSAGE events, which the sweep never sends.
-    contactAttributes: {},
-    numberAttributes: { systemNumber: 'unused' },
-    supportedContentTypes: ['text/plain'],
-  };
   return async (chat) => {
-    const request = toChatIntegrationEvent(
-      {
-        originationNumber: chat.customerNumber,
-        destinationNumber: chat.bridgeNumber,
-        messageBody: '',
-        inboundMessageId: chat.clientToken,
-      },
-      settings
+    const request = disconnectEvent(
+      chat.customerNumber,
+      chat.bridgeNumber,
+      config
     );
     const response = await connect
       .send(new SendChatIntegrationEventCommand(request))

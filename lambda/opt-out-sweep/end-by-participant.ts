@@ -1,11 +1,11 @@
 import type { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
-import { disconnectCustomer } from '../inbound-sms/chat-ending';
+import { disconnectCustomer } from '../participant/chat-ending';
 import {
   isBeingOpened,
   type SessionStore,
   sessionKeyOf,
   startedChatConnection,
-} from '../inbound-sms/session-store';
+} from '../participant/session-store';
 import type { EndChat } from './end-chat';
 
 /** A text is opening the customer's chat right now; the next run ends it. */

@@ -1,6 +1,6 @@
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SessionStore } from '../inbound-sms/session-store';
+import { SessionStore } from '../participant/session-store';
 import { REQUEST_TIMEOUTS } from '../shared/request-timeouts';
 import { loadParticipantSweepConfig } from './config';
 import { createSweepHandler } from './create-handler';

@@ -3,11 +3,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SessionStore } from '../inbound-sms/session-store';
+import { sentPartStore } from '../participant/sent-part-record';
+import { SessionStore } from '../participant/session-store';
 import { lazySqsClient } from '../shared/dead-letter';
 import { loadOutboundConfig } from './config';
 import { createOutboundHandler } from './outbound-handler';
-import { sentPartStore } from './sent-part-record';
 
 const config = loadOutboundConfig(process.env);
 const dynamodb = new DynamoDBClient({});

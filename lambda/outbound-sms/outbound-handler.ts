@@ -9,9 +9,22 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { disconnectCustomer, forgetChat } from '../inbound-sms/chat-ending';
-import { classifySmsError } from '../inbound-sms/chat-failures';
-import type { ChatContact, SessionStore } from '../inbound-sms/session-store';
+import { disconnectCustomer, forgetChat } from '../participant/chat-ending';
+import { classifySmsError } from '../participant/chat-failures';
+import type { OutboundNotices } from '../participant/notices';
+import {
+  REPLY_METRICS,
+  replyFor,
+  type TextedAction,
+} from '../participant/reply';
+import type { SentPartStore } from '../participant/sent-part-record';
+import { createMessageTexter } from '../participant/sent-parts';
+import type { ChatContact, SessionStore } from '../participant/session-store';
+import {
+  readStreamedItem,
+  type StreamedAction,
+} from '../participant/streamed-item';
+import { isOptedOutError } from '../participant/text-message';
 import {
   type LazySqsClient,
   sendToDeadLetterQueue,
@@ -21,12 +34,6 @@ import {
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import type { OutboundNotices } from './config';
-import { REPLY_METRICS, replyFor, type TextedAction } from './reply';
-import type { SentPartStore } from './sent-part-record';
-import { createMessageTexter } from './sent-parts';
-import { readStreamedItem, type StreamedAction } from './streamed-item';
-import { isOptedOutError } from './text-message';
 
 export interface OutboundHandlerDependencies {
   readonly sms: PinpointSMSVoiceV2Client;

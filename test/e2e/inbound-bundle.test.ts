@@ -1051,7 +1051,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
     });
 
     it('sends a held text on its last receive rather than let SQS dead-letter it', async () => {
-      // Prepare: the last receive under the default maxReceiveCount
+      // Prepare: the bundle runs with the default maxReceiveCount
       const a1 = smsRecord(textFrom(CUSTOMER, 'my order number is'), {
         publishedAt: EARLIER,
       });

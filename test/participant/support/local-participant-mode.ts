@@ -8,8 +8,8 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import type { Session } from '../../../lambda/inbound-sms/session-store';
-import { SessionStore } from '../../../lambda/inbound-sms/session-store';
+import type { Session } from '../../../lambda/participant/session-store';
+import { SessionStore } from '../../../lambda/participant/session-store';
 import {
   DEFAULT_ATTACHMENT_NOTICE,
   DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
