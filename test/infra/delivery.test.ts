@@ -10,7 +10,7 @@ import {
   NUMBER,
   PHONE_NUMBER_ARN,
   REGION,
-} from './support/bridge-app';
+} from '../support/bridge-app';
 
 const FLOW = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const OTHER_NUMBER = '+12065550199';

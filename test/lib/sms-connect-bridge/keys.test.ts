@@ -5,8 +5,8 @@ import {
   REQUIRED_CONTEXT,
   type SynthesizedBridge,
   synthBridge,
-} from './support/bridge-app';
-import { type Statement, statementsOf } from './support/policy';
+} from '../../support/bridge-app';
+import { type Statement, statementsOf } from '../../support/policy';
 
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:existing-two-way`;
 

@@ -9,8 +9,8 @@ import {
   type SynthesizedBridge,
   synthBridge,
   templateOf,
-} from '../infra/support/bridge-app';
-import { roleStatements, type Statement } from '../infra/support/policy';
+} from '../support/bridge-app';
+import { roleStatements, type Statement } from '../support/policy';
 
 const PARTICIPANT_CONTEXT = {
   ...REQUIRED_CONTEXT,

@@ -4,7 +4,7 @@ import {
   PHONE_NUMBER_ARN,
   REQUIRED_CONTEXT,
   synthError,
-} from './support/bridge-app';
+} from '../../support/bridge-app';
 
 const phoneNumbers = (numbers: Record<string, string>) =>
   JSON.stringify(numbers);

@@ -1,7 +1,7 @@
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
-import { SmsConnectBridge } from '../../lib/sms-connect-bridge';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../../lib/delivery';
+import { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
 import {
   ACCOUNT,
   INSTANCE_ARN,
@@ -11,8 +11,8 @@ import {
   REQUIRED_CONTEXT,
   synthBridge,
   synthError,
-} from './support/bridge-app';
-import { namedTopicArn, statementsOf } from './support/policy';
+} from '../../support/bridge-app';
+import { namedTopicArn, statementsOf } from '../../support/policy';
 
 describe('the bridge options', () => {
   it("lets CloudWatch use the queue key only for the alarm topic's messages", () => {

@@ -6,8 +6,8 @@ import {
   type SynthesizedBridge,
   synthBridge,
   templateOf,
-} from './support/bridge-app';
-import { roleStatements, type Statement } from './support/policy';
+} from '../../support/bridge-app';
+import { roleStatements, type Statement } from '../../support/policy';
 
 /** Everything the function may do. */
 const GRANTED_ACTIONS = [

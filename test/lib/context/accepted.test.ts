@@ -7,7 +7,7 @@ import {
   REQUIRED_CONTEXT,
   type SynthesizedBridge,
   synthBridge,
-} from './support/bridge-app';
+} from '../../support/bridge-app';
 
 const variablesOf = ({
   template,

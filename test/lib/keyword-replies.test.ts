@@ -18,8 +18,8 @@ import {
   REQUIRED_CONTEXT,
   type SynthesizedBridge,
   synthBridge,
-} from '../infra/support/bridge-app';
-import { roleStatements, type Statement } from '../infra/support/policy';
+} from '../support/bridge-app';
+import { roleStatements, type Statement } from '../support/policy';
 
 const OTHER_NUMBER = '+12065550101';
 const OTHER_PHONE_NUMBER_ARN = PHONE_NUMBER_ARN.replace(/[0-9a-f]{4}$/, '1111');

@@ -2,11 +2,11 @@ import { Annotations, App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
-import { createBridgeStack } from '../../../lib/bridge-app';
-import { INTEGRATION_EVENT_RESTRICTED } from '../../../lib/delivery';
-import type { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
-import type { SmsConnectBridgeStack } from '../../../lib/sms-connect-bridge-stack';
-import { cdkFeatureFlags } from '../../../tools/harness/synth';
+import { createBridgeStack } from '../../lib/bridge-app';
+import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
+import type { SmsConnectBridge } from '../../lib/sms-connect-bridge';
+import type { SmsConnectBridgeStack } from '../../lib/sms-connect-bridge-stack';
+import { cdkFeatureFlags } from '../../tools/harness/synth';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../lambda/inbound-sms/config';
+import { loadConfig } from '../../../lambda/inbound-sms/config';
 import {
   ACCOUNT,
   NUMBER,
@@ -9,7 +9,7 @@ import {
   type SynthesizedBridge,
   synthBridge,
   templateOf,
-} from './support/bridge-app';
+} from '../../support/bridge-app';
 
 /** End User Messaging's opt-out keywords, the documented default. */
 const OPT_OUT_KEYWORDS = [

@@ -3,7 +3,7 @@ import {
   REQUIRED_CONTEXT,
   type SynthesizedBridge,
   synthBridge,
-} from './support/bridge-app';
+} from '../support/bridge-app';
 
 describe('the stack outputs', () => {
   let synthesized: SynthesizedBridge;

@@ -3,8 +3,8 @@ import {
   REQUIRED_CONTEXT,
   type SynthesizedBridge,
   synthBridge,
-} from './support/bridge-app';
-import { statementsOf } from './support/policy';
+} from '../support/bridge-app';
+import { statementsOf } from '../support/policy';
 
 const PARTICIPANT_CONTEXT = {
   ...REQUIRED_CONTEXT,

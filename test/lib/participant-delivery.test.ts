@@ -7,13 +7,6 @@ import {
   DEFAULT_ATTACHMENT_NOTICE,
   DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
 } from '../../lib/participant-delivery';
-import { propertiesOf } from '../infra/support/bridge-app';
-import {
-  namedTopicArn,
-  roleStatements,
-  type Statement,
-  statementsOf,
-} from '../infra/support/policy';
 import {
   ACCOUNT,
   buildError,
@@ -24,7 +17,14 @@ import {
   type ParticipantStack,
   PHONE_ARNS,
   PHONE_NUMBERS,
-} from './support/participant-stack';
+} from '../participant/support/participant-stack';
+import { propertiesOf } from '../support/bridge-app';
+import {
+  namedTopicArn,
+  roleStatements,
+  type Statement,
+  statementsOf,
+} from '../support/policy';
 
 const CONNECT_CONDITIONS = {
   StringEquals: { 'aws:SourceAccount': ACCOUNT },

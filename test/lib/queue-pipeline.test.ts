@@ -8,8 +8,8 @@ import {
   type SynthesizedBridge,
   synthBridge,
   templateOf,
-} from './support/bridge-app';
-import { type Statement, statementsOf } from './support/policy';
+} from '../support/bridge-app';
+import { type Statement, statementsOf } from '../support/policy';
 
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 

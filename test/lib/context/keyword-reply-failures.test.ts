@@ -5,7 +5,7 @@ import {
   REQUIRED_CONTEXT,
   synthBridge,
   synthError,
-} from '../infra/support/bridge-app';
+} from '../../support/bridge-app';
 
 const SELF_MANAGED: Context = {
   ...REQUIRED_CONTEXT,
