@@ -1,16 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
-import { Delivery } from '../../lib/delivery';
-import { SmsConnectBridge } from '../../lib/sms-connect-bridge';
-import { cdkFeatureFlags } from '../../tools/harness/synth';
+import { Delivery } from '../../../lib/delivery';
+import { SmsConnectBridge } from '../../../lib/sms-connect-bridge';
+import { cdkFeatureFlags } from '../../../tools/harness/synth';
 import {
   ACCOUNT,
   INSTANCE_ARN,
   NUMBER,
   PHONE_NUMBER_ARN,
   REGION,
-} from '../support/bridge-app';
+} from '../../support/bridge-app';
 
 const FLOW = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const OTHER_NUMBER = '+12065550199';

@@ -6,7 +6,7 @@ import {
   REQUIRED_CONTEXT,
   synthBridge,
   synthError,
-} from '../support/bridge-app';
+} from '../../support/bridge-app';
 
 const FLOW = '22222222-3333-4444-5555-666666666666';
 const OTHER_FLOW = '33333333-4444-5555-6666-777777777777';
