@@ -1,9 +1,79 @@
-import type { StoredMessage } from '../local-aws/sqs';
+import type { RedrivenMessage, StoredMessage } from '../local-aws/sqs';
 import { connectKeyOfRequest } from './connect-key';
 import type { Batch } from './event-source';
-import type { RedrivenMessage } from './simulated-queue';
-import { snsMessageIdOf } from './sns-notification';
 import type { InputKind, TrafficInput } from './traffic';
+
+/** The notification's MessageId: the same for every copy SNS delivers. */
+export const snsMessageIdOf = (body: string): string | undefined => {
+  try {
+    const id = (JSON.parse(body) as { MessageId?: unknown }).MessageId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Pairs taken out of order within each group: each group lists its items'
+ * places in the order sent, as they were taken.
+ */
+export const countInversions = (
+  groups: Iterable<readonly number[]>
+): { inversions: number; groupsWithInversions: number } => {
+  let inversions = 0;
+  let groupsWithInversions = 0;
+  for (const order of groups) {
+    let inverted = 0;
+    for (let a = 0; a < order.length; a++) {
+      for (let b = a + 1; b < order.length; b++) {
+        if ((order[a] ?? 0) > (order[b] ?? 0)) inverted++;
+      }
+    }
+    inversions += inverted;
+    if (inverted > 0) groupsWithInversions++;
+  }
+  return { inversions, groupsWithInversions };
+};
+
+export interface Inversions {
+  /** Pairs of a conversation's texts that Connect took in the wrong order. */
+  readonly inversions: number;
+  /** Conversations with at least one such pair. */
+  readonly conversationsWithInversions: number;
+}
+
+/**
+ * The inversions within each conversation (`SourceId`, `DestinationId`):
+ * `publishOrder` lists the inputs' Connect keys as SNS published them; an
+ * event accepted again counts at its first acceptance only.
+ */
+export const conversationInversions = (
+  publishOrder: readonly (string | undefined)[],
+  accepted: readonly unknown[]
+): Inversions => {
+  const rank = new Map<string, number>();
+  publishOrder.forEach((key, index) => {
+    if (key !== undefined && !rank.has(key)) rank.set(key, index);
+  });
+  const seen = new Set<string>();
+  const byConversation = new Map<string, number[]>();
+  for (const request of accepted) {
+    const key = connectKeyOfRequest(request);
+    const position = rank.get(key);
+    if (position === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const { SourceId, DestinationId } = request as Record<string, unknown>;
+    const conversation = `${String(SourceId)} ${String(DestinationId)}`;
+    byConversation.set(conversation, [
+      ...(byConversation.get(conversation) ?? []),
+      position,
+    ]);
+  }
+  const { inversions, groupsWithInversions } = countInversions(
+    byConversation.values()
+  );
+  return { inversions, conversationsWithInversions: groupsWithInversions };
+};
 
 export type Outcome =
   | 'delivered-once'

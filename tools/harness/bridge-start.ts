@@ -7,6 +7,8 @@ import {
 } from '../local-aws/endpoint';
 import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
 import {
+  type Queue,
+  type QueueOptions,
   type SqsResponderOptions,
   type StoredMessage,
   sqsResponder,
@@ -46,6 +48,8 @@ export interface LocalSqs {
   readonly url: string;
   readonly requests: readonly RecordedRequest[];
   messages(queueUrl: string): readonly StoredMessage[];
+  /** The model behind a queue URL; `options` (re)creates it. */
+  queue(queueUrl: string, options?: QueueOptions): Queue;
   /** The visibility changes SQS took for a queue, in order. */
   visibilityChanges(queueUrl: string): readonly VisibilityChange[];
 }
@@ -105,6 +109,7 @@ export const startBaseServices = async (
       url: sqsEndpoint.url,
       requests: sqsEndpoint.requests,
       messages: sqs.messages,
+      queue: sqs.queue,
       visibilityChanges: sqs.visibilityChanges,
     },
     otherServices,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Random, seededUuid } from '../local-aws/random';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -45,23 +46,30 @@ export const smsMessage = (payload: unknown): string =>
 
 /**
  * The SNS notification SQS receives when raw message delivery is off, laid
- * out as SNS lays it out (`"Type" : "Notification"`).
+ * out as SNS lays it out (`"Type" : "Notification"`); `seeded` makes its
+ * id and signature reproducible.
  */
 export const snsNotificationBody = (
   message: string,
-  publishedAt: Date = new Date()
+  publishedAt: Date = new Date(),
+  seeded?: { readonly messageId: string; readonly random: Random }
 ): string =>
   formatJson(
     {
       Type: 'Notification',
-      MessageId: randomUUID(),
+      MessageId: seeded?.messageId ?? randomUUID(),
       TopicArn: TOPIC_ARN,
       Message: message,
       Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
-      Signature: randomBytes(128).toString('base64'),
+      Signature: (seeded === undefined
+        ? randomBytes(128)
+        : Buffer.from(
+            Array.from({ length: 128 }, () => Math.floor(seeded.random() * 256))
+          )
+      ).toString('base64'),
       SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:${randomUUID()}`,
+      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
     },
     ' : '
   );

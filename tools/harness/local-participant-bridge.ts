@@ -108,6 +108,8 @@ export interface LocalParticipantBridge {
     readonly state: SmsVoiceResponder;
   };
   readonly sqs: LocalSqs;
+  /** The queue that feeds the inbound function (`QUEUE_URL`). */
+  readonly queueUrl: string;
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDbUrl: string;
@@ -320,6 +322,7 @@ const start = async (
       state: smsVoiceState,
     },
     sqs,
+    queueUrl: queueUrl('Queue'),
     otherServices,
     dynamoDbUrl: dynamoDb.url,
     dynamoDbCalls,

@@ -1,5 +1,5 @@
-import type { RecordedRequest, Reply } from '../../tools/local-aws/endpoint';
-import { sqsResponder } from '../../tools/local-aws/sqs';
+import type { RecordedRequest, Reply } from '../../../tools/local-aws/endpoint';
+import { sqsResponder } from '../../../tools/local-aws/sqs';
 
 const QUEUE_URL = 'http://127.0.0.1/111122223333/SmsConnectBridge-Queue';
 
