@@ -24,61 +24,14 @@ export interface BurstOptions {
   readonly logs?: LogCaptureOptions;
 }
 
-export interface BurstReport {
-  readonly settings: QueueSettings & {
-    readonly seed: number;
-    readonly ratePerSecond: number;
-    readonly burst: number;
-    readonly retryMode: string;
-  };
-  readonly texts: number;
-  readonly customers: number;
-  readonly delivered: number;
-  /** Texts Connect accepted more than once, and the extra events. */
-  readonly duplicated: number;
-  readonly deadLettered: number;
-  readonly deadLetteredByReason: Readonly<Record<string, number>>;
-  /** Neither delivered nor dead-lettered. */
-  readonly lost: number;
-  /** Pairs of one customer's texts Connect took out of order. */
-  readonly inversions: number;
-  readonly customersWithInversions: number;
-  readonly connect: {
-    readonly calls: number;
-    readonly throttled: number;
-    readonly callsPerText: number;
-  };
-  readonly drain: {
-    /** Publish (time 0) to Connect's last accepted text, simulated s. */
-    readonly seconds: number;
-    /** texts / rate: what the quota allows at best. */
-    readonly idealSeconds: number;
-    readonly textsPerSecond: number;
-    /** textsPerSecond / rate. */
-    readonly shareOfQuota: number;
-  };
-  /** Publish to Connect's acceptance, simulated s. */
-  readonly latency: { readonly p50: number; readonly p99: number };
-  readonly queue: {
-    readonly receives: number;
-    /** The highest ApproximateReceiveCount any text reached. */
-    readonly maxReceiveCount: number;
-    readonly movedByRedrivePolicy: number;
-  };
-  readonly lambda: ReturnType<typeof lambdaFigures>;
-  readonly time: {
-    readonly simulatedSeconds: number;
-    readonly skippedSeconds: number;
-    readonly wallSeconds: number;
-  };
-}
+export type BurstReport = Awaited<ReturnType<typeof runBurst>>;
 
 /**
  * A campaign's replies, all published at once, through the real bundle
  * behind the simulated queue, against a local Connect that takes
  * `ratePerSecond` calls per second per API and throttles the rest.
  */
-export const runBurst = async (options: BurstOptions): Promise<BurstReport> => {
+export const runBurst = async (options: BurstOptions) => {
   const { fn, settings, seed, ratePerSecond } = options;
   const retryMode = options.retryMode ?? 'adaptive';
   const texts = generateBurst(options);

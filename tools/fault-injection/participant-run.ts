@@ -70,45 +70,9 @@ export interface ParticipantFaultInjectionOptions {
   readonly logs?: LogCaptureOptions;
 }
 
-export interface ParticipantFaultInjectionReport {
-  readonly settings: QueueSettings & {
-    readonly seed: number;
-    readonly faultRate: number;
-    readonly slowMs: readonly [number, number];
-    readonly gapMs: number;
-  };
-  readonly texts: number;
-  readonly customers: number;
-  readonly publishedTwice: number;
-  /** How many customers have how many chats: `{ "1": 40 }` is the goal. */
-  readonly chatsPerCustomer: Readonly<Record<string, number>>;
-  readonly chats: number;
-  /** Texts found in more than one chat. */
-  readonly textsInTwoChats: number;
-  /** Texts in one chat more than once. */
-  readonly textsTwiceInAChat: number;
-  /** Texts in no chat and not in the dead-letter queue. */
-  readonly lost: number;
-  readonly deadLettered: number;
-  /** Pairs of a customer's texts that reached the chat in the wrong order. */
-  readonly inversions: number;
-  readonly customersWithInversions: number;
-  readonly calls: {
-    readonly total: number;
-    readonly faults: Readonly<Record<FaultKind, number>>;
-    readonly faultsInjected: number;
-    readonly faultRate: number;
-    /** Calls processed whose answer was lost, by route. */
-    readonly droppedAfterProcessing: number;
-    readonly byRoute: Readonly<Record<string, number>>;
-  };
-  readonly resumedChats: number;
-  readonly lambda: ReturnType<typeof lambdaFigures>;
-  readonly time: {
-    readonly simulatedSeconds: number;
-    readonly wallSeconds: number;
-  };
-}
+export type ParticipantFaultInjectionReport = Awaited<
+  ReturnType<typeof runParticipantFaultInjection>
+>;
 
 /** The chat calls of participant mode, each counted under its own key. */
 const ROUTES: Readonly<Record<string, string>> = {
@@ -151,7 +115,7 @@ export const byRoute = (request: RecordedRequest): string | undefined =>
  */
 export const runParticipantFaultInjection = async (
   options: ParticipantFaultInjectionOptions
-): Promise<ParticipantFaultInjectionReport> => {
+) => {
   const { bundles, settings, seed } = options;
   const faultRate = options.faultRate ?? 0;
   const customers = options.customers ?? 40;

@@ -13,9 +13,6 @@ import type { QueueSettings } from './stack-settings';
 import {
   classifyDuplicates,
   conversationInversions,
-  type DuplicateDeliveries,
-  type Inversions,
-  type Tally,
   tallyOutcomes,
 } from './tally';
 import { generateTraffic, type InputKind } from './traffic';
@@ -49,69 +46,16 @@ export interface FaultInjectionOptions {
   readonly logs?: LogCaptureOptions;
 }
 
-export interface FaultInjectionReport {
-  readonly settings: QueueSettings & {
-    readonly seed: number;
-    /** The share of Connect calls asked to meet a fault. */
-    readonly faultRate: number;
-    readonly functionTimeoutSeconds: number;
-    readonly slowMs: readonly [number, number];
-  };
-  readonly inputs: {
-    readonly total: number;
-    readonly byKind: Readonly<Record<InputKind, number>>;
-    /** Inputs SNS delivered twice. */
-    readonly publishedTwice: number;
-  };
-  readonly outcome: Omit<Tally, 'outcomes'>;
-  /** Order within each conversation, as Connect took the texts. */
-  readonly order: Inversions;
-  readonly connect: {
-    readonly calls: number;
-    readonly accepted: number;
-    readonly faults: Readonly<Record<FaultKind, number>>;
-    readonly faultsInjected: number;
-    /** faultsInjected / calls. */
-    readonly faultRate: number;
-    /** Inputs whose call Connect processed before the connection dropped. */
-    readonly inputsDroppedAfterProcessing: number;
-    /** Of the duplicated inputs, those such a drop explains. */
-    readonly duplicatesExplainedByDropAfter: number;
-  };
-  readonly queue: {
-    readonly sqsMessages: number;
-    readonly receives: number;
-    readonly redeliveries: number;
-    readonly redeliveredWhileInFlight: number;
-    readonly staleDeletes: number;
-    /** Failed records whose wait the handler shortened. */
-    readonly visibilityChanges: number;
-    readonly staleVisibilityChanges: number;
-    readonly movedByRedrivePolicy: number;
-  };
-  readonly duplicateDeliveries: DuplicateDeliveries;
-  readonly lambda: ReturnType<typeof lambdaFigures>;
-  readonly logs: {
-    readonly lines: number;
-    readonly linesWithPersonalData: number;
-  };
-  readonly time: {
-    readonly simulatedSeconds: number;
-    readonly skippedSeconds: number;
-    readonly wallSeconds: number;
-  };
-  /** Inputs whose outcome is not what their kind calls for (ids only). */
-  readonly unexpectedOutcomes: Tally['outcomes'];
-}
+export type FaultInjectionReport = Awaited<
+  ReturnType<typeof runFaultInjection>
+>;
 
 /**
  * Publishes the traffic to a simulated queue in front of the real bundle,
  * runs Lambda's event source mapping over it against the local Connect
  * (with faults), SQS and DynamoDB, and tallies what became of each SMS.
  */
-export const runFaultInjection = async (
-  options: FaultInjectionOptions
-): Promise<FaultInjectionReport> => {
+export const runFaultInjection = async (options: FaultInjectionOptions) => {
   const { fn, settings, seed } = options;
   const faultRate = options.faultRate ?? 0;
   const slowMs = options.slowMs ?? [50, 1500];

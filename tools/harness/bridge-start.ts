@@ -17,7 +17,13 @@ import {
 import { type LocalDynamoDb, startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
 import { loadFreshModule } from './node-realm';
-import { claimEnvironment, definedValues } from './sandbox';
+import {
+  claimEnvironment,
+  definedValues,
+  endpointVariables,
+  type LocalEndpoints,
+  sandboxedAws,
+} from './sandbox';
 import { type BridgeFunction, resolveVariables } from './synth';
 
 /** What a bridge has opened, undone last first. */
@@ -137,6 +143,28 @@ export const bundleVariables = (
 };
 
 /**
+ * A function's whole environment beside local services: what the Lambda
+ * runtime sets, the SDK's endpoints (every other service to
+ * `otherServices`), the template's variables with `local` values for
+ * their references, then `environment` over all of it.
+ */
+export const functionEnvironment = (
+  fn: BridgeFunction,
+  functionName: string,
+  services: {
+    readonly otherServices: string;
+    readonly endpoints: LocalEndpoints;
+  },
+  local: Readonly<Record<string, string>> = {},
+  environment: Readonly<Record<string, string | undefined>> = {}
+): Record<string, string | undefined> => ({
+  ...sandboxedAws(fn.region, functionName),
+  ...endpointVariables(services.otherServices, services.endpoints),
+  ...bundleVariables(fn, local, environment),
+  ...environment,
+});
+
+/**
  * Loads a function's bundle afresh, as a new execution environment would,
  * and returns the handler it exports; `during` runs the loading (to capture
  * its logs, or with the function's environment).
@@ -153,6 +181,22 @@ export const loadHandler = async <Handler>(
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
   }
   return handler as Handler;
+};
+
+/**
+ * Loads a function's bundle with `during` and returns how to invoke it as
+ * Lambda would: each event in `during`, with a fresh context.
+ */
+export const loadFunction = async <Event, Result>(
+  fn: BridgeFunction,
+  functionName: string,
+  during: <T>(work: () => Promise<T> | T) => Promise<T>
+): Promise<(event: Event) => Promise<Result>> => {
+  const handler = await loadHandler<
+    (event: Event, context: Context) => Promise<Result>
+  >(fn, during);
+  return (event) =>
+    during(() => handler(event, invocationContext(fn, functionName)));
 };
 
 /** A fresh context for one invocation of the function. */
