@@ -52,13 +52,15 @@ export const smsMessage = (payload: unknown): string =>
 export const snsNotificationBody = (
   message: string,
   publishedAt: Date = new Date(),
-  seeded?: { readonly messageId: string; readonly random: Random }
+  seeded?: { readonly messageId: string; readonly random: Random },
+  topicArn = TOPIC_ARN,
+  attributes?: Record<string, unknown>
 ): string =>
   formatJson(
     {
       Type: 'Notification',
       MessageId: seeded?.messageId ?? randomUUID(),
-      TopicArn: TOPIC_ARN,
+      TopicArn: topicArn,
       Message: message,
       Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
@@ -69,7 +71,8 @@ export const snsNotificationBody = (
           )
       ).toString('base64'),
       SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
+      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
+      ...(attributes === undefined ? {} : { MessageAttributes: attributes }),
     },
     ' : '
   );
@@ -230,31 +233,23 @@ export const streamedItemRecord = (
     ContactId: contactId,
   };
   const attribute = (Value: string) => ({ Type: 'String', Value });
-  const body = formatJson(
+  const body = snsNotificationBody(
+    JSON.stringify(message),
+    new Date(),
+    undefined,
+    STREAMING_TOPIC_ARN,
     {
-      Type: 'Notification',
-      MessageId: randomUUID(),
-      TopicArn: STREAMING_TOPIC_ARN,
-      Message: JSON.stringify(message),
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '1',
-      Signature: randomBytes(128).toString('base64'),
-      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${STREAMING_TOPIC_ARN}:${randomUUID()}`,
-      MessageAttributes: {
-        InitialContactId: attribute(item.initialContactId),
-        MessageVisibility: attribute(item.visibility ?? 'ALL'),
-        Type: attribute(type),
-        AccountId: attribute(ACCOUNT),
-        ContentType: attribute(contentType),
-        InstanceId: attribute(INSTANCE_ID),
-        ContactId: attribute(contactId),
-        ...(item.role === undefined
-          ? {}
-          : { ParticipantRole: attribute(item.role) }),
-      },
-    },
-    ' : '
+      InitialContactId: attribute(item.initialContactId),
+      MessageVisibility: attribute(item.visibility ?? 'ALL'),
+      Type: attribute(type),
+      AccountId: attribute(ACCOUNT),
+      ContentType: attribute(contentType),
+      InstanceId: attribute(INSTANCE_ID),
+      ContactId: attribute(contactId),
+      ...(item.role === undefined
+        ? {}
+        : { ParticipantRole: attribute(item.role) }),
+    }
   );
   return sqsRecord(body, { ...options, queueArn: OUTBOUND_QUEUE_ARN });
 };

@@ -61,48 +61,6 @@ export interface RedrivenMessage {
   readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
 }
 
-export interface QueueStatistics {
-  readonly sent: number;
-  readonly receives: number;
-  readonly deleted: number;
-  /** Deletes with a receipt handle a later receive replaced: kept. */
-  readonly staleDeletes: number;
-  readonly visibilityChanges: number;
-  /** Refused: the handle's message is deleted, received again or visible. */
-  readonly staleVisibilityChanges: number;
-  /** Receives of a message still in flight from an earlier receive. */
-  readonly redeliveredWhileInFlight: number;
-  readonly redriven: number;
-}
-
-export interface Queue {
-  send(
-    body: string,
-    at: number,
-    attributes?: StoredMessage['MessageAttributes']
-  ): StoredMessage;
-  /**
-   * Up to `max` visible messages, oldest first, each hidden for the
-   * visibility timeout; one already received `maxReceiveCount` times moves
-   * to the dead-letter queue instead.
-   */
-  receive(max: number, now: number): ReceivedMessage[];
-  /** Deletes by the receipt handle of the latest receive. */
-  delete(receiptHandle: string): boolean;
-  /** ChangeMessageVisibility; false for a handle not of a message in flight. */
-  changeVisibility(
-    receiptHandle: string,
-    seconds: number,
-    now: number
-  ): boolean;
-  isEmpty(): boolean;
-  nextVisibleAt(): number | undefined;
-  /** The messages still in the queue, in the order sent. */
-  messages(): StoredMessage[];
-  deadLetters(): readonly RedrivenMessage[];
-  statistics(): QueueStatistics;
-}
-
 interface Held extends StoredMessage {
   readonly sentAt: number;
   receiveCount: number;
@@ -113,7 +71,9 @@ interface Held extends StoredMessage {
   receiptHandle?: string;
 }
 
-export const createQueue = (options: QueueOptions = {}): Queue => {
+export type Queue = ReturnType<typeof createQueue>;
+
+export const createQueue = (options: QueueOptions = {}) => {
   const random = options.random;
   const visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
   const maxReceiveCount = options.maxReceiveCount ?? Number.POSITIVE_INFINITY;
@@ -124,7 +84,6 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
   const stats = {
     sent: 0,
     receives: 0,
-    deleted: 0,
     staleDeletes: 0,
     visibilityChanges: 0,
     staleVisibilityChanges: 0,
@@ -148,7 +107,11 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
   });
 
   return {
-    send: (body, at, attributes = {}) => {
+    send: (
+      body: string,
+      at: number,
+      attributes: StoredMessage['MessageAttributes'] = {}
+    ): StoredMessage => {
       const message: Held = {
         MessageId: random === undefined ? randomUUID() : seededUuid(random),
         Body: body,
@@ -162,10 +125,18 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
       stats.sent++;
       return wire(message);
     },
-    receive: (max, now) => {
-      // Map order is send order: oldest first, as SQS mostly returns them.
+    /**
+     * Up to `max` visible messages, oldest first, each hidden for the
+     * visibility timeout; one already received `maxReceiveCount` times
+     * moves to the dead-letter queue instead.
+     */
+    receive: (max: number, now: number): ReceivedMessage[] => {
       const received: ReceivedMessage[] = [];
-      for (const message of [...held.values()]) {
+      // Oldest first, as SQS mostly (not strictly) returns them.
+      const oldestFirst = [...held.values()].sort(
+        (a, b) => a.sentAt - b.sentAt
+      );
+      for (const message of oldestFirst) {
         if (received.length >= max) break;
         if (message.visibleAt > now) continue;
         if (message.receiveCount >= maxReceiveCount) {
@@ -201,7 +172,8 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
       }
       return received;
     },
-    delete: (receiptHandle) => {
+    /** Deletes by the receipt handle of the latest receive. */
+    delete: (receiptHandle: string): boolean => {
       const message = byHandle.get(receiptHandle);
       if (message === undefined) {
         // SQS answers success, but an earlier receive's handle may leave the message.
@@ -209,10 +181,14 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
         return false;
       }
       remove(message);
-      stats.deleted++;
       return true;
     },
-    changeVisibility: (receiptHandle, seconds, now) => {
+    /** ChangeMessageVisibility; false for a handle not of a message in flight. */
+    changeVisibility: (
+      receiptHandle: string,
+      seconds: number,
+      now: number
+    ): boolean => {
       const message = byHandle.get(receiptHandle);
       if (message === undefined || message.hiddenUntil <= now) {
         stats.staleVisibilityChanges++;
@@ -226,10 +202,11 @@ export const createQueue = (options: QueueOptions = {}): Queue => {
       return true;
     },
     isEmpty: () => held.size === 0,
-    nextVisibleAt: () => {
+    nextVisibleAt: (): number | undefined => {
       const times = [...held.values()].map(({ visibleAt }) => visibleAt);
       return times.length === 0 ? undefined : Math.min(...times);
     },
+    /** The messages still in the queue, in the order sent. */
     messages: () => [...held.values()].map(wire),
     deadLetters: () => [...redriven],
     statistics: () => ({ ...stats }),
