@@ -49,36 +49,17 @@ const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate
          [--customers 2000] [--retry-mode adaptive] [--real-rate 30]
          [--max-concurrency 2]
 
-  --burst                a campaign's replies published at once, against a
-                         Connect that takes --rate calls/s per API (a token
-                         bucket, burst 2.5 x rate) and throttles the rest;
-                         no other faults (docs/capacity.md)
-  --rate                 Connect's quotas to run, calls per second, comma
-                         separated
-  --texts                burst: texts published at once
-  --customers            burst: customers sending them (default 2000)
-  --retry-mode           burst: adaptive (the bundle's default) or standard
-  --max-concurrency      burst: the event source's maxConcurrency, in place
-                         of the synthesized one (the stack's setting)
-  --real-rate            burst: Connect calls per wall-clock second; the
-                         process clock runs real-rate / rate times faster
-                         than the wall clock (at least 1x)
-
-  --mode                 integration (default) or participant: chats opened
-                         with StartChatContact, faults on every chat call
-                         (answers lost after processing included)
-  --customers            participant mode: customers texting
-  --texts-per-customer   participant mode: texts each customer sends
-  --gap-ms               participant mode: simulated time between a
-                         customer's texts (each lands in the first half)
-
-  --messages             inbound SMS to publish (duplicates not counted)
-  --fault-rate           share of Connect calls that meet a fault, 0 to 1
-  --seed                 seed of the traffic, the faults and the queue
-  --slow-ms              how late a slow answer comes, min-max in ms (< 6000)
-  --drop-after-messages  SMS for the separate run that also drops
-                         connections after Connect processed the call
-                         (0 skips it)`;
+  Integration mode (default): --messages SMS (duplicates not counted), faults
+  on --fault-rate of Connect calls, slow answers --slow-ms late (< 6000), and
+  a separate run of --drop-after-messages SMS (0 skips it) that also drops
+  connections after Connect processed the call (docs/operations.md).
+  --mode participant: --customers each send --texts-per-customer texts,
+  --gap-ms apart; faults on every chat call (docs/operations.md).
+  --burst: --texts from --customers published at once against a Connect
+  that takes --rate calls/s per API (token bucket, burst 2.5 x rate), with
+  the SDK's --retry-mode, the event source's --max-concurrency, and the
+  clock scaled so Connect takes --real-rate calls per wall-clock second
+  (docs/capacity.md).`;
 
 const print = (text = '') => {
   process.stdout.write(`${text}\n`);

@@ -125,24 +125,6 @@ export const startBaseServices = async (
 };
 
 /**
- * A function's environment as its bundle gets it: the template's variables
- * with `local` values for their references, then `environment` over them
- * (where `undefined` removes a variable).
- */
-export const bundleVariables = (
-  fn: BridgeFunction,
-  local: Readonly<Record<string, string>>,
-  environment: Readonly<Record<string, string | undefined>>
-): Record<string, string> => {
-  // NODE_OPTIONS configures the runtime, which is this process already.
-  const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
-    fn.variables,
-    { ...local, ...definedValues(environment) }
-  );
-  return definedValues({ ...variables, ...environment });
-};
-
-/**
  * A function's whole environment beside local services: what the Lambda
  * runtime sets, the SDK's endpoints (every other service to
  * `otherServices`), the template's variables with `local` values for
@@ -160,9 +142,21 @@ export const functionEnvironment = (
 ): Record<string, string | undefined> => ({
   ...sandboxedAws(fn.region, functionName),
   ...endpointVariables(services.otherServices, services.endpoints),
-  ...bundleVariables(fn, local, environment),
+  ...templateVariables(fn, { ...local, ...definedValues(environment) }),
   ...environment,
 });
+
+/** The template's variables but NODE_OPTIONS, which set up this process. */
+const templateVariables = (
+  fn: BridgeFunction,
+  local: Readonly<Record<string, string>>
+): Record<string, string> => {
+  const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
+    fn.variables,
+    local
+  );
+  return variables;
+};
 
 /**
  * Loads a function's bundle afresh, as a new execution environment would,
