@@ -97,28 +97,8 @@ export const DEFAULT_WEIGHTS: Readonly<Record<FaultKind, number>> = {
   'drop-after': 0,
 };
 
-export interface FaultCounts {
-  /** Every Connect call that reached the endpoint, retries included. */
-  readonly calls: number;
-  readonly faults: Readonly<Record<FaultKind, number>>;
-}
-
-export interface ConnectFaults {
-  /** For `LocalConnect.always`. */
-  readonly script: Script;
-  counts(): FaultCounts;
-  /** The connect keys of calls that Connect processed but whose answer was lost. */
-  droppedAfterProcessing(): ReadonlySet<string>;
-}
-
-/**
- * Puts faults in front of the local Connect. Whether a call meets one, and
- * which, depends only on the seed, the message the call carries and how
- * many calls for that message came before: the same run meets the same
- * faults whatever the interleaving of concurrent invocations.
- */
 /** Puts the planned faults in front of a local service. */
-export const connectFaults = (plan: FaultPlan): ConnectFaults => {
+export const connectFaults = (plan: FaultPlan) => {
   const [min, max] = plan.slowMs ?? [50, 1500];
   // Past the client's 6 s request timeout a slow answer is a hung call.
   if (!(min >= 0 && min <= max && max < 6_000)) {
@@ -166,8 +146,11 @@ export const connectFaults = (plan: FaultPlan): ConnectFaults => {
   };
 
   return {
+    /** For `LocalConnect.always`. */
     script,
+    /** Calls that reached the endpoint, retries included, and their faults. */
     counts: () => ({ calls, faults: { ...faults } }),
-    droppedAfterProcessing: () => new Set(droppedAfter),
+    /** The keys of calls processed whose answer was lost. */
+    droppedAfterProcessing: (): ReadonlySet<string> => new Set(droppedAfter),
   };
 };

@@ -94,27 +94,7 @@ export interface InputOutcome {
   readonly expected: boolean;
 }
 
-export interface Tally {
-  readonly outcomes: readonly InputOutcome[];
-  readonly deliveredExactlyOnce: number;
-  /** Inputs Connect accepted more than one event for. */
-  readonly duplicated: number;
-  /** Inputs never delivered, in the dead-letter queue. */
-  readonly deadLettered: number;
-  /** Those inputs by the reasons their copies carry. */
-  readonly deadLetteredByReason: Readonly<Record<string, number>>;
-  /** Inputs neither delivered nor in the dead-letter queue. */
-  readonly lost: number;
-  /** Events Connect accepted beyond the first for an input. */
-  readonly duplicatesForwarded: number;
-  /** Inputs whose outcome is not what their kind calls for. */
-  readonly unexpected: number;
-  /** Accepted events that no input explains. */
-  readonly unattributedEvents: number;
-  /** Copies in the dead-letter queue (an input delivered twice may have two). */
-  readonly deadLetterMessages: number;
-  readonly deadLetterMessagesByReason: Readonly<Record<string, number>>;
-}
+export type Tally = ReturnType<typeof tallyOutcomes>;
 
 export interface TallyInput {
   readonly inputs: readonly TrafficInput[];
@@ -136,7 +116,7 @@ export const tallyOutcomes = ({
   accepted,
   deadLetters,
   redriven,
-}: TallyInput): Tally => {
+}: TallyInput) => {
   const acceptedByKey = countBy(accepted.map(connectKeyOfRequest));
   const reasons = new Map<string, string[]>();
   const letters = [
@@ -193,11 +173,13 @@ export const tallyOutcomes = ({
     deadLettered: countOf('dead-lettered'),
     deadLetteredByReason,
     lost: countOf('lost'),
+    // Events Connect accepted beyond the first for an input.
     duplicatesForwarded: outcomes.reduce(
       (sum, { accepted: n }) => sum + Math.max(0, n - 1),
       0
     ),
     unexpected: outcomes.filter(({ expected }) => !expected).length,
+    // Accepted events that no input explains.
     unattributedEvents: [...acceptedByKey]
       .filter(([key]) => !explained.has(key))
       .reduce((sum, [, n]) => sum + n, 0),
