@@ -15,20 +15,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  formatBurstTable,
-  type Scaled,
-} from '../tools/fault-injection/burst-report';
-import { type BurstReport, runBurst } from '../tools/fault-injection/burst-run';
+import { runBurst } from '../tools/fault-injection/burst-run';
 import { DEFAULT_WEIGHTS } from '../tools/fault-injection/connect-faults';
 import {
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
   runParticipantFaultInjection,
 } from '../tools/fault-injection/participant-run';
 import {
+  formatBurstTable,
   formatDropAfterReport,
   formatParticipantReport,
   formatReport,
+  type ScaledBurstReport,
 } from '../tools/fault-injection/report';
 import {
   type FaultInjectionReport,
@@ -51,36 +49,17 @@ const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate
          [--customers 2000] [--retry-mode adaptive] [--real-rate 30]
          [--max-concurrency 2]
 
-  --burst                a campaign's replies published at once, against a
-                         Connect that takes --rate calls/s per API (a token
-                         bucket, burst 2.5 x rate) and throttles the rest;
-                         no other faults (docs/capacity.md)
-  --rate                 Connect's quotas to run, calls per second, comma
-                         separated
-  --texts                burst: texts published at once
-  --customers            burst: customers sending them (default 2000)
-  --retry-mode           burst: adaptive (the bundle's default) or standard
-  --max-concurrency      burst: the event source's maxConcurrency, in place
-                         of the synthesized one (the stack's setting)
-  --real-rate            burst: Connect calls per wall-clock second; the
-                         process clock runs real-rate / rate times faster
-                         than the wall clock (at least 1x)
-
-  --mode                 integration (default) or participant: chats opened
-                         with StartChatContact, faults on every chat call
-                         (answers lost after processing included)
-  --customers            participant mode: customers texting
-  --texts-per-customer   participant mode: texts each customer sends
-  --gap-ms               participant mode: simulated time between a
-                         customer's texts (each lands in the first half)
-
-  --messages             inbound SMS to publish (duplicates not counted)
-  --fault-rate           share of Connect calls that meet a fault, 0 to 1
-  --seed                 seed of the traffic, the faults and the queue
-  --slow-ms              how late a slow answer comes, min-max in ms (< 6000)
-  --drop-after-messages  SMS for the separate run that also drops
-                         connections after Connect processed the call
-                         (0 skips it)`;
+  Integration mode (default): --messages SMS (duplicates not counted), faults
+  on --fault-rate of Connect calls, slow answers --slow-ms late (< 6000), and
+  a separate run of --drop-after-messages SMS (0 skips it) that also drops
+  connections after Connect processed the call (docs/operations.md).
+  --mode participant: --customers each send --texts-per-customer texts,
+  --gap-ms apart; faults on every chat call (docs/operations.md).
+  --burst: --texts from --customers published at once against a Connect
+  that takes --rate calls/s per API (token bucket, burst 2.5 x rate), with
+  the SDK's --retry-mode, the event source's --max-concurrency, and the
+  clock scaled so Connect takes --real-rate calls per wall-clock second
+  (docs/capacity.md).`;
 
 const print = (text = '') => {
   process.stdout.write(`${text}\n`);
@@ -160,57 +139,72 @@ const readOptions = () => {
   };
 };
 
-/** What the bridge is held to: nothing lost, nothing doubled. */
-const problemsOf = (report: FaultInjectionReport): string[] => {
-  const { outcome, logs } = report;
-  return [
-    outcome.lost > 0 && `${outcome.lost} SMS lost`,
-    outcome.duplicatesForwarded > 0 &&
-      `${outcome.duplicatesForwarded} duplicates forwarded`,
-    outcome.unexpected > 0 &&
-      `${outcome.unexpected} SMS ended other than expected: ` +
-        JSON.stringify(report.unexpectedOutcomes.slice(0, 5)),
-    report.order.inversions > 0 &&
-      `${report.order.inversions} inversions within a conversation`,
-    outcome.unattributedEvents > 0 &&
-      `${outcome.unattributedEvents} events Connect accepted match no SMS`,
-    logs.linesWithPersonalData > 0 &&
-      `${logs.linesWithPersonalData} log lines hold a phone number or a text`,
-  ].filter((problem): problem is string => typeof problem === 'string');
-};
+type Options = ReturnType<typeof readOptions>;
+type Problem = string | false;
 
-const main = async () => {
-  const options = readOptions();
-  if (options.help) {
-    print(USAGE);
-    return;
-  }
-  if (options.burst) {
-    await burstMode(options);
-    return;
-  }
-  if (options.mode === 'participant') {
-    await participantMode(options);
-    return;
-  }
+/** Synthesizes the app with `context` into a directory removed afterwards. */
+const withAssembly = async (
+  context: Record<string, string>,
+  work: (assembly: string) => Promise<void>
+) => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
   try {
-    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
-    const fn = readInboundFunction(assembly);
-    const settings = readQueueSettings(assembly);
+    await work(synthesizeBridge(context, outdir));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+/** Prints the runs as JSON, then each problem; any fails the command. */
+const finish = (runs: Record<string, unknown>, problems: Problem[]) => {
+  print();
+  print(
+    JSON.stringify(
+      {
+        command: ['npm run fault-injection --', ...process.argv.slice(2)].join(
+          ' '
+        ),
+        ...runs,
+      },
+      null,
+      2
+    )
+  );
+  const failed = problems.filter((p): p is string => typeof p === 'string');
+  for (const problem of failed) process.stderr.write(`FAILED: ${problem}\n`);
+  process.exitCode = failed.length > 0 ? 1 : 0;
+};
+
+/** What the bridge is held to: nothing lost, nothing doubled. */
+const problemsOf = ({ outcome, logs, ...report }: FaultInjectionReport) => [
+  outcome.lost > 0 && `${outcome.lost} SMS lost`,
+  outcome.duplicatesForwarded > 0 &&
+    `${outcome.duplicatesForwarded} duplicates forwarded`,
+  outcome.unexpected > 0 &&
+    `${outcome.unexpected} SMS ended other than expected: ${JSON.stringify(report.unexpectedOutcomes.slice(0, 5))}`,
+  report.order.inversions > 0 &&
+    `${report.order.inversions} inversions within a conversation`,
+  outcome.unattributedEvents > 0 &&
+    `${outcome.unattributedEvents} events Connect accepted match no SMS`,
+  logs.linesWithPersonalData > 0 &&
+    `${logs.linesWithPersonalData} log lines hold a phone number or a text`,
+];
+
+const integrationMode = (options: Options) =>
+  withAssembly(FAULT_INJECTION_CONTEXT, async (assembly) => {
     const common = {
-      fn,
-      settings,
+      fn: readInboundFunction(assembly),
+      settings: readQueueSettings(assembly),
       faultRate: options.faultRate,
       seed: options.seed,
       slowMs: options.slowMs,
     };
-    const report = await runFaultInjection({
+    const run = await runFaultInjection({
       ...common,
       messages: options.messages,
     });
     print();
-    print(formatReport(report));
+    print(formatReport(run));
     print(
       'Dropped connections are injected BEFORE Connect processes the call: ' +
         'the case a bridge can be held to.'
@@ -233,51 +227,30 @@ const main = async () => {
           'these duplicates are not counted against it.'
       );
     }
-    print();
-    print(
-      JSON.stringify(
-        {
-          command: ['npm run fault-injection', ...process.argv.slice(2)]
-            .join(' ')
-            .replace(/^npm run fault-injection(?= )/, '$& --'),
-          run: report,
-          ...(dropAfter === undefined
-            ? {}
-            : { droppedAfterProcessingRun: dropAfter }),
-        },
-        null,
-        2
-      )
+    finish(
+      {
+        run,
+        ...(dropAfter === undefined
+          ? {}
+          : { droppedAfterProcessingRun: dropAfter }),
+      },
+      [
+        ...problemsOf(run),
+        dropAfter !== undefined &&
+          dropAfter.outcome.lost > 0 &&
+          `${dropAfter.outcome.lost} SMS lost in the drop-after run`,
+        dropAfter !== undefined &&
+          dropAfter.connect.duplicatesExplainedByDropAfter !==
+            dropAfter.outcome.duplicated &&
+          'a duplicate in the drop-after run has another cause',
+      ]
     );
-    const problems = [
-      ...problemsOf(report),
-      ...(dropAfter === undefined
-        ? []
-        : [
-            dropAfter.outcome.lost > 0 &&
-              `${dropAfter.outcome.lost} SMS lost in the drop-after run`,
-            dropAfter.connect.duplicatesExplainedByDropAfter !==
-              dropAfter.outcome.duplicated &&
-              'a duplicate in the drop-after run has another cause',
-          ].filter((p): p is string => typeof p === 'string')),
-    ];
-    for (const problem of problems)
-      process.stderr.write(`FAILED: ${problem}\n`);
-    process.exitCode = problems.length > 0 ? 1 : 0;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-};
+  });
 
 /** What participant mode is held to, on its own run. */
-const participantMode = async (options: ReturnType<typeof readOptions>) => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
-  try {
-    const assembly = synthesizeBridge(
-      PARTICIPANT_FAULT_INJECTION_CONTEXT,
-      outdir
-    );
-    const report = await runParticipantFaultInjection({
+const participantMode = (options: Options) =>
+  withAssembly(PARTICIPANT_FAULT_INJECTION_CONTEXT, async (assembly) => {
+    const run = await runParticipantFaultInjection({
       bundles: readParticipantBundles(assembly),
       settings: readQueueSettings(assembly),
       customers: options.customers,
@@ -288,57 +261,33 @@ const participantMode = async (options: ReturnType<typeof readOptions>) => {
       slowMs: options.slowMs,
     });
     print();
-    print(formatParticipantReport(report));
-    print();
-    print(
-      JSON.stringify(
-        {
-          command: [
-            'npm run fault-injection --',
-            ...process.argv.slice(2),
-          ].join(' '),
-          run: report,
-        },
-        null,
-        2
-      )
-    );
-    const oneChatEach =
-      Object.keys(report.chatsPerCustomer).length === 1 &&
-      report.chatsPerCustomer['1'] === report.customers;
-    const problems = [
-      !oneChatEach &&
-        `chats per customer: ${JSON.stringify(report.chatsPerCustomer)}`,
-      report.textsInTwoChats > 0 &&
-        `${report.textsInTwoChats} texts in two chats`,
-      report.textsTwiceInAChat > 0 &&
-        `${report.textsTwiceInAChat} texts twice in one chat`,
-      report.lost > 0 && `${report.lost} texts lost`,
-      report.inversions > 0 && `${report.inversions} inversions`,
-    ].filter((p): p is string => typeof p === 'string');
-    for (const problem of problems)
-      process.stderr.write(`FAILED: ${problem}\n`);
-    process.exitCode = problems.length > 0 ? 1 : 0;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-};
+    print(formatParticipantReport(run));
+    const { chatsPerCustomer } = run;
+    finish({ run }, [
+      (Object.keys(chatsPerCustomer).length !== 1 ||
+        chatsPerCustomer['1'] !== run.customers) &&
+        `chats per customer: ${JSON.stringify(chatsPerCustomer)}`,
+      run.textsInTwoChats > 0 && `${run.textsInTwoChats} texts in two chats`,
+      run.textsTwiceInAChat > 0 &&
+        `${run.textsTwiceInAChat} texts twice in one chat`,
+      run.lost > 0 && `${run.lost} texts lost`,
+      run.inversions > 0 && `${run.inversions} inversions`,
+    ]);
+  });
 
 /**
  * The burst runs, one per quota, each on a process clock scaled so that
  * Connect takes --real-rate calls per wall-clock second (docs/capacity.md).
  */
-const burstMode = async (options: ReturnType<typeof readOptions>) => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-burst-'));
-  try {
-    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+const burstMode = (options: Options) =>
+  withAssembly(FAULT_INJECTION_CONTEXT, async (assembly) => {
     const fn = readInboundFunction(assembly);
     const synthesized = readQueueSettings(assembly);
     const settings =
       options.maxConcurrency === undefined
         ? synthesized
         : { ...synthesized, maxConcurrency: options.maxConcurrency };
-    const reports: (BurstReport & Scaled)[] = [];
+    const runs: ScaledBurstReport[] = [];
     for (const ratePerSecond of options.rates) {
       const timeScale = Math.max(1, options.realRate / ratePerSecond);
       const restore = scaleTime(timeScale);
@@ -352,10 +301,8 @@ const burstMode = async (options: ReturnType<typeof readOptions>) => {
           seed: options.seed,
           retryMode: options.retryMode as 'adaptive' | 'standard',
         });
-        reports.push({ ...report, timeScale });
-        process.stderr.write(
-          `${formatBurstTable([reports.at(-1) as BurstReport & Scaled])}\n`
-        );
+        runs.push({ ...report, timeScale });
+        process.stderr.write(`${formatBurstTable(runs.slice(-1))}\n`);
       } finally {
         restore();
       }
@@ -365,34 +312,23 @@ const burstMode = async (options: ReturnType<typeof readOptions>) => {
       `Burst: ${options.texts} texts published at once, seed ${options.seed}, ` +
         `${new Date().toISOString()}`
     );
-    print(formatBurstTable(reports));
-    print();
-    print(
-      JSON.stringify(
-        {
-          command: [
-            'npm run fault-injection --',
-            ...process.argv.slice(2),
-          ].join(' '),
-          runs: reports,
-        },
-        null,
-        2
-      )
-    );
-    const problems = reports.flatMap((r) =>
-      [
+    print(formatBurstTable(runs));
+    finish(
+      { runs },
+      runs.flatMap((r) => [
         r.lost > 0 && `${r.lost} texts lost at ${r.settings.ratePerSecond}/s`,
         r.deadLettered > 0 &&
           `${r.deadLettered} texts dead-lettered at ${r.settings.ratePerSecond}/s`,
-      ].filter((p): p is string => typeof p === 'string')
+      ])
     );
-    for (const problem of problems)
-      process.stderr.write(`FAILED: ${problem}\n`);
-    process.exitCode = problems.length > 0 ? 1 : 0;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  });
+
+const main = async () => {
+  const options = readOptions();
+  if (options.help) print(USAGE);
+  else if (options.burst) await burstMode(options);
+  else if (options.mode === 'participant') await participantMode(options);
+  else await integrationMode(options);
 };
 
 main().catch((error: unknown) => {

@@ -1,18 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
+import {
+  FAULT_KINDS,
+  type FaultSchedule,
+  scheduledFaults,
+} from '../../tools/fault-injection/connect-faults';
 import {
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
-  type ParticipantFaultInjectionReport,
   runParticipantFaultInjection,
 } from '../../tools/fault-injection/participant-run';
+import type { QueueSettings } from '../../tools/fault-injection/stack-settings';
 import { readQueueSettings } from '../../tools/fault-injection/stack-settings';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
+  type ParticipantBundles,
   readParticipantBundles,
   synthesizeBridge,
 } from '../../tools/harness/synth';
 import { appendToCapture } from '../log-privacy/capture';
+
+const CUSTOMERS = 8;
+const RUNS = 5;
 
 /** The bundle's lines still reach the suite-wide log check, not the terminal. */
 const logs = {
@@ -20,56 +30,75 @@ const logs = {
   onLine: ({ line }: CapturedLine) => appendToCapture(`${line}\n`),
 };
 
+/**
+ * For each chat call, the faults its first calls meet, by their place
+ * among that call's calls (`null`: none), answers lost after processing
+ * included. Shrinking drops faults until the smallest failing schedule.
+ */
+const faults = fc.array(
+  fc.option(fc.constantFrom(...FAULT_KINDS), { nil: null, freq: 2 }),
+  { maxLength: 12 }
+);
+const faultSchedule: fc.Arbitrary<FaultSchedule> = fc.record({
+  StartChatContact: faults,
+  StartContactStreaming: faults,
+  CreateParticipantConnection: faults,
+  SendMessage: faults,
+});
+
 describe('participant mode through the bundle while every chat call may fail', () => {
   let outdir: string;
-  let report: ParticipantFaultInjectionReport;
+  let bundles: ParticipantBundles;
+  let settings: QueueSettings;
 
-  beforeAll(async () => {
-    // Prepare: 20 customers texting 3 times, 3 s apart, so that a text
-    // often arrives while the chat an earlier one opened is half-way;
-    // faults on 35% of StartChatContact, StartContactStreaming,
-    // CreateParticipantConnection and SendMessage calls, answers lost
-    // after processing included
+  beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
     const assembly = synthesizeBridge(
       PARTICIPANT_FAULT_INJECTION_CONTEXT,
       outdir
     );
-
-    // Act
-    report = await runParticipantFaultInjection({
-      bundles: readParticipantBundles(assembly),
-      settings: readQueueSettings(assembly),
-      customers: 20,
-      textsPerCustomer: 3,
-      gapMs: 3_000,
-      faultRate: 0.35,
-      seed: 2026,
-      slowMs: [50, 300],
-      logs,
-    });
-  }, 300_000);
+    bundles = readParticipantBundles(assembly);
+    settings = readQueueSettings(assembly);
+  }, 120_000);
 
   afterAll(() => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('opens exactly one chat per customer', () => {
-    expect(report.chatsPerCustomer).toEqual({ '1': 20 });
-  });
+  it('opens one chat per customer and puts each text in it once, whatever faults the chat calls meet', async () => {
+    // Prepare: customers texting 3 times, 3 s apart, so that a text often
+    // arrives while the chat an earlier one opened is half-way
+    const property = fc.asyncProperty(faultSchedule, async (schedule) => {
+      // Act
+      const report = await runParticipantFaultInjection({
+        bundles,
+        settings,
+        customers: CUSTOMERS,
+        textsPerCustomer: 3,
+        gapMs: 3_000,
+        seed: 2026,
+        faultOf: scheduledFaults(schedule),
+        slowMs: [50, 300],
+        logs,
+      });
 
-  it('puts no text in two chats, nor twice in one', () => {
-    expect(report.textsInTwoChats).toBe(0);
-    expect(report.textsTwiceInAChat).toBe(0);
-  });
-
-  it('loses no text', () => {
-    expect(report.lost).toBe(0);
-    expect(report.deadLettered).toBe(0);
-  });
-
-  it('met faults of every kind on at least 30% of the chat calls', () => {
-    expect(report.calls.faultRate).toBeGreaterThanOrEqual(0.3);
-    expect(report.calls.faults['drop-after']).toBeGreaterThan(0);
-  });
+      // Assess
+      // Each route is called at least once per customer: the faults
+      // scheduled that early are all met
+      const scheduled = (upTo?: number) =>
+        Object.values(schedule).flatMap((faults) =>
+          faults.slice(0, upTo).filter((fault) => fault !== null)
+        ).length;
+      expect(report.calls.faultsInjected).toBeGreaterThanOrEqual(
+        scheduled(CUSTOMERS)
+      );
+      expect(report.calls.faultsInjected).toBeLessThanOrEqual(scheduled());
+      expect(report.chatsPerCustomer).toEqual({ '1': CUSTOMERS });
+      expect(report.textsInTwoChats).toBe(0);
+      expect(report.textsTwiceInAChat).toBe(0);
+      expect(report.lost).toBe(0);
+      expect(report.deadLettered).toBe(0);
+    });
+    await fc.assert(property, { numRuns: RUNS });
+  }, 900_000);
 });

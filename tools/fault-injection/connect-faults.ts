@@ -3,9 +3,9 @@ import {
   type RecordedRequest,
   type Reply,
 } from '../local-aws/endpoint';
+import { hashedUnit, weightedPick } from '../local-aws/random';
 import type { Script } from '../local-aws/scripted';
 import { connectKeyOfRequest } from './connect-key';
-import { hashedUnit, weightedPick } from './random';
 
 /**
  * What a faulty call meets:
@@ -33,17 +33,57 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'drop-after',
 ];
 
-export interface FaultPlan {
+/** The fault a call meets, by its key and how many calls of that key came before. */
+export type FaultOf = (key: string, attempt: number) => FaultKind | undefined;
+
+/**
+ * Faults given call by call: `schedule[key][attempt]`, `null` for none.
+ * This is what the fault-injection property generates and shrinks.
+ */
+export type FaultSchedule = Readonly<
+  Record<string, readonly (FaultKind | null)[]>
+>;
+
+export const scheduledFaults =
+  (schedule: FaultSchedule): FaultOf =>
+  (key, attempt) =>
+    schedule[key]?.[attempt] ?? undefined;
+
+/**
+ * A share `rate` of calls meets a fault, of a kind drawn by `weights`. The
+ * draw depends only on the seed, the call's key and attempt: the same run
+ * meets the same faults whatever the interleaving of concurrent calls.
+ */
+export const randomFaults = (plan: {
   readonly seed: number;
-  /** The share of Connect calls that meet a fault (0 to 1). */
   readonly rate: number;
-  /** The relative weight of each kind among faulty calls. */
   readonly weights: Readonly<Record<FaultKind, number>>;
-  /** How late a slow answer comes, in ms. */
-  readonly slowMs: readonly [min: number, max: number];
+}): FaultOf => {
+  const { rate, weights } = plan;
+  if (!(rate >= 0 && rate <= 1)) {
+    throw new Error(`the fault rate must be between 0 and 1, got ${rate}`);
+  }
+  const values = Object.values<number>(weights);
+  if (values.some((w) => !(w >= 0)) || !values.some((w) => w > 0)) {
+    throw new Error(
+      `fault weights must be >= 0, one above 0: ${JSON.stringify(weights)}`
+    );
+  }
+  return (key, attempt) =>
+    hashedUnit(plan.seed, 'fault?', key, attempt) < rate
+      ? weightedPick(hashedUnit(plan.seed, 'kind', key, attempt), weights)
+      : undefined;
+};
+
+export interface FaultPlan {
+  readonly faultOf: FaultOf;
+  /** Draws the delays of slow answers. @default 0 */
+  readonly seed?: number;
+  /** How late a slow answer comes, in ms. @default [50, 1500] */
+  readonly slowMs?: readonly [min: number, max: number];
   /**
-   * What a call is counted under (its attempts, its draws); `undefined`
-   * lets the call through without a fault.
+   * What a call is counted under (its attempts); `undefined` lets the call
+   * through without a fault.
    * @default connectKeyOfRequest - `SendChatIntegrationEvent`'s message
    */
   readonly keyOf?: (request: RecordedRequest) => string | undefined;
@@ -57,36 +97,18 @@ export const DEFAULT_WEIGHTS: Readonly<Record<FaultKind, number>> = {
   'drop-after': 0,
 };
 
-export interface FaultCounts {
-  /** Every Connect call that reached the endpoint, retries included. */
-  readonly calls: number;
-  readonly faults: Readonly<Record<FaultKind, number>>;
-}
-
-export interface ConnectFaults {
-  /** For `LocalConnect.always`. */
-  readonly script: Script;
-  counts(): FaultCounts;
-  /** The connect keys of calls that Connect processed but whose answer was lost. */
-  droppedAfterProcessing(): ReadonlySet<string>;
-}
-
-/**
- * Puts faults in front of the local Connect. Whether a call meets one, and
- * which, depends only on the seed, the message the call carries and how
- * many calls for that message came before: the same run meets the same
- * faults whatever the interleaving of concurrent invocations.
- */
-export const connectFaults = (plan: FaultPlan): ConnectFaults => {
-  checkPlan(plan);
+/** Puts the planned faults in front of a local service. */
+export const connectFaults = (plan: FaultPlan) => {
+  const [min, max] = plan.slowMs ?? [50, 1500];
+  // Past the client's 6 s request timeout a slow answer is a hung call.
+  if (!(min >= 0 && min <= max && max < 6_000)) {
+    throw new Error(`slow answers must take 0 to 5,999 ms, got ${min}-${max}`);
+  }
   const attempts = new Map<string, number>();
-  const faults: Record<FaultKind, number> = {
-    throttle: 0,
-    'server-error': 0,
-    'drop-before': 0,
-    slow: 0,
-    'drop-after': 0,
-  };
+  const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
+    FaultKind,
+    number
+  >;
   const droppedAfter = new Set<string>();
   let calls = 0;
 
@@ -98,9 +120,8 @@ export const connectFaults = (plan: FaultPlan): ConnectFaults => {
     calls++;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
-    const draw = (what: string) => hashedUnit(plan.seed, what, key, attempt);
-    if (draw('fault?') >= plan.rate) return undefined;
-    const kind = weightedPick(draw('kind'), plan.weights);
+    const kind = plan.faultOf(key, attempt);
+    if (kind === undefined) return undefined;
     faults[kind]++;
     switch (kind) {
       case 'throttle':
@@ -110,14 +131,11 @@ export const connectFaults = (plan: FaultPlan): ConnectFaults => {
       case 'drop-before':
         return { drop: true };
       case 'slow': {
-        const [min, max] = plan.slowMs;
         const reply: Reply = await next(request);
-        return 'drop' in reply
-          ? reply
-          : {
-              ...reply,
-              delayMs: Math.round(min + draw('delay') * (max - min)),
-            };
+        const delayMs = Math.round(
+          min + hashedUnit(plan.seed ?? 0, 'delay', key, attempt) * (max - min)
+        );
+        return 'drop' in reply ? reply : { ...reply, delayMs };
       }
       case 'drop-after': {
         const reply: Reply = await next(request);
@@ -128,24 +146,11 @@ export const connectFaults = (plan: FaultPlan): ConnectFaults => {
   };
 
   return {
+    /** For `LocalConnect.always`. */
     script,
+    /** Calls that reached the endpoint, retries included, and their faults. */
     counts: () => ({ calls, faults: { ...faults } }),
-    droppedAfterProcessing: () => new Set(droppedAfter),
+    /** The keys of calls processed whose answer was lost. */
+    droppedAfterProcessing: (): ReadonlySet<string> => new Set(droppedAfter),
   };
-};
-
-const checkPlan = ({ rate, weights, slowMs: [min, max] }: FaultPlan) => {
-  if (!(rate >= 0 && rate <= 1)) {
-    throw new Error(`the fault rate must be between 0 and 1, got ${rate}`);
-  }
-  const values = Object.values<number>(weights);
-  if (values.some((w) => !(w >= 0)) || !values.some((w) => w > 0)) {
-    throw new Error(
-      `fault weights must be >= 0, one above 0: ${JSON.stringify(weights)}`
-    );
-  }
-  // Past the client's 6 s request timeout a slow answer is a hung call.
-  if (!(min >= 0 && min <= max && max < 6_000)) {
-    throw new Error(`slow answers must take 0 to 5,999 ms, got ${min}-${max}`);
-  }
 };

@@ -1,15 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { SimulatedClock } from './clock';
+import type { LocalSqs } from '../harness/bridge-start';
+import {
+  type CapturedLine,
+  captureLogs,
+  type LogCaptureOptions,
+} from '../harness/log-capture';
+import type { InboundFunction } from '../harness/synth';
+import { seededRandom } from '../local-aws/random';
 import type {
-  FunctionInstances,
-  InvocationOutcome,
+  Queue,
+  ReceivedMessage,
+  SqsResponderOptions,
+} from '../local-aws/sqs';
+import { type SimulatedClock, simulatedClock } from './clock';
+import {
+  type FunctionInstances,
+  functionInstances,
+  type InvocationOutcome,
 } from './function-instances';
-import type { ReceivedMessage, SimulatedQueue } from './simulated-queue';
 import type { QueueSettings } from './stack-settings';
 
 export interface EventSourceOptions {
-  readonly queue: SimulatedQueue;
+  readonly queue: Queue;
   readonly clock: SimulatedClock;
   readonly settings: QueueSettings;
   readonly instances: FunctionInstances;
@@ -177,3 +190,110 @@ const toEvent = (
     })
   ),
 });
+
+/** A local bridge as a simulation drives it. */
+export interface SimulatedBridge {
+  readonly sqs: LocalSqs;
+  readonly queueUrl: string;
+  readonly logs: readonly CapturedLine[];
+  close(): Promise<void>;
+}
+
+/** What a simulation ran, for a run to tally. */
+export interface Simulation<B> {
+  readonly bridge: B;
+  readonly queue: Queue;
+  readonly clock: SimulatedClock;
+  readonly batches: readonly Batch[];
+  /** Every line the bundles wrote. */
+  readonly lines: readonly CapturedLine[];
+  readonly coldStarts: number;
+  readonly wallSeconds: () => number;
+}
+
+export interface SimulationOptions<B extends SimulatedBridge> {
+  /** The inbound function whose bundle the execution environments load. */
+  readonly fn: InboundFunction;
+  readonly settings: QueueSettings;
+  readonly seed: number;
+  /** @default 0 */
+  readonly redeliveryWhileInFlightRate?: number;
+  /** @default - the bundle's lines are captured, not printed */
+  readonly logs?: LogCaptureOptions;
+  /** Starts the local bridge with these options for its SQS. */
+  readonly open: (
+    sqs: SqsResponderOptions,
+    logs: LogCaptureOptions
+  ) => Promise<B>;
+  /** Publishes the traffic to the bridge's queue. */
+  readonly fill: (queue: Queue) => void;
+  /** Puts faults or quotas in front of the bridge's services. */
+  readonly arm: (bridge: B, clock: SimulatedClock) => Promise<void> | void;
+}
+
+/**
+ * One run of the event source over the bridge's queue, as the stack
+ * deploys it, on a simulated clock; `tally` reads what it did.
+ */
+export const simulate = async <B extends SimulatedBridge, R>(
+  options: SimulationOptions<B>,
+  tally: (run: Simulation<B>) => R
+): Promise<R> => {
+  // process.hrtime stays on the wall clock when the process's time is scaled.
+  const wallStart = process.hrtime.bigint();
+  const { fn, settings } = options;
+  const logs = options.logs ?? { forward: false };
+  const clock = simulatedClock();
+  const bridge = await options.open({ now: clock.now }, logs);
+  try {
+    const queue = bridge.sqs.queue(bridge.queueUrl, {
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      maxReceiveCount: settings.maxReceiveCount,
+      redeliveryWhileInFlightRate: options.redeliveryWhileInFlightRate ?? 0,
+      random: seededRandom(options.seed ^ 0x5eed),
+    });
+    options.fill(queue);
+    await options.arm(bridge, clock);
+    const capture = captureLogs(logs);
+    const instances = functionInstances(fn, capture);
+    const batches = await runEventSource({
+      queue,
+      clock,
+      settings,
+      instances,
+      epoch: Date.UTC(2026, 0, 5, 9, 0, 0),
+      queueArn: `arn:aws:sqs:${fn.region}:111122223333:SmsConnectBridge-Queue`,
+    });
+    return tally({
+      bridge,
+      queue,
+      clock,
+      batches,
+      lines: [...bridge.logs, ...capture.lines],
+      coldStarts: instances.coldStarts(),
+      wallSeconds: () => Number(process.hrtime.bigint() - wallStart) / 1e9,
+    });
+  } finally {
+    await bridge.close();
+  }
+};
+
+/** What the invocations of a run ended with. */
+export const lambdaFigures = (
+  batches: readonly Batch[],
+  coldStarts: number
+) => {
+  const count = (outcome: Batch['outcome']) =>
+    batches.filter((b) => b.outcome === outcome).length;
+  const responses = batches.filter((b) => b.outcome === 'response');
+  return {
+    invocations: batches.length,
+    batchesWithItemFailures: responses.filter((b) => b.failed.length > 0)
+      .length,
+    itemFailures: responses.reduce((sum, b) => sum + b.failed.length, 0),
+    errors: count('error'),
+    timeouts: count('timeout'),
+    invalidResponses: count('invalid-response'),
+    coldStarts,
+  };
+};

@@ -1,3 +1,4 @@
+import type { BurstReport } from './burst-run';
 import type { FaultKind } from './connect-faults';
 import type { ParticipantFaultInjectionReport } from './participant-run';
 import type { FaultInjectionReport } from './run';
@@ -220,4 +221,51 @@ export const formatParticipantReport = (
       ],
     ]
   );
+};
+
+const fixed = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+/** A burst run with the time scale it ran at. */
+export type ScaledBurstReport = BurstReport & { readonly timeScale: number };
+
+const BURST_COLUMNS: readonly [string, (r: ScaledBurstReport) => string][] = [
+  [
+    'quota N/s (burst)',
+    (r) => `${r.settings.ratePerSecond} (${r.settings.burst})`,
+  ],
+  ['retry mode', (r) => r.settings.retryMode],
+  ['maxConcurrency', (r) => String(r.settings.maxConcurrency)],
+  ['texts', (r) => fixed(r.texts)],
+  ['drain s', (r) => fixed(r.drain.seconds)],
+  ['ideal s', (r) => fixed(r.drain.idealSeconds)],
+  ['texts/s', (r) => fixed(r.drain.textsPerSecond, 2)],
+  ['share of N', (r) => fixed(r.drain.shareOfQuota, 3)],
+  ['dead-lettered', (r) => fixed(r.deadLettered)],
+  ['lost', (r) => fixed(r.lost)],
+  ['duplicated', (r) => fixed(r.duplicated)],
+  ['inversions', (r) => fixed(r.inversions)],
+  ['latency p50 s', (r) => fixed(r.latency.p50, 1)],
+  ['latency p99 s', (r) => fixed(r.latency.p99, 1)],
+  ['calls/text', (r) => fixed(r.connect.callsPerText, 3)],
+  ['throttled', (r) => fixed(r.connect.throttled)],
+  ['max receives', (r) => fixed(r.queue.maxReceiveCount)],
+  ['timeouts', (r) => fixed(r.lambda.timeouts)],
+  ['time scale', (r) => `${r.timeScale}x`],
+  ['wall s', (r) => fixed(r.time.wallSeconds)],
+];
+
+/** One row per burst run, as a Markdown table. */
+export const formatBurstTable = (
+  reports: readonly ScaledBurstReport[]
+): string => {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(BURST_COLUMNS.map(([title]) => title)),
+    line(BURST_COLUMNS.map(() => '---')),
+    ...reports.map((r) => line(BURST_COLUMNS.map(([, value]) => value(r)))),
+  ].join('\n');
 };

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { STACK_NAME } from '../harness/synth';
+import { readStack, STACK_NAME } from '../harness/synth';
 
 const QUEUE_PATH = `${STACK_NAME}/Bridge/Queue/Resource`;
 
@@ -18,33 +16,31 @@ export interface QueueSettings {
   readonly reportBatchItemFailures: boolean;
 }
 
-interface Resource {
-  readonly Type: string;
-  readonly Metadata?: Readonly<Record<string, unknown>>;
-  readonly Properties?: Readonly<Record<string, unknown>>;
-}
+type Properties = Readonly<Record<string, unknown>>;
 
 /**
  * Reads the queue's and the event source mapping's settings from the
  * template in a cloud assembly, so the simulation runs what would deploy.
  */
 export const readQueueSettings = (assemblyDir: string): QueueSettings => {
-  const template = JSON.parse(
-    readFileSync(path.join(assemblyDir, `${STACK_NAME}.template.json`), 'utf8')
-  ) as { Resources: Readonly<Record<string, Resource>> };
-  const resources = Object.entries(template.Resources);
+  const resources = Object.entries(readStack(assemblyDir).template.Resources);
   const queue = resources.find(
     ([, r]) =>
       r.Type === 'AWS::SQS::Queue' &&
       r.Metadata?.['aws:cdk:path'] === QUEUE_PATH
   );
   if (queue === undefined) throw new Error(`no queue ${QUEUE_PATH}`);
-  const [queueId, { Properties: queueProps = {} }] = queue;
+  const [queueId, { Properties: queueProps = {} }] = queue as [
+    string,
+    { Properties?: Properties },
+  ];
   const mapping = resources.find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&
-      JSON.stringify(r.Properties?.EventSourceArn).includes(`"${queueId}"`)
-  )?.[1].Properties;
+      JSON.stringify((r.Properties as Properties)?.EventSourceArn).includes(
+        `"${queueId}"`
+      )
+  )?.[1].Properties as Properties | undefined;
   if (mapping === undefined) {
     throw new Error(`no event source mapping reads ${QUEUE_PATH}`);
   }

@@ -1,9 +1,79 @@
-import type { StoredMessage } from '../local-aws/sqs';
+import type { RedrivenMessage, StoredMessage } from '../local-aws/sqs';
 import { connectKeyOfRequest } from './connect-key';
 import type { Batch } from './event-source';
-import type { RedrivenMessage } from './simulated-queue';
-import { snsMessageIdOf } from './sns-notification';
 import type { InputKind, TrafficInput } from './traffic';
+
+/** The notification's MessageId: the same for every copy SNS delivers. */
+export const snsMessageIdOf = (body: string): string | undefined => {
+  try {
+    const id = (JSON.parse(body) as { MessageId?: unknown }).MessageId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Pairs taken out of order within each group: each group lists its items'
+ * places in the order sent, as they were taken.
+ */
+export const countInversions = (
+  groups: Iterable<readonly number[]>
+): { inversions: number; groupsWithInversions: number } => {
+  let inversions = 0;
+  let groupsWithInversions = 0;
+  for (const order of groups) {
+    let inverted = 0;
+    for (let a = 0; a < order.length; a++) {
+      for (let b = a + 1; b < order.length; b++) {
+        if ((order[a] ?? 0) > (order[b] ?? 0)) inverted++;
+      }
+    }
+    inversions += inverted;
+    if (inverted > 0) groupsWithInversions++;
+  }
+  return { inversions, groupsWithInversions };
+};
+
+export interface Inversions {
+  /** Pairs of a conversation's texts that Connect took in the wrong order. */
+  readonly inversions: number;
+  /** Conversations with at least one such pair. */
+  readonly conversationsWithInversions: number;
+}
+
+/**
+ * The inversions within each conversation (`SourceId`, `DestinationId`):
+ * `publishOrder` lists the inputs' Connect keys as SNS published them; an
+ * event accepted again counts at its first acceptance only.
+ */
+export const conversationInversions = (
+  publishOrder: readonly (string | undefined)[],
+  accepted: readonly unknown[]
+): Inversions => {
+  const rank = new Map<string, number>();
+  publishOrder.forEach((key, index) => {
+    if (key !== undefined && !rank.has(key)) rank.set(key, index);
+  });
+  const seen = new Set<string>();
+  const byConversation = new Map<string, number[]>();
+  for (const request of accepted) {
+    const key = connectKeyOfRequest(request);
+    const position = rank.get(key);
+    if (position === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const { SourceId, DestinationId } = request as Record<string, unknown>;
+    const conversation = `${String(SourceId)} ${String(DestinationId)}`;
+    byConversation.set(conversation, [
+      ...(byConversation.get(conversation) ?? []),
+      position,
+    ]);
+  }
+  const { inversions, groupsWithInversions } = countInversions(
+    byConversation.values()
+  );
+  return { inversions, conversationsWithInversions: groupsWithInversions };
+};
 
 export type Outcome =
   | 'delivered-once'
@@ -24,27 +94,7 @@ export interface InputOutcome {
   readonly expected: boolean;
 }
 
-export interface Tally {
-  readonly outcomes: readonly InputOutcome[];
-  readonly deliveredExactlyOnce: number;
-  /** Inputs Connect accepted more than one event for. */
-  readonly duplicated: number;
-  /** Inputs never delivered, in the dead-letter queue. */
-  readonly deadLettered: number;
-  /** Those inputs by the reasons their copies carry. */
-  readonly deadLetteredByReason: Readonly<Record<string, number>>;
-  /** Inputs neither delivered nor in the dead-letter queue. */
-  readonly lost: number;
-  /** Events Connect accepted beyond the first for an input. */
-  readonly duplicatesForwarded: number;
-  /** Inputs whose outcome is not what their kind calls for. */
-  readonly unexpected: number;
-  /** Accepted events that no input explains. */
-  readonly unattributedEvents: number;
-  /** Copies in the dead-letter queue (an input delivered twice may have two). */
-  readonly deadLetterMessages: number;
-  readonly deadLetterMessagesByReason: Readonly<Record<string, number>>;
-}
+export type Tally = ReturnType<typeof tallyOutcomes>;
 
 export interface TallyInput {
   readonly inputs: readonly TrafficInput[];
@@ -66,7 +116,7 @@ export const tallyOutcomes = ({
   accepted,
   deadLetters,
   redriven,
-}: TallyInput): Tally => {
+}: TallyInput) => {
   const acceptedByKey = countBy(accepted.map(connectKeyOfRequest));
   const reasons = new Map<string, string[]>();
   const letters = [
@@ -123,11 +173,13 @@ export const tallyOutcomes = ({
     deadLettered: countOf('dead-lettered'),
     deadLetteredByReason,
     lost: countOf('lost'),
+    // Events Connect accepted beyond the first for an input.
     duplicatesForwarded: outcomes.reduce(
       (sum, { accepted: n }) => sum + Math.max(0, n - 1),
       0
     ),
     unexpected: outcomes.filter(({ expected }) => !expected).length,
+    // Accepted events that no input explains.
     unattributedEvents: [...acceptedByKey]
       .filter(([key]) => !explained.has(key))
       .reduce((sum, [, n]) => sum + n, 0),

@@ -1,14 +1,13 @@
 import type { FailureReason } from '../../lambda/shared/undeliverable';
-import { smsMessage } from '../harness/events';
-import { disconnectKey, messageKey } from './connect-key';
+import { smsMessage, snsNotificationBody } from '../harness/events';
 import {
   integerBetween,
   pick,
   type Random,
   seededRandom,
   seededUuid,
-} from './random';
-import { snsNotification } from './sns-notification';
+} from '../local-aws/random';
+import { disconnectKey, messageKey } from './connect-key';
 
 const ACCOUNT = '111122223333';
 const phoneNumberArn = (id: string) =>
@@ -187,11 +186,10 @@ export const generateTraffic = (options: TrafficOptions): Traffic => {
     }
     if (sms.messageBody.length >= 8) personalData.add(sms.messageBody);
     const trackingId = seededUuid(random);
-    const body = snsNotification(
+    const body = snsNotificationBody(
       smsMessage(payload),
-      trackingId,
       new Date(start + index * 50),
-      random
+      { messageId: trackingId, random }
     );
     const duplicate =
       random() < (options.duplicateRate ?? 0.1)
@@ -238,10 +236,89 @@ const invalidPayload = (
 const repeat = <T>(item: T, count: number): T[] =>
   Array.from({ length: count }, () => item);
 
-const shuffle = <T>(random: Random, items: T[]): T[] => {
+export const shuffle = <T>(random: Random, items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
   return items;
+};
+
+/** One text of a campaign's replies. */
+export interface BurstText {
+  readonly trackingId: string;
+  readonly body: string;
+  /** How Connect's accepted event names it. */
+  readonly connectKey: string;
+  readonly customer: number;
+  /** Its place among its customer's texts, from 0. */
+  readonly index: number;
+}
+
+// Fictitious numbers only: 555-0100 to 555-0199 of twenty NANP area codes.
+const AREA_CODES = [
+  201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217,
+  218, 219, 224, 225, 228,
+];
+export const MAX_BURST_CUSTOMERS = AREA_CODES.length * 100;
+
+/** Customer `c`'s `j`th text: unique, and says whose and which it is. */
+export const customerText = (c: number, j: number, words: string) =>
+  `Customer ${c} text ${j}: ${words}`;
+
+/** The customer and place of a text, from its content. */
+export const customerTextOf = (
+  content: string
+): { customer: number; index: number } | undefined => {
+  const match = /^Customer (\d+) text (\d+):/.exec(content);
+  return match
+    ? { customer: Number(match[1]), index: Number(match[2]) }
+    : undefined;
+};
+
+/**
+ * A campaign's replies: `customers` customers each send `texts / customers`
+ * texts, interleaved at random but each customer's in order, all to the
+ * bridge's US number.
+ */
+export const generateBurst = (options: {
+  readonly texts: number;
+  readonly customers: number;
+  readonly seed: number;
+}): readonly BurstText[] => {
+  const { texts, customers, seed } = options;
+  if (customers < 1 || customers > MAX_BURST_CUSTOMERS) {
+    throw new Error(`customers must be 1 to ${MAX_BURST_CUSTOMERS}`);
+  }
+  if (texts < customers) throw new Error('fewer texts than customers');
+  const random = seededRandom(seed);
+  const order = shuffle(
+    random,
+    Array.from({ length: texts }, (_, i) => i % customers)
+  );
+  const sent = new Map<number, number>();
+  const start = Date.UTC(2026, 0, 5, 9, 0, 0);
+  return order.map((customer, i): BurstText => {
+    const index = sent.get(customer) ?? 0;
+    sent.set(customer, index + 1);
+    const content = customerText(customer, index, 'yes, please book me in');
+    const trackingId = seededUuid(random);
+    return {
+      trackingId,
+      customer,
+      index,
+      connectKey: messageKey(content),
+      body: snsNotificationBody(
+        smsMessage({
+          originationNumber: `+1${AREA_CODES[Math.floor(customer / 100)]}5550${100 + (customer % 100)}`,
+          destinationNumber: US_NUMBER,
+          messageBody: content,
+          messageKeyword: `keyword_${ACCOUNT}`,
+          inboundMessageId: seededUuid(random),
+        }),
+        new Date(start + i),
+        { messageId: trackingId, random }
+      ),
+    };
+  });
 };

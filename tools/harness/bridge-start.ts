@@ -7,6 +7,8 @@ import {
 } from '../local-aws/endpoint';
 import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
 import {
+  type Queue,
+  type QueueOptions,
   type SqsResponderOptions,
   type StoredMessage,
   sqsResponder,
@@ -15,7 +17,13 @@ import {
 import { type LocalDynamoDb, startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
 import { loadFreshModule } from './node-realm';
-import { claimEnvironment, definedValues } from './sandbox';
+import {
+  claimEnvironment,
+  definedValues,
+  endpointVariables,
+  type LocalEndpoints,
+  sandboxedAws,
+} from './sandbox';
 import { type BridgeFunction, resolveVariables } from './synth';
 
 /** What a bridge has opened, undone last first. */
@@ -46,6 +54,8 @@ export interface LocalSqs {
   readonly url: string;
   readonly requests: readonly RecordedRequest[];
   messages(queueUrl: string): readonly StoredMessage[];
+  /** The model behind a queue URL; `options` (re)creates it. */
+  queue(queueUrl: string, options?: QueueOptions): Queue;
   /** The visibility changes SQS took for a queue, in order. */
   visibilityChanges(queueUrl: string): readonly VisibilityChange[];
 }
@@ -105,6 +115,7 @@ export const startBaseServices = async (
       url: sqsEndpoint.url,
       requests: sqsEndpoint.requests,
       messages: sqs.messages,
+      queue: sqs.queue,
       visibilityChanges: sqs.visibilityChanges,
     },
     otherServices,
@@ -114,21 +125,37 @@ export const startBaseServices = async (
 };
 
 /**
- * A function's environment as its bundle gets it: the template's variables
- * with `local` values for their references, then `environment` over them
- * (where `undefined` removes a variable).
+ * A function's whole environment beside local services: what the Lambda
+ * runtime sets, the SDK's endpoints (every other service to
+ * `otherServices`), the template's variables with `local` values for
+ * their references, then `environment` over all of it.
  */
-export const bundleVariables = (
+export const functionEnvironment = (
   fn: BridgeFunction,
-  local: Readonly<Record<string, string>>,
-  environment: Readonly<Record<string, string | undefined>>
+  functionName: string,
+  services: {
+    readonly otherServices: string;
+    readonly endpoints: LocalEndpoints;
+  },
+  local: Readonly<Record<string, string>> = {},
+  environment: Readonly<Record<string, string | undefined>> = {}
+): Record<string, string | undefined> => ({
+  ...sandboxedAws(fn.region, functionName),
+  ...endpointVariables(services.otherServices, services.endpoints),
+  ...templateVariables(fn, { ...local, ...definedValues(environment) }),
+  ...environment,
+});
+
+/** The template's variables but NODE_OPTIONS, which set up this process. */
+const templateVariables = (
+  fn: BridgeFunction,
+  local: Readonly<Record<string, string>>
 ): Record<string, string> => {
-  // NODE_OPTIONS configures the runtime, which is this process already.
   const { NODE_OPTIONS: _runtimeOnly, ...variables } = resolveVariables(
     fn.variables,
-    { ...local, ...definedValues(environment) }
+    local
   );
-  return definedValues({ ...variables, ...environment });
+  return variables;
 };
 
 /**
@@ -148,6 +175,22 @@ export const loadHandler = async <Handler>(
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
   }
   return handler as Handler;
+};
+
+/**
+ * Loads a function's bundle with `during` and returns how to invoke it as
+ * Lambda would: each event in `during`, with a fresh context.
+ */
+export const loadFunction = async <Event, Result>(
+  fn: BridgeFunction,
+  functionName: string,
+  during: <T>(work: () => Promise<T> | T) => Promise<T>
+): Promise<(event: Event) => Promise<Result>> => {
+  const handler = await loadHandler<
+    (event: Event, context: Context) => Promise<Result>
+  >(fn, during);
+  return (event) =>
+    during(() => handler(event, invocationContext(fn, functionName)));
 };
 
 /** A fresh context for one invocation of the function. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Random, seededUuid } from '../local-aws/random';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -45,23 +46,33 @@ export const smsMessage = (payload: unknown): string =>
 
 /**
  * The SNS notification SQS receives when raw message delivery is off, laid
- * out as SNS lays it out (`"Type" : "Notification"`).
+ * out as SNS lays it out (`"Type" : "Notification"`); `seeded` makes its
+ * id and signature reproducible.
  */
 export const snsNotificationBody = (
   message: string,
-  publishedAt: Date = new Date()
+  publishedAt: Date = new Date(),
+  seeded?: { readonly messageId: string; readonly random: Random },
+  topicArn = TOPIC_ARN,
+  attributes?: Record<string, unknown>
 ): string =>
   formatJson(
     {
       Type: 'Notification',
-      MessageId: randomUUID(),
-      TopicArn: TOPIC_ARN,
+      MessageId: seeded?.messageId ?? randomUUID(),
+      TopicArn: topicArn,
       Message: message,
       Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
-      Signature: randomBytes(128).toString('base64'),
+      Signature: (seeded === undefined
+        ? randomBytes(128)
+        : Buffer.from(
+            Array.from({ length: 128 }, () => Math.floor(seeded.random() * 256))
+          )
+      ).toString('base64'),
       SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:${randomUUID()}`,
+      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
+      ...(attributes === undefined ? {} : { MessageAttributes: attributes }),
     },
     ' : '
   );
@@ -222,31 +233,23 @@ export const streamedItemRecord = (
     ContactId: contactId,
   };
   const attribute = (Value: string) => ({ Type: 'String', Value });
-  const body = formatJson(
+  const body = snsNotificationBody(
+    JSON.stringify(message),
+    new Date(),
+    undefined,
+    STREAMING_TOPIC_ARN,
     {
-      Type: 'Notification',
-      MessageId: randomUUID(),
-      TopicArn: STREAMING_TOPIC_ARN,
-      Message: JSON.stringify(message),
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '1',
-      Signature: randomBytes(128).toString('base64'),
-      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-      UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${STREAMING_TOPIC_ARN}:${randomUUID()}`,
-      MessageAttributes: {
-        InitialContactId: attribute(item.initialContactId),
-        MessageVisibility: attribute(item.visibility ?? 'ALL'),
-        Type: attribute(type),
-        AccountId: attribute(ACCOUNT),
-        ContentType: attribute(contentType),
-        InstanceId: attribute(INSTANCE_ID),
-        ContactId: attribute(contactId),
-        ...(item.role === undefined
-          ? {}
-          : { ParticipantRole: attribute(item.role) }),
-      },
-    },
-    ' : '
+      InitialContactId: attribute(item.initialContactId),
+      MessageVisibility: attribute(item.visibility ?? 'ALL'),
+      Type: attribute(type),
+      AccountId: attribute(ACCOUNT),
+      ContentType: attribute(contentType),
+      InstanceId: attribute(INSTANCE_ID),
+      ContactId: attribute(contactId),
+      ...(item.role === undefined
+        ? {}
+        : { ParticipantRole: attribute(item.role) }),
+    }
   );
   return sqsRecord(body, { ...options, queueArn: OUTBOUND_QUEUE_ARN });
 };

@@ -5,12 +5,11 @@ import { type LocalEndpoint, startLocalEndpoint } from '../local-aws/endpoint';
 import { scriptedResponder } from '../local-aws/scripted';
 import type { SqsResponderOptions, StoredMessage } from '../local-aws/sqs';
 import {
-  bundleVariables,
   type Closers,
-  invocationContext,
+  functionEnvironment,
   type LocalService,
   type LocalSqs,
-  loadHandler,
+  loadFunction,
   localService,
   openBridge,
   startBaseServices,
@@ -22,7 +21,6 @@ import {
   type LogCaptureOptions,
 } from './log-capture';
 import { setEnvironment } from './node-realm';
-import { endpointVariables, sandboxedAws } from './sandbox';
 import type { InboundFunction } from './synth';
 
 const ACCOUNT = '111122223333';
@@ -121,33 +119,33 @@ const start = async (
   const tableName = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamoDb.url, tableName);
 
-  const variables = bundleVariables(
-    fn,
-    {
-      [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
-      [ENV.queueUrl]: queueUrl,
-      [ENV.idempotencyTableName]: tableName,
-    },
-    environment
-  );
   closers.push(
-    setEnvironment({
-      ...sandboxedAws(fn.region, FUNCTION_NAME),
-      ...endpointVariables(otherServices.url, {
-        CONNECT: connectEndpoint.url,
-        SQS: sqs.url,
-        DYNAMODB: dynamoDb.url,
-      }),
-      ...variables,
-      ...environment,
-    })
+    setEnvironment(
+      functionEnvironment(
+        fn,
+        FUNCTION_NAME,
+        {
+          otherServices: otherServices.url,
+          endpoints: {
+            CONNECT: connectEndpoint.url,
+            SQS: sqs.url,
+            DYNAMODB: dynamoDb.url,
+          },
+        },
+        {
+          [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
+          [ENV.queueUrl]: queueUrl,
+          [ENV.idempotencyTableName]: tableName,
+        },
+        environment
+      )
+    )
   );
-
   const capture = captureLogs(logOptions);
-  const handler = await loadHandler<Handler>(fn, capture.during);
-
-  const invoke = (event: SQSEvent | SNSEvent) =>
-    capture.during(() => handler(event, invocationContext(fn, FUNCTION_NAME)));
+  const invoke = await loadFunction<
+    SQSEvent | SNSEvent,
+    SQSBatchResponse | undefined
+  >(fn, FUNCTION_NAME, capture.during);
 
   return {
     connect: {

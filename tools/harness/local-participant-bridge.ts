@@ -1,11 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  Context,
-  SQSBatchResponse,
-  SQSEvent,
-  SQSRecord,
-} from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import {
   connectChatResponder,
@@ -25,12 +20,11 @@ import {
 } from '../local-aws/sms-voice';
 import type { SqsResponderOptions, StoredMessage } from '../local-aws/sqs';
 import {
-  bundleVariables,
   type Closers,
-  invocationContext,
+  functionEnvironment,
   type LocalService,
   type LocalSqs,
-  loadHandler,
+  loadFunction,
   localService,
   openBridge,
   startBaseServices,
@@ -51,7 +45,6 @@ import {
   type LogCaptureOptions,
 } from './log-capture';
 import { setEnvironment } from './node-realm';
-import { endpointVariables, sandboxedAws } from './sandbox';
 import type { BridgeFunction, ParticipantBundles } from './synth';
 
 const ACCOUNT = '111122223333';
@@ -108,6 +101,8 @@ export interface LocalParticipantBridge {
     readonly state: SmsVoiceResponder;
   };
   readonly sqs: LocalSqs;
+  /** The queue that feeds the inbound function (`QUEUE_URL`). */
+  readonly queueUrl: string;
   /** Answers any other AWS service with an error, so none is reached. */
   readonly otherServices: LocalEndpoint;
   readonly dynamoDbUrl: string;
@@ -136,8 +131,6 @@ export interface LocalParticipantBridge {
   stream(item: StreamedItem): Promise<SQSBatchResponse>;
   close(): Promise<void>;
 }
-
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
  * Starts what participant mode talks to on 127.0.0.1 (Connect's chat
@@ -200,42 +193,39 @@ const start = async (
     `${sqs.url}/${ACCOUNT}/SmsConnectBridge-${name}`;
   const inboundDeadLetterQueueUrl = queueUrl('DeadLetterQueue');
   const outboundDeadLetterQueueUrl = queueUrl('OutboundDeadLetterQueue');
-  const endpoints = endpointVariables(otherServices.url, {
-    CONNECT: connect.url,
-    CONNECTPARTICIPANT: participant.url,
-    PINPOINT_SMS_VOICE_V2: smsVoice.url,
-    SQS: sqs.url,
-    DYNAMODB: dynamoDb.url,
-  });
-  const variables: Record<ParticipantFunction, Record<string, string>> = {
-    inbound: bundleVariables(
-      inbound,
-      {
-        [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
-        [ENV.queueUrl]: queueUrl('Queue'),
-        [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
-        [ENV.sessionTableName]: SESSION_TABLE,
-        [ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
-        [ENV.sentPartKeyPrefix]: FUNCTION_NAMES.outbound,
-      },
-      environment
-    ),
-    outbound: bundleVariables(
-      outbound,
-      {
-        [ENV.sessionTableName]: SESSION_TABLE,
-        [ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
-      },
-      environment
-    ),
+  const services = {
+    otherServices: otherServices.url,
+    endpoints: {
+      CONNECT: connect.url,
+      CONNECTPARTICIPANT: participant.url,
+      PINPOINT_SMS_VOICE_V2: smsVoice.url,
+      SQS: sqs.url,
+      DYNAMODB: dynamoDb.url,
+    },
   };
   const functions = { inbound, outbound };
-  const fullEnvironment = (name: ParticipantFunction) => ({
-    ...sandboxedAws(functions[name].region, FUNCTION_NAMES[name]),
-    ...endpoints,
-    ...variables[name],
-    ...environment,
-  });
+  const locals: Record<ParticipantFunction, Record<string, string>> = {
+    inbound: {
+      [ENV.deadLetterQueueUrl]: inboundDeadLetterQueueUrl,
+      [ENV.queueUrl]: queueUrl('Queue'),
+      [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE,
+      [ENV.sessionTableName]: SESSION_TABLE,
+      [ENV.chatStreamingTopicArn]: STREAMING_TOPIC_ARN,
+      [ENV.sentPartKeyPrefix]: FUNCTION_NAMES.outbound,
+    },
+    outbound: {
+      [ENV.sessionTableName]: SESSION_TABLE,
+      [ENV.deadLetterQueueUrl]: outboundDeadLetterQueueUrl,
+    },
+  };
+  const fullEnvironment = (name: ParticipantFunction) =>
+    functionEnvironment(
+      functions[name],
+      FUNCTION_NAMES[name],
+      services,
+      locals[name],
+      environment
+    );
   // Every variable either function sets, so that switching from one to the
   // other removes what only the first has.
   const allNames = Object.fromEntries(
@@ -283,18 +273,16 @@ const start = async (
   };
 
   const load = (name: ParticipantFunction) =>
-    loadHandler<Handler>(functions[name], (work) => as(name, work));
-  const handlers = {
+    loadFunction<SQSEvent, SQSBatchResponse>(
+      functions[name],
+      FUNCTION_NAMES[name],
+      (work) => as(name, work)
+    );
+  const invokers = {
     inbound: await load('inbound'),
     outbound: await load('outbound'),
   };
-  const invoke = (name: ParticipantFunction) => (event: SQSEvent) =>
-    as(name, () =>
-      handlers[name](
-        event,
-        invocationContext(functions[name], FUNCTION_NAMES[name])
-      )
-    );
+  const invoke = (name: ParticipantFunction) => invokers[name];
 
   const sessionItems = async () => {
     const client = localDynamoDbClient(dynamoDb.url);
@@ -320,6 +308,7 @@ const start = async (
       state: smsVoiceState,
     },
     sqs,
+    queueUrl: queueUrl('Queue'),
     otherServices,
     dynamoDbUrl: dynamoDb.url,
     dynamoDbCalls,

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, ScheduledEvent } from 'aws-lambda';
-import {
-  bundleVariables,
-  invocationContext,
-  loadHandler,
-} from './bridge-start';
+import type { ScheduledEvent } from 'aws-lambda';
+import { functionEnvironment, loadFunction } from './bridge-start';
 import {
   type CapturedLine,
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
 import { setEnvironment } from './node-realm';
-import {
-  endpointVariables,
-  type LocalEndpoints,
-  sandboxedAws,
-} from './sandbox';
+import type { LocalEndpoints } from './sandbox';
 import { type BridgeFunction, STACK_NAME } from './synth';
 
 /** The opt-out sweep's function in the synthesized stack. */
@@ -47,8 +39,6 @@ export interface LocalSweep {
   run(): Promise<void>;
 }
 
-type Handler = (event: ScheduledEvent, context: Context) => Promise<void>;
-
 /** The event an EventBridge schedule sends (the sweep reads none of it). */
 const scheduledEvent = (region: string): ScheduledEvent => ({
   version: '0',
@@ -78,21 +68,17 @@ export const loadLocalSweep = async ({
   tables,
   logs: logOptions,
 }: LocalSweepOptions): Promise<LocalSweep> => {
-  const variables = bundleVariables(
+  const environment = functionEnvironment(
     fn,
+    FUNCTION_NAME,
+    { otherServices, endpoints },
     {
       SWEEP_STATE_TABLE_NAME: tables.state,
       ...(tables.sessions === undefined
         ? {}
         : { SESSION_TABLE_NAME: tables.sessions }),
-    },
-    {}
+    }
   );
-  const environment = {
-    ...sandboxedAws(fn.region, FUNCTION_NAME),
-    ...endpointVariables(otherServices, endpoints),
-    ...variables,
-  };
   const capture = captureLogs(logOptions);
   const during = async <T>(work: () => Promise<T> | T): Promise<T> => {
     const restore = setEnvironment(environment);
@@ -102,12 +88,13 @@ export const loadLocalSweep = async ({
       restore();
     }
   };
-  const handler = await loadHandler<Handler>(fn, during);
+  const invoke = await loadFunction<ScheduledEvent, void>(
+    fn,
+    FUNCTION_NAME,
+    during
+  );
   return {
     logs: capture.lines,
-    run: () =>
-      during(() =>
-        handler(scheduledEvent(fn.region), invocationContext(fn, FUNCTION_NAME))
-      ),
+    run: () => invoke(scheduledEvent(fn.region)),
   };
 };

@@ -3,15 +3,9 @@ import type {
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
 import { awsError, startLocalEndpoint } from '../local-aws/endpoint';
-import {
-  bundleVariables,
-  invocationContext,
-  loadHandler,
-  openBridge,
-} from './bridge-start';
+import { functionEnvironment, loadFunction, openBridge } from './bridge-start';
 import { type CapturedLine, captureLogs } from './log-capture';
 import { setEnvironment } from './node-realm';
-import { endpointVariables, sandboxedAws } from './sandbox';
 import type { BridgeFunction, TemplateCustomResource } from './synth';
 
 const ACCOUNT = '111122223333';
@@ -22,10 +16,6 @@ export type OnEventResponse = Pick<
   CloudFormationCustomResourceResponse,
   'PhysicalResourceId' | 'Data'
 >;
-type OnEvent = (
-  event: CloudFormationCustomResourceEvent,
-  context: unknown
-) => Promise<OnEventResponse>;
 
 export interface LocalTwoWay {
   /** What the bundle wrote to stdout and stderr, line by line. */
@@ -64,37 +54,35 @@ export const startLocalTwoWay = (
     );
     closers.push(otherServices.close);
     closers.push(
-      setEnvironment({
-        ...sandboxedAws(options.fn.region, FUNCTION_NAME),
-        ...endpointVariables(otherServices.url, {
-          PINPOINT_SMS_VOICE_V2: options.smsVoiceUrl,
-        }),
-        ...bundleVariables(options.fn, {}, {}),
-      })
+      setEnvironment(
+        functionEnvironment(options.fn, FUNCTION_NAME, {
+          otherServices: otherServices.url,
+          endpoints: { PINPOINT_SMS_VOICE_V2: options.smsVoiceUrl },
+        })
+      )
     );
     const capture = captureLogs();
-    const handler = await loadHandler<OnEvent>(options.fn, capture.during);
+    const onEvent = await loadFunction<
+      CloudFormationCustomResourceEvent,
+      OnEventResponse
+    >(options.fn, FUNCTION_NAME, capture.during);
+    const { region } = options.fn;
     return {
       logs: capture.lines,
       create: (resource, references) =>
-        capture.during(() =>
-          handler(
-            {
-              RequestType: 'Create',
-              ServiceToken: `arn:aws:lambda:${options.fn.region}:${ACCOUNT}:function:Provider`,
-              ResponseURL: 'https://cloudformation-response.invalid/',
-              StackId: `arn:aws:cloudformation:${options.fn.region}:${ACCOUNT}:stack/SmsConnectBridge/1`,
-              RequestId: 'request-1',
-              LogicalResourceId: resource.logicalId,
-              ResourceType: resource.type,
-              ResourceProperties: asCloudFormationHandsThem(
-                resource.properties,
-                references
-              ),
-            } as CloudFormationCustomResourceEvent,
-            invocationContext(options.fn, FUNCTION_NAME)
-          )
-        ),
+        onEvent({
+          RequestType: 'Create',
+          ServiceToken: `arn:aws:lambda:${region}:${ACCOUNT}:function:Provider`,
+          ResponseURL: 'https://cloudformation-response.invalid/',
+          StackId: `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/SmsConnectBridge/1`,
+          RequestId: 'request-1',
+          LogicalResourceId: resource.logicalId,
+          ResourceType: resource.type,
+          ResourceProperties: asCloudFormationHandsThem(
+            resource.properties,
+            references
+          ),
+        } as CloudFormationCustomResourceEvent),
       close,
     };
   });

@@ -225,7 +225,7 @@ interface Template {
 }
 
 /** The assembly's manifest, and the stack's artifact and template. */
-const readStack = (assemblyDir: string) => {
+export const readStack = (assemblyDir: string) => {
   const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
   const stack = manifest.artifacts[STACK_NAME];
   const templateFile = stack?.properties?.templateFile;

@@ -1,16 +1,217 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
+import { seededUuid } from './random';
+
+/**
+ * One model of a standard SQS queue, used two ways: in memory by the
+ * fault-injection event source (receive, delete, redrive on a simulated
+ * clock), and over HTTP by the bundles (`sqsResponder`: SendMessage and
+ * ChangeMessageVisibilityBatch in the AWS JSON 1.0 protocol).
+ * Behaviour from the SQS developer guide: visibility timeout
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html),
+ * at-least-once delivery, redrive after maxReceiveCount
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html),
+ * and the ChangeMessageVisibilityBatch limits of the API reference
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html).
+ */
 
 interface MessageAttribute {
   readonly DataType: string;
   readonly StringValue?: string;
 }
 
+/** A message as SendMessage took it. */
 export interface StoredMessage {
   readonly MessageId: string;
   readonly Body: string;
   readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
 }
+
+export interface QueueOptions {
+  /** @default 30 (SQS's default) */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives before the redrive policy moves a message. @default Infinity */
+  readonly maxReceiveCount?: number;
+  /**
+   * The share of receives after which SQS hands the same message out again
+   * while it is in flight (at-least-once delivery). @default 0
+   */
+  readonly redeliveryWhileInFlightRate?: number;
+  /** For redeliveries and message ids. @default Math.random, random ids */
+  readonly random?: () => number;
+}
+
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** When it entered the queue, in the queue's time (ms). */
+  readonly sentAt: number;
+  readonly receiptHandle: string;
+  /** ApproximateReceiveCount, this receive included. */
+  readonly receiveCount: number;
+  readonly firstReceivedAt: number;
+}
+
+export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
+
+/** What the redrive policy moved to the dead-letter queue. */
+export interface RedrivenMessage {
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
+}
+
+interface Held extends StoredMessage {
+  readonly sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  visibleAt: number;
+  /** When the latest receive's visibility timeout ends. */
+  hiddenUntil: number;
+  receiptHandle?: string;
+}
+
+export type Queue = ReturnType<typeof createQueue>;
+
+export const createQueue = (options: QueueOptions = {}) => {
+  const random = options.random;
+  const visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
+  const maxReceiveCount = options.maxReceiveCount ?? Number.POSITIVE_INFINITY;
+  const strayRate = options.redeliveryWhileInFlightRate ?? 0;
+  const held = new Map<string, Held>();
+  const byHandle = new Map<string, Held>();
+  const redriven: RedrivenMessage[] = [];
+  const stats = {
+    sent: 0,
+    receives: 0,
+    staleDeletes: 0,
+    visibilityChanges: 0,
+    staleVisibilityChanges: 0,
+    redeliveredWhileInFlight: 0,
+    redriven: 0,
+  };
+  let handles = 0;
+  const remove = (message: Held) => {
+    held.delete(message.MessageId);
+    if (message.receiptHandle !== undefined)
+      byHandle.delete(message.receiptHandle);
+  };
+  const wire = ({
+    MessageId,
+    Body,
+    MessageAttributes,
+  }: Held): StoredMessage => ({
+    MessageId,
+    Body,
+    MessageAttributes,
+  });
+
+  return {
+    send: (
+      body: string,
+      at: number,
+      attributes: StoredMessage['MessageAttributes'] = {}
+    ): StoredMessage => {
+      const message: Held = {
+        MessageId: random === undefined ? randomUUID() : seededUuid(random),
+        Body: body,
+        MessageAttributes: attributes,
+        sentAt: at,
+        receiveCount: 0,
+        visibleAt: at,
+        hiddenUntil: at,
+      };
+      held.set(message.MessageId, message);
+      stats.sent++;
+      return wire(message);
+    },
+    /**
+     * Up to `max` visible messages, oldest first, each hidden for the
+     * visibility timeout; one already received `maxReceiveCount` times
+     * moves to the dead-letter queue instead.
+     */
+    receive: (max: number, now: number): ReceivedMessage[] => {
+      const received: ReceivedMessage[] = [];
+      // Oldest first, as SQS mostly (not strictly) returns them.
+      const oldestFirst = [...held.values()].sort(
+        (a, b) => a.sentAt - b.sentAt
+      );
+      for (const message of oldestFirst) {
+        if (received.length >= max) break;
+        if (message.visibleAt > now) continue;
+        if (message.receiveCount >= maxReceiveCount) {
+          remove(message);
+          redriven.push({
+            body: message.Body,
+            receiveCount: message.receiveCount,
+            reason: MAX_RECEIVE_COUNT_EXCEEDED,
+          });
+          stats.redriven++;
+          continue;
+        }
+        if (message.receiptHandle !== undefined)
+          byHandle.delete(message.receiptHandle);
+        if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
+        message.receiveCount++;
+        message.firstReceivedAt ??= now;
+        message.receiptHandle = `${message.MessageId}#${++handles}`;
+        byHandle.set(message.receiptHandle, message);
+        message.hiddenUntil = now + visibilityMs;
+        // The copy that missed this receive is handed out again at once.
+        message.visibleAt =
+          (random ?? Math.random)() < strayRate ? now : message.hiddenUntil;
+        stats.receives++;
+        received.push({
+          messageId: message.MessageId,
+          body: message.Body,
+          sentAt: message.sentAt,
+          receiptHandle: message.receiptHandle,
+          receiveCount: message.receiveCount,
+          firstReceivedAt: message.firstReceivedAt,
+        });
+      }
+      return received;
+    },
+    /** Deletes by the receipt handle of the latest receive. */
+    delete: (receiptHandle: string): boolean => {
+      const message = byHandle.get(receiptHandle);
+      if (message === undefined) {
+        // SQS answers success, but an earlier receive's handle may leave the message.
+        stats.staleDeletes++;
+        return false;
+      }
+      remove(message);
+      return true;
+    },
+    /** ChangeMessageVisibility; false for a handle not of a message in flight. */
+    changeVisibility: (
+      receiptHandle: string,
+      seconds: number,
+      now: number
+    ): boolean => {
+      const message = byHandle.get(receiptHandle);
+      if (message === undefined || message.hiddenUntil <= now) {
+        stats.staleVisibilityChanges++;
+        return false;
+      }
+      // A copy handed out again at once stays visible.
+      const handedOutAgain = message.visibleAt < message.hiddenUntil;
+      message.hiddenUntil = now + seconds * 1000;
+      if (!handedOutAgain) message.visibleAt = message.hiddenUntil;
+      stats.visibilityChanges++;
+      return true;
+    },
+    isEmpty: () => held.size === 0,
+    nextVisibleAt: (): number | undefined => {
+      const times = [...held.values()].map(({ visibleAt }) => visibleAt);
+      return times.length === 0 ? undefined : Math.min(...times);
+    },
+    /** The messages still in the queue, in the order sent. */
+    messages: () => [...held.values()].map(wire),
+    deadLetters: () => [...redriven],
+    statistics: () => ({ ...stats }),
+  };
+};
 
 /** A visibility change SQS took for one receipt handle. */
 export interface VisibilityChange {
@@ -27,10 +228,12 @@ export interface EntryFailure {
 }
 
 export interface SqsResponderOptions {
+  /** The queues' time in ms. @default Date.now */
+  readonly now?: () => number;
   /**
-   * Applies a visibility change to the queue that handed out the receipt
-   * handle, or says why it cannot; throwing fails the whole call with a 500.
-   * @default - every change is taken
+   * Overrides the queue's answer to a visibility change; throwing fails
+   * the whole call with a 500.
+   * @default - the queue's model answers
    */
   readonly changeVisibility?: (
     change: VisibilityChange
@@ -48,25 +251,67 @@ interface VisibilityEntry {
   readonly VisibilityTimeout?: unknown;
 }
 
+const failure = (code: string, message: string): EntryFailure => ({
+  code,
+  message,
+  senderFault: true,
+});
+
 /**
- * An in-memory SQS that speaks the AWS JSON 1.0 protocol of the current SDK
- * (`X-Amz-Target: AmazonSQS.<Operation>`). It keeps sent messages per queue
- * URL; tests and the demo read them with `messages(queueUrl)`. It takes
- * `ChangeMessageVisibilityBatch` as SQS documents it: 1 to 10 entries of
- * distinct ids, each with a receipt handle and a VisibilityTimeout of 0 to
- * 43,200 s, each entry's outcome in `Successful` or `Failed`; the changes
- * taken are in `visibilityChanges(queueUrl)`.
+ * The HTTP face of the queues, by queue URL (`X-Amz-Target:
+ * AmazonSQS.<Operation>`). A queue that has handed out no message (the
+ * records of a test's hand-built event) takes any well-formed receipt
+ * handle; one that has refuses a handle it did not hand out or whose
+ * message is gone, as SQS does.
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
-  const queues = new Map<string, StoredMessage[]>();
+  const now = options.now ?? Date.now;
+  const queues = new Map<string, Queue>();
   const changes: VisibilityChange[] = [];
-  const messages = (queueUrl: string): StoredMessage[] => {
-    const list = queues.get(queueUrl) ?? [];
-    queues.set(queueUrl, list);
-    return list;
+  /** The queue at `queueUrl`; `queueOptions` (re)creates it. */
+  const queue = (queueUrl: string, queueOptions?: QueueOptions): Queue => {
+    const existing = queues.get(queueUrl);
+    if (existing !== undefined && queueOptions === undefined) return existing;
+    const created = createQueue(queueOptions);
+    queues.set(queueUrl, created);
+    return created;
   };
-  const visibilityChanges = (queueUrl: string): VisibilityChange[] =>
-    changes.filter((change) => change.queueUrl === queueUrl);
+
+  const entryFailure = (
+    entry: VisibilityEntry,
+    queueUrl: string
+  ): EntryFailure | undefined => {
+    const timeout = entry.VisibilityTimeout;
+    if (
+      typeof timeout !== 'number' ||
+      !Number.isInteger(timeout) ||
+      timeout < 0 ||
+      timeout > MAX_VISIBILITY_TIMEOUT
+    ) {
+      return failure(
+        'InvalidParameterValue',
+        `VisibilityTimeout must be 0 to ${MAX_VISIBILITY_TIMEOUT} seconds`
+      );
+    }
+    if (typeof entry.ReceiptHandle !== 'string' || entry.ReceiptHandle === '') {
+      return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
+    }
+    const change = {
+      queueUrl,
+      receiptHandle: entry.ReceiptHandle,
+      visibilityTimeout: timeout,
+    };
+    if (options.changeVisibility !== undefined)
+      return options.changeVisibility(change);
+    const model = queue(queueUrl);
+    if (model.statistics().receives === 0) return undefined;
+    return model.changeVisibility(change.receiptHandle, timeout, now())
+      ? undefined
+      : failure(
+          'InvalidParameterValue',
+          'Message does not exist or is not available for visibility timeout change'
+        );
+  };
 
   const changeVisibilityBatch = (input: {
     QueueUrl?: unknown;
@@ -107,39 +352,38 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
         'Two or more batch entries have the same Id'
       );
     }
-    const successful: { Id: string }[] = [];
-    const failed: {
+    const Successful: { Id: string }[] = [];
+    const Failed: {
       Id: string;
       Code: string;
       Message: string;
       SenderFault: boolean;
     }[] = [];
     for (const entry of entries) {
-      const id = entry.Id as string;
-      let failure: EntryFailure | undefined;
+      const Id = entry.Id as string;
+      let refused: EntryFailure | undefined;
       try {
-        failure = entryFailure(entry, queueUrl, options.changeVisibility);
+        refused = entryFailure(entry, queueUrl);
       } catch (error) {
-        // A hook that throws stands for SQS failing the whole call.
         return awsError(500, 'InternalFailure', String(error));
       }
-      if (failure === undefined) {
+      if (refused === undefined) {
         changes.push({
           queueUrl,
           receiptHandle: entry.ReceiptHandle as string,
           visibilityTimeout: entry.VisibilityTimeout as number,
         });
-        successful.push({ Id: id });
+        Successful.push({ Id });
       } else {
-        failed.push({
-          Id: id,
-          Code: failure.code,
-          Message: failure.message,
-          SenderFault: failure.senderFault,
+        Failed.push({
+          Id,
+          Code: refused.code,
+          Message: refused.message,
+          SenderFault: refused.senderFault,
         });
       }
     }
-    return { status: 200, body: { Successful: successful, Failed: failed } };
+    return { status: 200, body: { Successful, Failed } };
   };
 
   const respond = (request: RecordedRequest): Reply => {
@@ -149,24 +393,23 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
         request.json as { QueueUrl?: unknown; Entries?: unknown }
       );
     }
+    if (target !== 'AmazonSQS.SendMessage') {
+      return awsError(400, 'UnsupportedOperation', target);
+    }
     const input = request.json as {
       QueueUrl?: string;
       MessageBody?: string;
       MessageAttributes?: Record<string, MessageAttribute>;
     };
-    if (target !== 'AmazonSQS.SendMessage') {
-      return awsError(400, 'UnsupportedOperation', target);
-    }
     if (!input?.QueueUrl || !input.MessageBody) {
       return awsError(400, 'MissingParameter');
     }
     const attributes = input.MessageAttributes ?? {};
-    const message: StoredMessage = {
-      MessageId: randomUUID(),
-      Body: input.MessageBody,
-      MessageAttributes: attributes,
-    };
-    messages(input.QueueUrl).push(message);
+    const message = queue(input.QueueUrl).send(
+      input.MessageBody,
+      now(),
+      attributes
+    );
     return {
       status: 200,
       body: {
@@ -176,40 +419,13 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
       },
     };
   };
-  return { respond, messages, visibilityChanges };
-};
-
-/** Why SQS refuses one entry, or undefined when it takes it. */
-const entryFailure = (
-  entry: VisibilityEntry,
-  queueUrl: string,
-  changeVisibility: SqsResponderOptions['changeVisibility']
-): EntryFailure | undefined => {
-  const timeout = entry.VisibilityTimeout;
-  if (
-    typeof timeout !== 'number' ||
-    !Number.isInteger(timeout) ||
-    timeout < 0 ||
-    timeout > MAX_VISIBILITY_TIMEOUT
-  ) {
-    return {
-      code: 'InvalidParameterValue',
-      message: `VisibilityTimeout must be 0 to ${MAX_VISIBILITY_TIMEOUT} seconds`,
-      senderFault: true,
-    };
-  }
-  if (typeof entry.ReceiptHandle !== 'string' || entry.ReceiptHandle === '') {
-    return {
-      code: 'ReceiptHandleIsInvalid',
-      message: 'The receipt handle is missing',
-      senderFault: true,
-    };
-  }
-  return changeVisibility?.({
-    queueUrl,
-    receiptHandle: entry.ReceiptHandle,
-    visibilityTimeout: timeout,
-  });
+  return {
+    respond,
+    queue,
+    messages: (queueUrl: string): StoredMessage[] => queue(queueUrl).messages(),
+    visibilityChanges: (queueUrl: string): VisibilityChange[] =>
+      changes.filter((change) => change.queueUrl === queueUrl),
+  };
 };
 
 const md5 = (data: Buffer): string =>
@@ -225,17 +441,19 @@ const lengthPrefixed = (text: string): Buffer => {
 /** SQS's digest of message attributes (string attributes only). */
 const attributesMd5 = (
   attributes: Readonly<Record<string, MessageAttribute>>
-): string => {
-  const parts = Object.keys(attributes)
-    .sort()
-    .flatMap((name) => {
-      const attribute = attributes[name] as MessageAttribute;
-      return [
-        lengthPrefixed(name),
-        lengthPrefixed(attribute.DataType),
-        Buffer.from([1]),
-        lengthPrefixed(attribute.StringValue ?? ''),
-      ];
-    });
-  return md5(Buffer.concat(parts));
-};
+): string =>
+  md5(
+    Buffer.concat(
+      Object.keys(attributes)
+        .sort()
+        .flatMap((name) => {
+          const attribute = attributes[name] as MessageAttribute;
+          return [
+            lengthPrefixed(name),
+            lengthPrefixed(attribute.DataType),
+            Buffer.from([1]),
+            lengthPrefixed(attribute.StringValue ?? ''),
+          ];
+        })
+    )
+  );

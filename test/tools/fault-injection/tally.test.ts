@@ -1,11 +1,11 @@
 import {
   disconnectKey,
   messageKey,
-} from '../../tools/fault-injection/connect-key';
-import { MAX_RECEIVE_COUNT_EXCEEDED } from '../../tools/fault-injection/simulated-queue';
-import { tallyOutcomes } from '../../tools/fault-injection/tally';
-import type { TrafficInput } from '../../tools/fault-injection/traffic';
-import type { StoredMessage } from '../../tools/local-aws/sqs';
+} from '../../../tools/fault-injection/connect-key';
+import { tallyOutcomes } from '../../../tools/fault-injection/tally';
+import type { TrafficInput } from '../../../tools/fault-injection/traffic';
+import type { StoredMessage } from '../../../tools/local-aws/sqs';
+import { MAX_RECEIVE_COUNT_EXCEEDED } from '../../../tools/local-aws/sqs';
 
 const CUSTOMER = '+14255550111';
 const DESTINATION_ARN =
@@ -97,11 +97,8 @@ describe('the tally of what became of each SMS', () => {
       deadLetters: [],
       redriven: [
         {
-          messageId: 'm',
           body: notification('a'),
-          sentAt: 0,
           receiveCount: 5,
-          movedAt: 900_000,
           reason: MAX_RECEIVE_COUNT_EXCEEDED,
         },
       ],

@@ -1,4 +1,4 @@
-import { countInversions } from '../../tools/fault-injection/inversions';
+import { conversationInversions as countInversions } from '../../../tools/fault-injection/tally';
 
 const event = (customer: string, content: string) => ({
   SourceId: customer,

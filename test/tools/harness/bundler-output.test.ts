@@ -1,5 +1,5 @@
 import childProcess from 'node:child_process';
-import { withBundlerOutputOnStreams } from '../../tools/harness/bundler-output';
+import { withBundlerOutputOnStreams } from '../../../tools/harness/bundler-output';
 
 /** A command that writes a word to each of its streams, as esbuild does. */
 const WRITES_BOTH = [

@@ -1,5 +1,5 @@
-import { connectQuota } from '../../tools/fault-injection/connect-quota';
-import type { RecordedRequest } from '../../tools/local-aws/endpoint';
+import { connectQuota } from '../../../tools/fault-injection/connect-quota';
+import type { RecordedRequest } from '../../../tools/local-aws/endpoint';
 
 const call = (path = '/chat-integration-event'): RecordedRequest => ({
   method: 'POST',

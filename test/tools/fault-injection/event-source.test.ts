@@ -1,19 +1,19 @@
 import type { SQSEvent } from 'aws-lambda';
-import { simulatedClock } from '../../tools/fault-injection/clock';
+import { simulatedClock } from '../../../tools/fault-injection/clock';
 import {
   failedMessages,
   runEventSource,
-} from '../../tools/fault-injection/event-source';
+} from '../../../tools/fault-injection/event-source';
 import type {
   FunctionInstances,
   InvocationOutcome,
-} from '../../tools/fault-injection/function-instances';
+} from '../../../tools/fault-injection/function-instances';
+import type { QueueSettings } from '../../../tools/fault-injection/stack-settings';
 import {
-  createSimulatedQueue,
+  createQueue,
   MAX_RECEIVE_COUNT_EXCEEDED,
   type ReceivedMessage,
-} from '../../tools/fault-injection/simulated-queue';
-import type { QueueSettings } from '../../tools/fault-injection/stack-settings';
+} from '../../../tools/local-aws/sqs';
 
 const SETTINGS: QueueSettings = {
   visibilityTimeoutSeconds: 180,
@@ -130,7 +130,7 @@ describe('the partial batch response rules', () => {
 describe('the simulated event source mapping', () => {
   it('redelivers a failed item after the visibility timeout, on the simulated clock', async () => {
     // Prepare
-    const queue = createSimulatedQueue(SETTINGS);
+    const queue = createQueue(SETTINGS);
     queue.send('fails once', 0);
     queue.send('succeeds', 0);
     const clock = simulatedClock();
@@ -160,7 +160,7 @@ describe('the simulated event source mapping', () => {
 
   it('sends the records as Lambda does, with the receive count', async () => {
     // Prepare
-    const queue = createSimulatedQueue(SETTINGS);
+    const queue = createQueue(SETTINGS);
     queue.send('fails once', 0);
     const fn = fakeFunction((_body, count) => count < 2);
 
@@ -193,7 +193,7 @@ describe('the simulated event source mapping', () => {
 
   it('moves a message that fails every receive to the dead-letter queue', async () => {
     // Prepare
-    const queue = createSimulatedQueue(SETTINGS);
+    const queue = createQueue(SETTINGS);
     queue.send('always fails', 0);
     queue.send('succeeds', 0);
     const fn = fakeFunction((body) => body === 'always fails');
@@ -224,7 +224,7 @@ describe('the simulated event source mapping', () => {
 
   it('runs batches of at most the batch size, on at most maxConcurrency pollers', async () => {
     // Prepare
-    const queue = createSimulatedQueue(SETTINGS);
+    const queue = createQueue(SETTINGS);
     for (let i = 0; i < 45; i++) queue.send(`message ${i}`, 0);
     const fn = fakeFunction(() => false);
 

