@@ -7,7 +7,7 @@ const ROOT = path.join(__dirname, '..');
 const runFixture = (variables: Record<string, string> = {}): string => {
   const config = {
     rootDir: ROOT,
-    roots: ['<rootDir>/test/fixtures/quiet'],
+    roots: ['<rootDir>/test/support/fixtures/quiet'],
     testMatch: ['**/output.fixture.ts'],
     testEnvironment: '<rootDir>/test/environment.ts',
     transform: { '^.+\\.ts$': 'ts-jest' },
@@ -40,7 +40,7 @@ describe('the test environment', () => {
   it("prints a failing test's output, headed by its name", () => {
     // Assess
     expect(output).toMatch(
-      /Output of fails \(test\/fixtures\/quiet\/output\.fixture\.ts\) ──\n(.*\n)*word-of-the-failing-test\n/
+      /Output of fails \(test\/support\/fixtures\/quiet\/output\.fixture\.ts\) ──\n(.*\n)*word-of-the-failing-test\n/
     );
   });
 

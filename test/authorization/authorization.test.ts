@@ -2,38 +2,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { STACK_NAME, synthesizeBridge } from '../../tools/harness/synth';
-import { arnFor } from './support/arns';
+import { arnFor } from './arns';
 import {
   lambdaServiceRequests,
   publishRequests,
   scheduleRequests,
   subscriptionRequests,
   tableKeyRequests,
-} from './support/deliveries';
-import {
-  type Deployment,
-  loadDeployment,
-  referencedId,
-} from './support/deployment';
+} from './deliveries';
+import { type Deployment, loadDeployment, referencedId } from './deployment';
 import {
   type CallPlan,
   type DeployedFunction,
   deployedFunctions,
   planCall,
-} from './support/functions';
-import { keyOf, resourcePolicy } from './support/policies';
-import {
-  type AuthorizationRequest,
-  decide,
-  decisions,
-} from './support/simulate';
-import {
-  ACCOUNT,
-  FLOW_ID,
-  INSTANCE_ARN,
-  REGION,
-  VARIANTS,
-} from './support/variants';
+} from './functions';
+import { keyOf, resourcePolicy } from './policies';
+import { type AuthorizationRequest, decide, decisions } from './simulate';
+import { ACCOUNT, FLOW_ID, INSTANCE_ARN, REGION, VARIANTS } from './variants';
 
 /** Every request that is not allowed, with IAM's decision. */
 const refused = async (requests: readonly AuthorizationRequest[]) =>

@@ -21,7 +21,7 @@ import {
   synthesizeInboundFunction,
 } from '../../tools/harness/synth';
 import { awsError } from '../../tools/local-aws/endpoint';
-import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
+import { runKeyedByJmesPath } from '../support/jmespath-keyed-record';
 
 const ACCOUNT = '111122223333';
 const BRIDGE_NUMBER = '+12065550100';

@@ -28,7 +28,7 @@ import {
   type Responder,
 } from '../../tools/local-aws/endpoint';
 import { participantCalls } from '../../tools/local-aws/participant';
-import { emfDocuments, metricTotals } from '../lambda/support/output';
+import { emfDocuments, metricTotals } from '../support/output';
 
 const ACCOUNT = '111122223333';
 const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';

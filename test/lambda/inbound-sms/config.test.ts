@@ -7,7 +7,7 @@ import {
   fullBridgeEnv,
   minimalBridgeEnv,
   PHONE_NUMBER_ARNS,
-} from '../../fixtures/bridge-env';
+} from '../../support/fixtures/bridge-env';
 
 describe('loadConfig', () => {
   it('reads every setting the construct passes', () => {

@@ -13,6 +13,15 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InboundHandler } from '../../../lambda/inbound-sms/inbound-handler';
+import {
+  type InboundSmsPayload,
+  smsMessage,
+  snsEvent,
+  snsNotificationBody,
+  sqsEvent,
+  sqsRecord,
+} from '../../../tools/harness/events';
+import { fakeContext } from '../../../tools/harness/lambda-context';
 import { setEnvironment } from '../../../tools/harness/node-realm';
 import {
   BRIDGE_NUMBER,
@@ -22,28 +31,19 @@ import {
   CUSTOMER_NUMBER,
   DEAD_LETTER_QUEUE_URL,
   UNKNOWN_NUMBER,
-} from '../support/bridge-environment';
-import { fakeContext } from '../support/context';
-import {
-  type InboundSmsPayload,
-  inboundSmsJson,
-  snsEnvelope,
-  snsEvent,
-  sqsEvent,
-  sqsRecord,
-} from '../support/events';
+} from '../../support/bridge-environment';
 import {
   completedRecord,
   emptyStore,
   inProgressRecord,
   storeHolding,
-} from '../support/idempotency-store';
+} from '../../support/idempotency-store';
 import {
   type CapturedOutput,
   captureOutput,
   emfDocuments,
   metricTotals,
-} from '../support/output';
+} from '../../support/output';
 
 const connect = mockClient(ConnectClient);
 const sqs = mockClient(SQSClient);
@@ -61,7 +61,7 @@ const DENIED_BODY = 'Please call me about parcel 4711 tomorrow';
 
 const payload = (
   inboundMessageId: string,
-  overrides: InboundSmsPayload = {}
+  overrides: Partial<InboundSmsPayload> = {}
 ): InboundSmsPayload => ({
   originationNumber: CUSTOMER_NUMBER,
   destinationNumber: BRIDGE_NUMBER,
@@ -74,7 +74,7 @@ const payload = (
 
 /** An SQS record holding the SNS envelope, as the bridge's queue gets it. */
 const queued = (messageId: string, sms: InboundSmsPayload): SQSRecord =>
-  sqsRecord(snsEnvelope(inboundSmsJson(sms), `sns-${messageId}`), messageId);
+  sqsRecord(snsNotificationBody(smsMessage(sms)), { messageId });
 
 const throttled = () =>
   new ThrottlingException({
@@ -197,16 +197,16 @@ describe('inbound SMS handler', () => {
     it.each([
       [
         'an SNS notification envelope',
-        (json: string) => snsEnvelope(json, 'sns-1'),
+        (json: string) => snsNotificationBody(json),
       ],
       ['a raw payload (raw message delivery)', (json: string) => json],
     ])('forwards a body that holds %s', async (_, wrap) => {
       // Prepare
-      const body = wrap(inboundSmsJson(payload('in-1')));
+      const body = wrap(smsMessage(payload('in-1')));
 
       // Act
       const result = await handler(
-        sqsEvent(sqsRecord(body, 'sqs-1')),
+        sqsEvent(sqsRecord(body, { messageId: 'sqs-1' })),
         fakeContext()
       );
 
@@ -222,7 +222,7 @@ describe('inbound SMS handler', () => {
   describe('a direct SNS event', () => {
     it('forwards the message to Connect', async () => {
       // Prepare
-      const event = snsEvent(inboundSmsJson(payload('in-1')), 'sns-1');
+      const event = snsEvent(smsMessage(payload('in-1')));
 
       // Act
       await handler(event, fakeContext());
@@ -237,7 +237,7 @@ describe('inbound SMS handler', () => {
 
     it('returns no batch response', async () => {
       // Prepare
-      const event = snsEvent(inboundSmsJson(payload('in-1')), 'sns-1');
+      const event = snsEvent(smsMessage(payload('in-1')));
 
       // Act
       const result = await handler(event, fakeContext());
@@ -249,7 +249,7 @@ describe('inbound SMS handler', () => {
     it('throws on a transient failure so that SNS retries it', async () => {
       // Prepare
       connect.on(SendChatIntegrationEventCommand).rejects(internalError());
-      const event = snsEvent(inboundSmsJson(payload('in-1')), 'sns-1');
+      const event = snsEvent(smsMessage(payload('in-1')));
 
       // Act
       const invocation = handler(event, fakeContext());
@@ -262,12 +262,12 @@ describe('inbound SMS handler', () => {
 
     it('sends an undeliverable message to the dead-letter queue', async () => {
       // Prepare
-      const message = inboundSmsJson(
+      const message = smsMessage(
         payload('in-1', { destinationNumber: UNKNOWN_NUMBER })
       );
 
       // Act
-      await handler(snsEvent(message, 'sns-1'), fakeContext());
+      await handler(snsEvent(message), fakeContext());
 
       // Assess
       expect(sqs).toReceiveCommandWith(SendMessageCommand, {
@@ -405,8 +405,8 @@ describe('inbound SMS handler', () => {
       if (connectFailure !== undefined) {
         connect.on(SendChatIntegrationEventCommand).rejects(connectFailure());
       }
-      const message = typeof sms === 'string' ? sms : inboundSmsJson(sms);
-      return sqsRecord(snsEnvelope(message, 'sns-1'), 'sqs-1');
+      const message = typeof sms === 'string' ? sms : smsMessage(sms);
+      return sqsRecord(snsNotificationBody(message), { messageId: 'sqs-1' });
     };
 
     it.each(undeliverable)(

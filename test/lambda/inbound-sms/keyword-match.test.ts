@@ -1,5 +1,5 @@
 import { buildKeywordMatcher } from '../../../lambda/inbound-sms/keyword-match';
-import { DEFAULT_DISCONNECT_KEYWORDS } from '../../fixtures/bridge-env';
+import { DEFAULT_DISCONNECT_KEYWORDS } from '../../support/fixtures/bridge-env';
 
 describe('buildKeywordMatcher, begins-with', () => {
   const buildOptOutMatcher = (keywords: readonly string[]) =>

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../lambda/inbound-sms/config';
 import type { Deliver } from '../../../lambda/inbound-sms/delivery';
 import type { answerKeywords as AnswerKeywords } from '../../../lambda/inbound-sms/keyword-replies-loader';
 import { ENV } from '../../../lambda/shared/settings';
-import { minimalBridgeEnv } from '../../fixtures/bridge-env';
+import { minimalBridgeEnv } from '../../support/fixtures/bridge-env';
 
 /** How often the End User Messaging SDK was loaded since the last reset. */
 let mockSdkLoads = 0;

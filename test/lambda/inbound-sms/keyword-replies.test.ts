@@ -19,8 +19,8 @@ import { UndeliverableError } from '../../../lambda/shared/undeliverable';
 import {
   type ConfirmationStore,
   startConfirmationStore,
-} from '../../opt-outs/support/confirmation-store';
-import { runKeyedByJmesPath } from '../support/jmespath-keyed-record';
+} from '../../support/confirmation-store';
+import { runKeyedByJmesPath } from '../../support/jmespath-keyed-record';
 
 const sms = mockClient(PinpointSMSVoiceV2Client);
 

@@ -1,7 +1,10 @@
 import { loadConfig } from '../../../lambda/inbound-sms/config';
 import { loadParticipantConfig } from '../../../lambda/inbound-sms/participant-config';
 import { ENV } from '../../../lambda/shared/settings';
-import { minimalBridgeEnv, PHONE_NUMBER_ARNS } from '../../fixtures/bridge-env';
+import {
+  minimalBridgeEnv,
+  PHONE_NUMBER_ARNS,
+} from '../../support/fixtures/bridge-env';
 
 const CONFIRMATION = 'Acme: you are unsubscribed.\nNo more texts.';
 const HELP = 'Acme support: text us your question. Reply STOP to opt out.';

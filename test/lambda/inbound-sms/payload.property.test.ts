@@ -5,14 +5,14 @@ import { parseInboundSms } from '../../../lambda/inbound-sms/payload';
 import { INBOUND_MESSAGE_ID } from '../../../lambda/inbound-sms/schema';
 import { toChatIntegrationEvents } from '../../../lambda/inbound-sms/to-chat-event';
 import { UndeliverableError } from '../../../lambda/shared/undeliverable';
+import { chatIntegrationEventViolations } from '../../support/chat-integration-event-constraints';
 import {
   DEFAULT_DISCONNECT_KEYWORDS,
   fullBridgeEnv,
   minimalBridgeEnv,
   PHONE_NUMBER_ARNS,
-} from '../../fixtures/bridge-env';
-import snsNotification from '../../fixtures/sns-notification.json';
-import { chatIntegrationEventViolations } from '../support/chat-integration-event-constraints';
+} from '../../support/fixtures/bridge-env';
+import snsNotification from '../../support/fixtures/sns-notification.json';
 
 // Runs per property, explicit so that the file covers at least 10,000
 // generated inputs in total (see the last test).

@@ -1,9 +1,9 @@
 import { parseInboundSms } from '../../../lambda/inbound-sms/payload';
 import { UndeliverableError } from '../../../lambda/shared/undeliverable';
-import docExample from '../../fixtures/inbound-sms/doc-example.json';
-import pinpointExample from '../../fixtures/inbound-sms/pinpoint-example.json';
-import snsNotification from '../../fixtures/sns-notification.json';
-import sqsRecord from '../../fixtures/sqs-record.json';
+import docExample from '../../support/fixtures/inbound-sms/doc-example.json';
+import pinpointExample from '../../support/fixtures/inbound-sms/pinpoint-example.json';
+import snsNotification from '../../support/fixtures/sns-notification.json';
+import sqsRecord from '../../support/fixtures/sqs-record.json';
 
 const CUSTOMER = docExample.originationNumber;
 const OUR_NUMBER = docExample.destinationNumber;

@@ -2,10 +2,10 @@ import {
   InboundSmsSchema,
   MAX_BODY_BYTES,
 } from '../../../lambda/inbound-sms/schema';
-import defaultKeyword from '../../fixtures/inbound-sms/default-keyword.json';
-import docExample from '../../fixtures/inbound-sms/doc-example.json';
-import pinpointExample from '../../fixtures/inbound-sms/pinpoint-example.json';
-import trailingSpace from '../../fixtures/inbound-sms/trailing-space.json';
+import defaultKeyword from '../../support/fixtures/inbound-sms/default-keyword.json';
+import docExample from '../../support/fixtures/inbound-sms/doc-example.json';
+import pinpointExample from '../../support/fixtures/inbound-sms/pinpoint-example.json';
+import trailingSpace from '../../support/fixtures/inbound-sms/trailing-space.json';
 
 const withField = (field: string, value: unknown) => ({
   ...structuredClone(docExample),

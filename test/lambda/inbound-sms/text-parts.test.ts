@@ -6,7 +6,7 @@ import {
 import {
   type ConfirmationStore,
   startConfirmationStore,
-} from '../../opt-outs/support/confirmation-store';
+} from '../../support/confirmation-store';
 
 describe('chatMessageParts', () => {
   it('keeps a text of up to 1,024 characters exactly as received', () => {

@@ -6,13 +6,13 @@ import {
 } from '../../../lambda/inbound-sms/to-chat-event';
 import { ENV } from '../../../lambda/shared/settings';
 import { UndeliverableError } from '../../../lambda/shared/undeliverable';
+import { chatIntegrationEventViolations } from '../../support/chat-integration-event-constraints';
 import {
   fullBridgeEnv,
   minimalBridgeEnv,
   PHONE_NUMBER_ARNS,
-} from '../../fixtures/bridge-env';
-import docExample from '../../fixtures/inbound-sms/doc-example.json';
-import { chatIntegrationEventViolations } from '../support/chat-integration-event-constraints';
+} from '../../support/fixtures/bridge-env';
+import docExample from '../../support/fixtures/inbound-sms/doc-example.json';
 
 const smsWith = (fields: Partial<InboundSms> = {}): InboundSms => ({
   ...structuredClone(docExample),

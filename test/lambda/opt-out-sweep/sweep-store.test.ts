@@ -1,5 +1,8 @@
 import { STALE_MARKER_MS } from '../../../lambda/opt-out-sweep/sweep-store';
-import { type SweepFixture, startSweepFixture } from '../support/sweep-fixture';
+import {
+  type SweepFixture,
+  startSweepFixture,
+} from '../../support/sweep-fixture';
 
 const KEY = 'a'.repeat(64);
 const NOW = Date.parse('2026-11-28T12:00:00Z');

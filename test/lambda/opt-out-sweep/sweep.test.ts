@@ -9,7 +9,7 @@ import {
   BRIDGE_NUMBERS,
   type SweepFixture,
   startSweepFixture,
-} from '../support/sweep-fixture';
+} from '../../support/sweep-fixture';
 
 const [FIRST_NUMBER, SECOND_NUMBER] = BRIDGE_NUMBERS;
 const CUSTOMER = '+14255550182';

@@ -3,7 +3,7 @@ import { UndeliverableError } from '../../../lambda/shared/undeliverable';
 import {
   type StreamedItem,
   streamedRecord,
-} from '../../participant/support/local-participant-mode';
+} from '../../support/local-participant-mode';
 
 const CONTACT = '33333333-abc5-46db-9ad5-d772559ab556';
 const EVENT = 'application/vnd.amazonaws.connect.event';

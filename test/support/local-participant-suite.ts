@@ -1,4 +1,4 @@
-import type { RecordedRequest } from '../../../tools/local-aws/endpoint';
+import type { RecordedRequest } from '../../tools/local-aws/endpoint';
 import {
   type LocalParticipantMode,
   type LocalParticipantModeOptions,

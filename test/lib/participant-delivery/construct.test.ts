@@ -6,7 +6,8 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import {
   DEFAULT_ATTACHMENT_NOTICE,
   DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
-} from '../../lib/participant-delivery';
+} from '../../../lib/participant-delivery';
+import { propertiesOf } from '../../support/bridge-app';
 import {
   ACCOUNT,
   buildError,
@@ -17,14 +18,13 @@ import {
   type ParticipantStack,
   PHONE_ARNS,
   PHONE_NUMBERS,
-} from '../participant/support/participant-stack';
-import { propertiesOf } from '../support/bridge-app';
+} from '../../support/participant-stack';
 import {
   namedTopicArn,
   roleStatements,
   type Statement,
   statementsOf,
-} from '../support/policy';
+} from '../../support/policy';
 
 const CONNECT_CONDITIONS = {
   StringEquals: { 'aws:SourceAccount': ACCOUNT },

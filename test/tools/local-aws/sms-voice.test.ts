@@ -9,12 +9,12 @@ import {
 import {
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../tools/local-aws/endpoint';
+} from '../../../tools/local-aws/endpoint';
 import {
   type SmsVoiceResponder,
   smsVoiceError,
   smsVoiceResponder,
-} from '../../tools/local-aws/sms-voice';
+} from '../../../tools/local-aws/sms-voice';
 
 let endpoint: LocalEndpoint;
 let smsVoice: SmsVoiceResponder;

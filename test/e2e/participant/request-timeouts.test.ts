@@ -1,10 +1,10 @@
-import { connectChatCalls } from '../../tools/local-aws/connect-chat';
-import { participantCalls } from '../../tools/local-aws/participant';
+import { connectChatCalls } from '../../../tools/local-aws/connect-chat';
+import { participantCalls } from '../../../tools/local-aws/participant';
 import {
   customerNumbers,
   newRequests,
   useLocalParticipantMode,
-} from '../participant/support/local-participant-suite';
+} from '../../support/local-participant-suite';
 
 /** Longer than the clients' 6 s request timeout. */
 const HANG_MS = 7_000;

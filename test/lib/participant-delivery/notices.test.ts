@@ -4,7 +4,7 @@ import {
   REQUIRED_CONTEXT,
   synthBridge,
   synthError,
-} from '../support/bridge-app';
+} from '../../support/bridge-app';
 
 const PARTICIPANT: Context = {
   ...REQUIRED_CONTEXT,

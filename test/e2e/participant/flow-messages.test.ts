@@ -1,16 +1,16 @@
-import { captureLogs } from '../../tools/harness/log-capture';
-import { awsError } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
-import { smsVoiceError } from '../../tools/local-aws/sms-voice';
+import { captureLogs } from '../../../tools/harness/log-capture';
+import { awsError } from '../../../tools/local-aws/endpoint';
+import { participantCalls } from '../../../tools/local-aws/participant';
+import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
   CONTACT_FLOW_ID,
-} from './support/local-participant-mode';
+} from '../../support/local-participant-mode';
 import {
   customerNumbers,
   newRequests,
   useLocalParticipantMode,
-} from './support/local-participant-suite';
+} from '../../support/local-participant-suite';
 
 const newCustomer = customerNumbers('+1425555', 20);
 const GREETING = 'Thanks for texting Example Co, an agent will reply soon.';

@@ -1,10 +1,10 @@
-import { smsVoiceError } from '../../tools/local-aws/sms-voice';
+import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   createEvent,
   deleteEvent,
   updateEvent,
-} from './support/custom-resource-event';
-import { useLocalSmsVoice } from './support/local-sms-voice';
+} from '../../support/custom-resource-event';
+import { useLocalSmsVoice } from '../../support/local-sms-voice';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:SmsBridgeInbound';
 

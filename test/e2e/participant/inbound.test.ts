@@ -1,10 +1,10 @@
-import { captureLogs } from '../../tools/harness/log-capture';
+import { captureLogs } from '../../../tools/harness/log-capture';
 import {
   connectChatCalls,
   connectChatResponder,
-} from '../../tools/local-aws/connect-chat';
-import { awsError } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
+} from '../../../tools/local-aws/connect-chat';
+import { awsError } from '../../../tools/local-aws/endpoint';
+import { participantCalls } from '../../../tools/local-aws/participant';
 import {
   BRIDGE_NUMBER,
   CONTACT_ATTRIBUTES,
@@ -13,12 +13,12 @@ import {
   OTHER_BRIDGE_NUMBER,
   OTHER_CONTACT_FLOW_ID,
   STREAMING_TOPIC_ARN,
-} from './support/local-participant-mode';
+} from '../../support/local-participant-mode';
 import {
   customerNumbers,
   newRequests,
   useLocalParticipantMode,
-} from './support/local-participant-suite';
+} from '../../support/local-participant-suite';
 
 const newCustomer = customerNumbers('+1206555', 10);
 

@@ -2,7 +2,7 @@ import {
   decodeRecord,
   encodeRecord,
   type TwoWayRecord,
-} from '../../lambda/two-way-config/record';
+} from '../../../lambda/two-way-config/record';
 
 const ARN =
   'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef0123456789abcdef';

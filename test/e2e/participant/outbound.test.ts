@@ -1,21 +1,21 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { localDynamoDbClient } from '../../tools/harness/dynalite';
-import { sqsRecord } from '../../tools/harness/events';
-import { captureLogs } from '../../tools/harness/log-capture';
-import type { LocalChat } from '../../tools/local-aws/connect-chat';
-import { awsError } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
-import { runKeyedByJmesPath } from '../lambda/support/jmespath-keyed-record';
+import { localDynamoDbClient } from '../../../tools/harness/dynalite';
+import { sqsRecord } from '../../../tools/harness/events';
+import { captureLogs } from '../../../tools/harness/log-capture';
+import type { LocalChat } from '../../../tools/local-aws/connect-chat';
+import { awsError } from '../../../tools/local-aws/endpoint';
+import { participantCalls } from '../../../tools/local-aws/participant';
+import { runKeyedByJmesPath } from '../../support/jmespath-keyed-record';
 import {
   BRIDGE_NUMBER,
   OTHER_BRIDGE_NUMBER,
   OUTBOUND_FUNCTION_NAME,
   streamedRecord,
-} from './support/local-participant-mode';
+} from '../../support/local-participant-mode';
 import {
   customerNumbers,
   useLocalParticipantMode,
-} from './support/local-participant-suite';
+} from '../../support/local-participant-suite';
 
 const CHAT_ENDED = 'application/vnd.amazonaws.connect.event.chat.ended';
 const PARTICIPANT_LEFT =

@@ -2,11 +2,11 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../../tools/local-aws/endpoint';
+} from '../../tools/local-aws/endpoint';
 import {
   type SmsVoiceResponder,
   smsVoiceResponder,
-} from '../../../tools/local-aws/sms-voice';
+} from '../../tools/local-aws/sms-voice';
 
 type Handler = (event: CloudFormationCustomResourceEvent) => Promise<{
   PhysicalResourceId: string;
@@ -34,7 +34,7 @@ export const useLocalSmsVoice = () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'local-secret';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     ({ handler: context.handler } = await import(
-      '../../../lambda/two-way-config/handler'
+      '../../lambda/two-way-config/handler'
     ));
   });
   beforeEach(() => {

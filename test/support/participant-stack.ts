@@ -6,8 +6,8 @@ import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import {
   ParticipantDelivery,
   type ParticipantDeliveryProps,
-} from '../../../lib/participant-delivery';
-import { cdkFeatureFlags } from '../../../tools/harness/synth';
+} from '../../lib/participant-delivery';
+import { cdkFeatureFlags } from '../../tools/harness/synth';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';

@@ -1,17 +1,17 @@
-import { connectChatCalls } from '../../tools/local-aws/connect-chat';
-import type { RecordedRequest } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
-import { smsVoiceError } from '../../tools/local-aws/sms-voice';
+import { connectChatCalls } from '../../../tools/local-aws/connect-chat';
+import type { RecordedRequest } from '../../../tools/local-aws/endpoint';
+import { participantCalls } from '../../../tools/local-aws/participant';
+import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
   OTHER_BRIDGE_NUMBER,
   streamedRecord,
-} from '../participant/support/local-participant-mode';
+} from '../../support/local-participant-mode';
 import {
   customerNumbers,
   newRequests,
   useLocalParticipantMode,
-} from '../participant/support/local-participant-suite';
+} from '../../support/local-participant-suite';
 
 const CONFIRMATION = 'Acme Support: you are unsubscribed. No more texts.';
 const HELP = 'Acme Support: text us your question. Reply STOP to opt out.';

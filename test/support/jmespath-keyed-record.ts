@@ -3,7 +3,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { fakeContext } from './context';
+import { fakeContext } from '../../tools/harness/lambda-context';
 
 export interface JmesPathKeyedRun {
   /** A store over the table the function's records live in. */

@@ -6,8 +6,8 @@ import {
   type LocalDynamoDb,
   localDynamoDbClient,
   startDynalite,
-} from '../../../tools/harness/dynalite';
-import { fakeContext } from '../../lambda/support/context';
+} from '../../tools/harness/dynalite';
+import { fakeContext } from '../../tools/harness/lambda-context';
 
 /**
  * The idempotency table in dynalite, where the keyword replies mark a sent

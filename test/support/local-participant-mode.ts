@@ -8,48 +8,48 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import type { Session } from '../../../lambda/participant/session-store';
-import { SessionStore } from '../../../lambda/participant/session-store';
+import type { Session } from '../../lambda/participant/session-store';
+import { SessionStore } from '../../lambda/participant/session-store';
 import {
   DEFAULT_ATTACHMENT_NOTICE,
   DEFAULT_UNSUPPORTED_MESSAGE_NOTICE,
-} from '../../../lib/participant-delivery';
+} from '../../lib/participant-delivery';
 import {
   createIdempotencyTable,
   createTable,
   localDynamoDbClient,
   startDynalite,
   stringHashKey,
-} from '../../../tools/harness/dynalite';
+} from '../../tools/harness/dynalite';
 import {
   inboundSms,
   STREAMING_TOPIC_ARN,
   smsRecord,
   sqsEvent,
   streamedItemRecord,
-} from '../../../tools/harness/events';
-import { fakeContext } from '../../../tools/harness/lambda-context';
-import { setEnvironment } from '../../../tools/harness/node-realm';
-import { endpointVariables } from '../../../tools/harness/sandbox';
+} from '../../tools/harness/events';
+import { fakeContext } from '../../tools/harness/lambda-context';
+import { setEnvironment } from '../../tools/harness/node-realm';
+import { endpointVariables } from '../../tools/harness/sandbox';
 import {
   connectChatResponder,
   type LocalChats,
   localChats,
-} from '../../../tools/local-aws/connect-chat';
+} from '../../tools/local-aws/connect-chat';
 import {
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../../tools/local-aws/endpoint';
-import { participantResponder } from '../../../tools/local-aws/participant';
+} from '../../tools/local-aws/endpoint';
+import { participantResponder } from '../../tools/local-aws/participant';
 import {
   type ScriptedResponder,
   scriptedResponder,
-} from '../../../tools/local-aws/scripted';
+} from '../../tools/local-aws/scripted';
 import {
   type SmsVoiceResponder,
   smsVoiceResponder,
-} from '../../../tools/local-aws/sms-voice';
-import { type StoredMessage, sqsResponder } from '../../../tools/local-aws/sqs';
+} from '../../tools/local-aws/sms-voice';
+import { type StoredMessage, sqsResponder } from '../../tools/local-aws/sqs';
 
 const ACCOUNT = '111122223333';
 export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
@@ -206,7 +206,7 @@ export const startLocalParticipantMode = async (
   let inbound: InboundHandler | undefined;
   let outbound: OutboundHandler | undefined;
   jest.isolateModules(() => {
-    inbound = require('../../../lambda/inbound-sms/participant-handler')
+    inbound = require('../../lambda/inbound-sms/participant-handler')
       .handler as InboundHandler;
   });
   // ... and what it sets on the outbound function.
@@ -218,7 +218,7 @@ export const startLocalParticipantMode = async (
     process.env
   );
   jest.isolateModules(() => {
-    outbound = require('../../../lambda/outbound-sms/handler')
+    outbound = require('../../lambda/outbound-sms/handler')
       .handler as OutboundHandler;
   });
   restoreDlq();

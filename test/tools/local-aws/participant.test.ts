@@ -7,12 +7,12 @@ import {
 import {
   type LocalChats,
   localChats,
-} from '../../tools/local-aws/connect-chat';
+} from '../../../tools/local-aws/connect-chat';
 import {
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../tools/local-aws/endpoint';
-import { participantResponder } from '../../tools/local-aws/participant';
+} from '../../../tools/local-aws/endpoint';
+import { participantResponder } from '../../../tools/local-aws/participant';
 
 const HOUR_MS = 60 * 60 * 1000;
 const FLOW_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';

@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { appendToCapture } from '../../log-privacy/capture';
+import { appendToCapture } from '../log-privacy/capture';
 
 /**
  * Powertools Logger and Metrics write to their own `Console` over

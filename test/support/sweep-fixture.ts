@@ -1,22 +1,19 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  ChatToEnd,
-  EndChat,
-} from '../../../lambda/opt-out-sweep/end-chat';
-import type { ListedEntry } from '../../../lambda/opt-out-sweep/entries';
+import type { ChatToEnd, EndChat } from '../../lambda/opt-out-sweep/end-chat';
+import type { ListedEntry } from '../../lambda/opt-out-sweep/entries';
 import {
   createSweep,
   type ListedPage,
   type SweepSummary,
-} from '../../../lambda/opt-out-sweep/sweep';
-import { SweepStore } from '../../../lambda/opt-out-sweep/sweep-store';
+} from '../../lambda/opt-out-sweep/sweep';
+import { SweepStore } from '../../lambda/opt-out-sweep/sweep-store';
 import {
   createIdempotencyTable,
   type LocalDynamoDb,
   localDynamoDbClient,
   startDynalite,
-} from '../../../tools/harness/dynalite';
+} from '../../tools/harness/dynalite';
 
 const TABLE = 'SmsConnectBridge-IdempotencyTable';
 

@@ -7,11 +7,11 @@ import {
 import {
   type LocalEndpoint,
   startLocalEndpoint,
-} from '../../tools/local-aws/endpoint';
+} from '../../../tools/local-aws/endpoint';
 import {
   type SmsVoiceResponder,
   smsVoiceResponder,
-} from '../../tools/local-aws/sms-voice';
+} from '../../../tools/local-aws/sms-voice';
 
 const FIRST = '+14255550101';
 const SECOND = '+14255550102';
