@@ -10,7 +10,7 @@ export interface SdkCall {
   readonly operation: string;
 }
 
-const ROOT = path.join(__dirname, '..', '..', '..');
+const ROOT = path.join(__dirname, '..', '..');
 const COMMAND_DECLARATION =
   /@aws-sdk\/(client-[\w-]+)\/dist-types\/commands\/(\w+)Command\.d\.ts$/;
 const COMMAND_IMPORT =
