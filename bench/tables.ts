@@ -48,7 +48,7 @@ export const renderTables = (r: Results): string => {
       ['Measure', 'Bridge', 'Floor', 'Ratio', 'Target'],
       [
         [
-          `Time per inbound SMS (${r.settings.repeats} × ${n(r.settings.texts)} texts in SQS batches of 10; floor: the same 3 SDK calls in a bare loop)`,
+          `Time per inbound SMS (${r.settings.repeats} × ${n(r.settings.texts)} texts in SQS batches of 10; floor: the same 4 SDK calls in a bare loop)`,
           `${n(floor.handler.usPerMessage)} µs`,
           `${n(floor.bare.usPerMessage)} µs`,
           ratio(floor.ratio),

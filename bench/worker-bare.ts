@@ -6,18 +6,21 @@ import {
 } from '@aws-sdk/client-connect';
 import {
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lambda/inbound-sms/config';
+import { holdKeyOf } from '../lambda/inbound-sms/conversation-hold';
 import { toChatIntegrationEvent } from '../lambda/inbound-sms/to-chat-event';
 import { fakeContext } from '../tools/harness/lambda-context';
 import { inBatches, serveRounds } from './worker-protocol';
 
 /**
- * The floor the handler is measured against: per text, the three calls the
- * handler makes, with the same SDK clients configured the same way, built
+ * The floor the handler is measured against: per text, the four calls the
+ * handler makes (the read of the conversation's hold, then the idempotent
+ * forward), with the same SDK clients configured the same way, built
  * with the same esbuild options, and nothing else. The requests are the
  * ones Powertools' DynamoDBPersistenceLayer (2.35.0) sends for an
  * idempotent call (`_putRecord`, `_updateRecord`), with its default
@@ -33,6 +36,7 @@ const connect = new ConnectClient({
     requestTimeout: 6_000,
     throwOnRequestTimeout: true,
   },
+  retryMode: 'adaptive',
 });
 // As DynamoDBPersistenceLayer creates it without a client of the caller's.
 const dynamodb = new DynamoDBClient({});
@@ -45,6 +49,8 @@ const PUT_CONDITION =
 
 interface Plan {
   readonly key: string;
+  /** The conversation's hold item, read first (ordered-batch.ts). */
+  readonly holdKey: string;
   readonly request: SendChatIntegrationEventCommandInput;
 }
 
@@ -52,6 +58,13 @@ const expiry = () => String(Math.round(Date.now() / 1000 + windowSeconds));
 
 const forward = async (plan: Plan, context: Context) => {
   const key = { id: { S: plan.key } };
+  await dynamodb.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { id: { S: plan.holdKey } },
+      ConsistentRead: true,
+    })
+  );
   const now = Date.now();
   await dynamodb.send(
     new PutItemCommand({
@@ -115,6 +128,7 @@ serveRounds(async (texts) => {
       key: `${keyPrefix}#${createHash('md5')
         .update(JSON.stringify(text.inboundMessageId))
         .digest('base64')}`,
+      holdKey: holdKeyOf(`${text.originationNumber} ${text.destinationNumber}`),
       request: toChatIntegrationEvent(text, config),
     })
   );
