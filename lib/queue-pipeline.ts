@@ -6,6 +6,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import {
+  QUEUE_FUNCTION_TIMEOUT_SECONDS,
+  QUEUE_VISIBILITY_TIMEOUT_SECONDS,
+} from '../lambda/shared/settings';
 import { fail } from './validation';
 
 /**
@@ -14,8 +18,10 @@ import { fail } from './validation';
  * that feeds the function, its role and the cdk-nag findings that stand.
  */
 
-/** Each queue-fed function's timeout; the queue's visibility is six times. */
-export const QUEUE_FUNCTION_TIMEOUT = Duration.seconds(30);
+/** Each queue-fed function's timeout (the settings contract holds the figures). */
+export const QUEUE_FUNCTION_TIMEOUT = Duration.seconds(
+  QUEUE_FUNCTION_TIMEOUT_SECONDS
+);
 
 /** The inbound queue's `maxReceiveCount` unless set; see the settings contract. */
 export { DEFAULT_MAX_RECEIVE_COUNT } from '../lambda/shared/settings';
@@ -60,7 +66,7 @@ export const createQueues = (
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     enforceSSL: true,
-    visibilityTimeout: Duration.seconds(QUEUE_FUNCTION_TIMEOUT.toSeconds() * 6),
+    visibilityTimeout: Duration.seconds(QUEUE_VISIBILITY_TIMEOUT_SECONDS),
     retentionPeriod: Duration.days(4),
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
   });

@@ -1,13 +1,6 @@
 import { MAX_VISIBILITY_TIMEOUT_SECONDS } from './retry-delay';
 
 /**
- * The queue's visibility timeout (six times the function's 30 s timeout,
- * lib/queue-pipeline.ts): a failed text whose wait could not be shortened
- * comes back after it.
- */
-export const QUEUE_VISIBILITY_TIMEOUT_SECONDS = 180;
-
-/**
  * How long a waiting text holds its conversation past its expected
  * return: it may come back later than asked (a crashed invocation leaves
  * it to the 180 s visibility timeout, a backlog delays its receive) and

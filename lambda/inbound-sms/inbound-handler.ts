@@ -15,12 +15,12 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import type { LazySqsClient } from '../shared/dead-letter';
+import { QUEUE_VISIBILITY_TIMEOUT_SECONDS } from '../shared/settings';
 import { errorNameOf, httpStatusOf } from '../shared/undeliverable';
 import { changeVisibilities } from '../shared/visibility';
 import type { ConversationHolds } from './conversation-hold';
 import type { Deliver } from './delivery';
 import { createForwarder } from './forward-text';
-import { QUEUE_VISIBILITY_TIMEOUT_SECONDS } from './hold-timing';
 import { LeftToQueueError, orderedBatch } from './ordered-batch';
 import { retryDelaySeconds } from './retry-delay';
 import { waitingMarks } from './waiting-marks';

@@ -7,6 +7,17 @@
  * so that a bundle takes only the few rules it uses.
  */
 
+/** Each queue-fed function's timeout, in seconds. */
+export const QUEUE_FUNCTION_TIMEOUT_SECONDS = 30;
+
+/**
+ * The queues' visibility timeout: six times the function's timeout, as
+ * Lambda advises for SQS event sources. A failed text whose wait could not
+ * be shortened comes back after it.
+ */
+export const QUEUE_VISIBILITY_TIMEOUT_SECONDS =
+  6 * QUEUE_FUNCTION_TIMEOUT_SECONDS;
+
 /**
  * How often the inbound queue hands out a text before the dead-letter queue,
  * unless set. Sized so that throttling alone never dead-letters a text: while
