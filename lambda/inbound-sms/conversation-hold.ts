@@ -60,13 +60,13 @@ const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
 export const dynamoDbHolds = (
-  dynamodb: () => DynamoDBClient,
+  dynamodb: DynamoDBClient,
   tableName: string
 ): ConversationHolds => {
   const key = (conversation: string) => ({ id: s(holdKeyOf(conversation)) });
   return {
     async read(conversation) {
-      const { Item = {} } = await dynamodb().send(
+      const { Item = {} } = await dynamodb.send(
         new GetItemCommand({
           TableName: tableName,
           Key: key(conversation),
@@ -91,7 +91,7 @@ export const dynamoDbHolds = (
     },
 
     async wait(conversation, text) {
-      await dynamodb().send(
+      await dynamodb.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: key(conversation),
@@ -112,7 +112,7 @@ export const dynamoDbHolds = (
     },
 
     async leave(conversation, id) {
-      await dynamodb()
+      await dynamodb
         .send(
           new UpdateItemCommand({
             TableName: tableName,

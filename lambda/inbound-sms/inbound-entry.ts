@@ -34,7 +34,6 @@ export const createInboundEntry = (
 ): InboundHandler => {
   const logger = new Logger();
   const metrics = new Metrics();
-  let holdsClient: DynamoDBClient | undefined;
   // No eventKeyJmesPath: the idempotent functions take the id as their key.
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: config.deduplicationWindowSeconds,
@@ -64,10 +63,8 @@ export const createInboundEntry = (
     deadLetterQueueUrl: config.deadLetterQueueUrl,
     queueUrl: config.queueUrl,
     sqs: lazySqsClient(),
-    holds: dynamoDbHolds(() => {
-      holdsClient ??= new DynamoDBClient({});
-      return holdsClient;
-    }, config.idempotencyTableName),
+    // Read for every text, so made with the function, not on first use.
+    holds: dynamoDbHolds(new DynamoDBClient({}), config.idempotencyTableName),
     maxReceiveCount: config.maxReceiveCount,
     logger,
     metrics,
