@@ -14,6 +14,8 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lambda/inbound-sms/config';
 import { holdKeyOf } from '../lambda/inbound-sms/conversation-hold';
 import { toChatIntegrationEvent } from '../lambda/inbound-sms/to-chat-event';
+import { connectRetryMode } from '../lambda/shared/connect-retry';
+import { REQUEST_TIMEOUTS } from '../lambda/shared/request-timeouts';
 import { fakeContext } from '../tools/harness/lambda-context';
 import { inBatches, serveRounds } from './worker-protocol';
 
@@ -31,12 +33,8 @@ const [region, timeout = '30'] = process.argv.slice(2);
 const config = loadConfig(process.env);
 // As lambda/inbound-sms/handler.ts configures it.
 const connect = new ConnectClient({
-  requestHandler: {
-    connectionTimeout: 3_000,
-    requestTimeout: 6_000,
-    throwOnRequestTimeout: true,
-  },
-  retryMode: 'adaptive',
+  requestHandler: REQUEST_TIMEOUTS,
+  retryMode: connectRetryMode(process.env),
 });
 // As DynamoDBPersistenceLayer creates it without a client of the caller's.
 const dynamodb = new DynamoDBClient({});
