@@ -262,7 +262,12 @@ const failure = (code: string, message: string): EntryFailure => ({
  * AmazonSQS.<Operation>`). A queue that has handed out no message (the
  * records of a test's hand-built event) takes any well-formed receipt
  * handle; one that has refuses a handle it did not hand out or whose
- * message is gone, as SQS does.
+ * message is gone, as SQS does: a receipt handle belongs to one receive,
+ * and only the latest one deletes the message
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html);
+ * a visibility change for another answers `ReceiptHandleIsInvalid` or
+ * `MessageNotInflight`
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
