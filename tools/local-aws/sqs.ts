@@ -265,9 +265,12 @@ const failure = (code: string, message: string): EntryFailure => ({
  * message is gone, as SQS does: a receipt handle belongs to one receive,
  * and only the latest one deletes the message
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html);
- * a visibility change for another answers `ReceiptHandleIsInvalid` or
- * `MessageNotInflight`
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+ * a visibility change for a message not in flight fails
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
+ * lists `ReceiptHandleIsInvalid` and `MessageNotInflight`; the entry here
+ * answers `InvalidParameterValue` with SQS's "Message does not exist or is
+ * not available" text, which the page does not document; the handler
+ * treats every failed entry alike).
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
