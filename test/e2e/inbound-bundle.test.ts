@@ -18,7 +18,8 @@ import {
 import { nodeProcess, setEnvironment } from '../../tools/harness/node-realm';
 import {
   type InboundFunction,
-  synthesizeInboundFunction,
+  readInboundFunction,
+  synthesizeBridge,
 } from '../../tools/harness/synth';
 import { awsError } from '../../tools/local-aws/endpoint';
 import { runKeyedByJmesPath } from '../support/jmespath-keyed-record';
@@ -87,7 +88,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-e2e-'));
-    fn = synthesizeInboundFunction(CONTEXT, outdir);
+    fn = readInboundFunction(synthesizeBridge(CONTEXT, outdir));
   }, 120_000);
 
   afterAll(() => {

@@ -12,7 +12,8 @@ import {
 } from '../../tools/harness/local-bridge';
 import {
   type InboundFunction,
-  synthesizeInboundFunction,
+  readInboundFunction,
+  synthesizeBridge,
 } from '../../tools/harness/synth';
 import {
   awsError,
@@ -59,7 +60,7 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
 
   beforeAll(async () => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-opt-outs-'));
-    fn = synthesizeInboundFunction(CONTEXT, outdir);
+    fn = readInboundFunction(synthesizeBridge(CONTEXT, outdir));
     smsVoiceEndpoint = await startLocalEndpoint((request) =>
       smsVoice.respond(request)
     );

@@ -5,7 +5,13 @@ import {
   PinpointSMSVoiceV2Client,
   PutOptedOutNumberCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { inboundSms, smsRecord, sqsEvent } from '../../tools/harness/events';
+import type { LocalStack } from '../../tools/harness/bridge-start';
+import {
+  inboundSms,
+  scheduledEvent,
+  smsRecord,
+  sqsEvent,
+} from '../../tools/harness/events';
 import {
   type LocalBridge,
   startLocalBridge,
@@ -15,12 +21,8 @@ import {
   startLocalParticipantBridge,
 } from '../../tools/harness/local-participant-bridge';
 import {
-  type LocalSweep,
-  loadLocalSweep,
-  OPT_OUT_SWEEP_FUNCTION_PATH,
-} from '../../tools/harness/local-sweep';
-import {
   type BridgeFunction,
+  OPT_OUT_SWEEP_FUNCTION_PATH,
   type ParticipantBundles,
   readInboundFunction,
   readParticipantBundles,
@@ -77,6 +79,24 @@ const recordOptOutAsTheAccount = async (
   }
 };
 
+const SWEEP_FUNCTION = 'SmsConnectBridge-OptOutSweepFunction';
+
+/** The opt-out sweep's bundle beside a bridge's, against its services. */
+const loadSweep = async (
+  bridge: LocalStack,
+  fn: BridgeFunction,
+  tables: Record<string, string>,
+  endpoints = {}
+) => {
+  const invoke = await bridge.load(fn, SWEEP_FUNCTION, tables, endpoints);
+  return {
+    /** One scheduled run, as EventBridge invokes it every minute. */
+    run: () => invoke(scheduledEvent(fn.region)),
+    logs: () => bridge.logs.filter((line) => line.fn === SWEEP_FUNCTION),
+  };
+};
+type LocalSweep = Awaited<ReturnType<typeof loadSweep>>;
+
 describe('the synthesized opt-out sweep bundle against local endpoints', () => {
   describe('in integration-event mode', () => {
     let outdir: string;
@@ -109,16 +129,12 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
       smsVoice = smsVoiceResponder();
       smsVoiceEndpoint.requests.length = 0;
       bridge = await startLocalBridge({ fn: inbound });
-      sweep = await loadLocalSweep({
-        fn: sweepFunction,
-        endpoints: {
-          CONNECT: bridge.connect.url,
-          DYNAMODB: bridge.dynamoDbUrl,
-          PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url,
-        },
-        otherServices: bridge.otherServices.url,
-        tables: { state: bridge.tableName },
-      });
+      sweep = await loadSweep(
+        bridge,
+        sweepFunction,
+        { SWEEP_STATE_TABLE_NAME: bridge.tableName },
+        { PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url }
+      );
     });
 
     afterEach(async () => {
@@ -255,7 +271,10 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
       await sweep.run();
 
       // Assess
-      const lines = sweep.logs.map(({ line }) => line).join('\n');
+      const lines = sweep
+        .logs()
+        .map(({ line }) => line)
+        .join('\n');
       expect(lines).toContain('"customer":"********0182"');
       expect(lines).not.toMatch(/\+\d{8,}/);
     });
@@ -291,19 +310,9 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
 
     beforeEach(async () => {
       bridge = await startLocalParticipantBridge({ bundles });
-      sweep = await loadLocalSweep({
-        fn: sweepFunction,
-        endpoints: {
-          CONNECT: bridge.connect.url,
-          CONNECTPARTICIPANT: bridge.participant.url,
-          DYNAMODB: bridge.dynamoDbUrl,
-          PINPOINT_SMS_VOICE_V2: bridge.smsVoice.url,
-        },
-        otherServices: bridge.otherServices.url,
-        tables: {
-          state: bridge.idempotencyTableName,
-          sessions: bridge.sessionTableName,
-        },
+      sweep = await loadSweep(bridge, sweepFunction, {
+        SWEEP_STATE_TABLE_NAME: bridge.idempotencyTableName,
+        SESSION_TABLE_NAME: bridge.sessionTableName,
       });
     });
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import {
-  CHAT_EVENT,
   type StreamedItem,
   smsRecord,
   sqsEvent,
@@ -15,7 +14,8 @@ import {
 } from '../../tools/harness/local-participant-bridge';
 import {
   type ParticipantBundles,
-  synthesizeParticipantBundles,
+  readParticipantBundles,
+  synthesizeBridge,
 } from '../../tools/harness/synth';
 import {
   connectChatCalls,
@@ -40,6 +40,7 @@ const SUPPORT_ARN = `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-1
 const DEFAULT_FLOW = 'ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 const CUSTOMER = '+14255550182';
 const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
+const CHAT_ENDED = 'application/vnd.amazonaws.connect.event.chat.ended';
 
 /** The list picker of the Amazon Connect guide's "interactive messages". */
 const LIST_PICKER = {
@@ -100,7 +101,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-e2e-'));
-    bundles = synthesizeParticipantBundles(CONTEXT, outdir);
+    bundles = readParticipantBundles(synthesizeBridge(CONTEXT, outdir));
   }, 120_000);
 
   afterAll(() => {
@@ -663,7 +664,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       const metrics = bridge.logs
-        .filter(({ fn }) => fn === 'inbound')
+        .filter(({ fn }) => fn === 'SmsConnectBridge-Function')
         .map(({ line }) => JSON.parse(line) as Record<string, unknown>)
         .filter((entry) => '_aws' in entry);
       expect(metrics).toEqual(
@@ -1318,7 +1319,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       // Assess
       const documents = emfDocuments(
         bridge.logs
-          .filter(({ fn, line }) => fn === 'outbound' && line.startsWith('{'))
+          .filter(
+            ({ fn, line }) =>
+              fn === 'SmsConnectBridge-OutboundFunction' && line.startsWith('{')
+          )
           .map(({ line }) => JSON.parse(line) as Record<string, unknown>)
       );
       expect(metricTotals(documents)).toEqual(
@@ -1366,7 +1370,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       // Act
       const response = await stream(chat, {
         type: 'EVENT',
-        contentType: CHAT_EVENT.chatEnded,
+        contentType: CHAT_ENDED,
       });
 
       // Assess
@@ -1381,7 +1385,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
     it('opens a new chat for the next text after the chat ended', async () => {
       // Prepare
       const chat = await openChat();
-      await stream(chat, { type: 'EVENT', contentType: CHAT_EVENT.chatEnded });
+      await stream(chat, { type: 'EVENT', contentType: CHAT_ENDED });
       bridge.chats.end(chat.contactId);
 
       // Act
@@ -1484,7 +1488,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         INVOICE.AttachmentName,
       ];
       expect(bridge.logs.map(({ fn }) => fn)).toEqual(
-        expect.arrayContaining(['inbound', 'outbound'])
+        expect.arrayContaining([
+          'SmsConnectBridge-Function',
+          'SmsConnectBridge-OutboundFunction',
+        ])
       );
       const leaks = bridge.logs.filter(({ line }) =>
         secrets.some(

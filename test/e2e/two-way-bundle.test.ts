@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
-  type LocalTwoWay,
-  startLocalTwoWay,
-} from '../../tools/harness/local-two-way';
+  type LocalStack,
+  openLocalStack,
+} from '../../tools/harness/bridge-start';
+import { customResourceCreate } from '../../tools/harness/events';
 import {
   type BridgeFunction,
   readCustomResources,
@@ -56,7 +58,11 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
   let poolResource: TemplateCustomResource;
   let smsVoice: SmsVoiceResponder;
   let smsVoiceEndpoint: LocalEndpoint;
-  let twoWay: LocalTwoWay;
+  let twoWay: LocalStack;
+  let onEvent: (event: CloudFormationCustomResourceEvent) => Promise<unknown>;
+  /** CloudFormation's create of `resource`, with the stack's references. */
+  const create = (resource: TemplateCustomResource) =>
+    onEvent(customResourceCreate(resource, REFERENCES, fn.region));
 
   beforeAll(async () => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-two-way-'));
@@ -82,7 +88,15 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
   beforeEach(async () => {
     smsVoice = smsVoiceResponder();
     smsVoiceEndpoint.requests.length = 0;
-    twoWay = await startLocalTwoWay({ fn, smsVoiceUrl: smsVoiceEndpoint.url });
+    twoWay = await openLocalStack({}, async (stack) => stack);
+    onEvent = await twoWay.load(
+      fn,
+      'SmsConnectBridge-TwoWayFunction',
+      {},
+      {
+        PINPOINT_SMS_VOICE_V2: smsVoiceEndpoint.url,
+      }
+    );
   });
 
   afterEach(async () => {
@@ -103,7 +117,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber();
 
     // Act
-    await twoWay.create(numberResource, REFERENCES);
+    await create(numberResource);
 
     // Assess
     expect(smsVoice.phoneNumber(PHONE_NUMBER_ID)).toMatchObject({
@@ -118,7 +132,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ OptOutListName: 'Default' });
 
     // Act
-    const created = twoWay.create(numberResource, REFERENCES);
+    const created = create(numberResource);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -131,7 +145,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ OptOutListName: 'Default' });
 
     // Act
-    await twoWay.create(numberResource, REFERENCES).catch(() => undefined);
+    await create(numberResource).catch(() => undefined);
 
     // Assess
     expect(smsVoice.phoneNumber(PHONE_NUMBER_ID)).toMatchObject({
@@ -145,7 +159,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     smsVoice.addPool({ PoolId: POOL_ID, OptOutListName: 'Default' });
 
     // Act
-    const created = twoWay.create(poolResource, REFERENCES);
+    const created = create(poolResource);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -158,7 +172,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ NumberType: 'TOLL_FREE' });
 
     // Act
-    const created = twoWay.create(numberResource, REFERENCES);
+    const created = create(numberResource);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -171,7 +185,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ NumberType: 'TOLL_FREE', OptOutListName: 'Default' });
 
     // Act
-    await twoWay.create(numberResource, REFERENCES).catch(() => undefined);
+    await create(numberResource).catch(() => undefined);
 
     // Assess
     expect(twoWay.logs.map(({ line }) => line).join('\n')).toContain(

@@ -1,15 +1,21 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import type {
+  CloudFormationCustomResourceCreateEvent,
+  ScheduledEvent,
+  SNSEvent,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { type Random, seededUuid } from '../local-aws/random';
+import type { TemplateCustomResource } from './synth';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
-const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:SmsConnectBridge-InboundTopic`;
-const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:SmsConnectBridge-Queue`;
-const OUTBOUND_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:SmsConnectBridge-OutboundQueue`;
+const ARN = `${REGION}:${ACCOUNT}:SmsConnectBridge`;
+const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
 /** The participant-mode streaming topic, as local bridges name it. */
-export const STREAMING_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:SmsConnectBridge-StreamingTopic`;
-const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
+const SIGNING_CERT_URL = `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`;
 
 /** What End User Messaging publishes for one inbound SMS. */
 export interface InboundSmsPayload {
@@ -37,12 +43,25 @@ export const inboundSms = (
   ...fields,
 });
 
+/** A flat JSON object, one member a line, with the given separator. */
+const formatJson = (value: object, separator: string): string =>
+  `{\n${Object.entries(value)
+    .map(
+      ([key, member]) =>
+        `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
+    )
+    .join(',\n')}\n}`;
+
 /**
  * The payload as End User Messaging writes it: one field a line, no space
  * after the colon. A string is taken as the message exactly (a bad payload).
  */
 export const smsMessage = (payload: unknown): string =>
-  typeof payload === 'string' ? payload : formatJson(payload, ':');
+  typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+    ? formatJson(payload, ':')
+    : typeof payload === 'string'
+      ? payload
+      : JSON.stringify(payload);
 
 /**
  * The SNS notification SQS receives when raw message delivery is off, laid
@@ -64,15 +83,15 @@ export const snsNotificationBody = (
       Message: message,
       Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
-      Signature: (seeded === undefined
-        ? randomBytes(128)
-        : Buffer.from(
+      Signature: (seeded
+        ? Buffer.from(
             Array.from({ length: 128 }, () => Math.floor(seeded.random() * 256))
           )
+        : randomBytes(128)
       ).toString('base64'),
-      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
+      SigningCertURL: SIGNING_CERT_URL,
       UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
-      ...(attributes === undefined ? {} : { MessageAttributes: attributes }),
+      ...(attributes && { MessageAttributes: attributes }),
     },
     ' : '
   );
@@ -89,15 +108,19 @@ export interface SqsRecordOptions {
 /** An SQS record of the bridge's queue around a message body. */
 export const sqsRecord = (
   body: string,
-  options: SqsRecordOptions = {}
+  {
+    messageId = randomUUID(),
+    receiveCount = 1,
+    queueArn = `arn:aws:sqs:${ARN}-Queue`,
+  }: SqsRecordOptions = {}
 ): SQSRecord => {
   const sent = Date.now();
   return {
-    messageId: options.messageId ?? randomUUID(),
+    messageId,
     receiptHandle: randomBytes(48).toString('base64'),
     body,
     attributes: {
-      ApproximateReceiveCount: String(options.receiveCount ?? 1),
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: String(sent),
       SenderId: 'AIDAIENQZJOLO23YVJ4VO',
       ApproximateFirstReceiveTimestamp: String(sent + 10),
@@ -105,25 +128,21 @@ export const sqsRecord = (
     messageAttributes: {},
     md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
     eventSource: 'aws:sqs',
-    eventSourceARN: options.queueArn ?? QUEUE_ARN,
+    eventSourceARN: queueArn,
     awsRegion: REGION,
   };
 };
 
-export interface SmsRecordOptions extends SqsRecordOptions {
-  /**
-   * The subscription has raw message delivery on: the body is the payload.
-   * @default false - the body is SNS's notification around the payload
-   */
-  readonly raw?: boolean;
-  /** When SNS published it (the notification's `Timestamp`). @default now */
-  readonly publishedAt?: Date;
-}
-
-/** An SQS record carrying an inbound SMS as the topic delivers it. */
+/**
+ * An SQS record carrying an inbound SMS as the topic delivers it: in SNS's
+ * notification (published at `publishedAt`), or as is with `raw` delivery.
+ */
 export const smsRecord = (
   payload: unknown,
-  options: SmsRecordOptions = {}
+  options: SqsRecordOptions & {
+    readonly raw?: boolean;
+    readonly publishedAt?: Date;
+  } = {}
 ): SQSRecord => {
   const message = smsMessage(payload);
   return sqsRecord(
@@ -138,48 +157,36 @@ export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({
 
 /** A direct SNS event, as when the topic invokes the function itself. */
 export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
-  Records: payloads.map(
-    (payload): SNSEventRecord => ({
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: `${TOPIC_ARN}:${randomUUID()}`,
-      Sns: {
-        Type: 'Notification',
-        MessageId: randomUUID(),
-        TopicArn: TOPIC_ARN,
-        Subject: '',
-        Message: smsMessage(payload),
-        Timestamp: new Date().toISOString(),
-        SignatureVersion: '1',
-        Signature: randomBytes(128).toString('base64'),
-        SigningCertUrl: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
-        UnsubscribeUrl: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}`,
-        MessageAttributes: {},
-      },
-    })
-  ),
+  Records: payloads.map((payload) => ({
+    EventSource: 'aws:sns',
+    EventVersion: '1.0',
+    EventSubscriptionArn: `${TOPIC_ARN}:${randomUUID()}`,
+    Sns: {
+      Type: 'Notification',
+      MessageId: randomUUID(),
+      TopicArn: TOPIC_ARN,
+      Subject: '',
+      Message: smsMessage(payload),
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      Signature: randomBytes(128).toString('base64'),
+      SigningCertUrl: SIGNING_CERT_URL,
+      UnsubscribeUrl: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}`,
+      MessageAttributes: {},
+    },
+  })),
 });
-
-export type ParticipantRole =
-  | 'AGENT'
-  | 'CUSTOMER'
-  | 'SYSTEM'
-  | 'CUSTOM_BOT'
-  | 'SUPERVISOR';
 
 /** One chat item as Connect streams it (a participant service `Item`). */
 export interface StreamedItem {
   /** The chat's first contact; the bridge's session knows it. */
   readonly initialContactId: string;
   /** @default - the initial contact (no transfer yet) */
-  readonly contactId?: string;
+  readonly contactId?: string | undefined;
   /** @default - none, as on events that no participant sent */
-  readonly role?: ParticipantRole;
-  /** @default 'ALL' */
+  readonly role?: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
   readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
-  /** @default 'MESSAGE' */
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
-  /** @default 'text/plain' */
   readonly contentType?: string;
   readonly content?: string;
   /** An `ATTACHMENT` item's files, as the participant service lists them. */
@@ -189,16 +196,8 @@ export interface StreamedItem {
     readonly AttachmentName: string;
     readonly Status: 'APPROVED' | 'REJECTED' | 'IN_PROGRESS';
   }[];
-  /** @default - a fresh id */
   readonly id?: string;
 }
-
-/** Connect's event content types that the bridge acts on or skips. */
-export const CHAT_EVENT = {
-  chatEnded: 'application/vnd.amazonaws.connect.event.chat.ended',
-  participantLeft: 'application/vnd.amazonaws.connect.event.participant.left',
-  typing: 'application/vnd.amazonaws.connect.event.typing',
-} as const;
 
 /**
  * A record of the outbound queue: the item as Connect publishes it to the
@@ -207,61 +206,110 @@ export const CHAT_EVENT = {
  * out as the Amazon Connect guide's example ("sns-payload").
  */
 export const streamedItemRecord = (
-  item: StreamedItem,
+  {
+    initialContactId,
+    contactId = initialContactId,
+    role,
+    visibility = 'ALL',
+    type = 'MESSAGE',
+    contentType = 'text/plain',
+    content,
+    attachments,
+    id = randomUUID(),
+  }: StreamedItem,
   options: Omit<SqsRecordOptions, 'queueArn'> = {}
 ): SQSRecord => {
-  const type = item.type ?? 'MESSAGE';
-  const contentType = item.contentType ?? 'text/plain';
-  const contactId = item.contactId ?? item.initialContactId;
   const message = {
     AbsoluteTime: new Date().toISOString(),
-    ...(item.content === undefined ? {} : { Content: item.content }),
-    ...(item.attachments === undefined
-      ? {}
-      : { Attachments: item.attachments }),
+    ...(content !== undefined && { Content: content }),
+    ...(attachments && { Attachments: attachments }),
     ContentType: contentType,
-    Id: item.id ?? randomUUID(),
+    Id: id,
     Type: type,
-    ...(item.role === undefined
-      ? {}
-      : {
-          ParticipantId: randomUUID(),
-          DisplayName: item.role === 'CUSTOMER' ? 'Customer' : 'Jane',
-          ParticipantRole: item.role,
-        }),
-    InitialContactId: item.initialContactId,
+    ...(role && {
+      ParticipantId: randomUUID(),
+      DisplayName: role === 'CUSTOMER' ? 'Customer' : 'Jane',
+      ParticipantRole: role,
+    }),
+    InitialContactId: initialContactId,
     ContactId: contactId,
   };
-  const attribute = (Value: string) => ({ Type: 'String', Value });
+  const attributes = Object.fromEntries(
+    Object.entries({
+      InitialContactId: initialContactId,
+      MessageVisibility: visibility,
+      Type: type,
+      AccountId: ACCOUNT,
+      ContentType: contentType,
+      InstanceId: '11111111-2222-3333-4444-555555555555',
+      ContactId: contactId,
+      ParticipantRole: role,
+    })
+      .filter(([, value]) => value !== undefined)
+      .map(([name, Value]) => [name, { Type: 'String', Value }])
+  );
   const body = snsNotificationBody(
     JSON.stringify(message),
     new Date(),
     undefined,
     STREAMING_TOPIC_ARN,
-    {
-      InitialContactId: attribute(item.initialContactId),
-      MessageVisibility: attribute(item.visibility ?? 'ALL'),
-      Type: attribute(type),
-      AccountId: attribute(ACCOUNT),
-      ContentType: attribute(contentType),
-      InstanceId: attribute(INSTANCE_ID),
-      ContactId: attribute(contactId),
-      ...(item.role === undefined
-        ? {}
-        : { ParticipantRole: attribute(item.role) }),
-    }
+    attributes
   );
-  return sqsRecord(body, { ...options, queueArn: OUTBOUND_QUEUE_ARN });
+  return sqsRecord(body, {
+    ...options,
+    queueArn: `arn:aws:sqs:${ARN}-OutboundQueue`,
+  });
 };
 
-/** A flat JSON object, one member a line, with the given separator. */
-const formatJson = (value: unknown, separator: string): string => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return JSON.stringify(value);
-  }
-  const members = Object.entries(value).map(
-    ([key, member]) =>
-      `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
-  );
-  return `{\n${members.join(',\n')}\n}`;
+/** The event an EventBridge schedule sends. */
+export const scheduledEvent = (region = REGION): ScheduledEvent => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: ACCOUNT,
+  time: new Date().toISOString(),
+  region,
+  resources: [
+    `arn:aws:events:${region}:${ACCOUNT}:rule/SmsConnectBridge-Schedule`,
+  ],
+  detail: {},
+});
+
+/**
+ * CloudFormation's create of a template's custom resource. It hands the
+ * properties over resolved, every scalar as a string: a reference (an
+ * object) takes its value from `references`, and one without fails.
+ */
+export const customResourceCreate = (
+  { logicalId, type, properties }: TemplateCustomResource,
+  references: Readonly<Record<string, string>>,
+  region = REGION
+): CloudFormationCustomResourceCreateEvent => {
+  const resolve = (name: string, value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map((each) => resolve(name, each));
+    if (typeof value !== 'object' || value === null) return String(value);
+    const local = references[name];
+    if (local === undefined) {
+      throw new Error(
+        `${name} is ${JSON.stringify(value)} in the template; give a local value for it`
+      );
+    }
+    return local;
+  };
+  return {
+    RequestType: 'Create',
+    ServiceToken: `arn:aws:lambda:${region}:${ACCOUNT}:function:Provider`,
+    ResponseURL: 'https://cloudformation-response.invalid/',
+    StackId: `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/SmsConnectBridge/1`,
+    RequestId: 'request-1',
+    LogicalResourceId: logicalId,
+    ResourceType: type,
+    ResourceProperties: Object.fromEntries(
+      Object.entries(properties).map(([name, value]) => [
+        name,
+        resolve(name, value),
+      ])
+    ) as { ServiceToken: string },
+  };
 };

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
-export interface FakeContextOptions {
-  readonly functionName?: string;
-  readonly region?: string;
-  /** The invocation's time limit; idempotency reads what is left of it. */
-  readonly timeoutSeconds?: number;
-}
-
 /** A Lambda context whose remaining time counts down from the timeout. */
-export const fakeContext = (options: FakeContextOptions = {}): Context => {
-  const functionName = options.functionName ?? 'SmsConnectBridge-Function';
-  const region = options.region ?? 'us-east-1';
-  const deadline = Date.now() + (options.timeoutSeconds ?? 30) * 1000;
+export const fakeContext = ({
+  functionName = 'SmsConnectBridge-Function',
+  region = 'us-east-1',
+  timeoutSeconds = 30,
+}: {
+  readonly functionName?: string | undefined;
+  readonly region?: string;
+  readonly timeoutSeconds?: number;
+} = {}): Context => {
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,

@@ -6,70 +6,54 @@ export interface CapturedLine {
 }
 
 export interface LogCaptureOptions {
-  /**
-   * Also writes what is captured to the stream, so whatever wraps the
-   * stream (a terminal, the suite's log check) still sees it.
-   * @default true
-   */
+  /** Also write to the stream, for whatever wraps it. @default true */
   readonly forward?: boolean;
-  /** Called with each complete line as it is captured. */
   readonly onLine?: (line: CapturedLine) => void;
 }
 
 export interface LogCapture {
-  /** Every complete line written while `during` ran. */
   readonly lines: readonly CapturedLine[];
   /** Runs `work` with stdout and stderr captured (calls may overlap). */
   during<T>(work: () => Promise<T> | T): Promise<T>;
 }
 
-type Write = typeof process.stdout.write;
-
 /**
- * Captures what a bundle prints on stdout and stderr: Powertools Logger
- * writes INFO and WARN to one and ERROR to the other.
+ * Captures what a bundle prints line by line: Powertools Logger writes INFO
+ * and WARN to stdout and ERROR to stderr.
  */
-export const captureLogs = (options: LogCaptureOptions = {}): LogCapture => {
-  const forward = options.forward ?? true;
+export const captureLogs = ({
+  forward = true,
+  onLine,
+}: LogCaptureOptions = {}): LogCapture => {
   const lines: CapturedLine[] = [];
   const partial = { stdout: '', stderr: '' };
+  const streams = ['stdout', 'stderr'] as const;
   let active = 0;
-  let restore: (() => void) | undefined;
+  let restore: (() => void)[] = [];
 
   const record = (stream: CapturedLine['stream'], text: string) => {
     const parts = (partial[stream] + text).split('\n');
     partial[stream] = parts.pop() ?? '';
     for (const line of parts) {
-      const captured = { stream, line };
-      lines.push(captured);
-      options.onLine?.(captured);
+      lines.push({ stream, line });
+      onLine?.({ stream, line });
     }
   };
-
-  const patch = (): (() => void) => {
-    const streams = { stdout: nodeProcess.stdout, stderr: nodeProcess.stderr };
-    const originals = Object.entries(streams).map(([name, stream]) => {
-      const write: Write = stream.write;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-        record(
-          name as CapturedLine['stream'],
-          typeof chunk === 'string'
-            ? chunk
-            : Buffer.from(chunk as Uint8Array).toString('utf8')
-        );
+  const patch = () =>
+    streams.map((name) => {
+      const stream = nodeProcess[name];
+      const write = stream.write;
+      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        record(name, Buffer.from(chunk).toString('utf8'));
         if (forward) return Reflect.apply(write, stream, [chunk, ...rest]);
         const callback = rest.find((arg) => typeof arg === 'function');
         if (callback) process.nextTick(callback as () => void);
         return true;
-      }) as Write;
+      }) as typeof write;
       return () => {
         stream.write = write;
       };
     });
-    return () => {
-      for (const undo of originals) undo();
-    };
-  };
 
   return {
     lines,
@@ -79,9 +63,8 @@ export const captureLogs = (options: LogCaptureOptions = {}): LogCapture => {
         return await work();
       } finally {
         if (--active === 0) {
-          restore?.();
-          restore = undefined;
-          for (const stream of ['stdout', 'stderr'] as const) {
+          for (const undo of restore) undo();
+          for (const stream of streams) {
             if (partial[stream] !== '') record(stream, '\n');
           }
         }

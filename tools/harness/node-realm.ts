@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
 
 /**
@@ -9,34 +7,22 @@ import { runInThisContext } from 'node:vm';
  */
 export const nodeProcess = runInThisContext('process') as NodeJS.Process;
 
-interface LoadableModule {
-  filename: string;
-  paths: string[];
-  exports: unknown;
-  _compile(code: string, filename: string): void;
-}
-
-const moduleStatics = Module as unknown as {
-  _nodeModulePaths(dir: string): string[];
-};
-
 /**
- * Loads a CommonJS file as a new module instance with Node's loader (as the
- * Lambda runtime does), outside any cache, so its start-up code runs again
- * with the environment of the moment.
+ * Loads a CommonJS file as a new module with Node's loader (as the Lambda
+ * runtime does), outside any cache, so its start-up code runs again with the
+ * environment of the moment.
  */
 export const loadFreshModule = (file: string): unknown => {
-  const loaded = new Module(file) as unknown as LoadableModule;
-  loaded.filename = file;
-  loaded.paths = moduleStatics._nodeModulePaths(path.dirname(file));
-  loaded._compile(readFileSync(file, 'utf8'), file);
+  const loaded = new Module(file) as Module & {
+    load(file: string): void;
+  };
+  loaded.load(file);
   return loaded.exports;
 };
 
 /**
  * Sets variables on Node's environment, or on `env` (a jest test file's own
- * `process.env`, which modules it requires read); `undefined` removes one.
- * The result puts the old values back.
+ * `process.env`); `undefined` removes one. The result puts the old values back.
  */
 export const setEnvironment = (
   variables: Readonly<Record<string, string | undefined>>,

@@ -1,23 +1,5 @@
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { nodeProcess } from './node-realm';
-
-const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
-
-/**
- * Marks Node's environment as taken by a local bridge: bundles read it, so
- * one bridge may be open at a time. The result gives it back.
- */
-export const claimEnvironment = (): (() => void) => {
-  const registry = nodeProcess as unknown as Record<symbol, unknown>;
-  if (registry[OPEN]) {
-    throw new Error('a local bridge is already open; close it first');
-  }
-  registry[OPEN] = true;
-  return () => {
-    registry[OPEN] = false;
-  };
-};
 
 /** The variables that have a value; `undefined` ones are left out. */
 export const definedValues = (
@@ -76,10 +58,7 @@ export type LocalEndpoints = Readonly<
   >
 >;
 
-/**
- * The SDK's endpoint variables: each service with a local stand-in goes to
- * it, and every other service to `others`, so none reaches AWS.
- */
+/** Each service with a local stand-in goes to it, every other to `others`. */
 export const endpointVariables = (
   others: string,
   endpoints: LocalEndpoints

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
-import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import {
+  ASSET_RESOURCE_METADATA_ENABLED_CONTEXT,
+  CloudAssembly,
+  PATH_METADATA_ENABLE_CONTEXT,
+} from 'aws-cdk-lib/cx-api';
 import { createBridgeStack } from '../../lib/bridge-app';
 import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import { withBundlerOutputOnStreams } from './bundler-output';
@@ -9,15 +13,11 @@ import type { TableKeySchema } from './dynalite';
 
 /** The stack bin/app.ts builds, and the construct paths of its parts. */
 export const STACK_NAME = 'SmsConnectBridge';
-export const INBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Function/Resource`;
-export const IDEMPOTENCY_TABLE_PATH = `${STACK_NAME}/Bridge/IdempotencyTable/Resource`;
-/** Participant mode (`deliveryMode=participant`) only. */
-export const OUTBOUND_FUNCTION_PATH = `${STACK_NAME}/Bridge/Participant/OutboundFunction/Resource`;
-export const SESSION_TABLE_PATH = `${STACK_NAME}/Bridge/Participant/SessionTable/Resource`;
-/** `configureTwoWay=true` only. */
-export const TWO_WAY_FUNCTION_PATH = `${STACK_NAME}/Bridge/TwoWay/Function/Resource`;
-
-const ROOT = path.join(__dirname, '..', '..');
+const BRIDGE = `${STACK_NAME}/Bridge`;
+export const INBOUND_FUNCTION_PATH = `${BRIDGE}/Function/Resource`;
+export const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
+export const TWO_WAY_FUNCTION_PATH = `${BRIDGE}/TwoWay/Function/Resource`;
+export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resource`;
 
 /** CDK context as `-c key=value` gives it: objects and lists as JSON. */
 export type BridgeContext = Readonly<Record<string, unknown>>;
@@ -32,6 +32,30 @@ export interface InboundFunction {
   readonly timeoutSeconds: number;
   /** Environment.Variables as in the template, references included. */
   readonly variables: Readonly<Record<string, unknown>>;
+}
+export type BridgeFunction = InboundFunction;
+
+/** What participant mode runs: both functions and the keys of its tables. */
+export interface ParticipantBundles {
+  readonly inbound: BridgeFunction;
+  readonly outbound: BridgeFunction;
+  readonly sessionTableKey: TableKeySchema;
+  readonly idempotencyTableKey: TableKeySchema;
+}
+
+/** A custom resource of the stack, as its template gives it. */
+export interface TemplateCustomResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** Properties as in the template, references included. */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+interface Resource {
+  readonly Type: string;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  // biome-ignore lint/suspicious/noExplicitAny: whatever the type declares
+  readonly Properties?: any;
 }
 
 /**
@@ -48,8 +72,9 @@ export const synthesizeBridge = (
       outdir,
       context: {
         ...cdkFeatureFlags(),
-        // The CLI turns this on; it is how the function is found below.
+        // The CLI turns these on; they are how a function's code is found.
         [PATH_METADATA_ENABLE_CONTEXT]: true,
+        [ASSET_RESOURCE_METADATA_ENABLED_CONTEXT]: true,
         ...context,
       },
     });
@@ -62,112 +87,86 @@ export const synthesizeBridge = (
     return app.synth().directory;
   });
 
-/** Synthesizes the app and reads its inbound function. */
-export const synthesizeInboundFunction = (
-  context: BridgeContext,
-  outdir: string
-): InboundFunction => readInboundFunction(synthesizeBridge(context, outdir));
-
-/** A function of the stack, by its construct path. */
-export type BridgeFunction = InboundFunction;
-
-/** What participant mode runs: both functions and the session table's key. */
-export interface ParticipantBundles {
-  readonly inbound: BridgeFunction;
-  readonly outbound: BridgeFunction;
-  readonly sessionTableKey: TableKeySchema;
-  readonly idempotencyTableKey: TableKeySchema;
-}
-
-/** Synthesizes the app in participant mode and reads what it runs. */
-export const synthesizeParticipantBundles = (
-  context: BridgeContext,
-  outdir: string
-): ParticipantBundles =>
-  readParticipantBundles(synthesizeBridge(context, outdir));
-
-/**
- * Reads the inbound and outbound functions of a participant-mode assembly,
- * with the keys of the tables they use, as the construct defines them.
- */
-export const readParticipantBundles = (
-  assemblyDir: string
-): ParticipantBundles => ({
-  inbound: readInboundFunction(assemblyDir),
-  outbound: readInboundFunction(assemblyDir, OUTBOUND_FUNCTION_PATH),
-  sessionTableKey: readTableKey(assemblyDir, SESSION_TABLE_PATH),
-  idempotencyTableKey: readTableKey(assemblyDir, IDEMPOTENCY_TABLE_PATH),
-});
-
-/** A custom resource of the stack, as its template gives it. */
-export interface TemplateCustomResource {
-  readonly logicalId: string;
-  readonly type: string;
-  /** Properties as in the template, references included. */
-  readonly properties: Readonly<Record<string, unknown>>;
-}
-
-/** The stack's custom resources of one type (`Custom::TwoWayPhoneNumber`). */
-export const readCustomResources = (
-  assemblyDir: string,
-  type: string
-): TemplateCustomResource[] => {
-  const { template } = readStack(assemblyDir);
-  return Object.entries(template.Resources)
-    .filter(([, resource]) => resource.Type === type)
-    .map(([logicalId, resource]) => ({
-      logicalId,
-      type,
-      properties: (resource.Properties ?? {}) as Record<string, unknown>,
-    }));
-};
-
-/** The key of a DynamoDB table of the stack, by its construct path. */
-export const readTableKey = (
-  assemblyDir: string,
-  tablePath: string
-): TableKeySchema => {
-  const { template, templateFile } = readStack(assemblyDir);
-  const table = findResource(template, 'AWS::DynamoDB::Table', tablePath) as
-    | Partial<TableKeySchema>
-    | undefined;
-  if (!table?.KeySchema || !table.AttributeDefinitions) {
-    throw new Error(`no table ${tablePath} in ${templateFile}`);
-  }
+/** The stack's template and region in a cloud assembly. */
+export const readStack = (assemblyDir: string) => {
+  const stack = new CloudAssembly(assemblyDir).getStackByName(STACK_NAME);
   return {
-    KeySchema: table.KeySchema,
-    AttributeDefinitions: table.AttributeDefinitions,
+    template: stack.template as { Resources: Record<string, Resource> },
+    region: stack.environment.region,
   };
 };
 
+/** The resource of this type at this construct path. */
+const resourceAt = (assemblyDir: string, type: string, at: string) => {
+  const found = Object.values(readStack(assemblyDir).template.Resources).find(
+    (resource) =>
+      resource.Type === type && resource.Metadata?.['aws:cdk:path'] === at
+  );
+  if (found === undefined)
+    throw new Error(`no ${type} ${at} in ${assemblyDir}`);
+  return found;
+};
+
 /**
- * Finds the inbound function in a cloud assembly (from `synthesizeBridge` or
- * `cdk synth -o`): its code through the asset manifest, its environment
- * through the template. `functionPath` picks another function of the stack
- * by its construct path.
+ * A function of a cloud assembly (from `synthesizeBridge` or `cdk synth -o`),
+ * by its construct path: the inbound function unless `functionPath` says.
  */
 export const readInboundFunction = (
   assemblyDir: string,
   functionPath = INBOUND_FUNCTION_PATH
 ): InboundFunction => {
-  const { manifest, stack, template, templateFile } = readStack(assemblyDir);
-  const fn = findResource(template, 'AWS::Lambda::Function', functionPath) as
-    | FunctionProperties
-    | undefined;
-  if (fn === undefined) {
-    throw new Error(`no function ${functionPath} in ${templateFile}`);
-  }
-  const codeDir = assetFolder(assemblyDir, manifest, stack, fn.Code.S3Key);
-  const handler = /^(.+)\.([^.]+)$/.exec(fn.Handler);
-  if (handler === null) throw new Error(`unexpected handler ${fn.Handler}`);
+  const { Metadata, Properties: fn } = resourceAt(
+    assemblyDir,
+    'AWS::Lambda::Function',
+    functionPath
+  );
+  const [, file, handlerName = ''] = /^(.+)\.([^.]+)$/.exec(fn.Handler) ?? [];
   return {
-    entry: path.join(codeDir, `${handler[1]}.js`),
-    handlerName: handler[2] as string,
-    region: /^aws:\/\/[^/]+\/(.+)$/.exec(stack.environment ?? '')?.[1] ?? '',
+    entry: path.join(
+      assemblyDir,
+      String(Metadata?.['aws:asset:path']),
+      `${file}.js`
+    ),
+    handlerName,
+    region: readStack(assemblyDir).region,
     timeoutSeconds: fn.Timeout ?? 3,
     variables: fn.Environment?.Variables ?? {},
   };
 };
+
+/** The participant-mode functions, and the keys of the tables they use. */
+export const readParticipantBundles = (
+  assemblyDir: string
+): ParticipantBundles => {
+  const tableKey = (at: string): TableKeySchema => {
+    const table = resourceAt(
+      assemblyDir,
+      'AWS::DynamoDB::Table',
+      `${BRIDGE}/${at}/Resource`
+    );
+    const { KeySchema, AttributeDefinitions } = table.Properties;
+    return { KeySchema, AttributeDefinitions };
+  };
+  return {
+    inbound: readInboundFunction(assemblyDir),
+    outbound: readInboundFunction(assemblyDir, OUTBOUND_FUNCTION_PATH),
+    sessionTableKey: tableKey('Participant/SessionTable'),
+    idempotencyTableKey: tableKey('IdempotencyTable'),
+  };
+};
+
+/** The stack's custom resources of one type (`Custom::TwoWayPhoneNumber`). */
+export const readCustomResources = (
+  assemblyDir: string,
+  type: string
+): TemplateCustomResource[] =>
+  Object.entries(readStack(assemblyDir).template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      type,
+      properties: resource.Properties ?? {},
+    }));
 
 /**
  * The function's environment with each CloudFormation reference (a queue
@@ -190,120 +189,18 @@ export const resolveVariables = (
     })
   );
 
-interface Artifact {
-  readonly type: string;
-  readonly environment?: string;
-  readonly dependencies?: readonly string[];
-  readonly properties?: {
-    readonly templateFile?: string;
-    readonly file?: string;
-  };
-}
-
-interface AssemblyManifest {
-  readonly artifacts: Readonly<Record<string, Artifact>>;
-}
-
-interface FunctionProperties {
-  readonly Code: { readonly S3Key?: unknown };
-  readonly Handler: string;
-  readonly Timeout?: number;
-  readonly Environment?: { readonly Variables?: Record<string, unknown> };
-}
-
-interface Template {
-  readonly Resources: Readonly<
-    Record<
-      string,
-      {
-        readonly Type: string;
-        readonly Metadata?: Record<string, unknown>;
-        readonly Properties?: unknown;
-      }
-    >
-  >;
-}
-
-/** The assembly's manifest, and the stack's artifact and template. */
-export const readStack = (assemblyDir: string) => {
-  const manifest = readJson<AssemblyManifest>(assemblyDir, 'manifest.json');
-  const stack = manifest.artifacts[STACK_NAME];
-  const templateFile = stack?.properties?.templateFile;
-  if (stack?.type !== 'aws:cloudformation:stack' || !templateFile) {
-    throw new Error(`no stack ${STACK_NAME} in ${assemblyDir}`);
-  }
-  const template = readJson<Template>(assemblyDir, templateFile);
-  return { manifest, stack, template, templateFile };
-};
-
-/** The properties of the resource of this type at this construct path. */
-const findResource = (
-  template: Template,
-  type: string,
-  constructPath: string
-): unknown =>
-  Object.values(template.Resources).find(
-    (resource) =>
-      resource.Type === type &&
-      resource.Metadata?.['aws:cdk:path'] === constructPath
-  )?.Properties;
-
-interface AssetManifest {
-  readonly files: Readonly<
-    Record<
-      string,
-      {
-        readonly source: {
-          readonly path?: string;
-          readonly packaging?: string;
-        };
-        readonly destinations: Readonly<
-          Record<string, { readonly objectKey: string }>
-        >;
-      }
-    >
-  >;
-}
-
-/** The folder of the file asset published to the function's S3 key. */
-const assetFolder = (
-  assemblyDir: string,
-  manifest: AssemblyManifest,
-  stack: Artifact,
-  s3Key: unknown
-): string => {
-  const assetManifests = (stack.dependencies ?? [])
-    .map((id) => manifest.artifacts[id])
-    .filter((artifact) => artifact?.type === 'cdk:asset-manifest')
-    .map((artifact) =>
-      readJson<AssetManifest>(assemblyDir, artifact?.properties?.file ?? '')
-    );
-  for (const { files } of assetManifests) {
-    const asset = Object.values(files).find(({ destinations }) =>
-      Object.values(destinations).some(({ objectKey }) => objectKey === s3Key)
-    );
-    if (asset?.source.path !== undefined) {
-      return path.join(assemblyDir, asset.source.path);
-    }
-  }
-  throw new Error(
-    `no asset for the function's code ${JSON.stringify(s3Key)} in ${assemblyDir}`
-  );
-};
-
 /**
- * cdk.json's feature flags. The CLI hands them to bin/app.ts, and some
- * change the template (the SQS subscription's key grant is scoped to the
- * topic only with one of them), so whatever builds the app uses them too.
- * Other keys there (a deployment's own settings) are left out.
+ * cdk.json's feature flags (keys starting with `@`): the CLI hands them to
+ * bin/app.ts and some change the template, so whatever builds the app uses
+ * them too.
  */
 export const cdkFeatureFlags = (): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(
-      readJson<{ context?: Record<string, unknown> }>(ROOT, 'cdk.json')
-        .context ?? {}
+      (
+        JSON.parse(
+          readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')
+        ) as { context?: Record<string, unknown> }
+      ).context ?? {}
     ).filter(([key]) => key.startsWith('@'))
   );
-
-const readJson = <T>(dir: string, file: string): T =>
-  JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T;
