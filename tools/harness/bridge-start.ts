@@ -1,15 +1,7 @@
 import type { Context } from 'aws-lambda';
-import {
-  awsError,
-  type LocalEndpoint,
-  startLocalEndpoint,
-} from '../local-aws/endpoint';
+import { awsError, startLocalEndpoint } from '../local-aws/endpoint';
 import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
-import {
-  type SqsResponderOptions,
-  type StoredMessage,
-  sqsResponder,
-} from '../local-aws/sqs';
+import { type SqsResponderOptions, sqsResponder } from '../local-aws/sqs';
 import { startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
 import {
@@ -26,33 +18,6 @@ import {
 } from './sandbox';
 import { type BridgeFunction, resolveVariables } from './synth';
 
-/** The local SQS: its wire log and the messages of each queue. */
-export type LocalSqs = Pick<LocalEndpoint, 'url' | 'requests'> &
-  Pick<
-    ReturnType<typeof sqsResponder>,
-    'messages' | 'queue' | 'visibilityChanges'
-  >;
-
-/** A local AWS service: its wire log and what it is told to answer. */
-export type LocalService = LocalEndpoint & ScriptedResponder;
-
-/** The services a stack may serve, by their `AWS_ENDPOINT_URL_` suffix. */
-const ENDPOINTS = {
-  connect: 'CONNECT',
-  participant: 'CONNECTPARTICIPANT',
-  smsVoice: 'PINPOINT_SMS_VOICE_V2',
-} as const;
-
-/** One call on the wire of a served service, and its answer. */
-export interface WireExchange extends Exchange {
-  readonly service: keyof typeof ENDPOINTS;
-}
-
-/** A line a bundle wrote, and the name of the function that was running. */
-export interface BundleLogLine extends CapturedLine {
-  readonly fn: string;
-}
-
 export interface LocalStackOptions {
   /**
    * More environment for every bundle, over its own (`AWS_MAX_ATTEMPTS`,
@@ -65,59 +30,165 @@ export interface LocalStackOptions {
   readonly sqs?: SqsResponderOptions;
 }
 
-/** Local services on 127.0.0.1 and the bundles loaded against them. */
-export interface LocalStack {
-  readonly sqs: LocalSqs;
-  /** Answers any other AWS service with an error, so none is reached. */
-  readonly otherServices: LocalEndpoint;
-  readonly dynamoDbUrl: string;
-  /** The DynamoDB operations called so far (`PutItem`), setup included. */
-  readonly dynamoDbCalls: readonly string[];
-  /** The calls of the served services, in the order they were answered. */
-  readonly wire: readonly WireExchange[];
-  /** What the bundles wrote to stdout and stderr, line by line. */
-  readonly logs: readonly BundleLogLine[];
-  /** A queue of the stack by name (`DeadLetterQueue`): its URL. */
-  queueUrlOf(name: string): string;
-  deadLettersOf(name: string): readonly StoredMessage[];
-  /** Starts a local service answering with `script`. */
-  serve(
-    service: WireExchange['service'],
-    script: ScriptedResponder
-  ): Promise<LocalService>;
-  /**
-   * Loads a function's bundle afresh, as a new execution environment would,
-   * as `name`, with its template's variables (`locals` for the references)
-   * and every service pointed at the stack; `endpoints` adds services.
-   * Functions share Node's environment, so they run one at a time.
-   */
-  load<Event, Result>(
-    fn: BridgeFunction,
-    name: string,
-    locals?: Readonly<Record<string, string>>,
-    endpoints?: LocalEndpoints
-  ): Promise<(event: Event) => Promise<Result>>;
-  close(): Promise<void>;
-}
+/** The services a stack may serve, by their `AWS_ENDPOINT_URL_` suffix. */
+const ENDPOINTS = {
+  connect: 'CONNECT',
+  participant: 'CONNECTPARTICIPANT',
+  smsVoice: 'PINPOINT_SMS_VOICE_V2',
+} as const;
+
+type Closer = () => Promise<void>;
+
+/**
+ * SQS, dynalite and a catch-all that fails every other service, on
+ * 127.0.0.1, and the bundles loaded against them.
+ */
+const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
+  const started = async <E extends { close: Closer }>(endpoint: Promise<E>) => {
+    const opened = await endpoint;
+    closers.push(opened.close);
+    return opened;
+  };
+  const sqs = sqsResponder(options.sqs);
+  const sqsEndpoint = await started(startLocalEndpoint(sqs.respond));
+  const otherServices = await started(
+    startLocalEndpoint(() =>
+      awsError(400, 'UnrecognizedClientException', 'not a local service')
+    )
+  );
+  const dynamoDbCalls: string[] = [];
+  const dynamoDb = await started(
+    startDynalite({
+      onRequest: ({ headers }) => {
+        dynamoDbCalls.push(String(headers['x-amz-target']).split('.')[1] ?? '');
+      },
+    })
+  );
+  const served: Record<string, string> = {
+    SQS: sqsEndpoint.url,
+    DYNAMODB: dynamoDb.url,
+  };
+  const wire: (Exchange & { readonly service: keyof typeof ENDPOINTS })[] = [];
+  const logs: (CapturedLine & { readonly fn: string })[] = [];
+  const environments = new Map<string, Record<string, string | undefined>>();
+  let current = '';
+  let running = 0;
+  const capture = captureLogs({
+    ...options.logs,
+    onLine: (line) => {
+      logs.push({ ...line, fn: current });
+      options.logs?.onLine?.(line);
+    },
+  });
+  /** Runs `work` as function `name`, in its environment: one function at a time. */
+  const as = async <T>(name: string, work: () => Promise<T> | T) => {
+    if (running > 0 && current !== name) {
+      throw new Error(`${current} is still running; ${name} must wait for it`);
+    }
+    if (current !== name) {
+      // Every variable of any function, so a switch removes another's.
+      const names = [...environments.values()].flatMap(Object.keys);
+      setEnvironment({
+        ...Object.fromEntries(names.map((each) => [each, undefined])),
+        ...environments.get(name),
+      });
+      current = name;
+    }
+    running++;
+    try {
+      return await capture.during(work);
+    } finally {
+      running--;
+    }
+  };
+  const queueUrlOf = (name: string) =>
+    `${sqsEndpoint.url}/111122223333/SmsConnectBridge-${name}`;
+
+  return {
+    sqs: { ...sqsEndpoint, ...sqs },
+    otherServices,
+    dynamoDbUrl: dynamoDb.url,
+    /** The DynamoDB operations called so far (`PutItem`), setup included. */
+    dynamoDbCalls: dynamoDbCalls as readonly string[],
+    /** The calls of the served services, in the order they were answered. */
+    wire: wire as readonly (typeof wire)[number][],
+    /** What the bundles wrote, line by line, with the function's name. */
+    logs: logs as readonly (typeof logs)[number][],
+    queueUrlOf,
+    deadLettersOf: (name: string) => sqs.messages(queueUrlOf(name)),
+    /** Starts a local service answering with `script`. */
+    serve: async (
+      service: keyof typeof ENDPOINTS,
+      script: ScriptedResponder
+    ) => {
+      const endpoint = await started(
+        startLocalEndpoint(async (request) => {
+          const reply = await script.respond(request);
+          wire.push({ service, request, reply });
+          return reply;
+        })
+      );
+      served[ENDPOINTS[service]] = endpoint.url;
+      return { ...script, ...endpoint };
+    },
+    /**
+     * Loads a function's bundle afresh, as a new execution environment
+     * would, as `name`: with its template's variables (`locals` for the
+     * references) and the SDK pointed at the stack's services and `endpoints`.
+     */
+    load: async <Event = unknown, Result = unknown>(
+      fn: BridgeFunction,
+      name: string,
+      locals: Readonly<Record<string, string>> = {},
+      endpoints: LocalEndpoints = {}
+    ): Promise<(event: Event) => Promise<Result>> => {
+      const environment = options.environment ?? {};
+      const { NODE_OPTIONS: _setsUpThisProcess, ...variables } =
+        resolveVariables(fn.variables, {
+          ...locals,
+          ...definedValues(environment),
+        });
+      environments.set(name, {
+        ...sandboxedAws(fn.region, name),
+        ...endpointVariables(otherServices.url, { ...served, ...endpoints }),
+        ...variables,
+        ...environment,
+      });
+      current = '';
+      const handler = await loadHandler<
+        (event: Event, context: Context) => Promise<Result>
+      >(fn, (work) => as(name, work));
+      return (event) =>
+        as(name, () => handler(event, invocationContext(fn, name)));
+    },
+  };
+};
+
+export type LocalStack = Awaited<ReturnType<typeof startServices>> & {
+  close: Closer;
+};
+/** The local SQS: its wire log and the messages of each queue. */
+export type LocalSqs = LocalStack['sqs'];
+/** A local AWS service: its wire log and what it is told to answer. */
+export type LocalService = Awaited<ReturnType<LocalStack['serve']>>;
 
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
 
 /**
- * Starts SQS, dynalite and a catch-all for every other service, and runs
- * `start` with them; a start that fails is undone before its error goes on.
- * Bundles read Node's environment, so one stack may be open at a time.
+ * Starts a local stack and runs `start` with it; a start that fails is
+ * undone before its error goes on. Bundles read Node's environment, so one
+ * stack may be open at a time, and `close` puts the environment back.
  */
 export const openLocalStack = async <T>(
   options: LocalStackOptions,
   start: (stack: LocalStack) => Promise<T>
 ): Promise<T> => {
   const registry = nodeProcess as unknown as Record<symbol, boolean>;
-  if (registry[OPEN]) {
+  if (registry[OPEN])
     throw new Error('a local bridge is already open; close it first');
-  }
   registry[OPEN] = true;
   const saved = { ...nodeProcess.env };
-  const closers: (() => Promise<void>)[] = [];
+  const closers: Closer[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
     const added = Object.keys(nodeProcess.env).filter(
@@ -129,114 +200,8 @@ export const openLocalStack = async <T>(
     });
     registry[OPEN] = false;
   };
-  const started = async <E extends { close(): Promise<void> }>(
-    endpoint: Promise<E>
-  ) => {
-    const opened = await endpoint;
-    closers.push(opened.close);
-    return opened;
-  };
   try {
-    const sqs = sqsResponder(options.sqs);
-    const sqsEndpoint = await started(startLocalEndpoint(sqs.respond));
-    const otherServices = await started(
-      startLocalEndpoint(() =>
-        awsError(400, 'UnrecognizedClientException', 'not a local service')
-      )
-    );
-    const dynamoDbCalls: string[] = [];
-    const dynamoDb = await started(
-      startDynalite({
-        onRequest: ({ headers }) => {
-          dynamoDbCalls.push(
-            String(headers['x-amz-target']).split('.')[1] ?? ''
-          );
-        },
-      })
-    );
-    const served: Record<string, string> = {
-      SQS: sqsEndpoint.url,
-      DYNAMODB: dynamoDb.url,
-    };
-    const wire: WireExchange[] = [];
-    const logs: BundleLogLine[] = [];
-    const environments = new Map<string, Record<string, string | undefined>>();
-    let current = '';
-    let running = 0;
-    const capture = captureLogs({
-      ...options.logs,
-      onLine: (line) => {
-        logs.push({ ...line, fn: current });
-        options.logs?.onLine?.(line);
-      },
-    });
-    /** Runs `work` as function `name`, with its environment. */
-    const as = async <T>(name: string, work: () => Promise<T> | T) => {
-      if (running > 0 && current !== name) {
-        throw new Error(
-          `${current} is still running; ${name} must wait for it`
-        );
-      }
-      if (current !== name) {
-        // Every variable of any function, so a switch removes another's.
-        const names = [...environments.values()].flatMap(Object.keys);
-        setEnvironment({
-          ...Object.fromEntries(names.map((each) => [each, undefined])),
-          ...environments.get(name),
-        });
-        current = name;
-      }
-      running++;
-      try {
-        return await capture.during(work);
-      } finally {
-        running--;
-      }
-    };
-    const queueUrlOf = (name: string) =>
-      `${sqsEndpoint.url}/111122223333/SmsConnectBridge-${name}`;
-
-    return await start({
-      sqs: { ...sqsEndpoint, ...sqs },
-      otherServices,
-      dynamoDbUrl: dynamoDb.url,
-      dynamoDbCalls,
-      wire,
-      logs,
-      queueUrlOf,
-      deadLettersOf: (name) => sqs.messages(queueUrlOf(name)),
-      serve: async (service, script) => {
-        const endpoint = await started(
-          startLocalEndpoint(async (request) => {
-            const reply = await script.respond(request);
-            wire.push({ service, request, reply });
-            return reply;
-          })
-        );
-        served[ENDPOINTS[service]] = endpoint.url;
-        return { ...script, ...endpoint };
-      },
-      load: async (fn, name, locals = {}, endpoints = {}) => {
-        const { NODE_OPTIONS: _setsUpThisProcess, ...variables } =
-          resolveVariables(fn.variables, {
-            ...locals,
-            ...definedValues(options.environment ?? {}),
-          });
-        environments.set(name, {
-          ...sandboxedAws(fn.region, name),
-          ...endpointVariables(otherServices.url, { ...served, ...endpoints }),
-          ...variables,
-          ...options.environment,
-        });
-        current = '';
-        const handler = await loadHandler<
-          (event: unknown, context: Context) => Promise<unknown>
-        >(fn, (work) => as(name, work));
-        return (event) =>
-          as(name, () => handler(event, invocationContext(fn, name))) as never;
-      },
-      close,
-    });
+    return await start({ ...(await startServices(options, closers)), close });
   } catch (error) {
     await close();
     throw error;
@@ -255,9 +220,8 @@ export const loadHandler = async <Handler>(
     | Record<string, unknown>
     | undefined;
   const handler = exported?.[fn.handlerName];
-  if (typeof handler !== 'function') {
+  if (typeof handler !== 'function')
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
-  }
   return handler as Handler;
 };
 

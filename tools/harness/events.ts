@@ -15,7 +15,6 @@ const ARN = `${REGION}:${ACCOUNT}:SmsConnectBridge`;
 const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
 /** The participant-mode streaming topic, as local bridges name it. */
 export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
-const SIGNING_CERT_URL = `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`;
 
 /** What End User Messaging publishes for one inbound SMS. */
 export interface InboundSmsPayload {
@@ -89,7 +88,7 @@ export const snsNotificationBody = (
           )
         : randomBytes(128)
       ).toString('base64'),
-      SigningCertURL: SIGNING_CERT_URL,
+      SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
       UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
       ...(attributes && { MessageAttributes: attributes }),
     },
@@ -157,24 +156,23 @@ export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({
 
 /** A direct SNS event, as when the topic invokes the function itself. */
 export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
-  Records: payloads.map((payload) => ({
-    EventSource: 'aws:sns',
-    EventVersion: '1.0',
-    EventSubscriptionArn: `${TOPIC_ARN}:${randomUUID()}`,
-    Sns: {
-      Type: 'Notification',
-      MessageId: randomUUID(),
-      TopicArn: TOPIC_ARN,
-      Subject: '',
-      Message: smsMessage(payload),
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '1',
-      Signature: randomBytes(128).toString('base64'),
-      SigningCertUrl: SIGNING_CERT_URL,
-      UnsubscribeUrl: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}`,
-      MessageAttributes: {},
-    },
-  })),
+  Records: payloads.map((payload) => {
+    const { SigningCertURL, UnsubscribeURL, ...notification } = JSON.parse(
+      snsNotificationBody(smsMessage(payload))
+    );
+    return {
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: `${TOPIC_ARN}:${randomUUID()}`,
+      Sns: {
+        ...notification,
+        Subject: '',
+        SigningCertUrl: SigningCertURL,
+        UnsubscribeUrl: UnsubscribeURL,
+        MessageAttributes: {},
+      },
+    };
+  }),
 });
 
 /** One chat item as Connect streams it (a participant service `Item`). */

@@ -1,28 +1,17 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
-import {
-  connectChatResponder,
-  type LocalChats,
-  localChats,
-} from '../local-aws/connect-chat';
+import { connectChatResponder, localChats } from '../local-aws/connect-chat';
 import { participantResponder } from '../local-aws/participant';
 import { scriptedResponder } from '../local-aws/scripted';
 import {
   type SmsVoiceResponder,
   smsVoiceResponder,
 } from '../local-aws/sms-voice';
-import type { StoredMessage } from '../local-aws/sqs';
-import {
-  type LocalService,
-  type LocalStack,
-  type LocalStackOptions,
-  openLocalStack,
-} from './bridge-start';
+import { type LocalStackOptions, openLocalStack } from './bridge-start';
 import { createTable, localDynamoDbClient } from './dynalite';
 import {
-  type InboundSmsPayload,
   inboundSms,
   STREAMING_TOPIC_ARN,
   type StreamedItem,
@@ -36,46 +25,6 @@ const SESSION_TABLE = 'SmsConnectBridge-SessionTable';
 const IDEMPOTENCY_TABLE = 'SmsConnectBridge-IdempotencyTable';
 const OUTBOUND_FUNCTION = 'SmsConnectBridge-OutboundFunction';
 
-export interface LocalParticipantBridgeOptions extends LocalStackOptions {
-  /** The synthesized functions whose bundles run, and the tables' keys. */
-  readonly bundles: ParticipantBundles;
-}
-
-export interface LocalParticipantBridge extends LocalStack {
-  /** The chats the local Connect opened; end one as an agent would. */
-  readonly chats: LocalChats;
-  /** Connect's chat routes (`StartChatContact`, `StartContactStreaming`). */
-  readonly connect: LocalService;
-  readonly participant: LocalService;
-  /** End User Messaging, owning the template's `PHONE_NUMBERS`. */
-  readonly smsVoice: LocalService & {
-    /** Puts a number on the opt-out list, as a customer's STOP does. */
-    optOut(number: string): void;
-    readonly state: SmsVoiceResponder;
-  };
-  /** The queue that feeds the inbound function (`QUEUE_URL`). */
-  readonly queueUrl: string;
-  readonly sessionTableName: string;
-  readonly idempotencyTableName: string;
-  /** What `CHAT_STREAMING_TOPIC_ARN` is set to. */
-  readonly streamingTopicArn: string;
-  inboundDeadLetters(): readonly StoredMessage[];
-  outboundDeadLetters(): readonly StoredMessage[];
-  /** Every item of the session table, read consistently. */
-  sessionItems(): Promise<Record<string, unknown>[]>;
-  /** Runs the inbound function on a batch of the inbound queue. */
-  invokeInbound(event: SQSEvent): Promise<SQSBatchResponse>;
-  /** A customer texts `to`: the inbound function runs on that one text. */
-  text(text: { from: string; to: string; body: string }): Promise<{
-    readonly sms: InboundSmsPayload;
-    /** The queue's record of it, for a redelivery of the same message. */
-    readonly record: SQSRecord;
-    readonly response: SQSBatchResponse;
-  }>;
-  /** Connect streams an item of a chat: the outbound function runs on it. */
-  stream(item: StreamedItem): Promise<SQSBatchResponse>;
-}
-
 /**
  * Starts what participant mode talks to on 127.0.0.1 (Connect's chat
  * routes, the participant service, End User Messaging, SQS, DynamoDB with
@@ -86,7 +35,10 @@ export interface LocalParticipantBridge extends LocalStack {
 export const startLocalParticipantBridge = ({
   bundles,
   ...options
-}: LocalParticipantBridgeOptions): Promise<LocalParticipantBridge> =>
+}: LocalStackOptions & {
+  /** The synthesized functions whose bundles run, and the tables' keys. */
+  readonly bundles: ParticipantBundles;
+}) =>
   openLocalStack(options, async (stack) => {
     const chats = localChats();
     const smsVoiceState = registeredNumbers(bundles.inbound.variables);
@@ -132,10 +84,11 @@ export const startLocalParticipantBridge = ({
       chats,
       connect,
       participant,
+      /** End User Messaging, owning the template's `PHONE_NUMBERS`. */
       smsVoice: {
         ...smsVoice,
         // Straight to the service's state: it is not a call of the bundle.
-        optOut: (number) => smsVoiceState.endUserOptOut(number),
+        optOut: (number: string) => smsVoiceState.endUserOptOut(number),
         state: smsVoiceState,
       },
       queueUrl: stack.queueUrlOf('Queue'),
@@ -144,6 +97,7 @@ export const startLocalParticipantBridge = ({
       streamingTopicArn: STREAMING_TOPIC_ARN,
       inboundDeadLetters: () => stack.deadLettersOf('DeadLetterQueue'),
       outboundDeadLetters: () => stack.deadLettersOf('OutboundDeadLetterQueue'),
+      /** Every item of the session table, read consistently. */
       sessionItems: async () => {
         const client = localDynamoDbClient(url);
         try {
@@ -156,7 +110,16 @@ export const startLocalParticipantBridge = ({
         }
       },
       invokeInbound,
-      text: async ({ from, to, body }) => {
+      /** A customer texts `to`: the inbound function runs on that one text. */
+      text: async ({
+        from,
+        to,
+        body,
+      }: {
+        from: string;
+        to: string;
+        body: string;
+      }) => {
         const sms = inboundSms({
           originationNumber: from,
           destinationNumber: to,
@@ -166,9 +129,15 @@ export const startLocalParticipantBridge = ({
         const response = await invokeInbound(sqsEvent(record));
         return { sms, record, response };
       },
-      stream: (item) => invokeOutbound(sqsEvent(streamedItemRecord(item))),
+      /** Connect streams an item of a chat: the outbound function runs on it. */
+      stream: (item: StreamedItem) =>
+        invokeOutbound(sqsEvent(streamedItemRecord(item))),
     };
   });
+
+export type LocalParticipantBridge = Awaited<
+  ReturnType<typeof startLocalParticipantBridge>
+>;
 
 /**
  * A local End User Messaging that owns the template's `PHONE_NUMBERS` under

@@ -1,10 +1,6 @@
-/**
- * Each test file of jest.node24.config.js starts here: a run of that config
- * on any Node but 24 fails at once instead of passing on the wrong Node.
- */
+// Each test file of jest.node24.config.js starts here: on any other Node it fails at once.
 if (!process.version.startsWith('v24.')) {
   throw new Error(
-    `jest.node24.config.js runs on Node 24; this is ${process.version}. ` +
-      'Run it with `npm run test:node24`.'
+    `jest.node24.config.js runs on Node 24, not ${process.version}: use \`npm run test:node24\``
   );
 }
