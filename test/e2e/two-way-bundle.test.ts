@@ -9,10 +9,8 @@ import {
 import { customResourceCreate } from '../../tools/harness/events';
 import {
   type BridgeFunction,
-  readCustomResources,
   readInboundFunction,
   synthesizeBridge,
-  type TemplateCustomResource,
   TWO_WAY_FUNCTION_PATH,
 } from '../../tools/harness/synth';
 import {
@@ -54,27 +52,27 @@ const REFERENCES = { ServiceToken: 'provider', TwoWayChannelArn: TOPIC_ARN };
 describe('the synthesized two-way bundle with self-managed opt-outs', () => {
   let outdir: string;
   let fn: BridgeFunction;
-  let numberResource: TemplateCustomResource;
-  let poolResource: TemplateCustomResource;
+  let numberCreate: CloudFormationCustomResourceEvent;
+  let poolCreate: CloudFormationCustomResourceEvent;
   let smsVoice: SmsVoiceResponder;
   let smsVoiceEndpoint: LocalEndpoint;
   let twoWay: LocalStack;
   let onEvent: (event: CloudFormationCustomResourceEvent) => Promise<unknown>;
-  /** CloudFormation's create of `resource`, with the stack's references. */
-  const create = (resource: TemplateCustomResource) =>
-    onEvent(customResourceCreate(resource, REFERENCES, fn.region));
 
   beforeAll(async () => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-two-way-'));
     const assembly = synthesizeBridge(CONTEXT, outdir);
     fn = readInboundFunction(assembly, TWO_WAY_FUNCTION_PATH);
-    [numberResource] = readCustomResources(
+    numberCreate = customResourceCreate(
       assembly,
-      'Custom::TwoWayPhoneNumber'
-    ) as [TemplateCustomResource];
-    [poolResource] = readCustomResources(assembly, 'Custom::TwoWayPool') as [
-      TemplateCustomResource,
-    ];
+      'Custom::TwoWayPhoneNumber',
+      REFERENCES
+    );
+    poolCreate = customResourceCreate(
+      assembly,
+      'Custom::TwoWayPool',
+      REFERENCES
+    );
     smsVoiceEndpoint = await startLocalEndpoint((request) =>
       smsVoice.respond(request)
     );
@@ -117,7 +115,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber();
 
     // Act
-    await create(numberResource);
+    await onEvent(numberCreate);
 
     // Assess
     expect(smsVoice.phoneNumber(PHONE_NUMBER_ID)).toMatchObject({
@@ -132,7 +130,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ OptOutListName: 'Default' });
 
     // Act
-    const created = create(numberResource);
+    const created = onEvent(numberCreate);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -145,7 +143,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ OptOutListName: 'Default' });
 
     // Act
-    await create(numberResource).catch(() => undefined);
+    await onEvent(numberCreate).catch(() => undefined);
 
     // Assess
     expect(smsVoice.phoneNumber(PHONE_NUMBER_ID)).toMatchObject({
@@ -159,7 +157,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     smsVoice.addPool({ PoolId: POOL_ID, OptOutListName: 'Default' });
 
     // Act
-    const created = create(poolResource);
+    const created = onEvent(poolCreate);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -172,7 +170,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ NumberType: 'TOLL_FREE' });
 
     // Act
-    const created = create(numberResource);
+    const created = onEvent(numberCreate);
 
     // Assess
     await expect(created).rejects.toThrow(
@@ -185,7 +183,7 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     addBridgeNumber({ NumberType: 'TOLL_FREE', OptOutListName: 'Default' });
 
     // Act
-    await create(numberResource).catch(() => undefined);
+    await onEvent(numberCreate).catch(() => undefined);
 
     // Assess
     expect(twoWay.logs.map(({ line }) => line).join('\n')).toContain(

@@ -1,6 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { awsError, startLocalEndpoint } from '../local-aws/endpoint';
-import type { Exchange, ScriptedResponder } from '../local-aws/scripted';
+import {
+  awsError,
+  type Responder,
+  startLocalEndpoint,
+} from '../local-aws/endpoint';
+import { type Exchange, scriptedResponder } from '../local-aws/scripted';
 import { type SqsResponderOptions, sqsResponder } from '../local-aws/sqs';
 import { startDynalite } from './dynalite';
 import { fakeContext } from './lambda-context';
@@ -19,14 +23,10 @@ import {
 import { type BridgeFunction, resolveVariables } from './synth';
 
 export interface LocalStackOptions {
-  /**
-   * More environment for every bundle, over its own (`AWS_MAX_ATTEMPTS`,
-   * a changed function variable); `undefined` removes a variable.
-   */
+  /** More environment for every bundle, over its own; `undefined` removes one. */
   readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - lines are captured and still written to the streams */
   readonly logs?: LogCaptureOptions;
-  /** How the local SQS takes visibility changes. @default - it takes all */
   readonly sqs?: SqsResponderOptions;
 }
 
@@ -35,19 +35,17 @@ const ENDPOINTS = {
   connect: 'CONNECT',
   participant: 'CONNECTPARTICIPANT',
   smsVoice: 'PINPOINT_SMS_VOICE_V2',
-} as const;
-
+};
 type Closer = () => Promise<void>;
 
-/**
- * SQS, dynalite and a catch-all that fails every other service, on
- * 127.0.0.1, and the bundles loaded against them.
- */
-const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
+/** SQS, dynalite and a catch-all that fails any other service, on 127.0.0.1. */
+const startServices = async (
+  { environment = {}, ...options }: LocalStackOptions,
+  closers: Closer[]
+) => {
   const started = async <E extends { close: Closer }>(endpoint: Promise<E>) => {
-    const opened = await endpoint;
-    closers.push(opened.close);
-    return opened;
+    closers.push((await endpoint).close);
+    return endpoint;
   };
   const sqs = sqsResponder(options.sqs);
   const sqsEndpoint = await started(startLocalEndpoint(sqs.respond));
@@ -68,8 +66,8 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
     SQS: sqsEndpoint.url,
     DYNAMODB: dynamoDb.url,
   };
-  const wire: (Exchange & { readonly service: keyof typeof ENDPOINTS })[] = [];
-  const logs: (CapturedLine & { readonly fn: string })[] = [];
+  const wire: (Exchange & { service: keyof typeof ENDPOINTS })[] = [];
+  const logs: (CapturedLine & { fn: string })[] = [];
   const environments = new Map<string, Record<string, string | undefined>>();
   let current = '';
   let running = 0;
@@ -82,11 +80,10 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
   });
   /** Runs `work` as function `name`, in its environment: one function at a time. */
   const as = async <T>(name: string, work: () => Promise<T> | T) => {
-    if (running > 0 && current !== name) {
-      throw new Error(`${current} is still running; ${name} must wait for it`);
-    }
+    if (running > 0 && current !== name)
+      throw new Error(`${current} is still running; ${name} must wait`);
     if (current !== name) {
-      // Every variable of any function, so a switch removes another's.
+      // Every variable of every function, so a switch removes another's.
       const names = [...environments.values()].flatMap(Object.keys);
       setEnvironment({
         ...Object.fromEntries(names.map((each) => [each, undefined])),
@@ -95,11 +92,7 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
       current = name;
     }
     running++;
-    try {
-      return await capture.during(work);
-    } finally {
-      running--;
-    }
+    return capture.during(work).finally(() => running--);
   };
   const queueUrlOf = (name: string) =>
     `${sqsEndpoint.url}/111122223333/SmsConnectBridge-${name}`;
@@ -116,11 +109,9 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
     logs: logs as readonly (typeof logs)[number][],
     queueUrlOf,
     deadLettersOf: (name: string) => sqs.messages(queueUrlOf(name)),
-    /** Starts a local service answering with `script`. */
-    serve: async (
-      service: keyof typeof ENDPOINTS,
-      script: ScriptedResponder
-    ) => {
+    /** Starts a local service that a test may script in front of `responder`. */
+    serve: async (service: keyof typeof ENDPOINTS, responder: Responder) => {
+      const script = scriptedResponder(responder);
       const endpoint = await started(
         startLocalEndpoint(async (request) => {
           const reply = await script.respond(request);
@@ -132,9 +123,9 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
       return { ...script, ...endpoint };
     },
     /**
-     * Loads a function's bundle afresh, as a new execution environment
-     * would, as `name`: with its template's variables (`locals` for the
-     * references) and the SDK pointed at the stack's services and `endpoints`.
+     * Loads a function's bundle afresh, as a new execution environment would,
+     * as `name`: with its template's variables (`locals` for references) and
+     * the SDK pointed at the stack's services and `endpoints`.
      */
     load: async <Event = unknown, Result = unknown>(
       fn: BridgeFunction,
@@ -142,7 +133,6 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
       locals: Readonly<Record<string, string>> = {},
       endpoints: LocalEndpoints = {}
     ): Promise<(event: Event) => Promise<Result>> => {
-      const environment = options.environment ?? {};
       const { NODE_OPTIONS: _setsUpThisProcess, ...variables } =
         resolveVariables(fn.variables, {
           ...locals,
@@ -155,9 +145,8 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
         ...environment,
       });
       current = '';
-      const handler = await loadHandler<
-        (event: Event, context: Context) => Promise<Result>
-      >(fn, (work) => as(name, work));
+      type Handler = (event: Event, context: Context) => Promise<Result>;
+      const handler = await loadHandler<Handler>(fn, (work) => as(name, work));
       return (event) =>
         as(name, () => handler(event, invocationContext(fn, name)));
     },
@@ -167,9 +156,7 @@ const startServices = async (options: LocalStackOptions, closers: Closer[]) => {
 export type LocalStack = Awaited<ReturnType<typeof startServices>> & {
   close: Closer;
 };
-/** The local SQS: its wire log and the messages of each queue. */
 export type LocalSqs = LocalStack['sqs'];
-/** A local AWS service: its wire log and what it is told to answer. */
 export type LocalService = Awaited<ReturnType<LocalStack['serve']>>;
 
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
@@ -208,21 +195,19 @@ export const openLocalStack = async <T>(
   }
 };
 
-/**
- * Loads a function's bundle afresh and returns the handler it exports;
- * `during` runs the loading (to capture its logs, or in its environment).
- */
+/** Loads a function's bundle afresh, `during` loading it; returns its handler. */
 export const loadHandler = async <Handler>(
   fn: BridgeFunction,
   during: (work: () => unknown) => Promise<unknown>
 ): Promise<Handler> => {
-  const exported = (await during(() => loadFreshModule(fn.entry))) as
-    | Record<string, unknown>
-    | undefined;
-  const handler = exported?.[fn.handlerName];
+  const exported = (await during(() => loadFreshModule(fn.entry))) as Record<
+    string,
+    Handler
+  >;
+  const handler = exported[fn.handlerName];
   if (typeof handler !== 'function')
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
-  return handler as Handler;
+  return handler;
 };
 
 /** A fresh context for one invocation of the function. */

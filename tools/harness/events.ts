@@ -7,7 +7,7 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import { type Random, seededUuid } from '../local-aws/random';
-import type { TemplateCustomResource } from './synth';
+import { readStack } from './synth';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -95,23 +95,16 @@ export const snsNotificationBody = (
     ' : '
   );
 
-export interface SqsRecordOptions {
-  /** @default - a fresh id, as for a new SQS message */
+type SqsRecordOptions = {
   readonly messageId?: string;
-  /** @default 1 */
   readonly receiveCount?: number;
-  /** @default - the bridge's inbound queue */
-  readonly queueArn?: string;
-}
+};
 
-/** An SQS record of the bridge's queue around a message body. */
+/** An SQS record of the bridge's queue (or `queueArn`) around a message body. */
 export const sqsRecord = (
   body: string,
-  {
-    messageId = randomUUID(),
-    receiveCount = 1,
-    queueArn = `arn:aws:sqs:${ARN}-Queue`,
-  }: SqsRecordOptions = {}
+  { messageId = randomUUID(), receiveCount = 1 }: SqsRecordOptions = {},
+  queueArn = `arn:aws:sqs:${ARN}-Queue`
 ): SQSRecord => {
   const sent = Date.now();
   return {
@@ -177,11 +170,10 @@ export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
 
 /** One chat item as Connect streams it (a participant service `Item`). */
 export interface StreamedItem {
-  /** The chat's first contact; the bridge's session knows it. */
   readonly initialContactId: string;
-  /** @default - the initial contact (no transfer yet) */
+  /** After a transfer; the initial contact stays the same. */
   readonly contactId?: string | undefined;
-  /** @default - none, as on events that no participant sent */
+  /** None on events that no participant sent. */
   readonly role?: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
   readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
@@ -215,7 +207,7 @@ export const streamedItemRecord = (
     attachments,
     id = randomUUID(),
   }: StreamedItem,
-  options: Omit<SqsRecordOptions, 'queueArn'> = {}
+  options: SqsRecordOptions = {}
 ): SQSRecord => {
   const message = {
     AbsoluteTime: new Date().toISOString(),
@@ -253,10 +245,7 @@ export const streamedItemRecord = (
     STREAMING_TOPIC_ARN,
     attributes
   );
-  return sqsRecord(body, {
-    ...options,
-    queueArn: `arn:aws:sqs:${ARN}-OutboundQueue`,
-  });
+  return sqsRecord(body, options, `arn:aws:sqs:${ARN}-OutboundQueue`);
 };
 
 /** The event an EventBridge schedule sends. */
@@ -275,25 +264,30 @@ export const scheduledEvent = (region = REGION): ScheduledEvent => ({
 });
 
 /**
- * CloudFormation's create of a template's custom resource. It hands the
- * properties over resolved, every scalar as a string: a reference (an
- * object) takes its value from `references`, and one without fails.
+ * CloudFormation's create of the template's custom resource of this type.
+ * It hands the properties over resolved, every scalar as a string: a
+ * reference (an object) takes its value from `references`, or fails.
  */
 export const customResourceCreate = (
-  { logicalId, type, properties }: TemplateCustomResource,
-  references: Readonly<Record<string, string>>,
-  region = REGION
+  assemblyDir: string,
+  type: string,
+  references: Readonly<Record<string, string>>
 ): CloudFormationCustomResourceCreateEvent => {
+  const { template, region } = readStack(assemblyDir);
+  const found = Object.entries(template.Resources).find(
+    ([, resource]) => resource.Type === type
+  );
+  if (found === undefined) throw new Error(`no ${type} in ${assemblyDir}`);
+  const [logicalId, { Properties = {} }] = found;
   const resolve = (name: string, value: unknown): unknown => {
     if (Array.isArray(value)) return value.map((each) => resolve(name, each));
     if (typeof value !== 'object' || value === null) return String(value);
-    const local = references[name];
-    if (local === undefined) {
+    if (references[name] === undefined) {
       throw new Error(
         `${name} is ${JSON.stringify(value)} in the template; give a local value for it`
       );
     }
-    return local;
+    return references[name];
   };
   return {
     RequestType: 'Create',
@@ -304,7 +298,7 @@ export const customResourceCreate = (
     LogicalResourceId: logicalId,
     ResourceType: type,
     ResourceProperties: Object.fromEntries(
-      Object.entries(properties).map(([name, value]) => [
+      Object.entries(Properties).map(([name, value]) => [
         name,
         resolve(name, value),
       ])

@@ -1,7 +1,7 @@
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import { connectResponder } from '../local-aws/connect';
-import { scriptedResponder, succeeded } from '../local-aws/scripted';
+import { succeeded } from '../local-aws/scripted';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
 import { createIdempotencyTable } from './dynalite';
 import type { InboundFunction } from './synth';
@@ -25,16 +25,13 @@ export const startLocalBridge = ({
     // delays still counts: Connect took the event.
     const accepted: Record<string, unknown>[] = [];
     const connectService = connectResponder();
-    const connect = await stack.serve(
-      'connect',
-      scriptedResponder((request) => {
-        const reply = connectService(request);
-        if (succeeded({ request, reply })) {
-          accepted.push(request.json as Record<string, unknown>);
-        }
-        return reply;
-      })
-    );
+    const connect = await stack.serve('connect', (request) => {
+      const reply = connectService(request);
+      if (succeeded({ request, reply })) {
+        accepted.push(request.json as Record<string, unknown>);
+      }
+      return reply;
+    });
     const tableName = 'SmsConnectBridge-IdempotencyTable';
     await createIdempotencyTable(stack.dynamoDbUrl, tableName);
     const invoke = await stack.load(fn, 'SmsConnectBridge-Function', {

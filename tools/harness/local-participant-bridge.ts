@@ -4,11 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import { connectChatResponder, localChats } from '../local-aws/connect-chat';
 import { participantResponder } from '../local-aws/participant';
-import { scriptedResponder } from '../local-aws/scripted';
-import {
-  type SmsVoiceResponder,
-  smsVoiceResponder,
-} from '../local-aws/sms-voice';
+import { smsVoiceResponder } from '../local-aws/sms-voice';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
 import { createTable, localDynamoDbClient } from './dynalite';
 import {
@@ -42,18 +38,12 @@ export const startLocalParticipantBridge = ({
   openLocalStack(options, async (stack) => {
     const chats = localChats();
     const smsVoiceState = registeredNumbers(bundles.inbound.variables);
-    const connect = await stack.serve(
-      'connect',
-      scriptedResponder(connectChatResponder(chats))
-    );
+    const connect = await stack.serve('connect', connectChatResponder(chats));
     const participant = await stack.serve(
       'participant',
-      scriptedResponder(participantResponder(chats))
+      participantResponder(chats)
     );
-    const smsVoice = await stack.serve(
-      'smsVoice',
-      scriptedResponder(smsVoiceState.respond)
-    );
+    const smsVoice = await stack.serve('smsVoice', smsVoiceState.respond);
     const url = stack.dynamoDbUrl;
     await createTable(url, SESSION_TABLE, bundles.sessionTableKey);
     await createTable(url, IDEMPOTENCY_TABLE, bundles.idempotencyTableKey);
@@ -111,19 +101,11 @@ export const startLocalParticipantBridge = ({
       },
       invokeInbound,
       /** A customer texts `to`: the inbound function runs on that one text. */
-      text: async ({
-        from,
-        to,
-        body,
-      }: {
-        from: string;
-        to: string;
-        body: string;
-      }) => {
+      text: async (text: { from: string; to: string; body: string }) => {
         const sms = inboundSms({
-          originationNumber: from,
-          destinationNumber: to,
-          messageBody: body,
+          originationNumber: text.from,
+          destinationNumber: text.to,
+          messageBody: text.body,
         });
         const record = smsRecord(sms);
         const response = await invokeInbound(sqsEvent(record));
@@ -141,27 +123,22 @@ export type LocalParticipantBridge = Awaited<
 
 /**
  * A local End User Messaging that owns the template's `PHONE_NUMBERS` under
- * their ARNs, so replies sent from them are accepted as the service would.
+ * their ARNs (`arn:aws:sms-voice:<region>:<account>:phone-number/<id>`), so
+ * replies sent from them are accepted as the service would.
  */
-const registeredNumbers = (
-  variables: Readonly<Record<string, unknown>>
-): SmsVoiceResponder => {
+const registeredNumbers = (variables: Readonly<Record<string, unknown>>) => {
   const numbers = Object.entries(
     JSON.parse(String(variables[ENV.phoneNumbers])) as Record<string, string>
-  ).map(([number, arn]) => {
-    const [, region, account, id] =
-      /^arn:aws[\w-]*:sms-voice:([a-z0-9-]+):(\d{12}):phone-number\/(.+)$/.exec(
-        arn
-      ) ?? [];
-    return { number, arn, region, account, id };
-  });
-  const state = smsVoiceResponder(numbers[0]);
-  for (const { number, arn, id } of numbers) {
+  );
+  const [, , , region, account] = numbers[0]?.[1].split(':') ?? [];
+  const state = smsVoiceResponder({ region, account });
+  for (const [number, arn] of numbers) {
+    const PhoneNumberId = arn.split('/')[1];
     if (
-      state.addPhoneNumber(number, { PhoneNumberId: id }).PhoneNumberArn !== arn
+      state.addPhoneNumber(number, { PhoneNumberId }).PhoneNumberArn !== arn
     ) {
       throw new Error(
-        `${arn} is not a phone-number ARN in the region and account of the first; the local End User Messaging holds one of each`
+        `${arn}: the local End User Messaging holds numbers of one region and account`
       );
     }
   }

@@ -11,26 +11,20 @@ export interface LogCaptureOptions {
   readonly onLine?: (line: CapturedLine) => void;
 }
 
-export interface LogCapture {
-  readonly lines: readonly CapturedLine[];
-  /** Runs `work` with stdout and stderr captured (calls may overlap). */
-  during<T>(work: () => Promise<T> | T): Promise<T>;
-}
+export type LogCapture = ReturnType<typeof captureLogs>;
 
 /**
- * Captures what a bundle prints line by line: Powertools Logger writes INFO
- * and WARN to stdout and ERROR to stderr.
+ * Captures what a bundle prints, line by line, while `during` runs (calls
+ * may overlap): Powertools Logger writes INFO and WARN to stdout, ERROR to
+ * stderr.
  */
 export const captureLogs = ({
   forward = true,
   onLine,
-}: LogCaptureOptions = {}): LogCapture => {
+}: LogCaptureOptions = {}) => {
   const lines: CapturedLine[] = [];
   const partial = { stdout: '', stderr: '' };
-  const streams = ['stdout', 'stderr'] as const;
-  let active = 0;
   let restore: (() => void)[] = [];
-
   const record = (stream: CapturedLine['stream'], text: string) => {
     const parts = (partial[stream] + text).split('\n');
     partial[stream] = parts.pop() ?? '';
@@ -39,6 +33,7 @@ export const captureLogs = ({
       onLine?.({ stream, line });
     }
   };
+  const streams = ['stdout', 'stderr'] as const;
   const patch = () =>
     streams.map((name) => {
       const stream = nodeProcess[name];
@@ -54,19 +49,18 @@ export const captureLogs = ({
         stream.write = write;
       };
     });
-
+  let active = 0;
   return {
-    lines,
-    during: async (work) => {
+    lines: lines as readonly CapturedLine[],
+    during: async <T>(work: () => Promise<T> | T): Promise<T> => {
       if (active++ === 0) restore = patch();
       try {
         return await work();
       } finally {
         if (--active === 0) {
           for (const undo of restore) undo();
-          for (const stream of streams) {
-            if (partial[stream] !== '') record(stream, '\n');
-          }
+          for (const stream of streams)
+            if (partial[stream]) record(stream, '\n');
         }
       }
     },

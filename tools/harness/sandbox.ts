@@ -44,19 +44,8 @@ export const sandboxedAws = (
   };
 };
 
-/** Local stand-ins, by `AWS_ENDPOINT_URL_<SERVICE>` suffix. */
-export type LocalEndpoints = Readonly<
-  Partial<
-    Record<
-      | 'CONNECT'
-      | 'CONNECTPARTICIPANT'
-      | 'DYNAMODB'
-      | 'SQS'
-      | 'PINPOINT_SMS_VOICE_V2',
-      string
-    >
-  >
->;
+/** Local stand-ins' URLs, by `AWS_ENDPOINT_URL_<SERVICE>` suffix (`SQS`). */
+export type LocalEndpoints = Readonly<Record<string, string>>;
 
 /** Each service with a local stand-in goes to it, every other to `others`. */
 export const endpointVariables = (

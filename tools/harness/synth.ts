@@ -11,10 +11,9 @@ import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import { withBundlerOutputOnStreams } from './bundler-output';
 import type { TableKeySchema } from './dynalite';
 
-/** The stack bin/app.ts builds, and the construct paths of its parts. */
+/** The stack bin/app.ts builds, and the construct paths of its functions. */
 export const STACK_NAME = 'SmsConnectBridge';
 const BRIDGE = `${STACK_NAME}/Bridge`;
-export const INBOUND_FUNCTION_PATH = `${BRIDGE}/Function/Resource`;
 export const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
 export const TWO_WAY_FUNCTION_PATH = `${BRIDGE}/TwoWay/Function/Resource`;
 export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resource`;
@@ -36,27 +35,7 @@ export interface InboundFunction {
 export type BridgeFunction = InboundFunction;
 
 /** What participant mode runs: both functions and the keys of its tables. */
-export interface ParticipantBundles {
-  readonly inbound: BridgeFunction;
-  readonly outbound: BridgeFunction;
-  readonly sessionTableKey: TableKeySchema;
-  readonly idempotencyTableKey: TableKeySchema;
-}
-
-/** A custom resource of the stack, as its template gives it. */
-export interface TemplateCustomResource {
-  readonly logicalId: string;
-  readonly type: string;
-  /** Properties as in the template, references included. */
-  readonly properties: Readonly<Record<string, unknown>>;
-}
-
-interface Resource {
-  readonly Type: string;
-  readonly Metadata?: Readonly<Record<string, unknown>>;
-  // biome-ignore lint/suspicious/noExplicitAny: whatever the type declares
-  readonly Properties?: any;
-}
+export type ParticipantBundles = ReturnType<typeof readParticipantBundles>;
 
 /**
  * Synthesizes the app as `cdk synth` does, with cdk.json's feature flags and
@@ -87,6 +66,13 @@ export const synthesizeBridge = (
     return app.synth().directory;
   });
 
+interface Resource {
+  readonly Type: string;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  // biome-ignore lint/suspicious/noExplicitAny: whatever the type declares
+  readonly Properties?: any;
+}
+
 /** The stack's template and region in a cloud assembly. */
 export const readStack = (assemblyDir: string) => {
   const stack = new CloudAssembly(assemblyDir).getStackByName(STACK_NAME);
@@ -96,24 +82,33 @@ export const readStack = (assemblyDir: string) => {
   };
 };
 
+/** The resources of one type, by logical id. */
+const resourcesOf = (assemblyDir: string, type: string) =>
+  Object.entries(readStack(assemblyDir).template.Resources).filter(
+    ([, resource]) => resource.Type === type
+  );
+
 /** The resource of this type at this construct path. */
-const resourceAt = (assemblyDir: string, type: string, at: string) => {
-  const found = Object.values(readStack(assemblyDir).template.Resources).find(
-    (resource) =>
-      resource.Type === type && resource.Metadata?.['aws:cdk:path'] === at
+const resourceAt = (
+  assemblyDir: string,
+  type: string,
+  at: string
+): Resource => {
+  const [found] = resourcesOf(assemblyDir, type).filter(
+    ([, { Metadata }]) => Metadata?.['aws:cdk:path'] === at
   );
   if (found === undefined)
     throw new Error(`no ${type} ${at} in ${assemblyDir}`);
-  return found;
+  return found[1];
 };
 
 /**
- * A function of a cloud assembly (from `synthesizeBridge` or `cdk synth -o`),
+ * A function of a cloud assembly (from `synthesizeBridge` or `cdk synth -o`)
  * by its construct path: the inbound function unless `functionPath` says.
  */
 export const readInboundFunction = (
   assemblyDir: string,
-  functionPath = INBOUND_FUNCTION_PATH
+  functionPath = `${BRIDGE}/Function/Resource`
 ): InboundFunction => {
   const { Metadata, Properties: fn } = resourceAt(
     assemblyDir,
@@ -135,17 +130,17 @@ export const readInboundFunction = (
 };
 
 /** The participant-mode functions, and the keys of the tables they use. */
-export const readParticipantBundles = (
-  assemblyDir: string
-): ParticipantBundles => {
+export const readParticipantBundles = (assemblyDir: string) => {
   const tableKey = (at: string): TableKeySchema => {
-    const table = resourceAt(
+    const { Properties } = resourceAt(
       assemblyDir,
       'AWS::DynamoDB::Table',
       `${BRIDGE}/${at}/Resource`
     );
-    const { KeySchema, AttributeDefinitions } = table.Properties;
-    return { KeySchema, AttributeDefinitions };
+    return {
+      KeySchema: Properties.KeySchema,
+      AttributeDefinitions: Properties.AttributeDefinitions,
+    };
   };
   return {
     inbound: readInboundFunction(assemblyDir),
@@ -154,19 +149,6 @@ export const readParticipantBundles = (
     idempotencyTableKey: tableKey('IdempotencyTable'),
   };
 };
-
-/** The stack's custom resources of one type (`Custom::TwoWayPhoneNumber`). */
-export const readCustomResources = (
-  assemblyDir: string,
-  type: string
-): TemplateCustomResource[] =>
-  Object.entries(readStack(assemblyDir).template.Resources)
-    .filter(([, resource]) => resource.Type === type)
-    .map(([logicalId, resource]) => ({
-      logicalId,
-      type,
-      properties: resource.Properties ?? {},
-    }));
 
 /**
  * The function's environment with each CloudFormation reference (a queue
@@ -191,16 +173,13 @@ export const resolveVariables = (
 
 /**
  * cdk.json's feature flags (keys starting with `@`): the CLI hands them to
- * bin/app.ts and some change the template, so whatever builds the app uses
- * them too.
+ * bin/app.ts and some change the template, so whatever builds the app uses them.
  */
-export const cdkFeatureFlags = (): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.entries(
-      (
-        JSON.parse(
-          readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')
-        ) as { context?: Record<string, unknown> }
-      ).context ?? {}
-    ).filter(([key]) => key.startsWith('@'))
+export const cdkFeatureFlags = (): Record<string, unknown> => {
+  const { context = {} } = JSON.parse(
+    readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')
   );
+  return Object.fromEntries(
+    Object.entries(context).filter(([key]) => key.startsWith('@'))
+  );
+};
