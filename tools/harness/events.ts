@@ -13,54 +13,44 @@ const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const ARN = `${REGION}:${ACCOUNT}:SmsConnectBridge`;
 const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
-/** The participant-mode streaming topic, as local bridges name it. */
 export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
 
-/** What End User Messaging publishes for one inbound SMS. */
-export interface InboundSmsPayload {
+/**
+ * What End User Messaging publishes for one inbound SMS: a fresh
+ * `inboundMessageId` and the account's default keyword unless given, as
+ * when no registered keyword matched.
+ */
+export const inboundSms = (fields: {
   readonly originationNumber: string;
   readonly destinationNumber: string;
   readonly messageBody: string;
-  readonly inboundMessageId: string;
+  readonly inboundMessageId?: string;
   readonly messageKeyword?: string;
   readonly previousPublishedMessageId?: string;
-}
-
-/**
- * An inbound SMS with a fresh `inboundMessageId` and the account's default
- * keyword, as End User Messaging sends when no registered keyword matched.
- */
-export const inboundSms = (
-  fields: Pick<
-    InboundSmsPayload,
-    'originationNumber' | 'destinationNumber' | 'messageBody'
-  > &
-    Partial<InboundSmsPayload>
-): InboundSmsPayload => ({
+}) => ({
   messageKeyword: `keyword_${ACCOUNT}`,
   inboundMessageId: randomUUID(),
   ...fields,
 });
+export type InboundSmsPayload = ReturnType<typeof inboundSms>;
 
 /** A flat JSON object, one member a line, with the given separator. */
-const formatJson = (value: object, separator: string): string =>
-  `{\n${Object.entries(value)
-    .map(
-      ([key, member]) =>
-        `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
-    )
-    .join(',\n')}\n}`;
+const formatJson = (value: unknown, separator: string): string =>
+  typeof value !== 'object' || value === null || Array.isArray(value)
+    ? JSON.stringify(value)
+    : `{\n${Object.entries(value)
+        .map(
+          ([key, member]) =>
+            `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
+        )
+        .join(',\n')}\n}`;
 
 /**
  * The payload as End User Messaging writes it: one field a line, no space
  * after the colon. A string is taken as the message exactly (a bad payload).
  */
 export const smsMessage = (payload: unknown): string =>
-  typeof payload === 'object' && payload !== null && !Array.isArray(payload)
-    ? formatJson(payload, ':')
-    : typeof payload === 'string'
-      ? payload
-      : JSON.stringify(payload);
+  typeof payload === 'string' ? payload : formatJson(payload, ':');
 
 /**
  * The SNS notification SQS receives when raw message delivery is off, laid
@@ -73,8 +63,11 @@ export const snsNotificationBody = (
   seeded?: { readonly messageId: string; readonly random: Random },
   topicArn = TOPIC_ARN,
   attributes?: Record<string, unknown>
-): string =>
-  formatJson(
+): string => {
+  const bytes = Array.from({ length: 128 }, () =>
+    Math.floor((seeded?.random ?? Math.random)() * 256)
+  );
+  return formatJson(
     {
       Type: 'Notification',
       MessageId: seeded?.messageId ?? randomUUID(),
@@ -82,18 +75,14 @@ export const snsNotificationBody = (
       Message: message,
       Timestamp: publishedAt.toISOString(),
       SignatureVersion: '1',
-      Signature: (seeded
-        ? Buffer.from(
-            Array.from({ length: 128 }, () => Math.floor(seeded.random() * 256))
-          )
-        : randomBytes(128)
-      ).toString('base64'),
+      Signature: Buffer.from(bytes).toString('base64'),
       SigningCertURL: `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`,
       UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
       ...(attributes && { MessageAttributes: attributes }),
     },
     ' : '
   );
+};
 
 type SqsRecordOptions = {
   readonly messageId?: string;
@@ -105,25 +94,22 @@ export const sqsRecord = (
   body: string,
   { messageId = randomUUID(), receiveCount = 1 }: SqsRecordOptions = {},
   queueArn = `arn:aws:sqs:${ARN}-Queue`
-): SQSRecord => {
-  const sent = Date.now();
-  return {
-    messageId,
-    receiptHandle: randomBytes(48).toString('base64'),
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(sent),
-      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-      ApproximateFirstReceiveTimestamp: String(sent + 10),
-    },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: REGION,
-  };
-};
+): SQSRecord => ({
+  messageId,
+  receiptHandle: randomBytes(48).toString('base64'),
+  body,
+  attributes: {
+    ApproximateReceiveCount: String(receiveCount),
+    SentTimestamp: String(Date.now()),
+    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+    ApproximateFirstReceiveTimestamp: String(Date.now() + 10),
+  },
+  messageAttributes: {},
+  md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
+  eventSource: 'aws:sqs',
+  eventSourceARN: queueArn,
+  awsRegion: REGION,
+});
 
 /**
  * An SQS record carrying an inbound SMS as the topic delivers it: in SNS's
@@ -179,7 +165,6 @@ export interface StreamedItem {
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
   readonly contentType?: string;
   readonly content?: string;
-  /** An `ATTACHMENT` item's files, as the participant service lists them. */
   readonly attachments?: readonly {
     readonly ContentType: string;
     readonly AttachmentId: string;
@@ -192,60 +177,57 @@ export interface StreamedItem {
 /**
  * A record of the outbound queue: the item as Connect publishes it to the
  * streaming topic (the item in `Message`, its facts again as message
- * attributes) in the SNS envelope SQS receives without raw delivery. Laid
- * out as the Amazon Connect guide's example ("sns-payload").
+ * attributes) in the SNS envelope SQS receives without raw delivery, as in
+ * the Amazon Connect guide's example ("sns-payload").
  */
-export const streamedItemRecord = (
-  {
-    initialContactId,
-    contactId = initialContactId,
-    role,
-    visibility = 'ALL',
-    type = 'MESSAGE',
-    contentType = 'text/plain',
-    content,
-    attachments,
-    id = randomUUID(),
-  }: StreamedItem,
-  options: SqsRecordOptions = {}
-): SQSRecord => {
+export const streamedItemRecord = ({
+  initialContactId,
+  contactId = initialContactId,
+  role,
+  visibility = 'ALL',
+  type = 'MESSAGE',
+  contentType = 'text/plain',
+  content,
+  attachments,
+  id = randomUUID(),
+}: StreamedItem): SQSRecord => {
+  const facts = {
+    InitialContactId: initialContactId,
+    ContactId: contactId,
+    Type: type,
+    ContentType: contentType,
+    ...(role && { ParticipantRole: role }),
+  };
   const message = {
     AbsoluteTime: new Date().toISOString(),
-    ...(content !== undefined && { Content: content }),
-    ...(attachments && { Attachments: attachments }),
-    ContentType: contentType,
+    Content: content,
+    Attachments: attachments,
     Id: id,
-    Type: type,
     ...(role && {
       ParticipantId: randomUUID(),
       DisplayName: role === 'CUSTOMER' ? 'Customer' : 'Jane',
-      ParticipantRole: role,
     }),
-    InitialContactId: initialContactId,
-    ContactId: contactId,
+    ...facts,
   };
-  const attributes = Object.fromEntries(
-    Object.entries({
-      InitialContactId: initialContactId,
-      MessageVisibility: visibility,
-      Type: type,
-      AccountId: ACCOUNT,
-      ContentType: contentType,
-      InstanceId: '11111111-2222-3333-4444-555555555555',
-      ContactId: contactId,
-      ParticipantRole: role,
-    })
-      .filter(([, value]) => value !== undefined)
-      .map(([name, Value]) => [name, { Type: 'String', Value }])
-  );
+  const attributes = {
+    ...facts,
+    MessageVisibility: visibility,
+    AccountId: ACCOUNT,
+    InstanceId: '11111111-2222-3333-4444-555555555555',
+  };
   const body = snsNotificationBody(
     JSON.stringify(message),
     new Date(),
     undefined,
     STREAMING_TOPIC_ARN,
-    attributes
+    Object.fromEntries(
+      Object.entries(attributes).map(([name, Value]) => [
+        name,
+        { Type: 'String', Value },
+      ])
+    )
   );
-  return sqsRecord(body, options, `arn:aws:sqs:${ARN}-OutboundQueue`);
+  return sqsRecord(body, {}, `arn:aws:sqs:${ARN}-OutboundQueue`);
 };
 
 /** The event an EventBridge schedule sends. */
