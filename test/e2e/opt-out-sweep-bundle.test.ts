@@ -21,7 +21,7 @@ import {
   startLocalParticipantBridge,
 } from '../../tools/harness/local-participant-bridge';
 import {
-  type BridgeFunction,
+  type InboundFunction,
   OPT_OUT_SWEEP_FUNCTION_PATH,
   type ParticipantBundles,
   readInboundFunction,
@@ -84,7 +84,7 @@ const SWEEP_FUNCTION = 'SmsConnectBridge-OptOutSweepFunction';
 /** The opt-out sweep's bundle beside a bridge's, against its services. */
 const loadSweep = async (
   bridge: LocalStack,
-  fn: BridgeFunction,
+  fn: InboundFunction,
   tables: Record<string, string>,
   endpoints = {}
 ) => {
@@ -100,8 +100,8 @@ type LocalSweep = Awaited<ReturnType<typeof loadSweep>>;
 describe('the synthesized opt-out sweep bundle against local endpoints', () => {
   describe('in integration-event mode', () => {
     let outdir: string;
-    let inbound: BridgeFunction;
-    let sweepFunction: BridgeFunction;
+    let inbound: InboundFunction;
+    let sweepFunction: InboundFunction;
     let smsVoice: SmsVoiceResponder;
     let smsVoiceEndpoint: LocalEndpoint;
     let bridge: LocalBridge;
@@ -283,7 +283,7 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
   describe('in participant mode', () => {
     let outdir: string;
     let bundles: ParticipantBundles;
-    let sweepFunction: BridgeFunction;
+    let sweepFunction: InboundFunction;
     let bridge: LocalParticipantBridge;
     let sweep: LocalSweep;
 

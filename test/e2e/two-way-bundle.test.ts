@@ -8,7 +8,7 @@ import {
 } from '../../tools/harness/bridge-start';
 import { customResourceCreate } from '../../tools/harness/events';
 import {
-  type BridgeFunction,
+  type InboundFunction,
   readInboundFunction,
   synthesizeBridge,
   TWO_WAY_FUNCTION_PATH,
@@ -51,7 +51,7 @@ const REFERENCES = { ServiceToken: 'provider', TwoWayChannelArn: TOPIC_ARN };
  */
 describe('the synthesized two-way bundle with self-managed opt-outs', () => {
   let outdir: string;
-  let fn: BridgeFunction;
+  let fn: InboundFunction;
   let numberCreate: CloudFormationCustomResourceEvent;
   let poolCreate: CloudFormationCustomResourceEvent;
   let smsVoice: SmsVoiceResponder;

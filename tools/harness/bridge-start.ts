@@ -20,7 +20,7 @@ import {
   type LocalEndpoints,
   sandboxedAws,
 } from './sandbox';
-import { type BridgeFunction, resolveVariables } from './synth';
+import { type InboundFunction, resolveVariables } from './synth';
 
 export interface LocalStackOptions {
   /** More environment for every bundle, over its own; `undefined` removes one. */
@@ -62,10 +62,7 @@ const startServices = async (
       },
     })
   );
-  const served: Record<string, string> = {
-    SQS: sqsEndpoint.url,
-    DYNAMODB: dynamoDb.url,
-  };
+  const served = { SQS: sqsEndpoint.url, DYNAMODB: dynamoDb.url };
   const wire: (Exchange & { service: keyof typeof ENDPOINTS })[] = [];
   const logs: (CapturedLine & { fn: string })[] = [];
   const environments = new Map<string, Record<string, string | undefined>>();
@@ -119,7 +116,7 @@ const startServices = async (
           return reply;
         })
       );
-      served[ENDPOINTS[service]] = endpoint.url;
+      Object.assign(served, { [ENDPOINTS[service]]: endpoint.url });
       return { ...script, ...endpoint };
     },
     /**
@@ -128,7 +125,7 @@ const startServices = async (
      * the SDK pointed at the stack's services and `endpoints`.
      */
     load: async <Event = unknown, Result = unknown>(
-      fn: BridgeFunction,
+      fn: InboundFunction,
       name: string,
       locals: Readonly<Record<string, string>> = {},
       endpoints: LocalEndpoints = {}
@@ -159,6 +156,7 @@ export type LocalStack = Awaited<ReturnType<typeof startServices>> & {
 export type LocalSqs = LocalStack['sqs'];
 export type LocalService = Awaited<ReturnType<LocalStack['serve']>>;
 
+// On Node's own process, so a stack a test file left open stops the next one.
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
 
 /**
@@ -170,22 +168,17 @@ export const openLocalStack = async <T>(
   options: LocalStackOptions,
   start: (stack: LocalStack) => Promise<T>
 ): Promise<T> => {
-  const registry = nodeProcess as unknown as Record<symbol, boolean>;
-  if (registry[OPEN])
-    throw new Error('a local bridge is already open; close it first');
-  registry[OPEN] = true;
-  const saved = { ...nodeProcess.env };
+  const claim = nodeProcess as { [OPEN]?: boolean };
+  if (claim[OPEN]) throw new Error('a local bridge is open; close it first');
+  claim[OPEN] = true;
+  const { env } = nodeProcess;
+  const saved = { ...env };
   const closers: Closer[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
-    const added = Object.keys(nodeProcess.env).filter(
-      (name) => !(name in saved)
-    );
-    setEnvironment({
-      ...Object.fromEntries(added.map((name) => [name, undefined])),
-      ...saved,
-    });
-    registry[OPEN] = false;
+    for (const name of Object.keys(env)) if (!(name in saved)) delete env[name];
+    Object.assign(env, saved);
+    claim[OPEN] = false;
   };
   try {
     return await start({ ...(await startServices(options, closers)), close });
@@ -197,14 +190,11 @@ export const openLocalStack = async <T>(
 
 /** Loads a function's bundle afresh, `during` loading it; returns its handler. */
 export const loadHandler = async <Handler>(
-  fn: BridgeFunction,
+  fn: InboundFunction,
   during: (work: () => unknown) => Promise<unknown>
 ): Promise<Handler> => {
-  const exported = (await during(() => loadFreshModule(fn.entry))) as Record<
-    string,
-    Handler
-  >;
-  const handler = exported[fn.handlerName];
+  const bundle = await during(() => loadFreshModule(fn.entry));
+  const handler = (bundle as Record<string, Handler>)[fn.handlerName];
   if (typeof handler !== 'function')
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
   return handler;
@@ -212,7 +202,7 @@ export const loadHandler = async <Handler>(
 
 /** A fresh context for one invocation of the function. */
 export const invocationContext = (
-  fn: BridgeFunction,
+  fn: InboundFunction,
   functionName: string | undefined
 ): Context =>
   fakeContext({

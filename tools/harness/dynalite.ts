@@ -8,33 +8,27 @@ import {
 import { type LoopbackServer, serveOnLoopback } from '../local-aws/endpoint';
 
 // dynalite ships no types.
-const dynalite = require('dynalite') as (options: {
-  createTableMs?: number;
-}) => Server;
+const dynalite = require('dynalite') as (options: object) => Server;
 
-/** The local DynamoDB: its `url` is for `AWS_ENDPOINT_URL_DYNAMODB`. */
 export type LocalDynamoDb = LoopbackServer;
 
-/** An in-memory DynamoDB (dynalite) on 127.0.0.1; `onRequest` sees each request. */
-export const startDynalite = ({
-  onRequest,
-}: {
-  readonly onRequest?: (request: IncomingMessage) => void;
-} = {}): Promise<LocalDynamoDb> => {
+/** An in-memory DynamoDB on 127.0.0.1; `onRequest` sees each request. */
+export const startDynalite = (
+  options: { readonly onRequest?: (request: IncomingMessage) => void } = {}
+): Promise<LocalDynamoDb> => {
   const server = dynalite({ createTableMs: 0 });
-  if (onRequest) server.on('request', onRequest);
+  if (options.onRequest) server.on('request', options.onRequest);
   return serveOnLoopback(server);
 };
 
-/** A table's key as a template declares it. */
 export type TableKeySchema = Required<
   Pick<CreateTableCommandInput, 'KeySchema' | 'AttributeDefinitions'>
 >;
 
 /** A key of one string attribute, the partition key. */
-export const stringHashKey = (attributeName: string): TableKeySchema => ({
-  KeySchema: [{ AttributeName: attributeName, KeyType: 'HASH' }],
-  AttributeDefinitions: [{ AttributeName: attributeName, AttributeType: 'S' }],
+export const stringHashKey = (name: string): TableKeySchema => ({
+  KeySchema: [{ AttributeName: name, KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: name, AttributeType: 'S' }],
 });
 
 /** A client of the local DynamoDB, with credentials it ignores. */
@@ -52,21 +46,13 @@ export const createTable = async (
   key: TableKeySchema
 ): Promise<void> => {
   const client = localDynamoDbClient(url);
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName,
-        ...key,
-        BillingMode: 'PAY_PER_REQUEST',
-      })
-    );
-    await waitUntilTableExists(
-      { client, maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.05 },
-      { TableName }
-    );
-  } finally {
-    client.destroy();
-  }
+  const input = { TableName, ...key, BillingMode: 'PAY_PER_REQUEST' } as const;
+  await client.send(new CreateTableCommand(input));
+  await waitUntilTableExists(
+    { client, maxWaitTime: 10, minDelay: 0.01 },
+    { TableName }
+  );
+  client.destroy();
 };
 
 /** Creates the idempotency table as the construct defines it (`id`, a string). */

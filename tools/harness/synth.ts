@@ -21,18 +21,17 @@ export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resou
 /** CDK context as `-c key=value` gives it: objects and lists as JSON. */
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
-/** A function of the stack as a cloud assembly holds it. */
+/**
+ * A function of the stack as a cloud assembly holds it: its bundle, the
+ * export the runtime calls, and its variables with references unresolved.
+ */
 export interface InboundFunction {
-  /** The bundled file the handler lives in (`<asset folder>/index.js`). */
   readonly entry: string;
-  /** The export the runtime calls (`handler` for `index.handler`). */
   readonly handlerName: string;
   readonly region: string;
   readonly timeoutSeconds: number;
-  /** Environment.Variables as in the template, references included. */
   readonly variables: Readonly<Record<string, unknown>>;
 }
-export type BridgeFunction = InboundFunction;
 
 /** What participant mode runs: both functions and the keys of its tables. */
 export type ParticipantBundles = ReturnType<typeof readParticipantBundles>;
@@ -82,24 +81,13 @@ export const readStack = (assemblyDir: string) => {
   };
 };
 
-/** The resources of one type, by logical id. */
-const resourcesOf = (assemblyDir: string, type: string) =>
-  Object.entries(readStack(assemblyDir).template.Resources).filter(
-    ([, resource]) => resource.Type === type
+/** The resource at this construct path (its L1 `Resource`). */
+const resourceAt = (assemblyDir: string, at: string): Resource => {
+  const found = Object.values(readStack(assemblyDir).template.Resources).find(
+    ({ Metadata }) => Metadata?.['aws:cdk:path'] === at
   );
-
-/** The resource of this type at this construct path. */
-const resourceAt = (
-  assemblyDir: string,
-  type: string,
-  at: string
-): Resource => {
-  const [found] = resourcesOf(assemblyDir, type).filter(
-    ([, { Metadata }]) => Metadata?.['aws:cdk:path'] === at
-  );
-  if (found === undefined)
-    throw new Error(`no ${type} ${at} in ${assemblyDir}`);
-  return found[1];
+  if (found === undefined) throw new Error(`no ${at} in ${assemblyDir}`);
+  return found;
 };
 
 /**
@@ -110,11 +98,7 @@ export const readInboundFunction = (
   assemblyDir: string,
   functionPath = `${BRIDGE}/Function/Resource`
 ): InboundFunction => {
-  const { Metadata, Properties: fn } = resourceAt(
-    assemblyDir,
-    'AWS::Lambda::Function',
-    functionPath
-  );
+  const { Metadata, Properties: fn } = resourceAt(assemblyDir, functionPath);
   const [, file, handlerName = ''] = /^(.+)\.([^.]+)$/.exec(fn.Handler) ?? [];
   return {
     entry: path.join(
@@ -132,15 +116,9 @@ export const readInboundFunction = (
 /** The participant-mode functions, and the keys of the tables they use. */
 export const readParticipantBundles = (assemblyDir: string) => {
   const tableKey = (at: string): TableKeySchema => {
-    const { Properties } = resourceAt(
-      assemblyDir,
-      'AWS::DynamoDB::Table',
-      `${BRIDGE}/${at}/Resource`
-    );
-    return {
-      KeySchema: Properties.KeySchema,
-      AttributeDefinitions: Properties.AttributeDefinitions,
-    };
+    const table = resourceAt(assemblyDir, `${BRIDGE}/${at}/Resource`);
+    const { KeySchema, AttributeDefinitions } = table.Properties;
+    return { KeySchema, AttributeDefinitions };
   };
   return {
     inbound: readInboundFunction(assemblyDir),
