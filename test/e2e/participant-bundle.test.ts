@@ -1404,7 +1404,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       // Prepare
       const chat = await openChat();
       const token = chat.connectionTokens[0] ?? '';
-      bridge.smsVoice.optOut(CUSTOMER);
+      bridge.smsVoice.state.endUserOptOut(CUSTOMER);
 
       // Act
       const response = await stream(chat, {
@@ -1449,7 +1449,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       bridge.chats.end(first.contactId);
       await text(CUSTOMER, 'Hello again, any news?');
       const other = await openChat(OTHER_CUSTOMER, SUPPORT_NUMBER);
-      bridge.smsVoice.optOut(OTHER_CUSTOMER);
+      bridge.smsVoice.state.endUserOptOut(OTHER_CUSTOMER);
       await stream(first, {
         role: 'CUSTOM_BOT',
         contentType: INTERACTIVE,

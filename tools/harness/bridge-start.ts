@@ -30,7 +30,6 @@ export interface LocalStackOptions {
   readonly sqs?: SqsResponderOptions;
 }
 
-/** The services a stack may serve, by their `AWS_ENDPOINT_URL_` suffix. */
 const ENDPOINTS = {
   connect: 'CONNECT',
   participant: 'CONNECTPARTICIPANT',
@@ -98,11 +97,8 @@ const startServices = async (
     sqs: { ...sqsEndpoint, ...sqs },
     otherServices,
     dynamoDbUrl: dynamoDb.url,
-    /** The DynamoDB operations called so far (`PutItem`), setup included. */
     dynamoDbCalls: dynamoDbCalls as readonly string[],
-    /** The calls of the served services, in the order they were answered. */
     wire: wire as readonly (typeof wire)[number][],
-    /** What the bundles wrote, line by line, with the function's name. */
     logs: logs as readonly (typeof logs)[number][],
     queueUrlOf,
     deadLettersOf: (name: string) => sqs.messages(queueUrlOf(name)),
@@ -160,9 +156,8 @@ export type LocalService = Awaited<ReturnType<LocalStack['serve']>>;
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
 
 /**
- * Starts a local stack and runs `start` with it; a start that fails is
- * undone before its error goes on. Bundles read Node's environment, so one
- * stack may be open at a time, and `close` puts the environment back.
+ * Runs `start` with a local stack, undone if it fails. Bundles read Node's
+ * environment, so one stack may be open at a time; `close` restores it.
  */
 export const openLocalStack = async <T>(
   options: LocalStackOptions,
@@ -200,7 +195,6 @@ export const loadHandler = async <Handler>(
   return handler;
 };
 
-/** A fresh context for one invocation of the function. */
 export const invocationContext = (
   fn: InboundFunction,
   functionName: string | undefined

@@ -25,13 +25,11 @@ export type TableKeySchema = Required<
   Pick<CreateTableCommandInput, 'KeySchema' | 'AttributeDefinitions'>
 >;
 
-/** A key of one string attribute, the partition key. */
 export const stringHashKey = (name: string): TableKeySchema => ({
   KeySchema: [{ AttributeName: name, KeyType: 'HASH' }],
   AttributeDefinitions: [{ AttributeName: name, AttributeType: 'S' }],
 });
 
-/** A client of the local DynamoDB, with credentials it ignores. */
 export const localDynamoDbClient = (url: string): DynamoDBClient =>
   new DynamoDBClient({
     endpoint: url,
@@ -39,7 +37,6 @@ export const localDynamoDbClient = (url: string): DynamoDBClient =>
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 
-/** Creates an on-demand table with this key and waits until it is active. */
 export const createTable = async (
   url: string,
   TableName: string,
@@ -55,7 +52,6 @@ export const createTable = async (
   client.destroy();
 };
 
-/** Creates the idempotency table as the construct defines it (`id`, a string). */
 export const createIdempotencyTable = (
   url: string,
   tableName: string

@@ -15,11 +15,7 @@ const ARN = `${REGION}:${ACCOUNT}:SmsConnectBridge`;
 const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
 export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
 
-/**
- * What End User Messaging publishes for one inbound SMS: a fresh
- * `inboundMessageId` and the account's default keyword unless given, as
- * when no registered keyword matched.
- */
+/** What End User Messaging publishes for one SMS no registered keyword matched. */
 export const inboundSms = (fields: {
   readonly originationNumber: string;
   readonly destinationNumber: string;
@@ -34,7 +30,6 @@ export const inboundSms = (fields: {
 });
 export type InboundSmsPayload = ReturnType<typeof inboundSms>;
 
-/** A flat JSON object, one member a line, with the given separator. */
 const formatJson = (value: unknown, separator: string): string =>
   typeof value !== 'object' || value === null || Array.isArray(value)
     ? JSON.stringify(value)
@@ -111,10 +106,7 @@ export const sqsRecord = (
   awsRegion: REGION,
 });
 
-/**
- * An SQS record carrying an inbound SMS as the topic delivers it: in SNS's
- * notification (published at `publishedAt`), or as is with `raw` delivery.
- */
+/** An SQS record carrying an inbound SMS in SNS's notification, or as is with `raw` delivery. */
 export const smsRecord = (
   payload: unknown,
   options: SqsRecordOptions & {
@@ -230,7 +222,6 @@ export const streamedItemRecord = ({
   return sqsRecord(body, {}, `arn:aws:sqs:${ARN}-OutboundQueue`);
 };
 
-/** The event an EventBridge schedule sends. */
 export const scheduledEvent = (region = REGION): ScheduledEvent => ({
   version: '0',
   id: randomUUID(),

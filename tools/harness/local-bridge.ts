@@ -11,11 +11,7 @@ export type Handler = (
   context: Context
 ) => Promise<SQSBatchResponse | undefined>;
 
-/**
- * Starts what the inbound bundle talks to on 127.0.0.1 (Connect, SQS,
- * DynamoDB with the idempotency table), points the AWS SDK at them through
- * Node's environment, and loads the bundle afresh.
- */
+/** A local Connect and the idempotency table, and the inbound bundle loaded afresh. */
 export const startLocalBridge = ({
   fn,
   ...options
@@ -43,11 +39,9 @@ export const startLocalBridge = ({
       ...stack,
       /** The chat integration events Connect took, in order. */
       connect: { ...connect, accepted: () => [...accepted] },
-      /** The queue that feeds the function (`QUEUE_URL`). */
       queueUrl: stack.queueUrlOf('Queue'),
       tableName,
       deadLetters: () => stack.deadLettersOf('DeadLetterQueue'),
-      /** Runs the handler as Lambda would, with a fresh context. */
       invoke: invoke as {
         (event: SQSEvent): Promise<SQSBatchResponse>;
         (event: SNSEvent): Promise<void>;

@@ -22,17 +22,13 @@ const IDEMPOTENCY_TABLE = 'SmsConnectBridge-IdempotencyTable';
 const OUTBOUND_FUNCTION = 'SmsConnectBridge-OutboundFunction';
 
 /**
- * Starts what participant mode talks to on 127.0.0.1 (Connect's chat
- * routes, the participant service, End User Messaging, SQS, DynamoDB with
- * the session and idempotency tables) and loads both bundles afresh, each
- * with its own environment from the template. They share Node's
- * environment, so the two never run at the same time.
+ * Participant mode's services on 127.0.0.1 (Connect's chat routes, the
+ * participant service, End User Messaging) and both bundles loaded afresh.
  */
 export const startLocalParticipantBridge = ({
   bundles,
   ...options
 }: LocalStackOptions & {
-  /** The synthesized functions whose bundles run, and the tables' keys. */
   readonly bundles: ParticipantBundles;
 }) =>
   openLocalStack(options, async (stack) => {
@@ -75,19 +71,13 @@ export const startLocalParticipantBridge = ({
       connect,
       participant,
       /** End User Messaging, owning the template's `PHONE_NUMBERS`. */
-      smsVoice: {
-        ...smsVoice,
-        // Straight to the service's state: it is not a call of the bundle.
-        optOut: (number: string) => smsVoiceState.endUserOptOut(number),
-        state: smsVoiceState,
-      },
+      smsVoice: { ...smsVoice, state: smsVoiceState },
       queueUrl: stack.queueUrlOf('Queue'),
       sessionTableName: SESSION_TABLE,
       idempotencyTableName: IDEMPOTENCY_TABLE,
       streamingTopicArn: STREAMING_TOPIC_ARN,
       inboundDeadLetters: () => stack.deadLettersOf('DeadLetterQueue'),
       outboundDeadLetters: () => stack.deadLettersOf('OutboundDeadLetterQueue'),
-      /** Every item of the session table, read consistently. */
       sessionItems: async () => {
         const client = localDynamoDbClient(url);
         try {
@@ -111,7 +101,6 @@ export const startLocalParticipantBridge = ({
         const response = await invokeInbound(sqsEvent(record));
         return { sms, record, response };
       },
-      /** Connect streams an item of a chat: the outbound function runs on it. */
       stream: (item: StreamedItem) =>
         invokeOutbound(sqsEvent(streamedItemRecord(item))),
     };
@@ -121,11 +110,8 @@ export type LocalParticipantBridge = Awaited<
   ReturnType<typeof startLocalParticipantBridge>
 >;
 
-/**
- * A local End User Messaging that owns the template's `PHONE_NUMBERS` under
- * their ARNs (`arn:aws:sms-voice:<region>:<account>:phone-number/<id>`), so
- * replies sent from them are accepted as the service would.
- */
+// End User Messaging owning the template's numbers under their ARNs, so
+// replies sent from them are accepted as the service would.
 const registeredNumbers = (variables: Readonly<Record<string, unknown>>) => {
   const numbers = Object.entries(
     JSON.parse(String(variables[ENV.phoneNumbers])) as Record<string, string>

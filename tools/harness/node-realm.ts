@@ -20,10 +20,7 @@ export const loadFreshModule = (file: string): unknown => {
   return loaded.exports;
 };
 
-/**
- * Sets variables on Node's environment, or on `env` (a jest test file's own
- * `process.env`); `undefined` removes one. The result puts the old values back.
- */
+/** Sets (`undefined`: removes) variables of `env`; the result puts the old values back. */
 export const setEnvironment = (
   variables: Readonly<Record<string, string | undefined>>,
   env: NodeJS.ProcessEnv = nodeProcess.env

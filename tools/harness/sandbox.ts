@@ -1,7 +1,6 @@
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-/** The variables that have a value; `undefined` ones are left out. */
 export const definedValues = (
   variables: Readonly<Record<string, string | undefined>>
 ): Record<string, string> =>

@@ -33,7 +33,6 @@ export interface InboundFunction {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
-/** What participant mode runs: both functions and the keys of its tables. */
 export type ParticipantBundles = ReturnType<typeof readParticipantBundles>;
 
 /**
@@ -72,7 +71,6 @@ interface Resource {
   readonly Properties?: any;
 }
 
-/** The stack's template and region in a cloud assembly. */
 export const readStack = (assemblyDir: string) => {
   const stack = new CloudAssembly(assemblyDir).getStackByName(STACK_NAME);
   return {
@@ -81,7 +79,6 @@ export const readStack = (assemblyDir: string) => {
   };
 };
 
-/** The resource at this construct path (its L1 `Resource`). */
 const resourceAt = (assemblyDir: string, at: string): Resource => {
   const found = Object.values(readStack(assemblyDir).template.Resources).find(
     ({ Metadata }) => Metadata?.['aws:cdk:path'] === at
@@ -90,10 +87,7 @@ const resourceAt = (assemblyDir: string, at: string): Resource => {
   return found;
 };
 
-/**
- * A function of a cloud assembly (from `synthesizeBridge` or `cdk synth -o`)
- * by its construct path: the inbound function unless `functionPath` says.
- */
+/** A function of a cloud assembly by its construct path, the inbound one by default. */
 export const readInboundFunction = (
   assemblyDir: string,
   functionPath = `${BRIDGE}/Function/Resource`

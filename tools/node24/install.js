@@ -1,5 +1,6 @@
-// The root's postinstall: installs the pinned Node 24 (this folder's lockfile) with the npm that runs the install,
-// except where the project is itself someone's dependency (they never run its tests).
+// The root's postinstall: installs the pinned Node 24 (this folder's lockfile)
+// with the npm that runs the install, except where the project is itself
+// someone's dependency (they never run its tests).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
