@@ -1,5 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
+  AttachmentItem,
+  ParticipantRole,
+} from '@aws-sdk/client-connectparticipant';
+import type {
   CloudFormationCustomResourceCreateEvent,
   ScheduledEvent,
   SNSEvent,
@@ -152,17 +156,12 @@ export interface StreamedItem {
   /** After a transfer; the initial contact stays the same. */
   readonly contactId?: string | undefined;
   /** None on events that no participant sent. */
-  readonly role?: 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
+  readonly role?: ParticipantRole;
   readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
   readonly contentType?: string;
   readonly content?: string;
-  readonly attachments?: readonly {
-    readonly ContentType: string;
-    readonly AttachmentId: string;
-    readonly AttachmentName: string;
-    readonly Status: 'APPROVED' | 'REJECTED' | 'IN_PROGRESS';
-  }[];
+  readonly attachments?: readonly AttachmentItem[];
   readonly id?: string;
 }
 
