@@ -1,71 +1,73 @@
 import { randomUUID } from 'node:crypto';
-import { chatTextProblem } from './chat-content';
+import type { SendChatIntegrationEventRequest } from '@aws-sdk/client-connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
- * Amazon Connect's REST-JSON answer to `POST /chat-integration-event`:
- * a new chat for the first text of a customer, the same chat after. A
- * message over Connect's text limit is refused with 400
- * `InvalidRequestException`, the one client error the API documents for
- * a request it cannot take
+ * Why Connect would refuse this chat content: `text/plain` and
+ * `text/markdown` take 1 to 1,024 characters (ChatEvent.Content follows
+ * SendMessage's rules):
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
+ * AWS does not say whether a character is a UTF-16 code unit or a code
+ * point; counting code units is the stricter, so it holds either way.
+ */
+export const chatTextProblem = (
+  contentType: unknown,
+  content: unknown
+): string | undefined => {
+  if (typeof content !== 'string' || content === '') {
+    return 'Content is required';
+  }
+  const type = String(contentType);
+  if (['text/plain', 'text/markdown'].includes(type) && content.length > 1024) {
+    return `Content of type ${type} must be at most 1024 characters`;
+  }
+  return undefined;
+};
+
+/**
+ * Amazon Connect's `POST /chat-integration-event`: a new chat for the first
+ * text of a customer, the same chat after. A request it cannot take is
+ * 400 `InvalidRequestException`, the one client error the API documents
  * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
  */
 export const connectResponder = () => {
   const chats = new Map<string, string>();
-  return (request: RecordedRequest): Reply => {
-    if (
-      request.method !== 'POST' ||
-      request.path !== '/chat-integration-event'
-    ) {
+  return ({ method, path, json }: RecordedRequest): Reply => {
+    if (method !== 'POST' || path !== '/chat-integration-event') {
       return awsError(404, 'ResourceNotFoundException', 'no such route');
     }
-    const body = request.json as
-      | {
-          SourceId?: string;
-          DestinationId?: string;
-          Subtype?: string;
-          Event?: { Type?: string; ContentType?: string; Content?: string };
-        }
-      | undefined;
-    if (!body?.SourceId || !body.DestinationId || !body.Event?.Type) {
+    const body = json as Partial<SendChatIntegrationEventRequest> | undefined;
+    const event = body?.Event;
+    if (!body?.SourceId || !body.DestinationId || !event?.Type) {
       return awsError(400, 'InvalidRequestException');
     }
     const problem =
-      body.Event.Type === 'MESSAGE'
-        ? chatTextProblem(body.Event.ContentType, body.Event.Content)
+      event.Type === 'MESSAGE'
+        ? chatTextProblem(event.ContentType, event.Content)
         : undefined;
     if (problem !== undefined) {
       return awsError(400, 'InvalidRequestException', problem);
     }
     const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype ?? ''}`;
     const existing = chats.get(chat);
-    if (body.Event.Type === 'DISCONNECT') {
-      chats.delete(chat);
+    if (event.Type === 'DISCONNECT') chats.delete(chat);
+    else if (existing === undefined) {
+      // A contact id is a UUID and never reused, even after a chat ends.
+      const contactId = randomUUID();
+      chats.set(chat, contactId);
       return {
         status: 200,
-        body: existing
-          ? { InitialContactId: existing, NewChatCreated: false }
-          : { NewChatCreated: false },
+        body: { InitialContactId: contactId, NewChatCreated: true },
       };
     }
-    if (existing) {
-      return {
-        status: 200,
-        body: { InitialContactId: existing, NewChatCreated: false },
-      };
-    }
-    // A contact id is a UUID and never reused, even after a chat ends.
-    const contactId = randomUUID();
-    chats.set(chat, contactId);
     return {
       status: 200,
-      body: { InitialContactId: contactId, NewChatCreated: true },
+      body: {
+        ...(existing === undefined ? {} : { InitialContactId: existing }),
+        NewChatCreated: false,
+      },
     };
   };
 };
-
-/** The chat-integration-event requests among those an endpoint recorded. */
-export const chatIntegrationEvents = (requests: readonly RecordedRequest[]) =>
-  requests
-    .filter((r) => r.path === '/chat-integration-event')
-    .map((r) => r.json as Record<string, unknown>);

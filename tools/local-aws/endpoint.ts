@@ -1,12 +1,7 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-/** One request as it arrived on the wire. */
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -28,11 +23,9 @@ export type Reply =
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
 
-/** A server listening on 127.0.0.1. */
 export interface LoopbackServer {
   /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_<SERVICE>`. */
   readonly url: string;
-  /** Stops it, ending the connections the SDK keeps alive. */
   close(): Promise<void>;
 }
 
@@ -44,6 +37,7 @@ export interface LocalEndpoint extends LoopbackServer {
 export const serveOnLoopback = async (
   server: Server
 ): Promise<LoopbackServer> => {
+  // Closing waits for open connections, and the SDK keeps them alive.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -62,51 +56,40 @@ export const serveOnLoopback = async (
 };
 
 /**
- * An HTTP server on 127.0.0.1 that records every request and answers with
- * what `respond` says. It stands in for an AWS service in tests and the demo.
+ * An HTTP server on 127.0.0.1 that records every request and answers what
+ * `respond` says; a responder that throws answers 500 InternalFailure.
  */
 export const startLocalEndpoint = async (
   respond: Responder
 ): Promise<LocalEndpoint> => {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const request: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: req.headers,
-        body,
-        json: parseJson(body),
-      };
-      requests.push(request);
-      Promise.resolve(respond(request))
-        .then((reply) => send(res, reply))
-        .catch((error: unknown) =>
-          send(res, { status: 500, body: { message: String(error) } })
-        );
-    });
-  });
-  return { ...(await serveOnLoopback(server)), requests };
-};
-
-const send = (res: ServerResponse, reply: Reply): void => {
-  if ('drop' in reply) {
-    res.socket?.destroy();
-    return;
-  }
-  const write = () => {
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const request = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body,
+      json: parseJson(body),
+    };
+    requests.push(request);
+    const reply = await Promise.resolve()
+      .then(() => respond(request))
+      .catch((error: unknown) => awsError(500, 'InternalFailure', `${error}`));
+    if ('drop' in reply) {
+      res.socket?.destroy();
+      return;
+    }
+    if (reply.delayMs) await sleep(reply.delayMs);
     res.writeHead(reply.status, {
       'content-type': 'application/json',
       ...reply.headers,
     });
-    res.end(text);
-  };
-  if (reply.delayMs) setTimeout(write, reply.delayMs);
-  else write();
+    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+  });
+  return { ...(await serveOnLoopback(server)), requests };
 };
 
 const parseJson = (text: string): unknown => {
@@ -121,9 +104,10 @@ const parseJson = (text: string): unknown => {
 export const awsError = (
   status: number,
   type: string,
-  message = type
+  message = type,
+  members: Readonly<Record<string, unknown>> = {}
 ): Reply => ({
   status,
   headers: { 'x-amzn-errortype': type },
-  body: { __type: type, message, Message: message },
+  body: { __type: type, message, Message: message, ...members },
 });

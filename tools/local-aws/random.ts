@@ -15,9 +15,9 @@ export const seededRandom = (seed: number): Random => {
 };
 
 /**
- * A number in [0, 1) fixed by its parts alone. Faults are drawn this way,
- * per request and attempt, so the order in which concurrent invocations
- * reach the endpoint does not change which call meets which fault.
+ * A number in [0, 1) fixed by its parts alone, so the order in which
+ * concurrent invocations reach an endpoint does not change which call
+ * meets which fault.
  */
 export const hashedUnit = (...parts: readonly (string | number)[]): number =>
   createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) /
@@ -40,8 +40,7 @@ export const weightedPick = <K extends string>(
   weights: Readonly<Record<K, number>>
 ): K => {
   const entries = Object.entries(weights) as [K, number][];
-  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-  let threshold = unit * total;
+  let threshold = unit * entries.reduce((sum, [, weight]) => sum + weight, 0);
   for (const [key, weight] of entries) {
     if (threshold < weight) return key;
     threshold -= weight;
@@ -53,11 +52,9 @@ export const weightedPick = <K extends string>(
 
 /** A version-4-shaped UUID from the generator, for reproducible ids. */
 export const seededUuid = (random: Random): string => {
-  const hex = Array.from({ length: 32 }, () =>
-    Math.floor(random() * 16).toString(16)
-  );
-  hex[12] = '4';
-  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  const text = hex.join('');
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+  const digits = Array.from({ length: 32 }, () => Math.floor(random() * 16));
+  digits[12] = 4;
+  digits[16] = ((digits[16] ?? 0) & 0x3) | 0x8;
+  const hex = digits.map((digit) => digit.toString(16)).join('');
+  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 };

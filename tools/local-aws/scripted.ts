@@ -1,15 +1,14 @@
 import type { RecordedRequest, Reply, Responder } from './endpoint';
 
-/** One request and what the endpoint answered it. */
 export interface Exchange {
   readonly request: RecordedRequest;
   readonly reply: Reply;
 }
 
 /**
- * A scripted answer: a reply, or a function that decides from the request.
- * The function may ask the service (`next`) and change its answer (delay
- * it), or return `undefined` to let the service answer as usual.
+ * A scripted answer: a reply, or a function of the request that may ask
+ * the service (`next`) and change its answer, or return `undefined` to let
+ * the service answer as usual.
  */
 export type Script =
   | Reply
@@ -18,22 +17,14 @@ export type Script =
       next: Responder
     ) => Reply | undefined | Promise<Reply | undefined>);
 
-export interface ScriptedResponder {
-  readonly respond: Responder;
-  /** Every request in arrival order, with its reply. */
-  readonly exchanges: readonly Exchange[];
-  /** Answers the next calls with these, one each, in order. */
-  queue(...scripts: Script[]): void;
-  /** Answers every call with this until cleared with `undefined`. */
-  always(script: Script | undefined): void;
-}
+export type ScriptedResponder = ReturnType<typeof scriptedResponder>;
 
 /**
- * Puts scripted answers (429 then 200, a 5xx storm, a 400, a dropped
- * connection) in front of a service's normal behaviour, so a test decides
- * what each call meets.
+ * Puts scripted answers (429 then 200, a 5xx storm, a dropped connection)
+ * in front of a service, so a test decides what each call meets: `queue`
+ * answers the next calls, one each; `always` every call until cleared.
  */
-export const scriptedResponder = (next: Responder): ScriptedResponder => {
+export const scriptedResponder = (next: Responder) => {
   const queued: Script[] = [];
   const exchanges: Exchange[] = [];
   let override: Script | undefined;
@@ -47,16 +38,12 @@ export const scriptedResponder = (next: Responder): ScriptedResponder => {
   };
   return {
     respond,
-    exchanges,
-    queue: (...scripts) => {
+    exchanges: exchanges as readonly Exchange[],
+    queue: (...scripts: Script[]) => {
       queued.push(...scripts);
     },
-    always: (script) => {
+    always: (script: Script | undefined) => {
       override = script;
     },
   };
 };
-
-/** Whether the endpoint answered with a success status. */
-export const succeeded = ({ reply }: Exchange): boolean =>
-  'status' in reply && reply.status >= 200 && reply.status < 300;

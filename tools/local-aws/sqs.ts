@@ -1,41 +1,34 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type {
+  BatchResultErrorEntry,
+  ChangeMessageVisibilityBatchRequestEntry,
+  MessageAttributeValue,
+  SendMessageRequest,
+} from '@aws-sdk/client-sqs';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 import { seededUuid } from './random';
 
 /**
- * One model of a standard SQS queue, used two ways: in memory by the
- * fault-injection event source (receive, delete, redrive on a simulated
- * clock), and over HTTP by the bundles (`sqsResponder`: SendMessage and
- * ChangeMessageVisibilityBatch in the AWS JSON 1.0 protocol).
- * Behaviour from the SQS developer guide: visibility timeout
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html),
- * at-least-once delivery, redrive after maxReceiveCount
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html),
- * and the ChangeMessageVisibilityBatch limits of the API reference
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html).
+ * One model of a standard SQS queue, driven in memory by the fault-injection
+ * event source on a simulated clock, and over HTTP by the bundles
+ * (`sqsResponder`). Visibility timeout:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+ * at-least-once delivery:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+ * redrive after maxReceiveCount:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
  */
-
-interface MessageAttribute {
-  readonly DataType: string;
-  readonly StringValue?: string;
-}
-
-/** A message as SendMessage took it. */
 export interface StoredMessage {
   readonly MessageId: string;
   readonly Body: string;
-  readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
+  readonly MessageAttributes: Readonly<Record<string, MessageAttributeValue>>;
 }
 
 export interface QueueOptions {
-  /** @default 30 (SQS's default) */
+  /** @default 30, SQS's default */
   readonly visibilityTimeoutSeconds?: number;
-  /** Receives before the redrive policy moves a message. @default Infinity */
   readonly maxReceiveCount?: number;
-  /**
-   * The share of receives after which SQS hands the same message out again
-   * while it is in flight (at-least-once delivery). @default 0
-   */
+  /** The share of receives after which SQS hands the message out again while it is in flight. */
   readonly redeliveryWhileInFlightRate?: number;
   /** For redeliveries and message ids. @default Math.random, random ids */
   readonly random?: () => number;
@@ -54,14 +47,14 @@ export interface ReceivedMessage {
 
 export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 
-/** What the redrive policy moved to the dead-letter queue. */
 export interface RedrivenMessage {
   readonly body: string;
   readonly receiveCount: number;
   readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
 }
 
-interface Held extends StoredMessage {
+interface Held {
+  readonly stored: StoredMessage;
   readonly sentAt: number;
   receiveCount: number;
   firstReceivedAt?: number;
@@ -73,13 +66,13 @@ interface Held extends StoredMessage {
 
 export type Queue = ReturnType<typeof createQueue>;
 
-export const createQueue = (options: QueueOptions = {}) => {
-  const random = options.random;
-  const visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
-  const maxReceiveCount = options.maxReceiveCount ?? Number.POSITIVE_INFINITY;
-  const strayRate = options.redeliveryWhileInFlightRate ?? 0;
+export const createQueue = ({
+  random,
+  visibilityTimeoutSeconds = 30,
+  maxReceiveCount = Number.POSITIVE_INFINITY,
+  redeliveryWhileInFlightRate = 0,
+}: QueueOptions = {}) => {
   const held = new Map<string, Held>();
-  const byHandle = new Map<string, Held>();
   const redriven: RedrivenMessage[] = [];
   const stats = {
     sent: 0,
@@ -91,20 +84,11 @@ export const createQueue = (options: QueueOptions = {}) => {
     redriven: 0,
   };
   let handles = 0;
-  const remove = (message: Held) => {
-    held.delete(message.MessageId);
-    if (message.receiptHandle !== undefined)
-      byHandle.delete(message.receiptHandle);
+  /** The message a receipt handle (`<MessageId>#<n>`) is the latest one of. */
+  const byHandle = (handle: string) => {
+    const message = held.get(handle.slice(0, handle.lastIndexOf('#')));
+    return message?.receiptHandle === handle ? message : undefined;
   };
-  const wire = ({
-    MessageId,
-    Body,
-    MessageAttributes,
-  }: Held): StoredMessage => ({
-    MessageId,
-    Body,
-    MessageAttributes,
-  });
 
   return {
     send: (
@@ -112,58 +96,57 @@ export const createQueue = (options: QueueOptions = {}) => {
       at: number,
       attributes: StoredMessage['MessageAttributes'] = {}
     ): StoredMessage => {
-      const message: Held = {
+      const stored = {
         MessageId: random === undefined ? randomUUID() : seededUuid(random),
         Body: body,
         MessageAttributes: attributes,
+      };
+      held.set(stored.MessageId, {
+        stored,
         sentAt: at,
         receiveCount: 0,
         visibleAt: at,
         hiddenUntil: at,
-      };
-      held.set(message.MessageId, message);
+      });
       stats.sent++;
-      return wire(message);
+      return stored;
     },
     /**
-     * Up to `max` visible messages, oldest first, each hidden for the
-     * visibility timeout; one already received `maxReceiveCount` times
-     * moves to the dead-letter queue instead.
+     * Up to `max` visible messages, oldest first (as SQS mostly, not
+     * strictly, returns them), each hidden for the visibility timeout; one
+     * received `maxReceiveCount` times moves to the dead-letter queue.
      */
     receive: (max: number, now: number): ReceivedMessage[] => {
       const received: ReceivedMessage[] = [];
-      // Oldest first, as SQS mostly (not strictly) returns them.
       const oldestFirst = [...held.values()].sort(
         (a, b) => a.sentAt - b.sentAt
       );
       for (const message of oldestFirst) {
         if (received.length >= max) break;
         if (message.visibleAt > now) continue;
+        const { stored } = message;
         if (message.receiveCount >= maxReceiveCount) {
-          remove(message);
+          held.delete(stored.MessageId);
           redriven.push({
-            body: message.Body,
+            body: stored.Body,
             receiveCount: message.receiveCount,
             reason: MAX_RECEIVE_COUNT_EXCEEDED,
           });
           stats.redriven++;
           continue;
         }
-        if (message.receiptHandle !== undefined)
-          byHandle.delete(message.receiptHandle);
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
         message.firstReceivedAt ??= now;
-        message.receiptHandle = `${message.MessageId}#${++handles}`;
-        byHandle.set(message.receiptHandle, message);
-        message.hiddenUntil = now + visibilityMs;
+        message.receiptHandle = `${stored.MessageId}#${++handles}`;
+        message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;
         // The copy that missed this receive is handed out again at once.
-        message.visibleAt =
-          (random ?? Math.random)() < strayRate ? now : message.hiddenUntil;
+        const stray = (random ?? Math.random)() < redeliveryWhileInFlightRate;
+        message.visibleAt = stray ? now : message.hiddenUntil;
         stats.receives++;
         received.push({
-          messageId: message.MessageId,
-          body: message.Body,
+          messageId: stored.MessageId,
+          body: stored.Body,
           sentAt: message.sentAt,
           receiptHandle: message.receiptHandle,
           receiveCount: message.receiveCount,
@@ -172,24 +155,27 @@ export const createQueue = (options: QueueOptions = {}) => {
       }
       return received;
     },
-    /** Deletes by the receipt handle of the latest receive. */
+    /**
+     * Only the latest receive's handle deletes the message; SQS answers
+     * success for an earlier one, but may leave the message
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
+     */
     delete: (receiptHandle: string): boolean => {
-      const message = byHandle.get(receiptHandle);
-      if (message === undefined) {
-        // SQS answers success, but an earlier receive's handle may leave the message.
-        stats.staleDeletes++;
-        return false;
-      }
-      remove(message);
-      return true;
+      const message = byHandle(receiptHandle);
+      if (message === undefined) stats.staleDeletes++;
+      else held.delete(message.stored.MessageId);
+      return message !== undefined;
     },
-    /** ChangeMessageVisibility; false for a handle not of a message in flight. */
+    /**
+     * Fails for a message not in flight
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+     */
     changeVisibility: (
       receiptHandle: string,
       seconds: number,
       now: number
     ): boolean => {
-      const message = byHandle.get(receiptHandle);
+      const message = byHandle(receiptHandle);
       if (message === undefined || message.hiddenUntil <= now) {
         stats.staleVisibilityChanges++;
         return false;
@@ -207,70 +193,46 @@ export const createQueue = (options: QueueOptions = {}) => {
       return times.length === 0 ? undefined : Math.min(...times);
     },
     /** The messages still in the queue, in the order sent. */
-    messages: () => [...held.values()].map(wire),
+    messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
     statistics: () => ({ ...stats }),
   };
 };
 
-/** A visibility change SQS took for one receipt handle. */
 export interface VisibilityChange {
   readonly queueUrl: string;
   readonly receiptHandle: string;
   readonly visibilityTimeout: number;
 }
 
-/** Why an entry of a batch was refused, as SQS reports it in `Failed`. */
-export interface EntryFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly senderFault: boolean;
-}
+type EntryFailure = Omit<BatchResultErrorEntry, 'Id'>;
 
 export interface SqsResponderOptions {
   /** The queues' time in ms. @default Date.now */
   readonly now?: () => number;
-  /**
-   * Overrides the queue's answer to a visibility change; throwing fails
-   * the whole call with a 500.
-   * @default - the queue's model answers
-   */
+  /** Answers a visibility change instead of the queue; throwing fails the call with a 500. */
   readonly changeVisibility?: (
     change: VisibilityChange
   ) => EntryFailure | undefined;
 }
 
-/** SQS's limits on `ChangeMessageVisibilityBatch` (API reference). */
-const MAX_BATCH_ENTRIES = 10;
-const MAX_VISIBILITY_TIMEOUT = 43_200;
-const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-interface VisibilityEntry {
-  readonly Id?: unknown;
-  readonly ReceiptHandle?: unknown;
-  readonly VisibilityTimeout?: unknown;
-}
-
-const failure = (code: string, message: string): EntryFailure => ({
-  code,
-  message,
-  senderFault: true,
+const refusal = (Code: string, Message: string): EntryFailure => ({
+  Code,
+  Message,
+  SenderFault: true,
 });
 
 /**
- * The HTTP face of the queues, by queue URL (`X-Amz-Target:
- * AmazonSQS.<Operation>`). A queue that has handed out no message (the
- * records of a test's hand-built event) takes any well-formed receipt
- * handle; one that has refuses a handle it did not hand out or whose
- * message is gone, as SQS does: a receipt handle belongs to one receive,
- * and only the latest one deletes the message
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html);
- * a visibility change for a message not in flight fails
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
- * lists `ReceiptHandleIsInvalid` and `MessageNotInflight`; the entry here
- * answers `InvalidParameterValue` with SQS's "Message does not exist or is
- * not available" text, which the page does not document; the handler
- * treats every failed entry alike).
+ * The HTTP face of the queues, by queue URL: SendMessage and
+ * ChangeMessageVisibilityBatch (AWS JSON 1.0, `X-Amz-Target:
+ * AmazonSQS.<Operation>`), with the batch limits of
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
+ * A queue that has handed out no message (the records of a test's
+ * hand-built event) takes any receipt handle; one that has refuses a
+ * handle not of its latest receive of a message in flight. The page lists
+ * `ReceiptHandleIsInvalid` and `MessageNotInflight` for that; SQS answers
+ * the entry `InvalidParameterValue` with the text below, which it does not
+ * document (the handler treats every failed entry alike).
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
@@ -285,135 +247,75 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     return created;
   };
 
-  const entryFailure = (
-    entry: VisibilityEntry,
+  const change = (
+    entry: ChangeMessageVisibilityBatchRequestEntry,
     queueUrl: string
   ): EntryFailure | undefined => {
-    const timeout = entry.VisibilityTimeout;
-    if (
-      typeof timeout !== 'number' ||
-      !Number.isInteger(timeout) ||
-      timeout < 0 ||
-      timeout > MAX_VISIBILITY_TIMEOUT
-    ) {
-      return failure(
+    const { ReceiptHandle: receiptHandle } = entry;
+    const timeout = entry.VisibilityTimeout as number;
+    if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
+      return refusal(
         'InvalidParameterValue',
-        `VisibilityTimeout must be 0 to ${MAX_VISIBILITY_TIMEOUT} seconds`
+        'VisibilityTimeout must be 0 to 43200 seconds'
       );
     }
-    if (typeof entry.ReceiptHandle !== 'string' || entry.ReceiptHandle === '') {
-      return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
+    if (typeof receiptHandle !== 'string' || receiptHandle === '') {
+      return refusal('ReceiptHandleIsInvalid', 'The receipt handle is missing');
     }
-    const change = {
-      queueUrl,
-      receiptHandle: entry.ReceiptHandle,
-      visibilityTimeout: timeout,
-    };
-    if (options.changeVisibility !== undefined)
-      return options.changeVisibility(change);
+    const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
     const model = queue(queueUrl);
-    if (model.statistics().receives === 0) return undefined;
-    return model.changeVisibility(change.receiptHandle, timeout, now())
-      ? undefined
-      : failure(
-          'InvalidParameterValue',
-          'Message does not exist or is not available for visibility timeout change'
-        );
+    const failure = options.changeVisibility
+      ? options.changeVisibility(taken)
+      : model.statistics().receives === 0 ||
+          model.changeVisibility(receiptHandle, timeout, now())
+        ? undefined
+        : refusal(
+            'InvalidParameterValue',
+            'Message does not exist or is not available for visibility timeout change'
+          );
+    if (failure === undefined) changes.push(taken);
+    return failure;
   };
 
-  const changeVisibilityBatch = (input: {
-    QueueUrl?: unknown;
-    Entries?: unknown;
-  }): Reply => {
-    if (typeof input?.QueueUrl !== 'string' || input.QueueUrl === '') {
+  const changeBatch = (queueUrl: unknown, entries: unknown): Reply => {
+    if (typeof queueUrl !== 'string' || queueUrl === '') {
       return awsError(400, 'MissingParameter', 'QueueUrl is required');
     }
-    const queueUrl = input.QueueUrl;
-    const entries = (
-      Array.isArray(input.Entries) ? input.Entries : []
-    ) as VisibilityEntry[];
-    if (entries.length === 0) {
-      return awsError(400, 'EmptyBatchRequest', 'The batch has no entries');
-    }
-    if (entries.length > MAX_BATCH_ENTRIES) {
-      return awsError(
-        400,
-        'TooManyEntriesInBatchRequest',
-        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}`
-      );
-    }
-    if (
-      !entries.every(
-        ({ Id }) => typeof Id === 'string' && BATCH_ENTRY_ID.test(Id)
-      )
-    ) {
-      return awsError(
-        400,
-        'InvalidBatchEntryId',
-        'A batch entry id is invalid'
-      );
-    }
-    if (new Set(entries.map(({ Id }) => Id)).size !== entries.length) {
-      return awsError(
-        400,
-        'BatchEntryIdsNotDistinct',
-        'Two or more batch entries have the same Id'
-      );
-    }
-    const Successful: { Id: string }[] = [];
-    const Failed: {
-      Id: string;
-      Code: string;
-      Message: string;
-      SenderFault: boolean;
-    }[] = [];
-    for (const entry of entries) {
-      const Id = entry.Id as string;
-      let refused: EntryFailure | undefined;
-      try {
-        refused = entryFailure(entry, queueUrl);
-      } catch (error) {
-        return awsError(500, 'InternalFailure', String(error));
-      }
-      if (refused === undefined) {
-        changes.push({
-          queueUrl,
-          receiptHandle: entry.ReceiptHandle as string,
-          visibilityTimeout: entry.VisibilityTimeout as number,
-        });
-        Successful.push({ Id });
-      } else {
-        Failed.push({
-          Id,
-          Code: refused.code,
-          Message: refused.message,
-          SenderFault: refused.senderFault,
-        });
-      }
+    const list = (
+      Array.isArray(entries) ? entries : []
+    ) as ChangeMessageVisibilityBatchRequestEntry[];
+    const ids = list.map(({ Id }) => Id);
+    const [, refused] =
+      (
+        [
+          [list.length === 0, 'EmptyBatchRequest'],
+          [list.length > 10, 'TooManyEntriesInBatchRequest'],
+          [
+            !ids.every(
+              (id) => typeof id === 'string' && /^[\w-]{1,80}$/.test(id)
+            ),
+            'InvalidBatchEntryId',
+          ],
+          [new Set(ids).size !== ids.length, 'BatchEntryIdsNotDistinct'],
+        ] as const
+      ).find(([broken]) => broken) ?? [];
+    if (refused) return awsError(400, refused);
+    const Successful: { Id?: string }[] = [];
+    const Failed: BatchResultErrorEntry[] = [];
+    for (const entry of list) {
+      const failure = change(entry, queueUrl);
+      if (failure) Failed.push({ Id: entry.Id, ...failure });
+      else Successful.push({ Id: entry.Id });
     }
     return { status: 200, body: { Successful, Failed } };
   };
 
-  const respond = (request: RecordedRequest): Reply => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeVisibilityBatch(
-        request.json as { QueueUrl?: unknown; Entries?: unknown }
-      );
-    }
-    if (target !== 'AmazonSQS.SendMessage') {
-      return awsError(400, 'UnsupportedOperation', target);
-    }
-    const input = request.json as {
-      QueueUrl?: string;
-      MessageBody?: string;
-      MessageAttributes?: Record<string, MessageAttribute>;
-    };
+  const sendMessage = (input: Partial<SendMessageRequest>): Reply => {
     if (!input?.QueueUrl || !input.MessageBody) {
       return awsError(400, 'MissingParameter');
     }
     const attributes = input.MessageAttributes ?? {};
-    const message = queue(input.QueueUrl).send(
+    const { MessageId, Body } = queue(input.QueueUrl).send(
       input.MessageBody,
       now(),
       attributes
@@ -421,11 +323,21 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     return {
       status: 200,
       body: {
-        MessageId: message.MessageId,
-        MD5OfMessageBody: md5(Buffer.from(message.Body, 'utf8')),
+        MessageId,
+        MD5OfMessageBody: createHash('md5').update(Body).digest('hex'),
         MD5OfMessageAttributes: attributesMd5(attributes),
       },
     };
+  };
+
+  const respond = ({ headers, json }: RecordedRequest): Reply => {
+    const target = String(headers['x-amz-target']);
+    const input = (json ?? {}) as Record<string, unknown>;
+    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
+      return changeBatch(input.QueueUrl, input.Entries);
+    }
+    if (target === 'AmazonSQS.SendMessage') return sendMessage(input);
+    return awsError(400, 'UnsupportedOperation', target);
   };
   return {
     respond,
@@ -436,32 +348,25 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
   };
 };
 
-const md5 = (data: Buffer): string =>
-  createHash('md5').update(data).digest('hex');
-
-const lengthPrefixed = (text: string): Buffer => {
-  const bytes = Buffer.from(text, 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-};
-
-/** SQS's digest of message attributes (string attributes only). */
+/**
+ * SQS's digest of (string) message attributes, which the SDK checks:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation
+ */
 const attributesMd5 = (
-  attributes: Readonly<Record<string, MessageAttribute>>
-): string =>
-  md5(
-    Buffer.concat(
-      Object.keys(attributes)
-        .sort()
-        .flatMap((name) => {
-          const attribute = attributes[name] as MessageAttribute;
-          return [
-            lengthPrefixed(name),
-            lengthPrefixed(attribute.DataType),
-            Buffer.from([1]),
-            lengthPrefixed(attribute.StringValue ?? ''),
-          ];
-        })
-    )
-  );
+  attributes: Readonly<Record<string, MessageAttributeValue>>
+): string => {
+  const hash = createHash('md5');
+  const field = (text = '') => {
+    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hash.update(length).update(bytes);
+  };
+  for (const name of Object.keys(attributes).sort()) {
+    field(name);
+    field(attributes[name]?.DataType);
+    hash.update(Buffer.from([1]));
+    field(attributes[name]?.StringValue);
+  }
+  return hash.digest('hex');
+};

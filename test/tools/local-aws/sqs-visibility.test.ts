@@ -108,9 +108,9 @@ describe('the local SQS ChangeMessageVisibilityBatch', () => {
       changeVisibility: ({ receiptHandle }) =>
         receiptHandle === 'handle-1'
           ? {
-              code: 'ReceiptHandleIsInvalid',
-              message: 'stale',
-              senderFault: true,
+              Code: 'ReceiptHandleIsInvalid',
+              Message: 'stale',
+              SenderFault: true,
             }
           : undefined,
     });
