@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Item, ParticipantRole } from '@aws-sdk/client-connectparticipant';
+import { z } from 'zod';
 import { chatTextProblem } from './connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** Who the participant service shows an item to (streaming's `MessageVisibility`). */
-type Visibility = 'CUSTOMER' | 'AGENT' | 'ALL';
-
-export type TranscriptItem = Item & { readonly visibility: Visibility };
+/** `visibility`, streaming's `MessageVisibility`, is not on the wire. */
+export type TranscriptItem = Item & {
+  readonly visibility: 'CUSTOMER' | 'AGENT' | 'ALL';
+};
 
 /**
  * What a contact flow writes as a chat starts (a greeting, an out-of-hours
@@ -16,31 +17,29 @@ interface LocalFlow {
   readonly says?: readonly {
     readonly content: string;
     readonly role?: ParticipantRole;
-    readonly visibility?: Visibility;
+    readonly visibility?: TranscriptItem['visibility'];
     readonly contentType?: string;
     readonly id?: string;
   }[];
   readonly endsChat?: boolean;
 }
 
-/** One chat as the local Connect and participant service know it. */
+/** One chat; times are epoch ms on the chats' clock. */
 export interface LocalChat {
   readonly contactId: string;
   readonly participantId: string;
   readonly participantToken: string;
   /** The `StartChatContact` input that opened it. */
   readonly start: Readonly<Record<string, unknown>>;
-  /** Epoch milliseconds on the chats' clock. */
   readonly startedAt: number;
   readonly endsAt: number;
-  /** `StreamingEndpointArn`s, in the order streaming was started. */
   readonly streamingEndpoints: string[];
   readonly connectionTokens: string[];
   readonly connections: { token: string; expiresAt: number }[];
   /** What the customer said: the initial message, then each `SendMessage`. */
   readonly messages: { ContentType: string; Content: string }[];
   readonly transcript: TranscriptItem[];
-  /** Ended by an agent, its flow or the customer, or past its duration; setting it ends the chat. */
+  /** Over (ended by someone, or past its duration); setting it ends it. */
   ended: boolean;
   customerDisconnected: boolean;
 }
@@ -177,12 +176,22 @@ export const localChats = () => {
 
 export type LocalChats = ReturnType<typeof localChats>;
 
-const MISSING = {
-  '/contact/chat':
-    'InstanceId, ContactFlowId and ParticipantDetails.DisplayName are required',
-  '/contact/start-streaming':
-    'InstanceId, ContactId and ChatStreamingConfiguration are required',
-};
+const START_CHAT = z.object({
+  InstanceId: z.string(),
+  ContactFlowId: z.string(),
+  ParticipantDetails: z.object({ DisplayName: z.string() }),
+  ChatDurationInMinutes: z.number().min(60).max(10_080).optional(),
+  InitialMessage: z
+    .object({ ContentType: z.unknown(), Content: z.unknown() })
+    .optional(),
+  ClientToken: z.string().optional(),
+});
+
+const START_STREAMING = z.object({
+  InstanceId: z.string(),
+  ContactId: z.string(),
+  ChatStreamingConfiguration: z.object({ StreamingEndpointArn: z.string() }),
+});
 
 /**
  * Amazon Connect's chat routes, with the errors their API references list:
@@ -195,36 +204,20 @@ const MISSING = {
 export const connectChatResponder =
   (chats: LocalChats) =>
   ({ method, path, json }: RecordedRequest): Reply => {
-    const body = (json ?? {}) as Record<string, unknown>;
     if (method === 'PUT' && path === '/contact/chat') {
-      const details = body.ParticipantDetails as { DisplayName?: unknown };
-      if (
-        typeof body.InstanceId !== 'string' ||
-        typeof body.ContactFlowId !== 'string' ||
-        typeof details?.DisplayName !== 'string'
-      ) {
-        return awsError(400, 'InvalidRequestException', MISSING[path]);
-      }
-      const minutes = body.ChatDurationInMinutes;
-      if (
-        minutes !== undefined &&
-        (typeof minutes !== 'number' || minutes < 60 || minutes > 10_080)
-      ) {
+      const start = START_CHAT.safeParse(json);
+      if (!start.success) {
         return awsError(
           400,
           'InvalidRequestException',
-          'ChatDurationInMinutes must be 60 to 10080'
+          z.prettifyError(start.error)
         );
       }
-      const initial = body.InitialMessage as
-        | { ContentType?: unknown; Content?: unknown }
-        | undefined;
+      const { InitialMessage: initial, ClientToken } = start.data;
       const problem =
         initial && chatTextProblem(initial.ContentType, initial.Content);
       if (problem) return awsError(400, 'InvalidParameterException', problem);
-      const clientToken =
-        typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
-      const chat = chats.open(body, clientToken);
+      const chat = chats.open(json as Record<string, unknown>, ClientToken);
       return {
         status: 200,
         body: {
@@ -235,18 +228,17 @@ export const connectChatResponder =
       };
     }
     if (method === 'POST' && path === '/contact/start-streaming') {
-      const config = body.ChatStreamingConfiguration as {
-        StreamingEndpointArn?: unknown;
-      };
-      const arn = config?.StreamingEndpointArn;
-      if (
-        typeof body.InstanceId !== 'string' ||
-        typeof body.ContactId !== 'string' ||
-        typeof arn !== 'string'
-      ) {
-        return awsError(400, 'InvalidParameterException', MISSING[path]);
+      const start = START_STREAMING.safeParse(json);
+      if (!start.success) {
+        return awsError(
+          400,
+          'InvalidParameterException',
+          z.prettifyError(start.error)
+        );
       }
-      const chat = chats.list().find((c) => c.contactId === body.ContactId);
+      const { ContactId, ChatStreamingConfiguration } = start.data;
+      const arn = ChatStreamingConfiguration.StreamingEndpointArn;
+      const chat = chats.list().find((c) => c.contactId === ContactId);
       if (!chat) {
         return awsError(404, 'ResourceNotFoundException', 'no such contact');
       }

@@ -26,27 +26,23 @@ export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
   const now = () => chats.clock.now();
 
+  /** Only `CONNECTION_CREDENTIALS` connects; the bridge takes no websocket. */
   const connect: Route = (chat, body) => {
     const types = Array.isArray(body.Type) ? body.Type : [];
     if (types.length === 0 && body.ConnectParticipant !== true) {
       return invalid('Type is required');
     }
+    if (!types.includes('CONNECTION_CREDENTIALS')) return ok({});
+    const token = randomBytes(32).toString('base64url');
     const expiresAt = now() + 24 * 60 * 60 * 1000;
-    const Expiry = new Date(expiresAt).toISOString();
-    const reply: Record<string, unknown> = {};
-    if (types.includes('CONNECTION_CREDENTIALS')) {
-      const token = randomBytes(32).toString('base64url');
-      chat.connectionTokens.push(token);
-      chat.connections.push({ token, expiresAt });
-      reply.ConnectionCredentials = { ConnectionToken: token, Expiry };
-    }
-    if (types.includes('WEBSOCKET')) {
-      reply.Websocket = {
-        Url: `wss://127.0.0.1/chat/${chat.contactId}`,
-        ConnectionExpiry: Expiry,
-      };
-    }
-    return ok(reply);
+    chat.connectionTokens.push(token);
+    chat.connections.push({ token, expiresAt });
+    return ok({
+      ConnectionCredentials: {
+        ConnectionToken: token,
+        Expiry: new Date(expiresAt).toISOString(),
+      },
+    });
   };
 
   const routes: Record<string, Route> = {
@@ -120,11 +116,8 @@ export const participantResponder = (chats: LocalChats) => {
  * (https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html).
  */
 const transcriptPage: Route = (chat, body) => {
-  if (body.StartPosition !== undefined) {
-    return invalid('the local service reads transcripts without StartPosition');
-  }
-  if (body.ScanDirection !== undefined && body.ScanDirection !== 'BACKWARD') {
-    return invalid('without StartPosition the local service scans BACKWARD');
+  if (body.StartPosition || (body.ScanDirection ?? 'BACKWARD') !== 'BACKWARD') {
+    return invalid('the local service reads back from the newest item only');
   }
   const size = body.MaxResults ?? 10;
   if (typeof size !== 'number' || size < 0 || size > 100) {
@@ -155,11 +148,7 @@ const transcriptPage: Route = (chat, body) => {
 /** The calls of one participant route among what an endpoint recorded. */
 export const participantCalls = (
   requests: readonly RecordedRequest[],
-  route:
-    | '/participant/connection'
-    | '/participant/message'
-    | '/participant/disconnect'
-    | '/participant/transcript'
+  route: `/participant/${'connection' | 'message' | 'disconnect' | 'transcript'}`
 ) =>
   requests
     .filter((r) => r.path === route)

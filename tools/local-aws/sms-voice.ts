@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { NumberType } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type {
+  NumberType,
+  SendTextMessageRequest,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
@@ -27,10 +30,7 @@ export interface LocalPhoneNumber extends Origination {
   PoolId?: string;
 }
 
-export interface LocalPool extends Origination {
-  PoolId: string;
-  PoolArn: string;
-}
+export type LocalPool = Origination & { PoolId: string; PoolArn: string };
 
 /** When a number was opted out, and whether by the customer (STOP). */
 interface OptOut {
@@ -70,17 +70,19 @@ const PHONE_NUMBER = z.string().regex(/^\+?[1-9][0-9]{1,18}$/);
 const LIST_NAME_OR_ARN = z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/);
 
 /** UpdatePhoneNumber's and UpdatePool's two-way members (botocore's model). */
-const TWO_WAY = z.object({
-  TwoWayEnabled: z.boolean().optional(),
-  TwoWayChannelArn: z
-    .string()
-    .regex(/^\S{20,2048}$/)
-    .optional(),
-  TwoWayChannelRole: z
-    .string()
-    .regex(/^arn:\S{16,2044}$/)
-    .optional(),
-  SelfManagedOptOutsEnabled: z.boolean().optional(),
+const TWO_WAY = z
+  .object({
+    TwoWayEnabled: z.boolean(),
+    TwoWayChannelArn: z.string().regex(/^\S{20,2048}$/),
+    TwoWayChannelRole: z.string().regex(/^arn:\S{16,2044}$/),
+    SelfManagedOptOutsEnabled: z.boolean(),
+  })
+  .partial();
+
+const SEND_TEXT_MESSAGE = z.object({
+  DestinationPhoneNumber: z.string(),
+  OriginationIdentity: z.string().optional(),
+  MessageBody: z.string().optional(),
 });
 
 /**
@@ -144,13 +146,10 @@ export const smsVoiceResponder = ({
   const optOutLists = new Map([['Default', new Map<string, OptOut>()]]);
   /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
   const issued = new Map<string, { query: string; offset: number }>();
-  const sentTextMessages: {
+  const sentTextMessages: (SendTextMessageRequest & {
     readonly MessageId: string;
-    readonly DestinationPhoneNumber: string;
-    readonly OriginationIdentity?: string;
-    readonly MessageBody?: string;
     readonly input: Readonly<Record<string, unknown>>;
-  }[] = [];
+  })[] = [];
   const failures = new Map<string, { reply: Reply; times: number }>();
 
   const found = <T>(
@@ -245,34 +244,20 @@ export const smsVoiceResponder = ({
      * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
      */
     SendTextMessage: (input: Record<string, unknown>) => {
-      const { DestinationPhoneNumber, OriginationIdentity, MessageBody } =
-        parsed(
-          z.object({
-            DestinationPhoneNumber: z.string(),
-            OriginationIdentity: z.string().optional(),
-            MessageBody: z.string().optional(),
-          }),
-          input
-        );
+      const message = parsed(SEND_TEXT_MESSAGE, input);
       const origin = [...phoneNumbers.values()].find((n) =>
         [n.PhoneNumberId, n.PhoneNumberArn, n.PhoneNumber].includes(
-          `${OriginationIdentity}`
+          `${message.OriginationIdentity}`
         )
       );
       const list = optOutLists.get(origin?.OptOutListName ?? 'Default');
-      if (list?.has(DestinationPhoneNumber)) {
+      if (list?.has(message.DestinationPhoneNumber)) {
         refuse(400, 'ConflictException', 'destination is opted out', {
           Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
         });
       }
       const MessageId = randomUUID();
-      sentTextMessages.push({
-        MessageId,
-        DestinationPhoneNumber,
-        ...(OriginationIdentity === undefined ? {} : { OriginationIdentity }),
-        ...(MessageBody === undefined ? {} : { MessageBody }),
-        input,
-      });
+      sentTextMessages.push({ MessageId, ...message, input });
       return { MessageId };
     },
     PutOptedOutNumber: (input: Record<string, unknown>) => {

@@ -25,22 +25,20 @@ export interface StoredMessage {
 }
 
 export interface QueueOptions {
-  /** @default 30, SQS's default */
   readonly visibilityTimeoutSeconds?: number;
   readonly maxReceiveCount?: number;
-  /** The share of receives after which SQS hands the message out again while it is in flight. */
+  /** The share of receives SQS hands out again while they are in flight. */
   readonly redeliveryWhileInFlightRate?: number;
   /** For redeliveries and message ids. @default Math.random, random ids */
   readonly random?: () => number;
 }
 
+/** `sentAt` and `firstReceivedAt` are in the queue's time (ms). */
 export interface ReceivedMessage {
   readonly messageId: string;
   readonly body: string;
-  /** When it entered the queue, in the queue's time (ms). */
   readonly sentAt: number;
   readonly receiptHandle: string;
-  /** ApproximateReceiveCount, this receive included. */
   readonly receiveCount: number;
   readonly firstReceivedAt: number;
 }
@@ -84,7 +82,7 @@ export const createQueue = ({
     redriven: 0,
   };
   let handles = 0;
-  /** The message a receipt handle (`<MessageId>#<n>`) is the latest one of. */
+  /** The message whose latest receipt handle (`<MessageId>#<n>`) it is. */
   const byHandle = (handle: string) => {
     const message = held.get(handle.slice(0, handle.lastIndexOf('#')));
     return message?.receiptHandle === handle ? message : undefined;
@@ -192,7 +190,6 @@ export const createQueue = ({
       const times = [...held.values()].map(({ visibleAt }) => visibleAt);
       return times.length === 0 ? undefined : Math.min(...times);
     },
-    /** The messages still in the queue, in the order sent. */
     messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
     statistics: () => ({ ...stats }),
@@ -208,9 +205,8 @@ export interface VisibilityChange {
 type EntryFailure = Omit<BatchResultErrorEntry, 'Id'>;
 
 export interface SqsResponderOptions {
-  /** The queues' time in ms. @default Date.now */
   readonly now?: () => number;
-  /** Answers a visibility change instead of the queue; throwing fails the call with a 500. */
+  /** Answers instead of the queue; throwing fails the call with a 500. */
   readonly changeVisibility?: (
     change: VisibilityChange
   ) => EntryFailure | undefined;
@@ -238,7 +234,7 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
   const queues = new Map<string, Queue>();
   const changes: VisibilityChange[] = [];
-  /** The queue at `queueUrl`; `queueOptions` (re)creates it. */
+  /** `queueOptions` (re)creates the queue. */
   const queue = (queueUrl: string, queueOptions?: QueueOptions): Queue => {
     const existing = queues.get(queueUrl);
     if (existing !== undefined && queueOptions === undefined) return existing;
@@ -285,20 +281,16 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
       Array.isArray(entries) ? entries : []
     ) as ChangeMessageVisibilityBatchRequestEntry[];
     const ids = list.map(({ Id }) => Id);
-    const [, refused] =
-      (
-        [
-          [list.length === 0, 'EmptyBatchRequest'],
-          [list.length > 10, 'TooManyEntriesInBatchRequest'],
-          [
-            !ids.every(
-              (id) => typeof id === 'string' && /^[\w-]{1,80}$/.test(id)
-            ),
-            'InvalidBatchEntryId',
-          ],
-          [new Set(ids).size !== ids.length, 'BatchEntryIdsNotDistinct'],
-        ] as const
-      ).find(([broken]) => broken) ?? [];
+    const refused =
+      list.length === 0
+        ? 'EmptyBatchRequest'
+        : list.length > 10
+          ? 'TooManyEntriesInBatchRequest'
+          : !ids.every((id) => id && /^[\w-]{1,80}$/.test(id))
+            ? 'InvalidBatchEntryId'
+            : new Set(ids).size !== ids.length
+              ? 'BatchEntryIdsNotDistinct'
+              : undefined;
     if (refused) return awsError(400, refused);
     const Successful: { Id?: string }[] = [];
     const Failed: BatchResultErrorEntry[] = [];
