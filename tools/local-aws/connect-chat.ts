@@ -205,19 +205,16 @@ export const connectChatResponder =
   (chats: LocalChats) =>
   ({ method, path, json }: RecordedRequest): Reply => {
     if (method === 'PUT' && path === '/contact/chat') {
-      const start = START_CHAT.safeParse(json);
-      if (!start.success) {
-        return awsError(
-          400,
-          'InvalidRequestException',
-          z.prettifyError(start.error)
-        );
-      }
-      const { InitialMessage: initial, ClientToken } = start.data;
+      const { data, error } = START_CHAT.safeParse(json);
+      if (error) return awsError(400, 'InvalidRequestException', error.message);
+      const initial = data.InitialMessage;
       const problem =
         initial && chatTextProblem(initial.ContentType, initial.Content);
       if (problem) return awsError(400, 'InvalidParameterException', problem);
-      const chat = chats.open(json as Record<string, unknown>, ClientToken);
+      const chat = chats.open(
+        json as Record<string, unknown>,
+        data.ClientToken
+      );
       return {
         status: 200,
         body: {
@@ -228,28 +225,14 @@ export const connectChatResponder =
       };
     }
     if (method === 'POST' && path === '/contact/start-streaming') {
-      const start = START_STREAMING.safeParse(json);
-      if (!start.success) {
-        return awsError(
-          400,
-          'InvalidParameterException',
-          z.prettifyError(start.error)
-        );
-      }
-      const { ContactId, ChatStreamingConfiguration } = start.data;
-      const arn = ChatStreamingConfiguration.StreamingEndpointArn;
-      const chat = chats.list().find((c) => c.contactId === ContactId);
-      if (!chat) {
-        return awsError(404, 'ResourceNotFoundException', 'no such contact');
-      }
+      const { data, error } = START_STREAMING.safeParse(json);
+      if (error)
+        return awsError(400, 'InvalidParameterException', error.message);
+      const chat = chats.list().find((c) => c.contactId === data.ContactId);
+      if (!chat)
+        return awsError(404, 'ResourceNotFoundException', 'no contact');
+      const arn = data.ChatStreamingConfiguration.StreamingEndpointArn;
       if (!chat.streamingEndpoints.includes(arn)) {
-        if (chat.streamingEndpoints.length >= 2) {
-          return awsError(
-            429,
-            'LimitExceededException',
-            'at most two streaming endpoints per contact'
-          );
-        }
         chat.streamingEndpoints.push(arn);
       }
       return { status: 200, body: { StreamingId: `stream-${chat.contactId}` } };

@@ -6,7 +6,7 @@ import type {
 import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** End User Messaging errors carry extra members (`Reason`, `ResourceType`) in the body. */
+/** End User Messaging errors carry members (`Reason`, `ResourceType`) in the body. */
 export const smsVoiceError = awsError;
 
 interface Origination {
@@ -21,22 +21,16 @@ interface Origination {
  * A phone number's state, with the members DescribePhoneNumbers returns
  * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_PhoneNumberInformation.html).
  */
-export interface LocalPhoneNumber extends Origination {
+export type LocalPhoneNumber = Origination & {
   PhoneNumberId: string;
   PhoneNumberArn: string;
   PhoneNumber: string;
   NumberType: NumberType;
   IsoCountryCode: string;
   PoolId?: string;
-}
+};
 
 export type LocalPool = Origination & { PoolId: string; PoolArn: string };
-
-/** When a number was opted out, and whether by the customer (STOP). */
-interface OptOut {
-  readonly at: number;
-  readonly endUser: boolean;
-}
 
 class Refusal extends Error {
   constructor(readonly reply: Reply) {
@@ -48,26 +42,25 @@ const refuse = (...error: Parameters<typeof awsError>): never => {
   throw new Refusal(awsError(...error));
 };
 
-/** The input as `schema` parses it, or ValidationException with AWS's `Reason` and `Fields`. */
+/** The input as `schema` parses it, or ValidationException with its `Reason` and `Fields`. */
 const parsed = <T>(schema: ZodType<T>, input: Record<string, unknown>): T => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const [issue] = result.error.issues;
-  const field = issue?.path.join('.') ?? '';
-  const reason =
-    issue?.code === 'custom'
+  const [{ path, message, ...issue }] = result.error.issues as [
+    z.core.$ZodIssue,
+  ];
+  const Reason =
+    issue.code === 'custom'
       ? String(issue.params?.reason)
-      : input[String(issue?.path[0])] === undefined
+      : input[String(path[0])] === undefined
         ? 'MISSING_PARAMETER'
         : 'FIELD_VALIDATION_FAILED';
-  return refuse(400, 'ValidationException', `${field}: ${issue?.message}`, {
-    Reason: reason,
-    Fields: [{ Name: field, Message: issue?.message }],
+  const Name = path.join('.');
+  return refuse(400, 'ValidationException', `${Name}: ${message}`, {
+    Reason,
+    Fields: [{ Name, Message: message }],
   });
 };
-
-const PHONE_NUMBER = z.string().regex(/^\+?[1-9][0-9]{1,18}$/);
-const LIST_NAME_OR_ARN = z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/);
 
 /** UpdatePhoneNumber's and UpdatePool's two-way members (botocore's model). */
 const TWO_WAY = z
@@ -85,14 +78,22 @@ const SEND_TEXT_MESSAGE = z.object({
   MessageBody: z.string().optional(),
 });
 
+const PUT_OPTED_OUT_NUMBER = z.object({
+  OptOutListName: z.string(),
+  OptedOutNumber: z.string(),
+});
+
 /**
  * DescribeOptedOutNumbers' limits
- * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html).
- * Filter values other than "true" and "false" are INVALID_FILTER_VALUES.
+ * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html);
+ * filter values other than "true" and "false" are INVALID_FILTER_VALUES.
  */
-const DESCRIBE_OPTED_OUT = z.object({
-  OptOutListName: LIST_NAME_OR_ARN,
-  OptedOutNumbers: z.array(PHONE_NUMBER).max(5).optional(),
+const DESCRIBE_OPTED_OUT_NUMBERS = z.object({
+  OptOutListName: z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/),
+  OptedOutNumbers: z
+    .array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/))
+    .max(5)
+    .optional(),
   Filters: z
     .array(
       z.object({
@@ -121,7 +122,7 @@ const NEW_ORIGINATION = {
   OptOutListName: 'Default',
 };
 
-/** What Describe* answers beside the state; CreatedTimestamp in epoch seconds, as AWS JSON 1.0 sends it. */
+/** What Describe* adds to the state; AWS JSON 1.0 sends epoch seconds. */
 const DESCRIBED = {
   Status: 'ACTIVE',
   MessageType: 'TRANSACTIONAL',
@@ -131,9 +132,8 @@ const DESCRIBED = {
 
 /**
  * An in-memory End User Messaging (`X-Amz-Target:
- * PinpointSMSVoiceV2.<Operation>`) with phone numbers, pools, sent text
- * messages and opt-out lists. Tests add numbers and pools, read the state
- * back, and make the next calls of an operation fail with `failNext`.
+ * PinpointSMSVoiceV2.<Operation>`): phone numbers, pools, sent text
+ * messages and opt-out lists, and `failNext` to fail the next calls.
  */
 export const smsVoiceResponder = ({
   region = 'us-east-1',
@@ -143,7 +143,10 @@ export const smsVoiceResponder = ({
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
   const pools = new Map<string, LocalPool>();
-  const optOutLists = new Map([['Default', new Map<string, OptOut>()]]);
+  /** Each list's numbers: when opted out, and whether by the customer (STOP). */
+  const optOutLists = new Map([
+    ['Default', new Map<string, { at: number; endUser: boolean }>()],
+  ]);
   /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
   const issued = new Map<string, { query: string; offset: number }>();
   const sentTextMessages: (SendTextMessageRequest & {
@@ -175,32 +178,20 @@ export const smsVoiceResponder = ({
 
   /**
    * Two-way needs a channel, and self-managed opt-outs need two-way first
-   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html);
-   * a number in a pool is updated through its pool
-   * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_UpdatePhoneNumber.html).
+   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html).
    */
   const updateTwoWay = (entry: Origination, input: Record<string, unknown>) => {
     const update = parsed(TWO_WAY, input);
     const next = { ...entry, ...update };
-    const invalid = (Reason: string, message: string) =>
-      refuse(400, 'ValidationException', message, { Reason });
+    const invalid = (Reason: string) =>
+      refuse(400, 'ValidationException', Reason, { Reason });
     if (next.TwoWayEnabled && next.TwoWayChannelArn === undefined) {
-      invalid(
-        'TWO_WAY_CHANNEL_NOT_PRESENT',
-        'two-way needs a TwoWayChannelArn'
-      );
+      invalid('TWO_WAY_CHANNEL_NOT_PRESENT');
     }
-    if (
-      next.SelfManagedOptOutsEnabled &&
-      !entry.SelfManagedOptOutsEnabled &&
-      !next.TwoWayEnabled
-    ) {
-      invalid(
-        'TWO_WAY_NOT_ENABLED',
-        'enable two-way before self-managed opt-outs'
-      );
+    if (next.SelfManagedOptOutsEnabled && !next.TwoWayEnabled) {
+      if (!entry.SelfManagedOptOutsEnabled) invalid('TWO_WAY_NOT_ENABLED');
     }
-    return Object.assign(entry, update);
+    return { ...Object.assign(entry, update), ...DESCRIBED };
   };
 
   const operations = {
@@ -216,6 +207,7 @@ export const smsVoiceResponder = ({
         MonthlyLeasingPrice: '2.00',
       })),
     }),
+    /** A number in a pool is updated through its pool (API_UpdatePhoneNumber). */
     UpdatePhoneNumber: (input: Record<string, unknown>) => {
       const entry = found(phoneNumbers, 'phone-number', input.PhoneNumberId);
       if (entry.PoolId !== undefined) {
@@ -225,7 +217,7 @@ export const smsVoiceResponder = ({
           ResourceId: entry.PhoneNumberId,
         });
       }
-      return { ...updateTwoWay(entry, input), ...DESCRIBED };
+      return updateTwoWay(entry, input);
     },
     DescribePools: (input: Record<string, unknown>) => ({
       Pools: described(input.PoolIds, pools, 'pool').map((entry) => ({
@@ -234,13 +226,10 @@ export const smsVoiceResponder = ({
         SharedRoutesEnabled: false,
       })),
     }),
-    UpdatePool: (input: Record<string, unknown>) => ({
-      ...updateTwoWay(found(pools, 'pool', input.PoolId), input),
-      ...DESCRIBED,
-    }),
+    UpdatePool: (input: Record<string, unknown>) =>
+      updateTwoWay(found(pools, 'pool', input.PoolId), input),
     /**
-     * A number on the sender's opt-out list is not texted: ConflictException
-     * DESTINATION_PHONE_NUMBER_OPTED_OUT
+     * A number on the sender's opt-out list is not texted
      * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
      */
     SendTextMessage: (input: Record<string, unknown>) => {
@@ -262,10 +251,9 @@ export const smsVoiceResponder = ({
     },
     PutOptedOutNumber: (input: Record<string, unknown>) => {
       const { OptOutListName, OptedOutNumber } = parsed(
-        z.object({ OptOutListName: z.string(), OptedOutNumber: z.string() }),
+        PUT_OPTED_OUT_NUMBER,
         input
       );
-      const name = idOf(OptOutListName);
       const list = found(optOutLists, 'opt-out-list', OptOutListName);
       // A number already on the list keeps its entry (AWS does not say).
       const entry = list.get(OptedOutNumber) ?? {
@@ -274,26 +262,25 @@ export const smsVoiceResponder = ({
       };
       list.set(OptedOutNumber, entry);
       return {
-        OptOutListArn: arnOf('opt-out-list', name),
-        OptOutListName: name,
+        OptOutListArn: arnOf('opt-out-list', idOf(OptOutListName)),
+        OptOutListName: idOf(OptOutListName),
         OptedOutNumber,
         OptedOutTimestamp: entry.at / 1000,
         EndUserOptedOut: entry.endUser,
       };
     },
     /**
-     * What AWS leaves undocumented, decided here: entries come in number
-     * order (nothing may lean on time order); a page holds 100 entries
-     * without MaxResults; a NextToken works only for the query that issued
-     * it, until `expireNextTokens`; paging reads the list as it is at each
-     * call; a valid number not on the list is ResourceNotFoundException for
-     * an `opted-out-number`.
+     * Decided here, as AWS does not say: entries in number order (nothing
+     * may lean on time order); 100 to a page without MaxResults; a
+     * NextToken works only for the query that issued it, until
+     * `expireNextTokens`; each page reads the list as it is; a valid number
+     * not on the list is ResourceNotFoundException (`opted-out-number`).
      */
     DescribeOptedOutNumbers: (input: Record<string, unknown>) => {
-      const request = parsed(DESCRIBE_OPTED_OUT, input);
+      const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
       const { OptedOutNumbers: numbers = [], Filters: filters = [] } = request;
       const name = idOf(request.OptOutListName);
-      const list = found(optOutLists, 'opt-out-list', request.OptOutListName);
+      const list = found(optOutLists, 'opt-out-list', name);
       for (const number of numbers) found(list, 'opted-out-number', number);
       const query = JSON.stringify({ name, numbers, filters });
       const token = issued.get(request.NextToken ?? '');
@@ -303,50 +290,44 @@ export const smsVoiceResponder = ({
           Fields: [{ Name: 'NextToken', Message: 'is not valid' }],
         });
       }
-      const offset = token ? token.offset : 0;
-      const size = request.MaxResults ?? 100;
+      const offset = token?.offset ?? 0;
+      const end = offset + (request.MaxResults ?? 100);
       const matching = [...list]
         .filter(([number]) => !numbers.length || numbers.includes(number))
         .filter(([, { endUser }]) =>
           filters.every(({ Values }) => Values.includes(`${endUser}`))
         )
         .sort(([a], [b]) => a.localeCompare(b));
-      let NextToken: string | undefined;
-      if (offset + size < matching.length) {
-        NextToken = randomUUID();
-        issued.set(NextToken, { query, offset: offset + size });
-      }
+      const NextToken = end < matching.length ? randomUUID() : undefined;
+      if (NextToken) issued.set(NextToken, { query, offset: end });
       return {
         OptOutListArn: arnOf('opt-out-list', name),
         OptOutListName: name,
         OptedOutNumbers: matching
-          .slice(offset, offset + size)
+          .slice(offset, end)
           .map(([OptedOutNumber, { at, endUser }]) => ({
             OptedOutNumber,
             OptedOutTimestamp: at / 1000,
             EndUserOptedOut: endUser,
           })),
-        ...(NextToken === undefined ? {} : { NextToken }),
+        NextToken,
       };
     },
   };
   type Operation = keyof typeof operations;
 
-  const respond = (request: RecordedRequest): Reply => {
-    const target = String(request.headers['x-amz-target']);
-    const operation = target.replace(/^PinpointSMSVoiceV2\./, '');
+  const respond = ({ headers, json }: RecordedRequest): Reply => {
+    const target = String(headers['x-amz-target']);
+    const operation = target.replace(/^PinpointSMSVoiceV2\./, '') as Operation;
     if (operation === target || !Object.hasOwn(operations, operation)) {
       return awsError(400, 'UnknownOperationException', target);
     }
     const failure = failures.get(operation);
-    if (failure) {
-      failure.times -= 1;
-      if (failure.times <= 0) failures.delete(operation);
-      return failure.reply;
-    }
-    const input = (request.json ?? {}) as Record<string, unknown>;
+    if (failure && --failure.times <= 0) failures.delete(operation);
+    if (failure) return failure.reply;
     try {
-      return { status: 200, body: operations[operation as Operation](input) };
+      const input = (json ?? {}) as Record<string, unknown>;
+      return { status: 200, body: operations[operation](input) };
     } catch (error) {
       if (error instanceof Refusal) return error.reply;
       throw error;
@@ -399,24 +380,22 @@ export const smsVoiceResponder = ({
       number: string,
       { list = 'Default', at = new Date() }: { list?: string; at?: Date } = {}
     ): void => {
-      found(optOutLists, 'opt-out-list', list).set(number, {
-        at: at.getTime(),
-        endUser: true,
-      });
+      const entries = found(optOutLists, 'opt-out-list', list);
+      entries.set(number, { at: at.getTime(), endUser: true });
     },
     /** Makes every issued NextToken invalid, as one past its (unknown) lifetime. */
     expireNextTokens: () => issued.clear(),
-    /** Makes the next `times` calls of `operation` answer `reply`. */
     failNext: (operation: Operation, reply: Reply, times = 1) => {
       failures.set(operation, { reply, times });
     },
-    /** The requests' inputs of one operation, in the order they arrived. */
+    /** The inputs of one operation's requests, in the order they arrived. */
     calls: (requests: readonly RecordedRequest[], operation: Operation) =>
       requests
         .filter(
-          (r) => r.headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
+          ({ headers }) =>
+            headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
         )
-        .map((r) => r.json as Record<string, unknown>),
+        .map(({ json }) => json as Record<string, unknown>),
     phoneNumber: (idOrArn: string) => phoneNumbers.get(idOf(idOrArn)),
     pool: (idOrArn: string) => pools.get(idOf(idOrArn)),
     optedOutNumbers: () =>
