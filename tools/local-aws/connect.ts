@@ -3,14 +3,12 @@ import type { SendChatIntegrationEventRequest } from '@aws-sdk/client-connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
- * Why Connect would refuse this chat content: `text/plain` and
- * `text/markdown` take 1 to 1,024 characters (ChatEvent.Content follows
- * SendMessage's rules):
+ * Why Connect would refuse this chat content: text takes 1 to 1,024
+ * characters, counted here as UTF-16 code units, the stricter reading
+ * (AWS does not say which it counts).
  * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
  * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
  * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
- * AWS does not say whether a character is a UTF-16 code unit or a code
- * point; counting code units is the stricter, so it holds either way.
  */
 export const chatTextProblem = (
   contentType: unknown,
@@ -19,17 +17,15 @@ export const chatTextProblem = (
   if (typeof content !== 'string' || content === '') {
     return 'Content is required';
   }
-  const type = String(contentType);
-  if (['text/plain', 'text/markdown'].includes(type) && content.length > 1024) {
-    return `Content of type ${type} must be at most 1024 characters`;
-  }
+  const text = contentType === 'text/plain' || contentType === 'text/markdown';
+  if (text && content.length > 1024) return 'Content is over 1024 characters';
   return undefined;
 };
 
 /**
- * Amazon Connect's `POST /chat-integration-event`: a new chat for the first
- * text of a customer, the same chat after. A request it cannot take is
- * 400 `InvalidRequestException`, the one client error the API documents
+ * Connect's `POST /chat-integration-event`: a new chat for a customer's
+ * first text, the same chat after; a request it cannot take is 400
+ * `InvalidRequestException`, the one client error the page lists
  * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
  */
 export const connectResponder = () => {
@@ -44,29 +40,19 @@ export const connectResponder = () => {
       return awsError(400, 'InvalidRequestException');
     }
     const problem =
-      event.Type === 'MESSAGE'
-        ? chatTextProblem(event.ContentType, event.Content)
-        : undefined;
-    if (problem !== undefined) {
-      return awsError(400, 'InvalidRequestException', problem);
-    }
-    const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype ?? ''}`;
+      event.Type === 'MESSAGE' &&
+      chatTextProblem(event.ContentType, event.Content);
+    if (problem) return awsError(400, 'InvalidRequestException', problem);
+    const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype}`;
     const existing = chats.get(chat);
     if (event.Type === 'DISCONNECT') chats.delete(chat);
-    else if (existing === undefined) {
-      // A contact id is a UUID and never reused, even after a chat ends.
-      const contactId = randomUUID();
-      chats.set(chat, contactId);
-      return {
-        status: 200,
-        body: { InitialContactId: contactId, NewChatCreated: true },
-      };
-    }
+    // A contact id is a UUID and never reused, even after a chat ends.
+    else if (existing === undefined) chats.set(chat, randomUUID());
     return {
       status: 200,
       body: {
-        ...(existing === undefined ? {} : { InitialContactId: existing }),
-        NewChatCreated: false,
+        InitialContactId: existing ?? chats.get(chat),
+        NewChatCreated: existing === undefined && event.Type !== 'DISCONNECT',
       },
     };
   };

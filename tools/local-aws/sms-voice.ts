@@ -113,6 +113,14 @@ const DESCRIBE_OPTED_OUT_NUMBERS = z.object({
   NextToken: z.string().min(1).max(1024).optional(),
 });
 
+/** A number on an opt-out list; AWS JSON 1.0 sends times in epoch seconds. */
+const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
+  OptedOutNumber: number,
+  OptedOutTimestamp: at.getTime() / 1000,
+  EndUserOptedOut: byEndUser,
+});
+type OptedOutEntry = ReturnType<typeof optedOut>;
+
 /** The id or name an ARN (`...:<type>/<id>`) ends in; an id stays itself. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
 
@@ -122,7 +130,7 @@ const NEW_ORIGINATION = {
   OptOutListName: 'Default',
 };
 
-/** What Describe* adds to the state; AWS JSON 1.0 sends epoch seconds. */
+/** What Describe* adds to the state. */
 const DESCRIBED = {
   Status: 'ACTIVE',
   MessageType: 'TRANSACTIONAL',
@@ -143,10 +151,8 @@ export const smsVoiceResponder = ({
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
   const pools = new Map<string, LocalPool>();
-  /** Each list's numbers: when opted out, and whether by the customer (STOP). */
-  const optOutLists = new Map([
-    ['Default', new Map<string, { at: number; endUser: boolean }>()],
-  ]);
+  /** Each list's entries as DescribeOptedOutNumbers shows them, by number. */
+  const optOutLists = new Map([['Default', new Map<string, OptedOutEntry>()]]);
   /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
   const issued = new Map<string, { query: string; offset: number }>();
   const sentTextMessages: (SendTextMessageRequest & {
@@ -154,6 +160,11 @@ export const smsVoiceResponder = ({
     readonly input: Readonly<Record<string, unknown>>;
   })[] = [];
   const failures = new Map<string, { reply: Reply; times: number }>();
+
+  const listOf = (nameOrArn: string) => ({
+    OptOutListArn: arnOf('opt-out-list', idOf(nameOrArn)),
+    OptOutListName: idOf(nameOrArn),
+  });
 
   const found = <T>(
     entries: ReadonlyMap<string, T>,
@@ -256,18 +267,10 @@ export const smsVoiceResponder = ({
       );
       const list = found(optOutLists, 'opt-out-list', OptOutListName);
       // A number already on the list keeps its entry (AWS does not say).
-      const entry = list.get(OptedOutNumber) ?? {
-        at: Date.now(),
-        endUser: false,
-      };
-      list.set(OptedOutNumber, entry);
-      return {
-        OptOutListArn: arnOf('opt-out-list', idOf(OptOutListName)),
-        OptOutListName: idOf(OptOutListName),
-        OptedOutNumber,
-        OptedOutTimestamp: entry.at / 1000,
-        EndUserOptedOut: entry.endUser,
-      };
+      if (!list.has(OptedOutNumber)) {
+        list.set(OptedOutNumber, optedOut(OptedOutNumber, new Date(), false));
+      }
+      return { ...listOf(OptOutListName), ...list.get(OptedOutNumber) };
     },
     /**
      * Decided here, as AWS does not say: entries in number order (nothing
@@ -292,24 +295,17 @@ export const smsVoiceResponder = ({
       }
       const offset = token?.offset ?? 0;
       const end = offset + (request.MaxResults ?? 100);
-      const matching = [...list]
-        .filter(([number]) => !numbers.length || numbers.includes(number))
-        .filter(([, { endUser }]) =>
-          filters.every(({ Values }) => Values.includes(`${endUser}`))
+      const matching = [...list.values()]
+        .filter((n) => !numbers.length || numbers.includes(n.OptedOutNumber))
+        .filter(({ EndUserOptedOut }) =>
+          filters.every(({ Values }) => Values.includes(`${EndUserOptedOut}`))
         )
-        .sort(([a], [b]) => a.localeCompare(b));
+        .sort((a, b) => a.OptedOutNumber.localeCompare(b.OptedOutNumber));
       const NextToken = end < matching.length ? randomUUID() : undefined;
       if (NextToken) issued.set(NextToken, { query, offset: end });
       return {
-        OptOutListArn: arnOf('opt-out-list', name),
-        OptOutListName: name,
-        OptedOutNumbers: matching
-          .slice(offset, end)
-          .map(([OptedOutNumber, { at, endUser }]) => ({
-            OptedOutNumber,
-            OptedOutTimestamp: at / 1000,
-            EndUserOptedOut: endUser,
-          })),
+        ...listOf(name),
+        OptedOutNumbers: matching.slice(offset, end),
         NextToken,
       };
     },
@@ -381,7 +377,7 @@ export const smsVoiceResponder = ({
       { list = 'Default', at = new Date() }: { list?: string; at?: Date } = {}
     ): void => {
       const entries = found(optOutLists, 'opt-out-list', list);
-      entries.set(number, { at: at.getTime(), endUser: true });
+      entries.set(number, optedOut(number, at, true));
     },
     /** Makes every issued NextToken invalid, as one past its (unknown) lifetime. */
     expireNextTokens: () => issued.clear(),

@@ -8,16 +8,6 @@ import type {
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 import { seededUuid } from './random';
 
-/**
- * One model of a standard SQS queue, driven in memory by the fault-injection
- * event source on a simulated clock, and over HTTP by the bundles
- * (`sqsResponder`). Visibility timeout:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
- * at-least-once delivery:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
- * redrive after maxReceiveCount:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
- */
 export interface StoredMessage {
   readonly MessageId: string;
   readonly Body: string;
@@ -64,6 +54,13 @@ interface Held {
 
 export type Queue = ReturnType<typeof createQueue>;
 
+/**
+ * One model of a standard SQS queue, driven in memory by the fault-injection
+ * event source on a simulated clock, and over HTTP by `sqsResponder`.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+ */
 export const createQueue = ({
   random,
   visibilityTimeoutSeconds = 30,
@@ -90,29 +87,21 @@ export const createQueue = ({
 
   return {
     send: (
-      body: string,
+      Body: string,
       at: number,
-      attributes: StoredMessage['MessageAttributes'] = {}
+      MessageAttributes: StoredMessage['MessageAttributes'] = {}
     ): StoredMessage => {
-      const stored = {
-        MessageId: random === undefined ? randomUUID() : seededUuid(random),
-        Body: body,
-        MessageAttributes: attributes,
-      };
-      held.set(stored.MessageId, {
-        stored,
-        sentAt: at,
-        receiveCount: 0,
-        visibleAt: at,
-        hiddenUntil: at,
-      });
+      const MessageId = random ? seededUuid(random) : randomUUID();
+      const stored = { MessageId, Body, MessageAttributes };
+      const message = { stored, sentAt: at, receiveCount: 0 };
+      held.set(MessageId, { ...message, visibleAt: at, hiddenUntil: at });
       stats.sent++;
       return stored;
     },
     /**
-     * Up to `max` visible messages, oldest first (as SQS mostly, not
-     * strictly, returns them), each hidden for the visibility timeout; one
-     * received `maxReceiveCount` times moves to the dead-letter queue.
+     * Up to `max` visible messages, oldest first (as SQS mostly returns
+     * them), each hidden for the visibility timeout; one received
+     * `maxReceiveCount` times moves to the dead-letter queue instead.
      */
     receive: (max: number, now: number): ReceivedMessage[] => {
       const received: ReceivedMessage[] = [];
@@ -122,14 +111,11 @@ export const createQueue = ({
       for (const message of oldestFirst) {
         if (received.length >= max) break;
         if (message.visibleAt > now) continue;
-        const { stored } = message;
-        if (message.receiveCount >= maxReceiveCount) {
+        const { stored, receiveCount } = message;
+        if (receiveCount >= maxReceiveCount) {
           held.delete(stored.MessageId);
-          redriven.push({
-            body: stored.Body,
-            receiveCount: message.receiveCount,
-            reason: MAX_RECEIVE_COUNT_EXCEEDED,
-          });
+          const reason = MAX_RECEIVE_COUNT_EXCEEDED;
+          redriven.push({ body: stored.Body, receiveCount, reason });
           stats.redriven++;
           continue;
         }
@@ -154,8 +140,8 @@ export const createQueue = ({
       return received;
     },
     /**
-     * Only the latest receive's handle deletes the message; SQS answers
-     * success for an earlier one, but may leave the message
+     * Only the latest receive's handle deletes; SQS answers success for an
+     * earlier one, but may leave the message
      * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
      */
     delete: (receiptHandle: string): boolean => {
@@ -164,16 +150,9 @@ export const createQueue = ({
       else held.delete(message.stored.MessageId);
       return message !== undefined;
     },
-    /**
-     * Fails for a message not in flight
-     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
-     */
-    changeVisibility: (
-      receiptHandle: string,
-      seconds: number,
-      now: number
-    ): boolean => {
-      const message = byHandle(receiptHandle);
+    /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
+    changeVisibility: (handle: string, seconds: number, now: number) => {
+      const message = byHandle(handle);
       if (message === undefined || message.hiddenUntil <= now) {
         stats.staleVisibilityChanges++;
         return false;
@@ -202,33 +181,23 @@ export interface VisibilityChange {
   readonly visibilityTimeout: number;
 }
 
-type EntryFailure = Omit<BatchResultErrorEntry, 'Id'>;
-
 export interface SqsResponderOptions {
   readonly now?: () => number;
   /** Answers instead of the queue; throwing fails the call with a 500. */
   readonly changeVisibility?: (
     change: VisibilityChange
-  ) => EntryFailure | undefined;
+  ) => Omit<BatchResultErrorEntry, 'Id'> | undefined;
 }
 
-const refusal = (Code: string, Message: string): EntryFailure => ({
-  Code,
-  Message,
-  SenderFault: true,
-});
-
 /**
- * The HTTP face of the queues, by queue URL: SendMessage and
- * ChangeMessageVisibilityBatch (AWS JSON 1.0, `X-Amz-Target:
- * AmazonSQS.<Operation>`), with the batch limits of
+ * The queues over HTTP by queue URL: SendMessage, and
+ * ChangeMessageVisibilityBatch with the limits of
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
  * A queue that has handed out no message (the records of a test's
- * hand-built event) takes any receipt handle; one that has refuses a
- * handle not of its latest receive of a message in flight. The page lists
- * `ReceiptHandleIsInvalid` and `MessageNotInflight` for that; SQS answers
- * the entry `InvalidParameterValue` with the text below, which it does not
- * document (the handler treats every failed entry alike).
+ * hand-built event) takes any receipt handle. A change for a message not
+ * in flight fails; the page lists `ReceiptHandleIsInvalid` and
+ * `MessageNotInflight`, SQS answers `InvalidParameterValue` with the text
+ * below, which it does not document (the handler treats any failure alike).
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
@@ -243,48 +212,52 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     return created;
   };
 
+  const failure = (Code: string, Message: string) => ({
+    Code,
+    Message,
+    SenderFault: true,
+  });
+
+  /** Why an entry fails, if it does; a change taken is recorded. */
   const change = (
-    entry: ChangeMessageVisibilityBatchRequestEntry,
-    queueUrl: string
-  ): EntryFailure | undefined => {
-    const { ReceiptHandle: receiptHandle } = entry;
-    const timeout = entry.VisibilityTimeout as number;
+    queueUrl: string,
+    {
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: timeout = -1,
+    }: Omit<ChangeMessageVisibilityBatchRequestEntry, 'Id'>
+  ) => {
     if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
-      return refusal(
-        'InvalidParameterValue',
-        'VisibilityTimeout must be 0 to 43200 seconds'
-      );
+      return failure('InvalidParameterValue', 'VisibilityTimeout is 0-43200');
     }
-    if (typeof receiptHandle !== 'string' || receiptHandle === '') {
-      return refusal('ReceiptHandleIsInvalid', 'The receipt handle is missing');
+    if (!receiptHandle) {
+      return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
     }
     const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
     const model = queue(queueUrl);
-    const failure = options.changeVisibility
+    const refused = options.changeVisibility
       ? options.changeVisibility(taken)
-      : model.statistics().receives === 0 ||
-          model.changeVisibility(receiptHandle, timeout, now())
-        ? undefined
-        : refusal(
-            'InvalidParameterValue',
-            'Message does not exist or is not available for visibility timeout change'
-          );
-    if (failure === undefined) changes.push(taken);
-    return failure;
+      : model.statistics().receives > 0 &&
+        !model.changeVisibility(receiptHandle, timeout, now()) &&
+        failure(
+          'InvalidParameterValue',
+          'Message does not exist or is not available for visibility timeout change'
+        );
+    if (!refused) changes.push(taken);
+    return refused;
   };
 
-  const changeBatch = (queueUrl: unknown, entries: unknown): Reply => {
-    if (typeof queueUrl !== 'string' || queueUrl === '') {
+  const changeBatch = (QueueUrl: unknown, Entries: unknown): Reply => {
+    if (typeof QueueUrl !== 'string' || QueueUrl === '') {
       return awsError(400, 'MissingParameter', 'QueueUrl is required');
     }
-    const list = (
-      Array.isArray(entries) ? entries : []
+    const entries = (
+      Array.isArray(Entries) ? Entries : []
     ) as ChangeMessageVisibilityBatchRequestEntry[];
-    const ids = list.map(({ Id }) => Id);
+    const ids = entries.map(({ Id }) => Id);
     const refused =
-      list.length === 0
+      entries.length === 0
         ? 'EmptyBatchRequest'
-        : list.length > 10
+        : entries.length > 10
           ? 'TooManyEntriesInBatchRequest'
           : !ids.every((id) => id && /^[\w-]{1,80}$/.test(id))
             ? 'InvalidBatchEntryId'
@@ -294,16 +267,27 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     if (refused) return awsError(400, refused);
     const Successful: { Id?: string }[] = [];
     const Failed: BatchResultErrorEntry[] = [];
-    for (const entry of list) {
-      const failure = change(entry, queueUrl);
-      if (failure) Failed.push({ Id: entry.Id, ...failure });
-      else Successful.push({ Id: entry.Id });
+    for (const { Id, ...entry } of entries) {
+      const refused = change(QueueUrl, entry);
+      if (refused) Failed.push({ Id, ...refused });
+      else Successful.push({ Id });
     }
     return { status: 200, body: { Successful, Failed } };
   };
 
-  const sendMessage = (input: Partial<SendMessageRequest>): Reply => {
-    if (!input?.QueueUrl || !input.MessageBody) {
+  const respond = ({ headers, json }: RecordedRequest): Reply => {
+    const target = String(headers['x-amz-target']);
+    const input = (json ?? {}) as Partial<SendMessageRequest>;
+    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
+      return changeBatch(
+        input.QueueUrl,
+        (json as { Entries?: unknown }).Entries
+      );
+    }
+    if (target !== 'AmazonSQS.SendMessage') {
+      return awsError(400, 'UnsupportedOperation', target);
+    }
+    if (!input.QueueUrl || !input.MessageBody) {
       return awsError(400, 'MissingParameter');
     }
     const { MessageId, Body } = queue(input.QueueUrl).send(
@@ -311,25 +295,11 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
       now(),
       input.MessageAttributes
     );
-    return {
-      status: 200,
-      body: {
-        MessageId,
-        // The SDK checks this digest; MD5OfMessageAttributes it does not.
-        MD5OfMessageBody: createHash('md5').update(Body).digest('hex'),
-      },
-    };
+    // The SDK checks this digest (not that of the message attributes).
+    const MD5OfMessageBody = createHash('md5').update(Body).digest('hex');
+    return { status: 200, body: { MessageId, MD5OfMessageBody } };
   };
 
-  const respond = ({ headers, json }: RecordedRequest): Reply => {
-    const target = String(headers['x-amz-target']);
-    const input = (json ?? {}) as Record<string, unknown>;
-    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeBatch(input.QueueUrl, input.Entries);
-    }
-    if (target === 'AmazonSQS.SendMessage') return sendMessage(input);
-    return awsError(400, 'UnsupportedOperation', target);
-  };
   return {
     respond,
     queue,
