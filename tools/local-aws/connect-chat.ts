@@ -76,7 +76,6 @@ export const localChats = () => {
     },
   };
   const chats: LocalChat[] = [];
-  const byClientToken = new Map<string, LocalChat>();
   const flows = new Map<string, LocalFlow>();
 
   const addItem = (
@@ -110,12 +109,12 @@ export const localChats = () => {
     });
   };
 
-  /** Opens a chat, or finds the one a repeated `clientToken` opened. */
-  const open = (
-    start: Record<string, unknown>,
-    clientToken?: string
-  ): LocalChat => {
-    const earlier = clientToken && byClientToken.get(clientToken);
+  /** Opens a chat, or finds the one a repeated `ClientToken` opened. */
+  const open = (start: Record<string, unknown>): LocalChat => {
+    const { ClientToken } = start;
+    const earlier = chats.find(
+      (chat) => ClientToken && chat.start.ClientToken === ClientToken
+    );
     if (earlier) return earlier;
     const chat = newChat(start, clock, () =>
       addItem(chat, {
@@ -126,7 +125,6 @@ export const localChats = () => {
       })
     );
     chats.push(chat);
-    if (clientToken) byClientToken.set(clientToken, chat);
     const initial = start.InitialMessage as
       | { ContentType?: string; Content?: string }
       | undefined;
@@ -136,7 +134,7 @@ export const localChats = () => {
     const flow = flows.get(String(start.ContactFlowId));
     for (const message of flow?.says ?? []) {
       addItem(chat, {
-        ...(message.id === undefined ? {} : { Id: message.id }),
+        Id: message.id ?? randomUUID(),
         Type: 'MESSAGE',
         ContentType: message.contentType ?? 'text/plain',
         Content: message.content,
@@ -170,7 +168,7 @@ export const localChats = () => {
 
 export type LocalChats = ReturnType<typeof localChats>;
 
-const START_CHAT = z.object({
+const START_CHAT = z.looseObject({
   InstanceId: z.string(),
   ContactFlowId: z.string(),
   ParticipantDetails: z.object({ DisplayName: z.string() }),
@@ -205,10 +203,7 @@ export const connectChatResponder =
       const problem =
         initial && chatTextProblem(initial.ContentType, initial.Content);
       if (problem) return awsError(400, 'InvalidParameterException', problem);
-      const chat = chats.open(
-        json as Record<string, unknown>,
-        data.ClientToken
-      );
+      const chat = chats.open(data);
       return {
         status: 200,
         body: {

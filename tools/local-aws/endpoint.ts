@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RecordedRequest {
@@ -34,19 +34,14 @@ export type LocalEndpoint = LoopbackServer & { requests: RecordedRequest[] };
 export const serveOnLoopback = async (
   server: Server
 ): Promise<LoopbackServer> => {
-  // Closing waits for open connections, and the SDK keeps them alive.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
         server.close((error?: Error) => (error ? reject(error) : resolve()));
+        // Closing waits for open connections, and the SDK keeps them alive.
+        server.closeAllConnections();
       }),
   };
 };

@@ -25,27 +25,21 @@ const invalid = (message: string) =>
 export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
 
-  /** Only `CONNECTION_CREDENTIALS` connects; the bridge takes no websocket. */
-  const connect: Route = (chat, body) => {
-    const types = Array.isArray(body.Type) ? body.Type : [];
-    if (types.length === 0 && body.ConnectParticipant !== true) {
-      return invalid('Type is required');
-    }
-    if (!types.includes('CONNECTION_CREDENTIALS')) return ok({});
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = chats.clock.now() + 24 * 60 * 60 * 1000;
-    chat.connectionTokens.push(token);
-    chat.connections.push({ token, expiresAt });
-    return ok({
-      ConnectionCredentials: {
-        ConnectionToken: token,
-        Expiry: new Date(expiresAt).toISOString(),
-      },
-    });
-  };
-
   const routes: Record<string, Route> = {
-    '/participant/connection': connect,
+    // The bridge asks for credentials only, never for a websocket.
+    '/participant/connection': (chat, { Type, ConnectParticipant }) => {
+      const types = Array.isArray(Type) ? Type : [];
+      if (types.length === 0 && ConnectParticipant !== true) {
+        return invalid('Type is required');
+      }
+      if (!types.includes('CONNECTION_CREDENTIALS')) return ok({});
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = chats.clock.now() + 24 * 60 * 60 * 1000;
+      chat.connectionTokens.push(token);
+      chat.connections.push({ token, expiresAt });
+      const Expiry = new Date(expiresAt).toISOString();
+      return ok({ ConnectionCredentials: { ConnectionToken: token, Expiry } });
+    },
     '/participant/message': (chat, { ContentType, Content }) => {
       if (typeof ContentType !== 'string') {
         return invalid('ContentType is required');
@@ -125,10 +119,7 @@ const transcriptPage: Route = (chat, body) => {
   const visible = chat.transcript.filter(
     (item) => item.visibility !== 'AGENT' || item.ParticipantRole === 'CUSTOMER'
   );
-  const end =
-    typeof body.NextToken === 'string'
-      ? Number(Buffer.from(body.NextToken, 'base64url').toString('utf8'))
-      : visible.length;
+  const end = body.NextToken ? Number(body.NextToken) : visible.length;
   if (!Number.isInteger(end) || end < 0 || end > visible.length) {
     return invalid('NextToken is not valid');
   }
@@ -138,9 +129,7 @@ const transcriptPage: Route = (chat, body) => {
   return ok({
     InitialContactId: chat.contactId,
     Transcript: page,
-    ...(start > 0
-      ? { NextToken: Buffer.from(String(start)).toString('base64url') }
-      : {}),
+    NextToken: start > 0 ? String(start) : undefined,
   });
 };
 

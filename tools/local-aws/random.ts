@@ -45,9 +45,8 @@ export const weightedPick = <K extends string>(
     if (threshold < weight) return key;
     threshold -= weight;
   }
-  const last = entries.at(-1);
-  if (last === undefined) throw new Error('no weights');
-  return last[0];
+  // Only rounding leaves the threshold past the last weight.
+  return (entries.at(-1) as [K, number])[0];
 };
 
 /** A version-4-shaped UUID from the generator, for reproducible ids. */

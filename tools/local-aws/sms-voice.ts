@@ -32,6 +32,8 @@ export type LocalPhoneNumber = Origination & {
 
 export type LocalPool = Origination & { PoolId: string; PoolArn: string };
 
+type Input = Record<string, unknown>;
+
 class Refusal extends Error {
   constructor(readonly reply: Reply) {
     super('refused');
@@ -43,7 +45,7 @@ const refuse = (...error: Parameters<typeof awsError>): never => {
 };
 
 /** The input as `schema` parses it, or ValidationException with its `Reason` and `Fields`. */
-const parsed = <T>(schema: ZodType<T>, input: Record<string, unknown>): T => {
+const parsed = <T>(schema: ZodType<T>, input: Input): T => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const [{ path, message, ...issue }] = result.error.issues as [
@@ -83,35 +85,31 @@ const PUT_OPTED_OUT_NUMBER = z.object({
   OptedOutNumber: z.string(),
 });
 
+const FILTER = z.object({
+  Name: z.literal('end-user-opted-out'),
+  Values: z
+    .array(z.string().regex(/^[/.:A-Za-z0-9+_-]{1,128}$/))
+    .min(1)
+    .max(20)
+    .refine((values) => values.every((v) => /^(true|false)$/.test(v)), {
+      params: { reason: 'INVALID_FILTER_VALUES' },
+    }),
+});
+
 /**
  * DescribeOptedOutNumbers' limits
  * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html);
  * filter values other than "true" and "false" are INVALID_FILTER_VALUES.
  */
-const DESCRIBE_OPTED_OUT_NUMBERS = z.object({
-  OptOutListName: z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/),
-  OptedOutNumbers: z
-    .array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/))
-    .max(5)
-    .optional(),
-  Filters: z
-    .array(
-      z.object({
-        Name: z.literal('end-user-opted-out'),
-        Values: z
-          .array(z.string().regex(/^[/.:A-Za-z0-9+_-]{1,128}$/))
-          .min(1)
-          .max(20)
-          .refine((values) => values.every((v) => /^(true|false)$/.test(v)), {
-            params: { reason: 'INVALID_FILTER_VALUES' },
-          }),
-      })
-    )
-    .max(20)
-    .optional(),
-  MaxResults: z.number().int().min(1).max(100).optional(),
-  NextToken: z.string().min(1).max(1024).optional(),
-});
+const DESCRIBE_OPTED_OUT_NUMBERS = z
+  .object({
+    OptedOutNumbers: z.array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/)).max(5),
+    Filters: z.array(FILTER).max(20),
+    MaxResults: z.number().int().min(1).max(100),
+    NextToken: z.string().min(1).max(1024),
+  })
+  .partial()
+  .extend({ OptOutListName: z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/) });
 
 /** A number on an opt-out list; AWS JSON 1.0 sends times in epoch seconds. */
 const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
@@ -177,21 +175,23 @@ export const smsVoiceResponder = ({
       ResourceId: String(idOrArn),
     });
 
-  /** Every entry when `ids` is no list, else those it names. */
+  /** Every entry when `ids` is no list, else those it names, as shown. */
   const described = <T>(
     ids: unknown,
     entries: ReadonlyMap<string, T>,
-    type: string
-  ): T[] =>
-    Array.isArray(ids)
+    type: string,
+    shown: object
+  ) =>
+    (Array.isArray(ids)
       ? ids.map((id) => found(entries, type, id))
-      : [...entries.values()];
+      : [...entries.values()]
+    ).map((entry) => ({ ...entry, ...DESCRIBED, ...shown }));
 
   /**
    * Two-way needs a channel, and self-managed opt-outs need two-way first
    * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html).
    */
-  const updateTwoWay = (entry: Origination, input: Record<string, unknown>) => {
+  const updateTwoWay = (entry: Origination, input: Input) => {
     const update = parsed(TWO_WAY, input);
     const next = { ...entry, ...update };
     const invalid = (Reason: string) =>
@@ -206,20 +206,14 @@ export const smsVoiceResponder = ({
   };
 
   const operations = {
-    DescribePhoneNumbers: (input: Record<string, unknown>) => ({
-      PhoneNumbers: described(
-        input.PhoneNumberIds,
-        phoneNumbers,
-        'phone-number'
-      ).map((entry) => ({
-        ...entry,
-        ...DESCRIBED,
+    DescribePhoneNumbers: ({ PhoneNumberIds }: Input) => ({
+      PhoneNumbers: described(PhoneNumberIds, phoneNumbers, 'phone-number', {
         NumberCapabilities: ['SMS'],
         MonthlyLeasingPrice: '2.00',
-      })),
+      }),
     }),
     /** A number in a pool is updated through its pool (API_UpdatePhoneNumber). */
-    UpdatePhoneNumber: (input: Record<string, unknown>) => {
+    UpdatePhoneNumber: (input: Input) => {
       const entry = found(phoneNumbers, 'phone-number', input.PhoneNumberId);
       if (entry.PoolId !== undefined) {
         refuse(400, 'ConflictException', 'the number is in a pool', {
@@ -230,20 +224,16 @@ export const smsVoiceResponder = ({
       }
       return updateTwoWay(entry, input);
     },
-    DescribePools: (input: Record<string, unknown>) => ({
-      Pools: described(input.PoolIds, pools, 'pool').map((entry) => ({
-        ...entry,
-        ...DESCRIBED,
-        SharedRoutesEnabled: false,
-      })),
+    DescribePools: ({ PoolIds }: Input) => ({
+      Pools: described(PoolIds, pools, 'pool', { SharedRoutesEnabled: false }),
     }),
-    UpdatePool: (input: Record<string, unknown>) =>
+    UpdatePool: (input: Input) =>
       updateTwoWay(found(pools, 'pool', input.PoolId), input),
     /**
      * A number on the sender's opt-out list is not texted
      * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
      */
-    SendTextMessage: (input: Record<string, unknown>) => {
+    SendTextMessage: (input: Input) => {
       const message = parsed(SEND_TEXT_MESSAGE, input);
       const origin = [...phoneNumbers.values()].find((n) =>
         [n.PhoneNumberId, n.PhoneNumberArn, n.PhoneNumber].includes(
@@ -260,7 +250,7 @@ export const smsVoiceResponder = ({
       sentTextMessages.push({ MessageId, ...message, input });
       return { MessageId };
     },
-    PutOptedOutNumber: (input: Record<string, unknown>) => {
+    PutOptedOutNumber: (input: Input) => {
       const { OptOutListName, OptedOutNumber } = parsed(
         PUT_OPTED_OUT_NUMBER,
         input
@@ -279,7 +269,7 @@ export const smsVoiceResponder = ({
      * `expireNextTokens`; each page reads the list as it is; a valid number
      * not on the list is ResourceNotFoundException (`opted-out-number`).
      */
-    DescribeOptedOutNumbers: (input: Record<string, unknown>) => {
+    DescribeOptedOutNumbers: (input: Input) => {
       const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
       const { OptedOutNumbers: numbers = [], Filters: filters = [] } = request;
       const name = idOf(request.OptOutListName);
@@ -322,7 +312,7 @@ export const smsVoiceResponder = ({
     if (failure && --failure.times <= 0) failures.delete(operation);
     if (failure) return failure.reply;
     try {
-      const input = (json ?? {}) as Record<string, unknown>;
+      const input = (json ?? {}) as Input;
       return { status: 200, body: operations[operation](input) };
     } catch (error) {
       if (error instanceof Refusal) return error.reply;
@@ -391,7 +381,7 @@ export const smsVoiceResponder = ({
           ({ headers }) =>
             headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
         )
-        .map(({ json }) => json as Record<string, unknown>),
+        .map(({ json }) => json as Input),
     phoneNumber: (idOrArn: string) => phoneNumbers.get(idOf(idOrArn)),
     pool: (idOrArn: string) => pools.get(idOf(idOrArn)),
     optedOutNumbers: () =>
