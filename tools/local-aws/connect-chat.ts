@@ -9,10 +9,7 @@ export type TranscriptItem = Item & {
   readonly visibility: 'CUSTOMER' | 'AGENT' | 'ALL';
 };
 
-/**
- * What a contact flow writes as a chat starts (a greeting, an out-of-hours
- * notice): in the transcript, never streamed, since streaming starts after.
- */
+/** What a flow writes as a chat starts is never streamed (it comes first). */
 interface LocalFlow {
   readonly says?: readonly {
     readonly content: string;
@@ -24,7 +21,6 @@ interface LocalFlow {
   readonly endsChat?: boolean;
 }
 
-/** One chat; times are epoch ms on the chats' clock. */
 const newChat = (
   start: Readonly<Record<string, unknown>>,
   clock: { now(): number },
@@ -43,10 +39,9 @@ const newChat = (
     streamingEndpoints: [] as string[],
     connectionTokens: [] as string[],
     connections: [] as { token: string; expiresAt: number }[],
-    /** What the customer said: the initial message, then each `SendMessage`. */
+    /** The initial message, then each `SendMessage`. */
     messages: [] as { ContentType: string; Content: string }[],
     transcript: [] as TranscriptItem[],
-    /** Over (ended by someone, or past its duration); setting it ends it. */
     get ended(): boolean {
       return endedNow || clock.now() >= this.endsAt;
     },
@@ -61,12 +56,7 @@ const newChat = (
 
 export type LocalChat = ReturnType<typeof newChat>;
 
-/**
- * The chats the local Connect opens and the local participant service
- * talks to. Tests read them, end them as an agent would, script the flows
- * they start in, and move `clock` (the services' own time) forward to let
- * a token expire or a chat reach its duration without waiting.
- */
+/** The chats; tests move `clock` on to let tokens and chats expire. */
 export const localChats = () => {
   let offset = 0;
   const clock = {
@@ -76,7 +66,7 @@ export const localChats = () => {
     },
   };
   const chats: LocalChat[] = [];
-  const flows = new Map<string, LocalFlow>();
+  const flows = new Map<string, LocalFlow | undefined>();
 
   const addItem = (
     chat: LocalChat,
@@ -154,10 +144,8 @@ export const localChats = () => {
     open,
     sayAsCustomer,
     addItem,
-    /** Chats that start in this flow from now on meet `flow`. */
-    setFlow: (contactFlowId: string, flow: LocalFlow | undefined): void => {
-      if (flow === undefined) flows.delete(contactFlowId);
-      else flows.set(contactFlowId, flow);
+    setFlow: (contactFlowId: string, flow: LocalFlow | undefined) => {
+      flows.set(contactFlowId, flow);
     },
     end: (contactId: string): void => {
       const chat = chats.find((c) => c.contactId === contactId);
@@ -186,12 +174,9 @@ const START_STREAMING = z.object({
 });
 
 /**
- * Amazon Connect's chat routes, with the errors their API references list:
- * `PUT /contact/chat`, idempotent on `ClientToken`
- * (https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html:
- * ChatDurationInMinutes 60 to 10,080, default 1,500; a parameter it cannot
- * take is InvalidParameterException), and `POST /contact/start-streaming`
- * (https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html).
+ * StartChatContact, idempotent on `ClientToken`, and StartContactStreaming:
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html
  */
 export const connectChatResponder =
   (chats: LocalChats) =>
@@ -229,7 +214,6 @@ export const connectChatResponder =
     return awsError(404, 'ResourceNotFoundException', 'no such route');
   };
 
-/** The inputs of one Connect chat route among what an endpoint recorded. */
 export const connectChatCalls = (
   requests: readonly RecordedRequest[],
   route: '/contact/chat' | '/contact/start-streaming'

@@ -46,10 +46,7 @@ export const serveOnLoopback = async (
   };
 };
 
-/**
- * An HTTP server on 127.0.0.1 that records every request and answers what
- * `respond` says; a responder that throws answers 500 InternalFailure.
- */
+/** Records every request and answers what `respond` says (500 if it throws). */
 export const startLocalEndpoint = async (
   respond: Responder
 ): Promise<LocalEndpoint> => {

@@ -10,17 +10,11 @@ const invalid = (message: string) =>
   awsError(400, 'ValidationException', message);
 
 /**
- * The Amazon Connect Participant Service, with its documented lifetimes on
- * the chats' clock. The `X-Amz-Bearer` header carries the participant
- * token for `CreateParticipantConnection`, valid until the chat ends, or a
- * connection token, valid for a day ("Expiry time for the connection token
- * is 1 day":
- * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_CreateParticipantConnection.html),
- * for the other routes. A chat that is over or an expired connection token
- * is 403 `AccessDeniedException`; the transcript of a chat that is over
- * can still be read while the connection token lasts. A message it cannot
- * take is 400 `ValidationException`, as SendMessage documents
- * (https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html).
+ * The participant service on the chats' clock. A participant token lasts
+ * as long as its chat, a connection token a day; an ended chat or expired
+ * token is 403, but the transcript stays readable while the token lasts.
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_CreateParticipantConnection.html
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
  */
 export const participantResponder = (chats: LocalChats) => {
   const answered = new Map<string, Reply>();
@@ -102,11 +96,9 @@ export const participantResponder = (chats: LocalChats) => {
 };
 
 /**
- * One page of `GetTranscript` as the customer sees it: items for the agent
- * alone are left out. Without `StartPosition` the service scans `BACKWARD`
- * from the newest item; `MaxResults` is 0 to 100, default 10; `SortOrder`
- * (default `DESCENDING`) orders the page
- * (https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html).
+ * A GetTranscript page as the customer sees it (no agent-only items),
+ * scanning back from the newest item:
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html
  */
 const transcriptPage: Route = (chat, body) => {
   if (body.StartPosition || (body.ScanDirection ?? 'BACKWARD') !== 'BACKWARD') {
@@ -133,7 +125,6 @@ const transcriptPage: Route = (chat, body) => {
   });
 };
 
-/** The calls of one participant route among what an endpoint recorded. */
 export const participantCalls = (
   requests: readonly RecordedRequest[],
   route: `/participant/${'connection' | 'message' | 'disconnect' | 'transcript'}`

@@ -14,11 +14,7 @@ export const seededRandom = (seed: number): Random => {
   };
 };
 
-/**
- * A number in [0, 1) fixed by its parts alone, so the order in which
- * concurrent invocations reach an endpoint does not change which call
- * meets which fault.
- */
+/** A number in [0, 1) fixed by its parts alone, not by call order. */
 export const hashedUnit = (...parts: readonly (string | number)[]): number =>
   createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) /
   4_294_967_296;
@@ -34,7 +30,6 @@ export const pick = <T>(random: Random, items: readonly T[]): T => {
   return items[Math.floor(random() * items.length)] as T;
 };
 
-/** A key of `weights`, each as likely as its share of the total. */
 export const weightedPick = <K extends string>(
   unit: number,
   weights: Readonly<Record<K, number>>

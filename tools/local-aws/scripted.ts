@@ -5,11 +5,7 @@ export interface Exchange {
   readonly reply: Reply;
 }
 
-/**
- * A scripted answer: a reply, or a function of the request that may ask
- * the service (`next`) and change its answer, or return `undefined` to let
- * the service answer as usual.
- */
+/** A reply, or a function that may ask the service (`next`); undefined lets it answer. */
 export type Script =
   | Reply
   | ((
@@ -19,11 +15,7 @@ export type Script =
 
 export type ScriptedResponder = ReturnType<typeof scriptedResponder>;
 
-/**
- * Puts scripted answers (429 then 200, a 5xx storm, a dropped connection)
- * in front of a service, so a test decides what each call meets: `queue`
- * answers the next calls, one each; `always` every call until cleared.
- */
+/** Scripted answers before a service: `queue` one per call, `always` until cleared. */
 export const scriptedResponder = (next: Responder) => {
   const queued: Script[] = [];
   const exchanges: Exchange[] = [];

@@ -48,9 +48,8 @@ const refuse = (...error: Parameters<typeof awsError>): never => {
 const parsed = <T>(schema: ZodType<T>, input: Input): T => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const [{ path, message, ...issue }] = result.error.issues as [
-    z.core.$ZodIssue,
-  ];
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const { path, message } = issue;
   const Reason =
     issue.code === 'custom'
       ? String(issue.params?.reason)
@@ -119,7 +118,7 @@ const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
 });
 type OptedOutEntry = ReturnType<typeof optedOut>;
 
-/** The id or name an ARN (`...:<type>/<id>`) ends in; an id stays itself. */
+/** The id or name an ARN (`...:<type>/<id>`) ends in. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
 
 const NEW_ORIGINATION = {
@@ -136,11 +135,7 @@ const DESCRIBED = {
   CreatedTimestamp: 1_700_000_000,
 };
 
-/**
- * An in-memory End User Messaging (`X-Amz-Target:
- * PinpointSMSVoiceV2.<Operation>`): phone numbers, pools, sent text
- * messages and opt-out lists, and `failNext` to fail the next calls.
- */
+/** End User Messaging's numbers, pools, texts and opt-out lists. */
 export const smsVoiceResponder = ({
   region = 'us-east-1',
   account = '111122223333',
@@ -149,7 +144,6 @@ export const smsVoiceResponder = ({
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
   const pools = new Map<string, LocalPool>();
-  /** Each list's entries as DescribeOptedOutNumbers shows them, by number. */
   const optOutLists = new Map([['Default', new Map<string, OptedOutEntry>()]]);
   /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
   const issued = new Map<string, { query: string; offset: number }>();
@@ -175,7 +169,7 @@ export const smsVoiceResponder = ({
       ResourceId: String(idOrArn),
     });
 
-  /** Every entry when `ids` is no list, else those it names, as shown. */
+  /** Every entry, or those `ids` names. */
   const described = <T>(
     ids: unknown,
     entries: ReadonlyMap<string, T>,
@@ -263,11 +257,8 @@ export const smsVoiceResponder = ({
       return { ...listOf(OptOutListName), ...list.get(OptedOutNumber) };
     },
     /**
-     * Decided here, as AWS does not say: entries in number order (nothing
-     * may lean on time order); 100 to a page without MaxResults; a
-     * NextToken works only for the query that issued it, until
-     * `expireNextTokens`; each page reads the list as it is; a valid number
-     * not on the list is ResourceNotFoundException (`opted-out-number`).
+     * AWS does not say, so: number order, not time; 100 a page by default;
+     * a NextToken only for its own query; an unlisted number not found.
      */
     DescribeOptedOutNumbers: (input: Input) => {
       const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
@@ -322,7 +313,6 @@ export const smsVoiceResponder = ({
 
   return {
     respond,
-    /** A US 10DLC number on the Default list, unless `state` says otherwise. */
     addPhoneNumber: (
       number: string,
       state: Partial<
@@ -369,12 +359,9 @@ export const smsVoiceResponder = ({
       const entries = found(optOutLists, 'opt-out-list', list);
       entries.set(number, optedOut(number, at, true));
     },
-    /** Makes every issued NextToken invalid, as one past its (unknown) lifetime. */
-    expireNextTokens: () => issued.clear(),
     failNext: (operation: Operation, reply: Reply, times = 1) => {
       failures.set(operation, { reply, times });
     },
-    /** The inputs of one operation's requests, in the order they arrived. */
     calls: (requests: readonly RecordedRequest[], operation: Operation) =>
       requests
         .filter(

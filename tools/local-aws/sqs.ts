@@ -23,7 +23,6 @@ export interface QueueOptions {
   readonly random?: () => number;
 }
 
-/** `sentAt` and `firstReceivedAt` are in the queue's time (ms). */
 export interface ReceivedMessage {
   readonly messageId: string;
   readonly body: string;
@@ -55,8 +54,7 @@ interface Held {
 export type Queue = ReturnType<typeof createQueue>;
 
 /**
- * One model of a standard SQS queue, driven in memory by the fault-injection
- * event source on a simulated clock, and over HTTP by `sqsResponder`.
+ * The one SQS model, for the fault-injection event source and `sqsResponder`.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
@@ -98,11 +96,6 @@ export const createQueue = ({
       stats.sent++;
       return stored;
     },
-    /**
-     * Up to `max` visible messages, oldest first (as SQS mostly returns
-     * them), each hidden for the visibility timeout; one received
-     * `maxReceiveCount` times moves to the dead-letter queue instead.
-     */
     receive: (max: number, now: number): ReceivedMessage[] => {
       const received: ReceivedMessage[] = [];
       const oldestFirst = [...held.values()].sort(
@@ -140,9 +133,8 @@ export const createQueue = ({
       return received;
     },
     /**
-     * Only the latest receive's handle deletes; SQS answers success for an
-     * earlier one, but may leave the message
-     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
+     * An earlier receive's handle may leave the message (SQS says success):
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
      */
     delete: (receiptHandle: string): boolean => {
       const message = byHandle(receiptHandle);
@@ -190,14 +182,11 @@ export interface SqsResponderOptions {
 }
 
 /**
- * The queues over HTTP by queue URL: SendMessage, and
- * ChangeMessageVisibilityBatch with the limits of
+ * SendMessage and ChangeMessageVisibilityBatch by queue URL:
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
- * A queue that has handed out no message (the records of a test's
- * hand-built event) takes any receipt handle. A change for a message not
- * in flight fails; the page lists `ReceiptHandleIsInvalid` and
- * `MessageNotInflight`, SQS answers `InvalidParameterValue` with the text
- * below, which it does not document (the handler treats any failure alike).
+ * A queue that handed out nothing (a test's hand-built event) takes any
+ * handle. For a message not in flight the page lists ReceiptHandleIsInvalid
+ * and MessageNotInflight; SQS answers the undocumented text below.
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
