@@ -59,17 +59,6 @@ export const participantResponder = (chats: LocalChats) => {
     '/participant/transcript': transcriptPage,
   };
 
-  const chatOf = (path: string, token: string) =>
-    chats
-      .list()
-      .find((chat) =>
-        path === '/participant/connection'
-          ? chat.participantToken === token
-          : chat.connections.some(
-              (c) => c.token === token && chats.clock.now() < c.expiresAt
-            )
-      );
-
   return ({ method, path, headers, json }: RecordedRequest): Reply => {
     const answer = method === 'POST' ? routes[path] : undefined;
     if (!answer) return awsError(404, 'ResourceNotFoundException', 'no route');
@@ -83,7 +72,15 @@ export const participantResponder = (chats: LocalChats) => {
       typeof body.ClientToken === 'string' && `${path} ${body.ClientToken}`;
     const earlier = clientToken && answered.get(clientToken);
     if (earlier) return earlier;
-    const chat = chatOf(path, token);
+    const chat = chats
+      .list()
+      .find((candidate) =>
+        path === '/participant/connection'
+          ? candidate.participantToken === token
+          : candidate.connections.some(
+              (c) => c.token === token && chats.clock.now() < c.expiresAt
+            )
+      );
     const reply =
       !chat || (chat.ended && path !== '/participant/transcript')
         ? awsError(403, 'AccessDeniedException', 'You do not have access')

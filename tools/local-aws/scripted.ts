@@ -1,9 +1,6 @@
 import type { RecordedRequest, Reply, Responder } from './endpoint';
 
-export interface Exchange {
-  readonly request: RecordedRequest;
-  readonly reply: Reply;
-}
+export type Exchange = { request: RecordedRequest; reply: Reply };
 
 /** A reply, or a function that may ask the service (`next`); undefined lets it answer. */
 export type Script =

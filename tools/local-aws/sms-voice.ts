@@ -118,6 +118,8 @@ const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
 });
 type OptedOutEntry = ReturnType<typeof optedOut>;
 
+const newId = () => randomBytes(16).toString('hex');
+
 /** The id or name an ARN (`...:<type>/<id>`) ends in. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
 
@@ -319,8 +321,7 @@ export const smsVoiceResponder = ({
         Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
       > = {}
     ): LocalPhoneNumber => {
-      const id =
-        state.PhoneNumberId ?? `phone-${randomBytes(16).toString('hex')}`;
+      const id = state.PhoneNumberId ?? `phone-${newId()}`;
       const entry: LocalPhoneNumber = {
         ...NEW_ORIGINATION,
         NumberType: 'TEN_DLC',
@@ -337,7 +338,7 @@ export const smsVoiceResponder = ({
       state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
       members: readonly LocalPhoneNumber[] = []
     ): LocalPool => {
-      const id = state.PoolId ?? `pool-${randomBytes(16).toString('hex')}`;
+      const id = state.PoolId ?? `pool-${newId()}`;
       const entry = {
         ...NEW_ORIGINATION,
         ...state,

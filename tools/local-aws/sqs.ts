@@ -157,10 +157,10 @@ export const createQueue = ({
       return true;
     },
     isEmpty: () => held.size === 0,
-    nextVisibleAt: (): number | undefined => {
-      const times = [...held.values()].map(({ visibleAt }) => visibleAt);
-      return times.length === 0 ? undefined : Math.min(...times);
-    },
+    nextVisibleAt: () =>
+      held.size === 0
+        ? undefined
+        : Math.min(...[...held.values()].map(({ visibleAt }) => visibleAt)),
     messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
     statistics: () => ({ ...stats }),
@@ -194,11 +194,10 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const changes: VisibilityChange[] = [];
   /** `queueOptions` (re)creates the queue. */
   const queue = (queueUrl: string, queueOptions?: QueueOptions): Queue => {
-    const existing = queues.get(queueUrl);
-    if (existing !== undefined && queueOptions === undefined) return existing;
-    const created = createQueue(queueOptions);
-    queues.set(queueUrl, created);
-    return created;
+    if (queueOptions || !queues.has(queueUrl)) {
+      queues.set(queueUrl, createQueue(queueOptions));
+    }
+    return queues.get(queueUrl) as Queue;
   };
 
   const failure = (Code: string, Message: string) => ({
