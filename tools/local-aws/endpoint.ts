@@ -23,11 +23,8 @@ export type Reply =
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
 
-export interface LoopbackServer {
-  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_<SERVICE>`. */
-  readonly url: string;
-  close(): Promise<void>;
-}
+/** `url` is for `AWS_ENDPOINT_URL_<SERVICE>`. */
+export type LoopbackServer = { url: string; close(): Promise<void> };
 
 export type LocalEndpoint = LoopbackServer & { requests: RecordedRequest[] };
 

@@ -27,7 +27,7 @@ export const integerBetween = (
 
 export const pick = <T>(random: Random, items: readonly T[]): T => {
   if (items.length === 0) throw new Error('nothing to pick from');
-  return items[Math.floor(random() * items.length)] as T;
+  return items[integerBetween(random, 0, items.length - 1)] as T;
 };
 
 export const weightedPick = <K extends string>(
