@@ -35,6 +35,7 @@ const newChat = (
     participantToken: randomBytes(24).toString('base64url'),
     start,
     startedAt,
+    // ChatDurationInMinutes defaults to 1,500 (StartChatContact).
     endsAt: startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
     streamingEndpoints: [] as string[],
     connectionTokens: [] as string[],
