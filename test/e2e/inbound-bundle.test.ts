@@ -661,9 +661,9 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         fn,
         sqs: {
           changeVisibility: () => ({
-            code: 'ReceiptHandleIsInvalid',
-            message: 'The receipt handle has expired',
-            senderFault: true,
+            Code: 'ReceiptHandleIsInvalid',
+            Message: 'The receipt handle has expired',
+            SenderFault: true,
           }),
         },
       });
@@ -686,9 +686,9 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         fn,
         sqs: {
           changeVisibility: () => ({
-            code: 'ReceiptHandleIsInvalid',
-            message: 'The receipt handle has expired',
-            senderFault: true,
+            Code: 'ReceiptHandleIsInvalid',
+            Message: 'The receipt handle has expired',
+            SenderFault: true,
           }),
         },
       });
