@@ -1,18 +1,22 @@
 import {
   IdempotencyAlreadyInProgressError,
+  type IdempotencyConfig,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { sendToDeadLetterQueue } from '../shared/dead-letter';
+import {
+  type LazySqsClient,
+  sendToDeadLetterQueue,
+} from '../shared/dead-letter';
 import { checkKeyedOnArgument } from '../shared/idempotency-key';
 import {
   errorNameOf,
   httpStatusOf,
   UndeliverableError,
 } from '../shared/undeliverable';
-import type { Delivered } from './delivery';
-import type { InboundHandlerDependencies } from './inbound-handler';
+import type { Deliver, Delivered } from './delivery';
 import { type ParsedPayload, parseInboundSms } from './payload';
 import type { InboundSms } from './schema';
 
@@ -34,12 +38,24 @@ interface Attempt {
   delivered?: Delivered;
 }
 
-type ForwarderDependencies = Pick<
-  InboundHandlerDependencies,
-  'deliver' | 'deadLetterQueueUrl' | 'sqs' | 'logger' | 'metrics'
-> & {
-  readonly idempotency: InboundHandlerDependencies['idempotency'];
-};
+/** What forwarding needs; the inbound handler's dependencies extend it. */
+export interface ForwarderDependencies {
+  readonly deliver: Deliver;
+  readonly deadLetterQueueUrl: string;
+  readonly sqs: LazySqsClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /**
+   * Forwarding is idempotent on `inboundMessageId` through this store. The
+   * id itself is what is hashed, so `config` has no `eventKeyJmesPath`.
+   */
+  readonly idempotency: {
+    readonly persistenceStore: BasePersistenceLayer;
+    readonly config: IdempotencyConfig;
+    /** The delivery's own configs, registered with each invocation too. */
+    readonly otherConfigs?: readonly IdempotencyConfig[];
+  };
+}
 
 export const createForwarder = (deps: ForwarderDependencies): ForwardText => {
   const { logger, metrics } = deps;

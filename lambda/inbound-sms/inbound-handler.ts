@@ -3,10 +3,6 @@ import {
   EventType,
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
-import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   Context,
   SNSEvent,
@@ -14,20 +10,16 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import type { LazySqsClient } from '../shared/dead-letter';
 import { QUEUE_VISIBILITY_TIMEOUT_SECONDS } from '../shared/settings';
 import { errorNameOf, httpStatusOf } from '../shared/undeliverable';
 import { changeVisibilities } from '../shared/visibility';
 import type { ConversationHolds } from './conversation-hold';
-import type { Deliver } from './delivery';
-import { createForwarder } from './forward-text';
+import { createForwarder, type ForwarderDependencies } from './forward-text';
 import { LeftToQueueError, orderedBatch } from './ordered-batch';
 import { retryDelaySeconds } from './retry-delay';
 import { waitingMarks } from './waiting-marks';
 
-export interface InboundHandlerDependencies {
-  readonly deliver: Deliver;
-  readonly deadLetterQueueUrl: string;
+export interface InboundHandlerDependencies extends ForwarderDependencies {
   /** The queue that feeds the function; failed records wait less on it. */
   readonly queueUrl: string;
   /**
@@ -35,7 +27,6 @@ export interface InboundHandlerDependencies {
    * queue hands it out again. @default retryDelaySeconds
    */
   readonly retryDelay?: (receiveCount: number) => number;
-  readonly sqs: LazySqsClient;
   /**
    * Keeps a conversation's order across batches: a text that fails holds
    * its conversation, and its later texts wait for it whatever batch they
@@ -49,18 +40,6 @@ export interface InboundHandlerDependencies {
    * @default - no receive is taken for the last
    */
   readonly maxReceiveCount?: number;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  /**
-   * Forwarding is idempotent on `inboundMessageId` through this store. The
-   * id itself is what is hashed, so `config` has no `eventKeyJmesPath`.
-   */
-  readonly idempotency: {
-    readonly persistenceStore: BasePersistenceLayer;
-    readonly config: IdempotencyConfig;
-    /** The delivery's own configs, registered with each invocation too. */
-    readonly otherConfigs?: readonly IdempotencyConfig[];
-  };
 }
 
 export type InboundHandler = (

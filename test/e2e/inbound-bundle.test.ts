@@ -662,9 +662,9 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         fn,
         sqs: {
           changeVisibility: () => ({
-            code: 'ReceiptHandleIsInvalid',
-            message: 'The receipt handle has expired',
-            senderFault: true,
+            Code: 'ReceiptHandleIsInvalid',
+            Message: 'The receipt handle has expired',
+            SenderFault: true,
           }),
         },
       });
@@ -687,9 +687,9 @@ describe('the synthesized inbound bundle against local endpoints', () => {
         fn,
         sqs: {
           changeVisibility: () => ({
-            code: 'ReceiptHandleIsInvalid',
-            message: 'The receipt handle has expired',
-            senderFault: true,
+            Code: 'ReceiptHandleIsInvalid',
+            Message: 'The receipt handle has expired',
+            SenderFault: true,
           }),
         },
       });

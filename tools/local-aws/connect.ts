@@ -1,71 +1,59 @@
 import { randomUUID } from 'node:crypto';
-import { chatTextProblem } from './chat-content';
+import type { SendChatIntegrationEventRequest } from '@aws-sdk/client-connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
- * Amazon Connect's REST-JSON answer to `POST /chat-integration-event`:
- * a new chat for the first text of a customer, the same chat after. A
- * message over Connect's text limit is refused with 400
- * `InvalidRequestException`, the one client error the API documents for
- * a request it cannot take
+ * Why Connect would refuse this chat content: text takes 1 to 1,024
+ * characters, counted here as UTF-16 code units, the stricter reading
+ * (AWS does not say which it counts).
+ * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
+ * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
+ */
+export const chatTextProblem = (
+  contentType: unknown,
+  content: unknown
+): string | undefined => {
+  if (typeof content !== 'string' || content === '') {
+    return 'Content is required';
+  }
+  const text = contentType === 'text/plain' || contentType === 'text/markdown';
+  if (text && content.length > 1024) return 'Content is over 1024 characters';
+  return undefined;
+};
+
+/**
+ * Connect's `POST /chat-integration-event`: a new chat for a customer's
+ * first text, the same chat after; a request it cannot take is 400
+ * `InvalidRequestException`, the one client error the page lists
  * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
  */
 export const connectResponder = () => {
   const chats = new Map<string, string>();
-  return (request: RecordedRequest): Reply => {
-    if (
-      request.method !== 'POST' ||
-      request.path !== '/chat-integration-event'
-    ) {
+  return ({ method, path, json }: RecordedRequest): Reply => {
+    if (method !== 'POST' || path !== '/chat-integration-event') {
       return awsError(404, 'ResourceNotFoundException', 'no such route');
     }
-    const body = request.json as
-      | {
-          SourceId?: string;
-          DestinationId?: string;
-          Subtype?: string;
-          Event?: { Type?: string; ContentType?: string; Content?: string };
-        }
-      | undefined;
-    if (!body?.SourceId || !body.DestinationId || !body.Event?.Type) {
+    const body = json as Partial<SendChatIntegrationEventRequest> | undefined;
+    const event = body?.Event;
+    if (!body?.SourceId || !body.DestinationId || !event?.Type) {
       return awsError(400, 'InvalidRequestException');
     }
     const problem =
-      body.Event.Type === 'MESSAGE'
-        ? chatTextProblem(body.Event.ContentType, body.Event.Content)
-        : undefined;
-    if (problem !== undefined) {
-      return awsError(400, 'InvalidRequestException', problem);
-    }
-    const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype ?? ''}`;
+      event.Type === 'MESSAGE' &&
+      chatTextProblem(event.ContentType, event.Content);
+    if (problem) return awsError(400, 'InvalidRequestException', problem);
+    const chat = `${body.SourceId}|${body.DestinationId}|${body.Subtype}`;
     const existing = chats.get(chat);
-    if (body.Event.Type === 'DISCONNECT') {
-      chats.delete(chat);
-      return {
-        status: 200,
-        body: existing
-          ? { InitialContactId: existing, NewChatCreated: false }
-          : { NewChatCreated: false },
-      };
-    }
-    if (existing) {
-      return {
-        status: 200,
-        body: { InitialContactId: existing, NewChatCreated: false },
-      };
-    }
+    if (event.Type === 'DISCONNECT') chats.delete(chat);
     // A contact id is a UUID and never reused, even after a chat ends.
-    const contactId = randomUUID();
-    chats.set(chat, contactId);
+    else if (existing === undefined) chats.set(chat, randomUUID());
     return {
       status: 200,
-      body: { InitialContactId: contactId, NewChatCreated: true },
+      body: {
+        InitialContactId: existing ?? chats.get(chat),
+        NewChatCreated: existing === undefined && event.Type !== 'DISCONNECT',
+      },
     };
   };
 };
-
-/** The chat-integration-event requests among those an endpoint recorded. */
-export const chatIntegrationEvents = (requests: readonly RecordedRequest[]) =>
-  requests
-    .filter((r) => r.path === '/chat-integration-event')
-    .map((r) => r.json as Record<string, unknown>);

@@ -14,11 +14,7 @@ export const seededRandom = (seed: number): Random => {
   };
 };
 
-/**
- * A number in [0, 1) fixed by its parts alone. Faults are drawn this way,
- * per request and attempt, so the order in which concurrent invocations
- * reach the endpoint does not change which call meets which fault.
- */
+/** A number in [0, 1) fixed by its parts alone, not by call order. */
 export const hashedUnit = (...parts: readonly (string | number)[]): number =>
   createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) /
   4_294_967_296;
@@ -31,33 +27,28 @@ export const integerBetween = (
 
 export const pick = <T>(random: Random, items: readonly T[]): T => {
   if (items.length === 0) throw new Error('nothing to pick from');
-  return items[Math.floor(random() * items.length)] as T;
+  return items[integerBetween(random, 0, items.length - 1)] as T;
 };
 
-/** A key of `weights`, each as likely as its share of the total. */
 export const weightedPick = <K extends string>(
   unit: number,
   weights: Readonly<Record<K, number>>
 ): K => {
   const entries = Object.entries(weights) as [K, number][];
-  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-  let threshold = unit * total;
+  let threshold = unit * entries.reduce((sum, [, weight]) => sum + weight, 0);
   for (const [key, weight] of entries) {
     if (threshold < weight) return key;
     threshold -= weight;
   }
-  const last = entries.at(-1);
-  if (last === undefined) throw new Error('no weights');
-  return last[0];
+  // Only rounding leaves the threshold past the last weight.
+  return (entries.at(-1) as [K, number])[0];
 };
 
 /** A version-4-shaped UUID from the generator, for reproducible ids. */
 export const seededUuid = (random: Random): string => {
-  const hex = Array.from({ length: 32 }, () =>
-    Math.floor(random() * 16).toString(16)
-  );
-  hex[12] = '4';
-  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  const text = hex.join('');
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+  const digits = Array.from({ length: 32 }, () => Math.floor(random() * 16));
+  digits[12] = 4;
+  digits[16] = ((digits[16] ?? 0) & 0x3) | 0x8;
+  const hex = digits.map((digit) => digit.toString(16)).join('');
+  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 };

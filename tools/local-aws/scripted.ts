@@ -1,16 +1,8 @@
 import type { RecordedRequest, Reply, Responder } from './endpoint';
 
-/** One request and what the endpoint answered it. */
-export interface Exchange {
-  readonly request: RecordedRequest;
-  readonly reply: Reply;
-}
+export type Exchange = { request: RecordedRequest; reply: Reply };
 
-/**
- * A scripted answer: a reply, or a function that decides from the request.
- * The function may ask the service (`next`) and change its answer (delay
- * it), or return `undefined` to let the service answer as usual.
- */
+/** A reply, or a function that may ask the service (`next`); undefined lets it answer. */
 export type Script =
   | Reply
   | ((
@@ -18,22 +10,10 @@ export type Script =
       next: Responder
     ) => Reply | undefined | Promise<Reply | undefined>);
 
-export interface ScriptedResponder {
-  readonly respond: Responder;
-  /** Every request in arrival order, with its reply. */
-  readonly exchanges: readonly Exchange[];
-  /** Answers the next calls with these, one each, in order. */
-  queue(...scripts: Script[]): void;
-  /** Answers every call with this until cleared with `undefined`. */
-  always(script: Script | undefined): void;
-}
+export type ScriptedResponder = ReturnType<typeof scriptedResponder>;
 
-/**
- * Puts scripted answers (429 then 200, a 5xx storm, a 400, a dropped
- * connection) in front of a service's normal behaviour, so a test decides
- * what each call meets.
- */
-export const scriptedResponder = (next: Responder): ScriptedResponder => {
+/** Scripted answers before a service: `queue` one per call, `always` until cleared. */
+export const scriptedResponder = (next: Responder) => {
   const queued: Script[] = [];
   const exchanges: Exchange[] = [];
   let override: Script | undefined;
@@ -47,16 +27,12 @@ export const scriptedResponder = (next: Responder): ScriptedResponder => {
   };
   return {
     respond,
-    exchanges,
-    queue: (...scripts) => {
+    exchanges: exchanges as readonly Exchange[],
+    queue: (...scripts: Script[]) => {
       queued.push(...scripts);
     },
-    always: (script) => {
+    always: (script: Script | undefined) => {
       override = script;
     },
   };
 };
-
-/** Whether the endpoint answered with a success status. */
-export const succeeded = ({ reply }: Exchange): boolean =>
-  'status' in reply && reply.status >= 200 && reply.status < 300;

@@ -1,103 +1,143 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type {
+  NumberType,
+  SendTextMessageRequest,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
-import {
-  listNameOf,
-  type OptOutEntry,
-  type OptOutLists,
-  optedOutNumbersOperation,
-} from './opted-out-numbers';
+
+/** End User Messaging errors carry members (`Reason`, `ResourceType`) in the body. */
+export const smsVoiceError = awsError;
+
+interface Origination {
+  TwoWayEnabled: boolean;
+  TwoWayChannelArn?: string;
+  TwoWayChannelRole?: string;
+  SelfManagedOptOutsEnabled: boolean;
+  OptOutListName: string;
+}
 
 /**
  * A phone number's state, with the members DescribePhoneNumbers returns
  * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_PhoneNumberInformation.html).
  */
-export interface LocalPhoneNumber {
+export type LocalPhoneNumber = Origination & {
   PhoneNumberId: string;
   PhoneNumberArn: string;
   PhoneNumber: string;
-  TwoWayEnabled: boolean;
-  TwoWayChannelArn?: string;
-  TwoWayChannelRole?: string;
-  SelfManagedOptOutsEnabled: boolean;
-  OptOutListName: string;
-  /** `LONG_CODE`, `SHORT_CODE`, `SIMULATOR`, `TEN_DLC` or `TOLL_FREE`. */
-  NumberType: string;
-  /** The two-letter country the number belongs to (`US`). */
+  NumberType: NumberType;
   IsoCountryCode: string;
   PoolId?: string;
-}
-
-/** A pool's state, with the members DescribePools returns. */
-export interface LocalPool {
-  PoolId: string;
-  PoolArn: string;
-  TwoWayEnabled: boolean;
-  TwoWayChannelArn?: string;
-  TwoWayChannelRole?: string;
-  SelfManagedOptOutsEnabled: boolean;
-  OptOutListName: string;
-}
-
-export interface SentTextMessage {
-  readonly MessageId: string;
-  readonly DestinationPhoneNumber: string;
-  readonly OriginationIdentity?: string;
-  readonly MessageBody?: string;
-  readonly input: Readonly<Record<string, unknown>>;
-}
-
-export interface OptedOutNumber {
-  readonly OptOutListName: string;
-  readonly OptedOutNumber: string;
-}
-
-type TwoWayMembers = Pick<
-  LocalPhoneNumber,
-  | 'TwoWayEnabled'
-  | 'TwoWayChannelArn'
-  | 'TwoWayChannelRole'
-  | 'SelfManagedOptOutsEnabled'
->;
-
-export const SMS_VOICE_OPERATIONS = [
-  'DescribePhoneNumbers',
-  'UpdatePhoneNumber',
-  'DescribePools',
-  'UpdatePool',
-  'SendTextMessage',
-  'PutOptedOutNumber',
-  'DescribeOptedOutNumbers',
-] as const;
-export type SmsVoiceOperation = (typeof SMS_VOICE_OPERATIONS)[number];
-
-/**
- * An End User Messaging error as the service sends it: AWS JSON 1.0 with
- * the error's extra members (`Reason`, `ResourceType`, ...) in the body.
- */
-export const smsVoiceError = (
-  status: number,
-  type: string,
-  message: string,
-  members: Readonly<Record<string, unknown>> = {}
-): Reply => {
-  const reply = awsError(status, type, message) as {
-    status: number;
-    headers: Record<string, string>;
-    body: Record<string, unknown>;
-  };
-  return { ...reply, body: { ...reply.body, ...members } };
 };
 
-const hex32 = () => randomBytes(16).toString('hex');
-const CREATED = 1_700_000_000;
+export type LocalPool = Origination & { PoolId: string; PoolArn: string };
+
+type Input = Record<string, unknown>;
+
+class Refusal extends Error {
+  constructor(readonly reply: Reply) {
+    super('refused');
+  }
+}
+
+const refuse = (...error: Parameters<typeof awsError>): never => {
+  throw new Refusal(awsError(...error));
+};
+
+/** The input as `schema` parses it, or ValidationException with its `Reason` and `Fields`. */
+const parsed = <T>(schema: ZodType<T>, input: Input): T => {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const { path, message } = issue;
+  const Reason =
+    issue.code === 'custom'
+      ? String(issue.params?.reason)
+      : input[String(path[0])] === undefined
+        ? 'MISSING_PARAMETER'
+        : 'FIELD_VALIDATION_FAILED';
+  const Name = path.join('.');
+  return refuse(400, 'ValidationException', `${Name}: ${message}`, {
+    Reason,
+    Fields: [{ Name, Message: message }],
+  });
+};
+
+/** UpdatePhoneNumber's and UpdatePool's two-way members (botocore's model). */
+const TWO_WAY = z
+  .object({
+    TwoWayEnabled: z.boolean(),
+    TwoWayChannelArn: z.string().regex(/^\S{20,2048}$/),
+    TwoWayChannelRole: z.string().regex(/^arn:\S{16,2044}$/),
+    SelfManagedOptOutsEnabled: z.boolean(),
+  })
+  .partial();
+
+const SEND_TEXT_MESSAGE = z.object({
+  DestinationPhoneNumber: z.string(),
+  OriginationIdentity: z.string().optional(),
+  MessageBody: z.string().optional(),
+});
+
+const PUT_OPTED_OUT_NUMBER = z.object({
+  OptOutListName: z.string(),
+  OptedOutNumber: z.string(),
+});
+
+const FILTER = z.object({
+  Name: z.literal('end-user-opted-out'),
+  Values: z
+    .array(z.string().regex(/^[/.:A-Za-z0-9+_-]{1,128}$/))
+    .min(1)
+    .max(20)
+    .refine((values) => values.every((v) => /^(true|false)$/.test(v)), {
+      params: { reason: 'INVALID_FILTER_VALUES' },
+    }),
+});
 
 /**
- * An in-memory End User Messaging (`X-Amz-Target:
- * PinpointSMSVoiceV2.<Operation>`) with phone numbers, pools, sent text
- * messages and opt-out lists (read with `DescribeOptedOutNumbers`, see
- * `opted-out-numbers.ts`). Tests add numbers and pools, read the state
- * back, and make the next calls of an operation fail with `failNext`.
+ * DescribeOptedOutNumbers' limits
+ * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html);
+ * filter values other than "true" and "false" are INVALID_FILTER_VALUES.
  */
+const DESCRIBE_OPTED_OUT_NUMBERS = z
+  .object({
+    OptedOutNumbers: z.array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/)).max(5),
+    Filters: z.array(FILTER).max(20),
+    MaxResults: z.number().int().min(1).max(100),
+    NextToken: z.string().min(1).max(1024),
+  })
+  .partial()
+  .extend({ OptOutListName: z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/) });
+
+/** A number on an opt-out list; AWS JSON 1.0 sends times in epoch seconds. */
+const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
+  OptedOutNumber: number,
+  OptedOutTimestamp: at.getTime() / 1000,
+  EndUserOptedOut: byEndUser,
+});
+type OptedOutEntry = ReturnType<typeof optedOut>;
+
+const newId = () => randomBytes(16).toString('hex');
+
+/** The id or name an ARN (`...:<type>/<id>`) ends in. */
+const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
+
+const NEW_ORIGINATION = {
+  TwoWayEnabled: false,
+  SelfManagedOptOutsEnabled: false,
+  OptOutListName: 'Default',
+};
+
+/** What Describe* adds to the state. */
+const DESCRIBED = {
+  Status: 'ACTIVE',
+  MessageType: 'TRANSACTIONAL',
+  DeletionProtectionEnabled: false,
+  CreatedTimestamp: 1_700_000_000,
+};
+
+/** End User Messaging's numbers, pools, texts and opt-out lists. */
 export const smsVoiceResponder = ({
   region = 'us-east-1',
   account = '111122223333',
@@ -106,302 +146,233 @@ export const smsVoiceResponder = ({
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
   const pools = new Map<string, LocalPool>();
-  const optOutLists: OptOutLists = new Map([['Default', new Map()]]);
-  const optedOut = optedOutNumbersOperation(
-    optOutLists,
-    (name) => arnOf('opt-out-list', name),
-    smsVoiceError
-  );
-  const sentTextMessages: SentTextMessage[] = [];
+  const optOutLists = new Map([['Default', new Map<string, OptedOutEntry>()]]);
+  /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
+  const issued = new Map<string, { query: string; offset: number }>();
+  const sentTextMessages: (SendTextMessageRequest & {
+    readonly MessageId: string;
+    readonly input: Readonly<Record<string, unknown>>;
+  })[] = [];
   const failures = new Map<string, { reply: Reply; times: number }>();
 
-  const addPhoneNumber = (
-    number: string,
-    state: Partial<
-      Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
-    > = {}
-  ): LocalPhoneNumber => {
-    const id = state.PhoneNumberId ?? `phone-${hex32()}`;
-    const entry: LocalPhoneNumber = {
-      ...NEW_ORIGINATION,
-      ...NEW_PHONE_NUMBER,
-      ...state,
-      PhoneNumberId: id,
-      PhoneNumberArn: arnOf('phone-number', id),
-      PhoneNumber: number,
-    };
-    phoneNumbers.set(id, entry);
-    return entry;
-  };
+  const listOf = (nameOrArn: string) => ({
+    OptOutListArn: arnOf('opt-out-list', idOf(nameOrArn)),
+    OptOutListName: idOf(nameOrArn),
+  });
 
-  const addPool = (
-    state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
-    members: readonly LocalPhoneNumber[] = []
-  ): LocalPool => {
-    const id = state.PoolId ?? `pool-${hex32()}`;
-    const entry: LocalPool = {
-      ...NEW_ORIGINATION,
-      ...state,
-      PoolId: id,
-      PoolArn: arnOf('pool', id),
-    };
-    pools.set(id, entry);
-    for (const member of members) member.PoolId = id;
-    return entry;
-  };
-
-  const addOptOutList = (name: string) => {
-    optOutLists.set(name, optOutLists.get(name) ?? new Map());
-  };
-
-  /**
-   * What End User Messaging does when a customer texts STOP to a number
-   * with AWS-managed opt-outs: the number joins the list, with
-   * `EndUserOptedOut` true. `at` backdates the entry.
-   */
-  const endUserOptOut = (
-    number: string,
-    { list = 'Default', at = new Date() }: { list?: string; at?: Date } = {}
-  ): void => {
-    const entries = optOutLists.get(list);
-    if (!entries) throw new Error(`no opt-out list ${list}`);
-    entries.set(number, {
-      number,
-      optedOutAt: at.getTime(),
-      endUserOptedOut: true,
-    });
-  };
-
-  /** Makes the next `times` calls of `operation` answer `reply`. */
-  const failNext = (operation: SmsVoiceOperation, reply: Reply, times = 1) => {
-    failures.set(operation, { reply, times });
-  };
-
-  /** Finds an entry by its id or its ARN (which ends in the id). */
-  const finder =
-    <T>(entries: ReadonlyMap<string, T>) =>
-    (idOrArn: unknown): T | undefined =>
-      typeof idOrArn === 'string'
-        ? entries.get(idOrArn.slice(idOrArn.lastIndexOf('/') + 1))
-        : undefined;
-  const findPhoneNumber = finder(phoneNumbers);
-  const findPool = finder(pools);
-
-  const notFound = (type: string, id: unknown) =>
-    smsVoiceError(400, 'ResourceNotFoundException', `${type} not found`, {
+  const found = <T>(
+    entries: ReadonlyMap<string, T>,
+    type: string,
+    idOrArn: unknown
+  ): T =>
+    (typeof idOrArn === 'string' && entries.get(idOf(idOrArn))) ||
+    refuse(400, 'ResourceNotFoundException', `${type} not found`, {
       ResourceType: type,
-      ResourceId: String(id),
+      ResourceId: String(idOrArn),
     });
 
-  /**
-   * What a Describe operation answers: every entry when `ids` is no list,
-   * else the entries it names, or not found for the first unknown id.
-   */
-  const describeAll = <T>(
+  /** Every entry, or those `ids` names. */
+  const described = <T>(
     ids: unknown,
     entries: ReadonlyMap<string, T>,
     type: string,
-    answer: (found: T[]) => unknown
-  ): Reply => {
-    if (!Array.isArray(ids)) return ok(answer([...entries.values()]));
-    const found = ids.map(finder(entries));
-    const missing = ids.find((_, index) => found[index] === undefined);
-    if (missing !== undefined) return notFound(type, missing);
-    return ok(answer(found as T[]));
-  };
+    shown: object
+  ) =>
+    (Array.isArray(ids)
+      ? ids.map((id) => found(entries, type, id))
+      : [...entries.values()]
+    ).map((entry) => ({ ...entry, ...DESCRIBED, ...shown }));
 
-  const validation = (reason: string, message: string) =>
-    smsVoiceError(400, 'ValidationException', message, { Reason: reason });
-
-  /** Applies the two-way members of an update, as the service checks them. */
-  const applyTwoWay = (
-    entry: TwoWayMembers,
-    input: Record<string, unknown>
-  ): Reply | undefined => {
-    const { TwoWayChannelArn: arn, TwoWayChannelRole: role } = input;
-    if (
-      arn !== undefined &&
-      (typeof arn !== 'string' || !/^\S{20,2048}$/.test(arn))
-    ) {
-      return validation('FIELD_VALIDATION_FAILED', 'invalid TwoWayChannelArn');
-    }
-    if (
-      role !== undefined &&
-      (typeof role !== 'string' || !/^arn:\S{16,2044}$/.test(role))
-    ) {
-      return validation('FIELD_VALIDATION_FAILED', 'invalid TwoWayChannelRole');
-    }
-    const next: TwoWayMembers = {
-      TwoWayEnabled: booleanOr(input.TwoWayEnabled, entry.TwoWayEnabled),
-      TwoWayChannelArn: (arn as string | undefined) ?? entry.TwoWayChannelArn,
-      TwoWayChannelRole:
-        (role as string | undefined) ?? entry.TwoWayChannelRole,
-      SelfManagedOptOutsEnabled: booleanOr(
-        input.SelfManagedOptOutsEnabled,
-        entry.SelfManagedOptOutsEnabled
-      ),
-    };
+  /**
+   * Two-way needs a channel, and self-managed opt-outs need two-way first
+   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html).
+   */
+  const updateTwoWay = (entry: Origination, input: Input) => {
+    const update = parsed(TWO_WAY, input);
+    const next = { ...entry, ...update };
+    const invalid = (Reason: string) =>
+      refuse(400, 'ValidationException', Reason, { Reason });
     if (next.TwoWayEnabled && next.TwoWayChannelArn === undefined) {
-      return validation(
-        'TWO_WAY_CHANNEL_NOT_PRESENT',
-        'two-way needs a TwoWayChannelArn'
-      );
+      invalid('TWO_WAY_CHANNEL_NOT_PRESENT');
     }
-    if (
-      next.SelfManagedOptOutsEnabled &&
-      !entry.SelfManagedOptOutsEnabled &&
-      !next.TwoWayEnabled
-    ) {
-      return validation(
-        'TWO_WAY_NOT_ENABLED',
-        'enable two-way SMS before self-managed opt-outs'
-      );
+    if (next.SelfManagedOptOutsEnabled && !next.TwoWayEnabled) {
+      if (!entry.SelfManagedOptOutsEnabled) invalid('TWO_WAY_NOT_ENABLED');
     }
-    Object.assign(entry, withoutUndefined(next));
-    return undefined;
+    return { ...Object.assign(entry, update), ...DESCRIBED };
   };
 
-  const operations: Record<
-    SmsVoiceOperation,
-    (input: Record<string, unknown>) => Reply
-  > = {
-    DescribePhoneNumbers: (input) =>
-      describeAll(
-        input.PhoneNumberIds,
-        phoneNumbers,
-        'phone-number',
-        (found) => ({
-          PhoneNumbers: found.map(described),
-        })
-      ),
-    UpdatePhoneNumber: (input) => {
-      const entry = findPhoneNumber(input.PhoneNumberId);
-      if (!entry) return notFound('phone-number', input.PhoneNumberId);
+  const operations = {
+    DescribePhoneNumbers: ({ PhoneNumberIds }: Input) => ({
+      PhoneNumbers: described(PhoneNumberIds, phoneNumbers, 'phone-number', {
+        NumberCapabilities: ['SMS'],
+        MonthlyLeasingPrice: '2.00',
+      }),
+    }),
+    /** A number in a pool is updated through its pool (API_UpdatePhoneNumber). */
+    UpdatePhoneNumber: (input: Input) => {
+      const entry = found(phoneNumbers, 'phone-number', input.PhoneNumberId);
       if (entry.PoolId !== undefined) {
-        return smsVoiceError(
-          400,
-          'ConflictException',
-          'phone number is associated with a pool',
-          {
-            Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL',
-            ResourceType: 'phone-number',
-            ResourceId: entry.PhoneNumberId,
-          }
-        );
+        refuse(400, 'ConflictException', 'the number is in a pool', {
+          Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL',
+          ResourceType: 'phone-number',
+          ResourceId: entry.PhoneNumberId,
+        });
       }
-      return applyTwoWay(entry, input) ?? ok(described(entry));
+      return updateTwoWay(entry, input);
     },
-    DescribePools: (input) =>
-      describeAll(input.PoolIds, pools, 'pool', (found) => ({
-        Pools: found.map(describedPool),
-      })),
-    UpdatePool: (input) => {
-      const entry = findPool(input.PoolId);
-      if (!entry) return notFound('pool', input.PoolId);
-      return applyTwoWay(entry, input) ?? ok(describedPool(entry));
+    DescribePools: ({ PoolIds }: Input) => ({
+      Pools: described(PoolIds, pools, 'pool', { SharedRoutesEnabled: false }),
+    }),
+    UpdatePool: (input: Input) =>
+      updateTwoWay(found(pools, 'pool', input.PoolId), input),
+    /**
+     * A number on the sender's opt-out list is not texted
+     * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
+     */
+    SendTextMessage: (input: Input) => {
+      const message = parsed(SEND_TEXT_MESSAGE, input);
+      const origin = [...phoneNumbers.values()].find((n) =>
+        [n.PhoneNumberId, n.PhoneNumberArn, n.PhoneNumber].includes(
+          `${message.OriginationIdentity}`
+        )
+      );
+      const list = optOutLists.get(origin?.OptOutListName ?? 'Default');
+      if (list?.has(message.DestinationPhoneNumber)) {
+        refuse(400, 'ConflictException', 'destination is opted out', {
+          Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+        });
+      }
+      const MessageId = randomUUID();
+      sentTextMessages.push({ MessageId, ...message, input });
+      return { MessageId };
     },
-    SendTextMessage: (input) => {
-      const destination = input.DestinationPhoneNumber;
-      if (typeof destination !== 'string') {
-        return validation('MISSING_PARAMETER', 'DestinationPhoneNumber');
+    PutOptedOutNumber: (input: Input) => {
+      const { OptOutListName, OptedOutNumber } = parsed(
+        PUT_OPTED_OUT_NUMBER,
+        input
+      );
+      const list = found(optOutLists, 'opt-out-list', OptOutListName);
+      // A number already on the list keeps its entry (AWS does not say).
+      if (!list.has(OptedOutNumber)) {
+        list.set(OptedOutNumber, optedOut(OptedOutNumber, new Date(), false));
       }
-      const origin =
-        findPhoneNumber(input.OriginationIdentity) ??
-        [...phoneNumbers.values()].find(
-          (n) => n.PhoneNumber === input.OriginationIdentity
-        );
-      const list = origin?.OptOutListName ?? 'Default';
-      if (optOutLists.get(list)?.has(destination)) {
-        return smsVoiceError(
-          400,
-          'ConflictException',
-          'destination phone number is opted out',
-          { Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' }
-        );
+      return { ...listOf(OptOutListName), ...list.get(OptedOutNumber) };
+    },
+    /**
+     * AWS does not say, so: number order, not time; 100 a page by default;
+     * a NextToken only for its own query; an unlisted number not found.
+     */
+    DescribeOptedOutNumbers: (input: Input) => {
+      const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
+      const { OptedOutNumbers: numbers = [], Filters: filters = [] } = request;
+      const name = idOf(request.OptOutListName);
+      const list = found(optOutLists, 'opt-out-list', name);
+      for (const number of numbers) found(list, 'opted-out-number', number);
+      const query = JSON.stringify({ name, numbers, filters });
+      const token = issued.get(request.NextToken ?? '');
+      if (request.NextToken !== undefined && token?.query !== query) {
+        refuse(400, 'ValidationException', 'NextToken is not valid', {
+          Reason: 'INVALID_NEXT_TOKEN',
+          Fields: [{ Name: 'NextToken', Message: 'is not valid' }],
+        });
       }
-      const message: SentTextMessage = {
-        MessageId: randomUUID(),
-        DestinationPhoneNumber: destination,
-        ...(typeof input.OriginationIdentity === 'string'
-          ? { OriginationIdentity: input.OriginationIdentity }
-          : {}),
-        ...(typeof input.MessageBody === 'string'
-          ? { MessageBody: input.MessageBody }
-          : {}),
-        input,
+      const offset = token?.offset ?? 0;
+      const end = offset + (request.MaxResults ?? 100);
+      const matching = [...list.values()]
+        .filter((n) => !numbers.length || numbers.includes(n.OptedOutNumber))
+        .filter(({ EndUserOptedOut }) =>
+          filters.every(({ Values }) => Values.includes(`${EndUserOptedOut}`))
+        )
+        .sort((a, b) => a.OptedOutNumber.localeCompare(b.OptedOutNumber));
+      const NextToken = end < matching.length ? randomUUID() : undefined;
+      if (NextToken) issued.set(NextToken, { query, offset: end });
+      return {
+        ...listOf(name),
+        OptedOutNumbers: matching.slice(offset, end),
+        NextToken,
       };
-      sentTextMessages.push(message);
-      return ok({ MessageId: message.MessageId });
     },
-    PutOptedOutNumber: (input) => {
-      const { OptOutListName: name, OptedOutNumber: number } = input;
-      if (typeof name !== 'string' || typeof number !== 'string') {
-        return validation(
-          'MISSING_PARAMETER',
-          'OptOutListName and OptedOutNumber are required'
-        );
-      }
-      const listName = listNameOf(name);
-      const list = optOutLists.get(listName);
-      if (!list) return notFound('opt-out-list', name);
-      // The account's own entry; a number already on the list keeps its
-      // entry (AWS does not document whether a repeat changes it).
-      const entry: OptOutEntry = list.get(number) ?? {
-        number,
-        optedOutAt: Date.now(),
-        endUserOptedOut: false,
-      };
-      list.set(number, entry);
-      return ok({
-        OptOutListArn: arnOf('opt-out-list', listName),
-        OptOutListName: listName,
-        OptedOutNumber: number,
-        OptedOutTimestamp: entry.optedOutAt / 1000,
-        EndUserOptedOut: entry.endUserOptedOut,
-      });
-    },
-    DescribeOptedOutNumbers: (input) => optedOut.describe(input),
   };
+  type Operation = keyof typeof operations;
 
-  const respond = (request: RecordedRequest): Reply => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.replace(/^PinpointSMSVoiceV2\./, '');
-    if (!isOperation(operation) || operation === target) {
-      return smsVoiceError(400, 'UnknownOperationException', target);
+  const respond = ({ headers, json }: RecordedRequest): Reply => {
+    const target = String(headers['x-amz-target']);
+    const operation = target.replace(/^PinpointSMSVoiceV2\./, '') as Operation;
+    if (operation === target || !Object.hasOwn(operations, operation)) {
+      return awsError(400, 'UnknownOperationException', target);
     }
     const failure = failures.get(operation);
-    if (failure) {
-      failure.times -= 1;
-      if (failure.times <= 0) failures.delete(operation);
-      return failure.reply;
+    if (failure && --failure.times <= 0) failures.delete(operation);
+    if (failure) return failure.reply;
+    try {
+      const input = (json ?? {}) as Input;
+      return { status: 200, body: operations[operation](input) };
+    } catch (error) {
+      if (error instanceof Refusal) return error.reply;
+      throw error;
     }
-    const input = (request.json ?? {}) as Record<string, unknown>;
-    return operations[operation](input);
   };
-
-  /** The requests' inputs of one operation, in the order they arrived. */
-  const calls = (
-    requests: readonly RecordedRequest[],
-    operation: SmsVoiceOperation
-  ) =>
-    requests
-      .filter(
-        (r) => r.headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
-      )
-      .map((r) => r.json as Record<string, unknown>);
 
   return {
     respond,
-    addPhoneNumber,
-    addPool,
-    addOptOutList,
-    endUserOptOut,
-    expireNextTokens: optedOut.expireNextTokens,
-    failNext,
-    calls,
-    phoneNumber: (idOrArn: string) => findPhoneNumber(idOrArn),
-    pool: (idOrArn: string) => findPool(idOrArn),
-    optedOutNumbers: (): OptedOutNumber[] =>
+    addPhoneNumber: (
+      number: string,
+      state: Partial<
+        Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
+      > = {}
+    ): LocalPhoneNumber => {
+      const id = state.PhoneNumberId ?? `phone-${newId()}`;
+      const entry: LocalPhoneNumber = {
+        ...NEW_ORIGINATION,
+        NumberType: 'TEN_DLC',
+        IsoCountryCode: 'US',
+        ...state,
+        PhoneNumberId: id,
+        PhoneNumberArn: arnOf('phone-number', id),
+        PhoneNumber: number,
+      };
+      phoneNumbers.set(id, entry);
+      return entry;
+    },
+    addPool: (
+      state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
+      members: readonly LocalPhoneNumber[] = []
+    ): LocalPool => {
+      const id = state.PoolId ?? `pool-${newId()}`;
+      const entry = {
+        ...NEW_ORIGINATION,
+        ...state,
+        PoolId: id,
+        PoolArn: arnOf('pool', id),
+      };
+      pools.set(id, entry);
+      for (const member of members) member.PoolId = id;
+      return entry;
+    },
+    addOptOutList: (name: string) => {
+      optOutLists.set(name, optOutLists.get(name) ?? new Map());
+    },
+    /** A customer's STOP to a number with AWS-managed opt-outs; `at` backdates it. */
+    endUserOptOut: (
+      number: string,
+      { list = 'Default', at = new Date() }: { list?: string; at?: Date } = {}
+    ): void => {
+      const entries = found(optOutLists, 'opt-out-list', list);
+      entries.set(number, optedOut(number, at, true));
+    },
+    failNext: (operation: Operation, reply: Reply, times = 1) => {
+      failures.set(operation, { reply, times });
+    },
+    calls: (requests: readonly RecordedRequest[], operation: Operation) =>
+      requests
+        .filter(
+          ({ headers }) =>
+            headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
+        )
+        .map(({ json }) => json as Input),
+    phoneNumber: (idOrArn: string) => phoneNumbers.get(idOf(idOrArn)),
+    pool: (idOrArn: string) => pools.get(idOf(idOrArn)),
+    optedOutNumbers: () =>
       [...optOutLists].flatMap(([OptOutListName, entries]) =>
         [...entries.keys()].map((OptedOutNumber) => ({
           OptOutListName,
@@ -413,52 +384,3 @@ export const smsVoiceResponder = ({
 };
 
 export type SmsVoiceResponder = ReturnType<typeof smsVoiceResponder>;
-
-const isOperation = (name: string): name is SmsVoiceOperation =>
-  (SMS_VOICE_OPERATIONS as readonly string[]).includes(name);
-
-const ok = (body: unknown): Reply => ({ status: 200, body });
-
-/** The settings a new phone number or pool starts with. */
-const NEW_ORIGINATION = {
-  TwoWayEnabled: false,
-  SelfManagedOptOutsEnabled: false,
-  OptOutListName: 'Default',
-} as const;
-
-/**
- * What a new phone number is unless a test says otherwise: a US 10DLC
- * number, the kind the test numbers (+1 206 ...) would be, and one that
- * self-managed opt-outs are allowed on.
- */
-const NEW_PHONE_NUMBER = {
-  NumberType: 'TEN_DLC',
-  IsoCountryCode: 'US',
-} as const;
-
-const booleanOr = (value: unknown, fallback: boolean): boolean =>
-  typeof value === 'boolean' ? value : fallback;
-
-const withoutUndefined = <T extends object>(value: T): T =>
-  Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined)
-  ) as T;
-
-const described = (entry: LocalPhoneNumber) => ({
-  ...entry,
-  Status: 'ACTIVE',
-  MessageType: 'TRANSACTIONAL',
-  NumberCapabilities: ['SMS'],
-  MonthlyLeasingPrice: '2.00',
-  DeletionProtectionEnabled: false,
-  CreatedTimestamp: CREATED,
-});
-
-const describedPool = (entry: LocalPool) => ({
-  ...entry,
-  Status: 'ACTIVE',
-  MessageType: 'TRANSACTIONAL',
-  SharedRoutesEnabled: false,
-  DeletionProtectionEnabled: false,
-  CreatedTimestamp: CREATED,
-});

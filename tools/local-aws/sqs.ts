@@ -1,41 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type {
+  BatchResultErrorEntry,
+  ChangeMessageVisibilityBatchRequestEntry,
+  MessageAttributeValue,
+  SendMessageRequest,
+} from '@aws-sdk/client-sqs';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 import { seededUuid } from './random';
 
-/**
- * One model of a standard SQS queue, used two ways: in memory by the
- * fault-injection event source (receive, delete, redrive on a simulated
- * clock), and over HTTP by the bundles (`sqsResponder`: SendMessage and
- * ChangeMessageVisibilityBatch in the AWS JSON 1.0 protocol).
- * Behaviour from the SQS developer guide: visibility timeout
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html),
- * at-least-once delivery, redrive after maxReceiveCount
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html),
- * and the ChangeMessageVisibilityBatch limits of the API reference
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html).
- */
-
-interface MessageAttribute {
-  readonly DataType: string;
-  readonly StringValue?: string;
-}
-
-/** A message as SendMessage took it. */
 export interface StoredMessage {
   readonly MessageId: string;
   readonly Body: string;
-  readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
+  readonly MessageAttributes: Readonly<Record<string, MessageAttributeValue>>;
 }
 
 export interface QueueOptions {
-  /** @default 30 (SQS's default) */
   readonly visibilityTimeoutSeconds?: number;
-  /** Receives before the redrive policy moves a message. @default Infinity */
   readonly maxReceiveCount?: number;
-  /**
-   * The share of receives after which SQS hands the same message out again
-   * while it is in flight (at-least-once delivery). @default 0
-   */
+  /** The share of receives SQS hands out again while they are in flight. */
   readonly redeliveryWhileInFlightRate?: number;
   /** For redeliveries and message ids. @default Math.random, random ids */
   readonly random?: () => number;
@@ -44,24 +26,22 @@ export interface QueueOptions {
 export interface ReceivedMessage {
   readonly messageId: string;
   readonly body: string;
-  /** When it entered the queue, in the queue's time (ms). */
   readonly sentAt: number;
   readonly receiptHandle: string;
-  /** ApproximateReceiveCount, this receive included. */
   readonly receiveCount: number;
   readonly firstReceivedAt: number;
 }
 
 export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 
-/** What the redrive policy moved to the dead-letter queue. */
 export interface RedrivenMessage {
   readonly body: string;
   readonly receiveCount: number;
   readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
 }
 
-interface Held extends StoredMessage {
+interface Held {
+  readonly stored: StoredMessage;
   readonly sentAt: number;
   receiveCount: number;
   firstReceivedAt?: number;
@@ -73,13 +53,19 @@ interface Held extends StoredMessage {
 
 export type Queue = ReturnType<typeof createQueue>;
 
-export const createQueue = (options: QueueOptions = {}) => {
-  const random = options.random;
-  const visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
-  const maxReceiveCount = options.maxReceiveCount ?? Number.POSITIVE_INFINITY;
-  const strayRate = options.redeliveryWhileInFlightRate ?? 0;
+/**
+ * The one SQS model, for the fault-injection event source and `sqsResponder`.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+ */
+export const createQueue = ({
+  random,
+  visibilityTimeoutSeconds = 30,
+  maxReceiveCount = Number.POSITIVE_INFINITY,
+  redeliveryWhileInFlightRate = 0,
+}: QueueOptions = {}) => {
   const held = new Map<string, Held>();
-  const byHandle = new Map<string, Held>();
   const redriven: RedrivenMessage[] = [];
   const stats = {
     sent: 0,
@@ -91,79 +77,53 @@ export const createQueue = (options: QueueOptions = {}) => {
     redriven: 0,
   };
   let handles = 0;
-  const remove = (message: Held) => {
-    held.delete(message.MessageId);
-    if (message.receiptHandle !== undefined)
-      byHandle.delete(message.receiptHandle);
+  /** The message whose latest receipt handle (`<MessageId>#<n>`) it is. */
+  const byHandle = (handle: string) => {
+    const message = held.get(handle.slice(0, handle.lastIndexOf('#')));
+    return message?.receiptHandle === handle ? message : undefined;
   };
-  const wire = ({
-    MessageId,
-    Body,
-    MessageAttributes,
-  }: Held): StoredMessage => ({
-    MessageId,
-    Body,
-    MessageAttributes,
-  });
 
   return {
     send: (
-      body: string,
+      Body: string,
       at: number,
-      attributes: StoredMessage['MessageAttributes'] = {}
+      MessageAttributes: StoredMessage['MessageAttributes'] = {}
     ): StoredMessage => {
-      const message: Held = {
-        MessageId: random === undefined ? randomUUID() : seededUuid(random),
-        Body: body,
-        MessageAttributes: attributes,
-        sentAt: at,
-        receiveCount: 0,
-        visibleAt: at,
-        hiddenUntil: at,
-      };
-      held.set(message.MessageId, message);
+      const MessageId = random ? seededUuid(random) : randomUUID();
+      const stored = { MessageId, Body, MessageAttributes };
+      const message = { stored, sentAt: at, receiveCount: 0 };
+      held.set(MessageId, { ...message, visibleAt: at, hiddenUntil: at });
       stats.sent++;
-      return wire(message);
+      return stored;
     },
-    /**
-     * Up to `max` visible messages, oldest first, each hidden for the
-     * visibility timeout; one already received `maxReceiveCount` times
-     * moves to the dead-letter queue instead.
-     */
     receive: (max: number, now: number): ReceivedMessage[] => {
       const received: ReceivedMessage[] = [];
-      // Oldest first, as SQS mostly (not strictly) returns them.
       const oldestFirst = [...held.values()].sort(
         (a, b) => a.sentAt - b.sentAt
       );
       for (const message of oldestFirst) {
         if (received.length >= max) break;
         if (message.visibleAt > now) continue;
-        if (message.receiveCount >= maxReceiveCount) {
-          remove(message);
-          redriven.push({
-            body: message.Body,
-            receiveCount: message.receiveCount,
-            reason: MAX_RECEIVE_COUNT_EXCEEDED,
-          });
+        const { stored, receiveCount } = message;
+        if (receiveCount >= maxReceiveCount) {
+          held.delete(stored.MessageId);
+          const reason = MAX_RECEIVE_COUNT_EXCEEDED;
+          redriven.push({ body: stored.Body, receiveCount, reason });
           stats.redriven++;
           continue;
         }
-        if (message.receiptHandle !== undefined)
-          byHandle.delete(message.receiptHandle);
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
         message.firstReceivedAt ??= now;
-        message.receiptHandle = `${message.MessageId}#${++handles}`;
-        byHandle.set(message.receiptHandle, message);
-        message.hiddenUntil = now + visibilityMs;
+        message.receiptHandle = `${stored.MessageId}#${++handles}`;
+        message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;
         // The copy that missed this receive is handed out again at once.
-        message.visibleAt =
-          (random ?? Math.random)() < strayRate ? now : message.hiddenUntil;
+        const stray = (random ?? Math.random)() < redeliveryWhileInFlightRate;
+        message.visibleAt = stray ? now : message.hiddenUntil;
         stats.receives++;
         received.push({
-          messageId: message.MessageId,
-          body: message.Body,
+          messageId: stored.MessageId,
+          body: stored.Body,
           sentAt: message.sentAt,
           receiptHandle: message.receiptHandle,
           receiveCount: message.receiveCount,
@@ -172,24 +132,19 @@ export const createQueue = (options: QueueOptions = {}) => {
       }
       return received;
     },
-    /** Deletes by the receipt handle of the latest receive. */
+    /**
+     * An earlier receive's handle may leave the message (SQS says success):
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
+     */
     delete: (receiptHandle: string): boolean => {
-      const message = byHandle.get(receiptHandle);
-      if (message === undefined) {
-        // SQS answers success, but an earlier receive's handle may leave the message.
-        stats.staleDeletes++;
-        return false;
-      }
-      remove(message);
-      return true;
+      const message = byHandle(receiptHandle);
+      if (message === undefined) stats.staleDeletes++;
+      else held.delete(message.stored.MessageId);
+      return message !== undefined;
     },
-    /** ChangeMessageVisibility; false for a handle not of a message in flight. */
-    changeVisibility: (
-      receiptHandle: string,
-      seconds: number,
-      now: number
-    ): boolean => {
-      const message = byHandle.get(receiptHandle);
+    /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
+    changeVisibility: (handle: string, seconds: number, now: number) => {
+      const message = byHandle(handle);
       if (message === undefined || message.hiddenUntil <= now) {
         stats.staleVisibilityChanges++;
         return false;
@@ -202,231 +157,137 @@ export const createQueue = (options: QueueOptions = {}) => {
       return true;
     },
     isEmpty: () => held.size === 0,
-    nextVisibleAt: (): number | undefined => {
-      const times = [...held.values()].map(({ visibleAt }) => visibleAt);
-      return times.length === 0 ? undefined : Math.min(...times);
-    },
-    /** The messages still in the queue, in the order sent. */
-    messages: () => [...held.values()].map(wire),
+    nextVisibleAt: () =>
+      held.size === 0
+        ? undefined
+        : Math.min(...[...held.values()].map(({ visibleAt }) => visibleAt)),
+    messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
     statistics: () => ({ ...stats }),
   };
 };
 
-/** A visibility change SQS took for one receipt handle. */
 export interface VisibilityChange {
   readonly queueUrl: string;
   readonly receiptHandle: string;
   readonly visibilityTimeout: number;
 }
 
-/** Why an entry of a batch was refused, as SQS reports it in `Failed`. */
-export interface EntryFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly senderFault: boolean;
-}
-
 export interface SqsResponderOptions {
-  /** The queues' time in ms. @default Date.now */
   readonly now?: () => number;
-  /**
-   * Overrides the queue's answer to a visibility change; throwing fails
-   * the whole call with a 500.
-   * @default - the queue's model answers
-   */
+  /** Answers instead of the queue; throwing fails the call with a 500. */
   readonly changeVisibility?: (
     change: VisibilityChange
-  ) => EntryFailure | undefined;
+  ) => Omit<BatchResultErrorEntry, 'Id'> | undefined;
 }
-
-/** SQS's limits on `ChangeMessageVisibilityBatch` (API reference). */
-const MAX_BATCH_ENTRIES = 10;
-const MAX_VISIBILITY_TIMEOUT = 43_200;
-const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-interface VisibilityEntry {
-  readonly Id?: unknown;
-  readonly ReceiptHandle?: unknown;
-  readonly VisibilityTimeout?: unknown;
-}
-
-const failure = (code: string, message: string): EntryFailure => ({
-  code,
-  message,
-  senderFault: true,
-});
 
 /**
- * The HTTP face of the queues, by queue URL (`X-Amz-Target:
- * AmazonSQS.<Operation>`). A queue that has handed out no message (the
- * records of a test's hand-built event) takes any well-formed receipt
- * handle; one that has refuses a handle it did not hand out or whose
- * message is gone, as SQS does: a receipt handle belongs to one receive,
- * and only the latest one deletes the message
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html);
- * a visibility change for a message not in flight fails
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
- * lists `ReceiptHandleIsInvalid` and `MessageNotInflight`; the entry here
- * answers `InvalidParameterValue` with SQS's "Message does not exist or is
- * not available" text, which the page does not document; the handler
- * treats every failed entry alike).
+ * SendMessage and ChangeMessageVisibilityBatch by queue URL:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
+ * A queue that handed out nothing (a test's hand-built event) takes any
+ * handle. For a message not in flight the page lists ReceiptHandleIsInvalid
+ * and MessageNotInflight; SQS answers the undocumented text below.
  */
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
   const queues = new Map<string, Queue>();
   const changes: VisibilityChange[] = [];
-  /** The queue at `queueUrl`; `queueOptions` (re)creates it. */
+  /** `queueOptions` (re)creates the queue. */
   const queue = (queueUrl: string, queueOptions?: QueueOptions): Queue => {
-    const existing = queues.get(queueUrl);
-    if (existing !== undefined && queueOptions === undefined) return existing;
-    const created = createQueue(queueOptions);
-    queues.set(queueUrl, created);
-    return created;
+    if (queueOptions || !queues.has(queueUrl)) {
+      queues.set(queueUrl, createQueue(queueOptions));
+    }
+    return queues.get(queueUrl) as Queue;
   };
 
-  const entryFailure = (
-    entry: VisibilityEntry,
-    queueUrl: string
-  ): EntryFailure | undefined => {
-    const timeout = entry.VisibilityTimeout;
-    if (
-      typeof timeout !== 'number' ||
-      !Number.isInteger(timeout) ||
-      timeout < 0 ||
-      timeout > MAX_VISIBILITY_TIMEOUT
-    ) {
-      return failure(
-        'InvalidParameterValue',
-        `VisibilityTimeout must be 0 to ${MAX_VISIBILITY_TIMEOUT} seconds`
-      );
+  const failure = (Code: string, Message: string) => ({
+    Code,
+    Message,
+    SenderFault: true,
+  });
+
+  /** Why an entry fails, if it does; a change taken is recorded. */
+  const change = (
+    queueUrl: string,
+    {
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: timeout = -1,
+    }: Omit<ChangeMessageVisibilityBatchRequestEntry, 'Id'>
+  ) => {
+    if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
+      return failure('InvalidParameterValue', 'VisibilityTimeout is 0-43200');
     }
-    if (typeof entry.ReceiptHandle !== 'string' || entry.ReceiptHandle === '') {
+    if (!receiptHandle) {
       return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
     }
-    const change = {
-      queueUrl,
-      receiptHandle: entry.ReceiptHandle,
-      visibilityTimeout: timeout,
-    };
-    if (options.changeVisibility !== undefined)
-      return options.changeVisibility(change);
+    const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
     const model = queue(queueUrl);
-    if (model.statistics().receives === 0) return undefined;
-    return model.changeVisibility(change.receiptHandle, timeout, now())
-      ? undefined
-      : failure(
+    const refused = options.changeVisibility
+      ? options.changeVisibility(taken)
+      : model.statistics().receives > 0 &&
+        !model.changeVisibility(receiptHandle, timeout, now()) &&
+        failure(
           'InvalidParameterValue',
           'Message does not exist or is not available for visibility timeout change'
         );
+    if (!refused) changes.push(taken);
+    return refused;
   };
 
-  const changeVisibilityBatch = (input: {
-    QueueUrl?: unknown;
-    Entries?: unknown;
-  }): Reply => {
-    if (typeof input?.QueueUrl !== 'string' || input.QueueUrl === '') {
+  const changeBatch = (QueueUrl: unknown, Entries: unknown): Reply => {
+    if (typeof QueueUrl !== 'string' || QueueUrl === '') {
       return awsError(400, 'MissingParameter', 'QueueUrl is required');
     }
-    const queueUrl = input.QueueUrl;
     const entries = (
-      Array.isArray(input.Entries) ? input.Entries : []
-    ) as VisibilityEntry[];
-    if (entries.length === 0) {
-      return awsError(400, 'EmptyBatchRequest', 'The batch has no entries');
-    }
-    if (entries.length > MAX_BATCH_ENTRIES) {
-      return awsError(
-        400,
-        'TooManyEntriesInBatchRequest',
-        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}`
-      );
-    }
-    if (
-      !entries.every(
-        ({ Id }) => typeof Id === 'string' && BATCH_ENTRY_ID.test(Id)
-      )
-    ) {
-      return awsError(
-        400,
-        'InvalidBatchEntryId',
-        'A batch entry id is invalid'
-      );
-    }
-    if (new Set(entries.map(({ Id }) => Id)).size !== entries.length) {
-      return awsError(
-        400,
-        'BatchEntryIdsNotDistinct',
-        'Two or more batch entries have the same Id'
-      );
-    }
-    const Successful: { Id: string }[] = [];
-    const Failed: {
-      Id: string;
-      Code: string;
-      Message: string;
-      SenderFault: boolean;
-    }[] = [];
-    for (const entry of entries) {
-      const Id = entry.Id as string;
-      let refused: EntryFailure | undefined;
-      try {
-        refused = entryFailure(entry, queueUrl);
-      } catch (error) {
-        return awsError(500, 'InternalFailure', String(error));
-      }
-      if (refused === undefined) {
-        changes.push({
-          queueUrl,
-          receiptHandle: entry.ReceiptHandle as string,
-          visibilityTimeout: entry.VisibilityTimeout as number,
-        });
-        Successful.push({ Id });
-      } else {
-        Failed.push({
-          Id,
-          Code: refused.code,
-          Message: refused.message,
-          SenderFault: refused.senderFault,
-        });
-      }
+      Array.isArray(Entries) ? Entries : []
+    ) as ChangeMessageVisibilityBatchRequestEntry[];
+    const ids = entries.map(({ Id }) => Id);
+    const refused =
+      entries.length === 0
+        ? 'EmptyBatchRequest'
+        : entries.length > 10
+          ? 'TooManyEntriesInBatchRequest'
+          : !ids.every((id) => id && /^[\w-]{1,80}$/.test(id))
+            ? 'InvalidBatchEntryId'
+            : new Set(ids).size !== ids.length
+              ? 'BatchEntryIdsNotDistinct'
+              : undefined;
+    if (refused) return awsError(400, refused);
+    const Successful: { Id?: string }[] = [];
+    const Failed: BatchResultErrorEntry[] = [];
+    for (const { Id, ...entry } of entries) {
+      const refused = change(QueueUrl, entry);
+      if (refused) Failed.push({ Id, ...refused });
+      else Successful.push({ Id });
     }
     return { status: 200, body: { Successful, Failed } };
   };
 
-  const respond = (request: RecordedRequest): Reply => {
-    const target = String(request.headers['x-amz-target'] ?? '');
+  const respond = ({ headers, json }: RecordedRequest): Reply => {
+    const target = String(headers['x-amz-target']);
+    const input = (json ?? {}) as Partial<SendMessageRequest>;
     if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeVisibilityBatch(
-        request.json as { QueueUrl?: unknown; Entries?: unknown }
+      return changeBatch(
+        input.QueueUrl,
+        (json as { Entries?: unknown }).Entries
       );
     }
     if (target !== 'AmazonSQS.SendMessage') {
       return awsError(400, 'UnsupportedOperation', target);
     }
-    const input = request.json as {
-      QueueUrl?: string;
-      MessageBody?: string;
-      MessageAttributes?: Record<string, MessageAttribute>;
-    };
-    if (!input?.QueueUrl || !input.MessageBody) {
+    if (!input.QueueUrl || !input.MessageBody) {
       return awsError(400, 'MissingParameter');
     }
-    const attributes = input.MessageAttributes ?? {};
-    const message = queue(input.QueueUrl).send(
+    const { MessageId, Body } = queue(input.QueueUrl).send(
       input.MessageBody,
       now(),
-      attributes
+      input.MessageAttributes
     );
-    return {
-      status: 200,
-      body: {
-        MessageId: message.MessageId,
-        MD5OfMessageBody: md5(Buffer.from(message.Body, 'utf8')),
-        MD5OfMessageAttributes: attributesMd5(attributes),
-      },
-    };
+    // The SDK checks this digest (not that of the message attributes).
+    const MD5OfMessageBody = createHash('md5').update(Body).digest('hex');
+    return { status: 200, body: { MessageId, MD5OfMessageBody } };
   };
+
   return {
     respond,
     queue,
@@ -435,33 +296,3 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
       changes.filter((change) => change.queueUrl === queueUrl),
   };
 };
-
-const md5 = (data: Buffer): string =>
-  createHash('md5').update(data).digest('hex');
-
-const lengthPrefixed = (text: string): Buffer => {
-  const bytes = Buffer.from(text, 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-};
-
-/** SQS's digest of message attributes (string attributes only). */
-const attributesMd5 = (
-  attributes: Readonly<Record<string, MessageAttribute>>
-): string =>
-  md5(
-    Buffer.concat(
-      Object.keys(attributes)
-        .sort()
-        .flatMap((name) => {
-          const attribute = attributes[name] as MessageAttribute;
-          return [
-            lengthPrefixed(name),
-            lengthPrefixed(attribute.DataType),
-            Buffer.from([1]),
-            lengthPrefixed(attribute.StringValue ?? ''),
-          ];
-        })
-    )
-  );

@@ -208,6 +208,26 @@ describe('local Connect participant service', () => {
     expect(older.NextToken).toBeUndefined();
   });
 
+  it('refuses a transcript page of more than 100 items', async () => {
+    // Prepare
+    const chat = openChat();
+    const connection = await connect(chat.participantToken);
+
+    // Act
+    const error = await errorNameOf(
+      client.send(
+        new GetTranscriptCommand({
+          ConnectionToken:
+            connection.ConnectionCredentials?.ConnectionToken ?? '',
+          MaxResults: 101,
+        })
+      )
+    );
+
+    // Assess
+    expect(error).toBe('ValidationException');
+  });
+
   it('ends the chat at once in a flow that ends it, so nobody can connect', async () => {
     // Prepare
     chats.setFlow(FLOW_ID, {

@@ -214,6 +214,43 @@ describe('local End User Messaging', () => {
     });
   });
 
+  it.each([
+    [
+      'two-way without a channel',
+      { TwoWayEnabled: true },
+      'TWO_WAY_CHANNEL_NOT_PRESENT',
+    ],
+    [
+      'self-managed opt-outs without two-way',
+      { SelfManagedOptOutsEnabled: true },
+      'TWO_WAY_NOT_ENABLED',
+    ],
+    [
+      'a channel ARN under 20 characters',
+      { TwoWayChannelArn: 'arn:aws:sns:short' },
+      'FIELD_VALIDATION_FAILED',
+    ],
+  ])('refuses UpdatePhoneNumber with %s', async (_, update, reason) => {
+    // Prepare
+    const number = smsVoice.addPhoneNumber('+12065550100');
+
+    // Act
+    const error = await errorOf(
+      client.send(
+        new UpdatePhoneNumberCommand({
+          PhoneNumberId: number.PhoneNumberId,
+          ...update,
+        })
+      )
+    );
+
+    // Assess
+    expect({ name: error.name, reason: error.Reason }).toEqual({
+      name: 'ValidationException',
+      reason,
+    });
+  });
+
   it('fails only the next call when told to', async () => {
     // Prepare
     smsVoice.failNext(

@@ -74,6 +74,34 @@ describe('the local SQS ChangeMessageVisibilityBatch', () => {
     expect(bodyOf(reply)?.__type).toBe('BatchEntryIdsNotDistinct');
   });
 
+  it.each([
+    ['has a space', 'a b'],
+    ['is 81 characters', 'a'.repeat(81)],
+  ])('refuses a batch whose entry Id %s with InvalidBatchEntryId', (_, id) => {
+    // Act
+    const reply = sqsResponder().respond(
+      changeBatch({ QueueUrl: QUEUE_URL, Entries: [{ ...entry(1), Id: id }] })
+    );
+
+    // Assess
+    expect(bodyOf(reply)?.__type).toBe('InvalidBatchEntryId');
+  });
+
+  it('lists an entry without a receipt handle in Failed as ReceiptHandleIsInvalid', () => {
+    // Act
+    const reply = sqsResponder().respond(
+      changeBatch({
+        QueueUrl: QUEUE_URL,
+        Entries: [{ Id: '1', VisibilityTimeout: 2 }],
+      })
+    );
+
+    // Assess
+    expect(bodyOf(reply)?.Failed).toEqual([
+      expect.objectContaining({ Id: '1', Code: 'ReceiptHandleIsInvalid' }),
+    ]);
+  });
+
   it.each([-1, 43_201, 1.5, '2'])(
     'lists an entry with a VisibilityTimeout of %p in Failed, and takes the others',
     (visibilityTimeout) => {
@@ -108,9 +136,9 @@ describe('the local SQS ChangeMessageVisibilityBatch', () => {
       changeVisibility: ({ receiptHandle }) =>
         receiptHandle === 'handle-1'
           ? {
-              code: 'ReceiptHandleIsInvalid',
-              message: 'stale',
-              senderFault: true,
+              Code: 'ReceiptHandleIsInvalid',
+              Message: 'stale',
+              SenderFault: true,
             }
           : undefined,
     });
