@@ -1,7 +1,6 @@
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import { connectResponder } from '../local-aws/connect';
-import { succeeded } from '../local-aws/scripted';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
 import { createIdempotencyTable } from './dynalite';
 import type { InboundFunction } from './synth';
@@ -23,7 +22,7 @@ export const startLocalBridge = ({
     const connectService = connectResponder();
     const connect = await stack.serve('connect', (request) => {
       const reply = connectService(request);
-      if (succeeded({ request, reply })) {
+      if ('status' in reply && reply.status < 300) {
         accepted.push(request.json as Record<string, unknown>);
       }
       return reply;
