@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,12 +7,7 @@ import {
   PutOptedOutNumberCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { LocalStack } from '../../tools/harness/bridge-start';
-import {
-  inboundSms,
-  scheduledEvent,
-  smsRecord,
-  sqsEvent,
-} from '../../tools/harness/events';
+import { inboundSms, smsRecord, sqsEvent } from '../../tools/harness/events';
 import {
   type LocalBridge,
   startLocalBridge,
@@ -91,7 +87,16 @@ const loadSweep = async (
   const invoke = await bridge.load(fn, SWEEP_FUNCTION, tables, endpoints);
   return {
     /** One scheduled run, as EventBridge invokes it every minute. */
-    run: () => invoke(scheduledEvent(fn.region)),
+    run: () =>
+      invoke({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        time: new Date().toISOString(),
+        region: fn.region,
+        detail: {},
+      }),
     logs: () => bridge.logs.filter((line) => line.fn === SWEEP_FUNCTION),
   };
 };

@@ -6,10 +6,10 @@ import {
   type LocalStack,
   openLocalStack,
 } from '../../tools/harness/bridge-start';
-import { customResourceCreate } from '../../tools/harness/events';
 import {
   type InboundFunction,
   readInboundFunction,
+  readStack,
   synthesizeBridge,
   TWO_WAY_FUNCTION_PATH,
 } from '../../tools/harness/synth';
@@ -21,6 +21,7 @@ import {
   type SmsVoiceResponder,
   smsVoiceResponder,
 } from '../../tools/local-aws/sms-voice';
+import { createEvent } from '../support/custom-resource-event';
 
 const ACCOUNT = '111122223333';
 const BRIDGE_NUMBER = '+12065550100';
@@ -43,7 +44,28 @@ const CONTEXT = {
 };
 
 /** What CloudFormation resolves the template's references to. */
-const REFERENCES = { ServiceToken: 'provider', TwoWayChannelArn: TOPIC_ARN };
+const REFERENCES: Record<string, string> = { TwoWayChannelArn: TOPIC_ARN };
+
+/**
+ * CloudFormation's create of the template's resource of `type`: it hands
+ * the properties over resolved, every scalar as a string.
+ */
+const customResourceCreate = (assembly: string, type: string) => {
+  const { ServiceToken: _, ...properties } = Object.values(
+    readStack(assembly).template.Resources
+  ).find((resource) => resource.Type === type)?.Properties;
+  const resolve = (name: string, value: unknown): string | string[] => {
+    if (Array.isArray(value)) return value.map((v) => `${resolve(name, v)}`);
+    if (typeof value !== 'object' || value === null) return String(value);
+    if (REFERENCES[name] === undefined) throw new Error(`resolve ${name}`);
+    return REFERENCES[name];
+  };
+  return createEvent(
+    Object.fromEntries(
+      Object.entries(properties).map(([name, v]) => [name, resolve(name, v)])
+    )
+  );
+};
 
 /**
  * The synthesized two-way custom resource bundle, run on the create of the
@@ -63,16 +85,8 @@ describe('the synthesized two-way bundle with self-managed opt-outs', () => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-two-way-'));
     const assembly = synthesizeBridge(CONTEXT, outdir);
     fn = readInboundFunction(assembly, TWO_WAY_FUNCTION_PATH);
-    numberCreate = customResourceCreate(
-      assembly,
-      'Custom::TwoWayPhoneNumber',
-      REFERENCES
-    );
-    poolCreate = customResourceCreate(
-      assembly,
-      'Custom::TwoWayPool',
-      REFERENCES
-    );
+    numberCreate = customResourceCreate(assembly, 'Custom::TwoWayPhoneNumber');
+    poolCreate = customResourceCreate(assembly, 'Custom::TwoWayPool');
     smsVoiceEndpoint = await startLocalEndpoint((request) =>
       smsVoice.respond(request)
     );

@@ -3,15 +3,8 @@ import type {
   AttachmentItem,
   ParticipantRole,
 } from '@aws-sdk/client-connectparticipant';
-import type {
-  CloudFormationCustomResourceCreateEvent,
-  ScheduledEvent,
-  SNSEvent,
-  SQSEvent,
-  SQSRecord,
-} from 'aws-lambda';
+import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Random, seededUuid } from '../local-aws/random';
-import { readStack } from './synth';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -219,61 +212,4 @@ export const streamedItemRecord = ({
     )
   );
   return sqsRecord(body, {}, `arn:aws:sqs:${ARN}-OutboundQueue`);
-};
-
-export const scheduledEvent = (region = REGION): ScheduledEvent => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: new Date().toISOString(),
-  region,
-  resources: [
-    `arn:aws:events:${region}:${ACCOUNT}:rule/SmsConnectBridge-Schedule`,
-  ],
-  detail: {},
-});
-
-/**
- * CloudFormation's create of the template's custom resource of this type.
- * It hands the properties over resolved, every scalar as a string: a
- * reference (an object) takes its value from `references`, or fails.
- */
-export const customResourceCreate = (
-  assemblyDir: string,
-  type: string,
-  references: Readonly<Record<string, string>>
-): CloudFormationCustomResourceCreateEvent => {
-  const { template, region } = readStack(assemblyDir);
-  const found = Object.entries(template.Resources).find(
-    ([, resource]) => resource.Type === type
-  );
-  if (found === undefined) throw new Error(`no ${type} in ${assemblyDir}`);
-  const [logicalId, { Properties = {} }] = found;
-  const resolve = (name: string, value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map((each) => resolve(name, each));
-    if (typeof value !== 'object' || value === null) return String(value);
-    if (references[name] === undefined) {
-      throw new Error(
-        `${name} is ${JSON.stringify(value)} in the template; give a local value for it`
-      );
-    }
-    return references[name];
-  };
-  return {
-    RequestType: 'Create',
-    ServiceToken: `arn:aws:lambda:${region}:${ACCOUNT}:function:Provider`,
-    ResponseURL: 'https://cloudformation-response.invalid/',
-    StackId: `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/SmsConnectBridge/1`,
-    RequestId: 'request-1',
-    LogicalResourceId: logicalId,
-    ResourceType: type,
-    ResourceProperties: Object.fromEntries(
-      Object.entries(Properties).map(([name, value]) => [
-        name,
-        resolve(name, value),
-      ])
-    ) as { ServiceToken: string },
-  };
 };
