@@ -162,7 +162,8 @@ const participant = async (outdir: string) => {
 
     await step('4. Alice texts STOP', text('STOP'));
     check(chat.customerDisconnected, 'she leaves the chat');
-    const tokens = [chat.participantToken, ...chat.connectionTokens];
+    const { participantToken, connections } = chat;
+    const tokens = [participantToken, ...connections.map((c) => c.token)];
     checkLogs(bridge.logs, [ALICE, HELLO, REPLY, NEXT_DAY, ...tokens]);
   } finally {
     await bridge.close();

@@ -21,7 +21,7 @@ import {
   readInboundFunction,
   synthesizeBridge,
 } from '../../tools/harness/synth';
-import { awsError } from '../../tools/local-aws/endpoint';
+import { awsError, type RecordedRequest } from '../../tools/local-aws/endpoint';
 import { runKeyedByJmesPath } from '../support/jmespath-keyed-record';
 
 const ACCOUNT = '111122223333';
@@ -571,12 +571,23 @@ describe('the synthesized inbound bundle against local endpoints', () => {
   });
 
   describe('the wait before a failed text comes back', () => {
+    const isVisibilityChange = ({ headers }: RecordedRequest) =>
+      headers['x-amz-target'] === 'AmazonSQS.ChangeMessageVisibilityBatch';
     /** The ChangeMessageVisibilityBatch calls the bundle made. */
     const visibilityCalls = () =>
-      bridge.sqs.requests.filter(
-        ({ headers }) =>
-          headers['x-amz-target'] === 'AmazonSQS.ChangeMessageVisibilityBatch'
-      );
+      bridge.sqs.requests.filter(isVisibilityChange);
+    /** SQS refuses each entry: the receipt handle has expired. */
+    const refusingVisibilityChanges = (request: RecordedRequest) => {
+      if (!isVisibilityChange(request)) return undefined;
+      const { Entries } = request.json as { Entries: { Id: string }[] };
+      const Failed = Entries.map(({ Id }) => ({
+        Id,
+        Code: 'ReceiptHandleIsInvalid',
+        Message: 'The receipt handle has expired',
+        SenderFault: true,
+      }));
+      return { status: 200, body: { Successful: [], Failed } };
+    };
 
     it('shortens the wait of a text failed on its first receive to 1 or 2 seconds', async () => {
       // Prepare
@@ -657,17 +668,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
     it('still reports the failure when SQS refuses the visibility change', async () => {
       // Prepare
-      await bridge.close();
-      bridge = await startLocalBridge({
-        fn,
-        sqs: {
-          changeVisibility: () => ({
-            Code: 'ReceiptHandleIsInvalid',
-            Message: 'The receipt handle has expired',
-            SenderFault: true,
-          }),
-        },
-      });
+      bridge.sqs.always(refusingVisibilityChanges);
       bridge.connect.always(awsError(500, 'InternalServiceException'));
       const failing = smsRecord(textFrom(CUSTOMER, 'Hello?'));
 
@@ -682,17 +683,7 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
     it('logs a refused visibility change with its code, without numbers or text', async () => {
       // Prepare
-      await bridge.close();
-      bridge = await startLocalBridge({
-        fn,
-        sqs: {
-          changeVisibility: () => ({
-            Code: 'ReceiptHandleIsInvalid',
-            Message: 'The receipt handle has expired',
-            SenderFault: true,
-          }),
-        },
-      });
+      bridge.sqs.always(refusingVisibilityChanges);
       bridge.connect.always(awsError(500, 'InternalServiceException'));
       const failing = smsRecord(textFrom(CUSTOMER, 'Hello again?'));
 
@@ -715,15 +706,9 @@ describe('the synthesized inbound bundle against local endpoints', () => {
 
     it('still reports the failure when the visibility change call fails', async () => {
       // Prepare
-      await bridge.close();
-      bridge = await startLocalBridge({
-        fn,
-        sqs: {
-          changeVisibility: () => {
-            throw new Error('SQS is down');
-          },
-        },
-      });
+      bridge.sqs.always((request) =>
+        isVisibilityChange(request) ? awsError(500, 'InternalError') : undefined
+      );
       bridge.connect.always(awsError(500, 'InternalServiceException'));
       const failing = smsRecord(textFrom(CUSTOMER, 'Anyone?'));
 

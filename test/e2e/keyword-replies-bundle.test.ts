@@ -17,6 +17,7 @@ import {
 } from '../../tools/harness/synth';
 import {
   awsError,
+  callsTo,
   type LocalEndpoint,
   startLocalEndpoint,
 } from '../../tools/local-aws/endpoint';
@@ -100,7 +101,7 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
   const smsCalls = (
     operation: 'SendTextMessage' | 'PutOptedOutNumber'
   ): Record<string, unknown>[] =>
-    smsVoice.calls(smsVoiceEndpoint.requests, operation);
+    callsTo(smsVoiceEndpoint.requests, operation).map(({ body }) => body);
   const smsOperations = () =>
     smsVoiceEndpoint.requests.map(({ headers }) => headers['x-amz-target']);
   const chatEvents = () =>

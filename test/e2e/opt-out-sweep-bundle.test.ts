@@ -25,10 +25,10 @@ import {
   synthesizeBridge,
 } from '../../tools/harness/synth';
 import {
+  callsTo,
   type LocalEndpoint,
   startLocalEndpoint,
 } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
 import {
   type SmsVoiceResponder,
   smsVoiceResponder,
@@ -257,7 +257,9 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
 
       // Assess
       expect(
-        smsVoice.calls(smsVoiceEndpoint.requests, 'DescribeOptedOutNumbers')
+        callsTo(smsVoiceEndpoint.requests, 'DescribeOptedOutNumbers').map(
+          ({ body }) => body
+        )
       ).toEqual([
         {
           OptOutListName: 'Default',
@@ -338,7 +340,7 @@ describe('the synthesized opt-out sweep bundle against local endpoints', () => {
     };
 
     const disconnectCalls = () =>
-      participantCalls(bridge.participant.requests, '/participant/disconnect');
+      callsTo(bridge.participant.requests, '/participant/disconnect');
 
     it("ends the customer's chat as the customer, and forgets its session", async () => {
       // Prepare

@@ -17,17 +17,14 @@ import {
   readParticipantBundles,
   synthesizeBridge,
 } from '../../tools/harness/synth';
-import {
-  connectChatCalls,
-  type LocalChat,
-} from '../../tools/local-aws/connect-chat';
+import type { LocalChat } from '../../tools/local-aws/connect-chat';
 import {
   awsError,
+  callsTo,
   type RecordedRequest,
   type Reply,
   type Responder,
 } from '../../tools/local-aws/endpoint';
-import { participantCalls } from '../../tools/local-aws/participant';
 import { emfDocuments, metricTotals } from '../support/output';
 
 const ACCOUNT = '111122223333';
@@ -208,8 +205,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat').map(
-          (start) => start.ContactFlowId
+        callsTo(bridge.connect.requests, '/contact/chat').map(
+          ({ body }) => body.ContactFlowId
         )
       ).toEqual([DEFAULT_FLOW]);
     });
@@ -220,7 +217,9 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(
-        connectChatCalls(bridge.connect.requests, '/contact/start-streaming')
+        callsTo(bridge.connect.requests, '/contact/start-streaming').map(
+          ({ body }) => body
+        )
       ).toEqual([
         {
           InstanceId: INSTANCE_ID,
@@ -240,14 +239,14 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(
-        participantCalls(bridge.participant.requests, '/participant/connection')
+        callsTo(bridge.participant.requests, '/participant/connection')
       ).toEqual([
         {
           bearer: chat.participantToken,
           body: { Type: ['CONNECTION_CREDENTIALS'], ConnectParticipant: true },
         },
       ]);
-      expect(chat.connectionTokens).toHaveLength(1);
+      expect(chat.connections).toHaveLength(1);
     });
 
     it('sends the second text to the open chat with its connection token', async () => {
@@ -262,10 +261,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(response).toEqual({ batchItemFailures: [] });
       expect(bridge.chats.list()).toHaveLength(1);
       expect(
-        participantCalls(bridge.participant.requests, '/participant/message')
+        callsTo(bridge.participant.requests, '/participant/message')
       ).toEqual([
         {
-          bearer: chat.connectionTokens[0],
+          bearer: chat.connections[0]?.token,
           body: {
             ContentType: 'text/plain',
             Content: body,
@@ -297,9 +296,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         { batchItemFailures: [] },
         { batchItemFailures: [] },
       ]);
-      expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat')
-      ).toHaveLength(1);
+      expect(callsTo(bridge.connect.requests, '/contact/chat')).toHaveLength(1);
       const [chat] = bridge.chats.list();
       expect(chat?.messages.map((m) => m.Content).sort()).toEqual(
         ['Hello? I am still waiting', 'Is anyone there?'].sort()
@@ -329,14 +326,16 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ContentType: 'text/plain',
         Content: body,
       });
-      expect(await itemsHolding(expired.connectionTokens[0] ?? '')).toEqual([]);
+      expect(await itemsHolding(expired.connections[0]?.token ?? '')).toEqual(
+        []
+      );
       expect(bridge.inboundDeadLetters()).toEqual([]);
     });
 
     it('disconnects the customer on STOP and removes the session', async () => {
       // Prepare
       const chat = await openChat();
-      const token = chat.connectionTokens[0] ?? '';
+      const token = chat.connections[0]?.token ?? '';
 
       // Act
       const { sms, response } = await text(CUSTOMER, 'STOP');
@@ -344,7 +343,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       // Assess
       expect(response).toEqual({ batchItemFailures: [] });
       expect(
-        participantCalls(bridge.participant.requests, '/participant/disconnect')
+        callsTo(bridge.participant.requests, '/participant/disconnect')
       ).toEqual([
         { bearer: token, body: { ClientToken: sms.inboundMessageId } },
       ]);
@@ -417,10 +416,9 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ['/participant/message', 200],
       ]);
       expect(
-        participantCalls(
-          bridge.participant.requests,
-          '/participant/connection'
-        ).map((call) => call.bearer)
+        callsTo(bridge.participant.requests, '/participant/connection').map(
+          (call) => call.bearer
+        )
       ).toEqual([chat.participantToken, chat.participantToken]);
       expect(bridge.chats.list()).toEqual([chat]);
       expect(chat.messages.at(-1)?.Content).toBe(body);
@@ -438,17 +436,16 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(
-        participantCalls(
-          bridge.participant.requests,
-          '/participant/message'
-        ).map((call) => call.bearer)
+        callsTo(bridge.participant.requests, '/participant/message').map(
+          (call) => call.bearer
+        )
       ).toEqual([
-        chat.connectionTokens[0],
-        chat.connectionTokens[1],
-        chat.connectionTokens[1],
+        chat.connections[0]?.token,
+        chat.connections[1]?.token,
+        chat.connections[1]?.token,
       ]);
       expect((await sessionItem())?.connectionToken).toBe(
-        chat.connectionTokens[1]
+        chat.connections[1]?.token
       );
     });
 
@@ -520,7 +517,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(item).toEqual(
         expect.objectContaining({
           participantToken: chat.participantToken,
-          connectionToken: chat.connectionTokens[0],
+          connectionToken: chat.connections[0]?.token,
         })
       );
       expect(Number(item?.expiration) * 1000).toBeGreaterThan(
@@ -540,11 +537,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(response).toEqual({ batchItemFailures: [] });
       expect(chat.customerDisconnected).toBe(true);
       expect(
-        participantCalls(
-          bridge.participant.requests,
-          '/participant/disconnect'
-        ).map((call) => call.bearer)
-      ).toEqual([chat.connectionTokens[0], chat.connectionTokens[1]]);
+        callsTo(bridge.participant.requests, '/participant/disconnect').map(
+          (call) => call.bearer
+        )
+      ).toEqual([chat.connections[0]?.token, chat.connections[1]?.token]);
       expect(await itemsHolding(chat.participantToken)).toEqual([]);
     });
   });
@@ -589,11 +585,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(
-        participantCalls(
-          bridge.participant.requests,
-          '/participant/transcript'
-        ).map((call) => call.bearer)
-      ).toEqual([chat.connectionTokens[0]]);
+        callsTo(bridge.participant.requests, '/participant/transcript').map(
+          (call) => call.bearer
+        )
+      ).toEqual([chat.connections[0]?.token]);
     });
 
     it('texts the flow messages in the order the flow said them', async () => {
@@ -685,9 +680,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(response).toEqual({ batchItemFailures: [] });
-      expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat')
-      ).toHaveLength(2);
+      expect(callsTo(bridge.connect.requests, '/contact/chat')).toHaveLength(2);
       expect(bridge.chats.list().at(-1)?.ended).toBe(false);
     });
 
@@ -724,7 +717,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       ).join(' ');
 
     const messageCalls = () =>
-      participantCalls(bridge.participant.requests, '/participant/message');
+      callsTo(bridge.participant.requests, '/participant/message');
 
     it('opens a chat with the first part of a long text and sends the rest to it', async () => {
       // Prepare
@@ -886,10 +879,10 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         ['/participant/message', 200],
       ]);
       expect(
-        participantCalls(bridge.participant.requests, '/participant/message')
+        callsTo(bridge.participant.requests, '/participant/message')
           .slice(-2)
           .map((call) => call.bearer)
-      ).toEqual([chat.connectionTokens[1], chat.connectionTokens[1]]);
+      ).toEqual([chat.connections[1]?.token, chat.connections[1]?.token]);
       expect(bridge.chats.list()).toEqual([chat]);
       expect(
         chat.messages
@@ -911,11 +904,9 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess: one chat, not one per part
       expect(response).toEqual({ batchItemFailures: [] });
+      expect(callsTo(bridge.connect.requests, '/contact/chat')).toHaveLength(1);
       expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat')
-      ).toHaveLength(1);
-      expect(
-        participantCalls(bridge.participant.requests, '/participant/message')
+        callsTo(bridge.participant.requests, '/participant/message')
       ).toEqual([]);
       expect(bridge.inboundDeadLetters()).toEqual([]);
     });
@@ -1054,16 +1045,14 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(chats).toHaveLength(1);
       expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
       // Resumed with the participant token the session kept
-      const connections = participantCalls(
+      const connections = callsTo(
         bridge.participant.requests,
         '/participant/connection'
       );
       expect(new Set(connections.map((call) => call.bearer))).toEqual(
         new Set([chats[0]?.participantToken])
       );
-      expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat')
-      ).toHaveLength(1);
+      expect(callsTo(bridge.connect.requests, '/contact/chat')).toHaveLength(1);
     });
 
     it('opens no second chat when the answer to StartChatContact is lost after Connect opened it', async () => {
@@ -1091,8 +1080,8 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       expect(chats[0]?.messages.map((m) => m.Content)).toEqual([FIRST, SECOND]);
       expect(
         new Set(
-          connectChatCalls(bridge.connect.requests, '/contact/chat').map(
-            (start) => start.ClientToken
+          callsTo(bridge.connect.requests, '/contact/chat').map(
+            ({ body }) => body.ClientToken
           )
         )
       ).toEqual(new Set([first.sms.inboundMessageId]));
@@ -1375,7 +1364,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
 
       // Assess
       expect(response).toEqual({ batchItemFailures: [] });
-      expect(await itemsHolding(chat.connectionTokens[0] ?? '')).toEqual([]);
+      expect(await itemsHolding(chat.connections[0]?.token ?? '')).toEqual([]);
       expect(await contactItem(chat)).toEqual(
         expect.objectContaining({ ended: true })
       );
@@ -1392,18 +1381,16 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       await text(CUSTOMER, 'One more thing about my order');
 
       // Assess
+      expect(callsTo(bridge.connect.requests, '/contact/chat')).toHaveLength(2);
       expect(
-        connectChatCalls(bridge.connect.requests, '/contact/chat')
-      ).toHaveLength(2);
-      expect(
-        participantCalls(bridge.participant.requests, '/participant/message')
+        callsTo(bridge.participant.requests, '/participant/message')
       ).toEqual([]);
     });
 
     it('ends the chat of a customer who opted out, without retrying the reply', async () => {
       // Prepare
       const chat = await openChat();
-      const token = chat.connectionTokens[0] ?? '';
+      const token = chat.connections[0]?.token ?? '';
       bridge.smsVoice.state.endUserOptOut(CUSTOMER);
 
       // Act
@@ -1425,10 +1412,9 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
         }),
       ]);
       expect(
-        participantCalls(
-          bridge.participant.requests,
-          '/participant/disconnect'
-        ).map((call) => call.bearer)
+        callsTo(bridge.participant.requests, '/participant/disconnect').map(
+          (call) => call.bearer
+        )
       ).toEqual([token]);
       expect(chat.customerDisconnected).toBe(true);
       expect(await itemsHolding(token)).toEqual([]);
@@ -1475,7 +1461,7 @@ describe('the synthesized participant-mode bundles against local endpoints', () 
       const secrets = [
         ...chats.flatMap((chat) => [
           chat.participantToken,
-          ...chat.connectionTokens,
+          ...chat.connections.map(({ token }) => token),
         ]),
         CUSTOMER,
         OTHER_CUSTOMER,

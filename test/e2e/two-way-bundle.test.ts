@@ -51,9 +51,10 @@ const REFERENCES: Record<string, string> = { TwoWayChannelArn: TOPIC_ARN };
  * the properties over resolved, every scalar as a string.
  */
 const customResourceCreate = (assembly: string, type: string) => {
-  const { ServiceToken: _, ...properties } = Object.values(
-    readStack(assembly).template.Resources
-  ).find((resource) => resource.Type === type)?.Properties;
+  const { ServiceToken: _, ...properties } =
+    Object.values(readStack(assembly).template.Resources).find(
+      (resource) => resource.Type === type
+    )?.Properties ?? {};
   const resolve = (name: string, value: unknown): string | string[] => {
     if (Array.isArray(value)) return value.map((v) => `${resolve(name, v)}`);
     if (typeof value !== 'object' || value === null) return String(value);

@@ -47,7 +47,8 @@ const startServices = async (
     return endpoint;
   };
   const sqs = sqsResponder(options.sqs);
-  const sqsEndpoint = await started(startLocalEndpoint(sqs.respond));
+  const sqsScript = scriptedResponder(sqs.respond);
+  const sqsEndpoint = await started(startLocalEndpoint(sqsScript.respond));
   const otherServices = await started(
     startLocalEndpoint(() =>
       awsError(400, 'UnrecognizedClientException', 'not a local service')
@@ -94,7 +95,7 @@ const startServices = async (
     `${sqsEndpoint.url}/111122223333/SmsConnectBridge-${name}`;
 
   return {
-    sqs: { ...sqsEndpoint, ...sqs },
+    sqs: { ...sqsEndpoint, ...sqs, always: sqsScript.always },
     otherServices,
     dynamoDbUrl: dynamoDb.url,
     dynamoDbCalls: dynamoDbCalls as readonly string[],

@@ -38,7 +38,6 @@ const newChat = (
     // ChatDurationInMinutes defaults to 1,500 (StartChatContact).
     endsAt: startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
     streamingEndpoints: [] as string[],
-    connectionTokens: [] as string[],
     connections: [] as { token: string; expiresAt: number }[],
     /** The initial message, then each `SendMessage`. */
     messages: [] as { ContentType: string; Content: string }[],
@@ -214,11 +213,3 @@ export const connectChatResponder =
     }
     return awsError(404, 'ResourceNotFoundException', 'no such route');
   };
-
-export const connectChatCalls = (
-  requests: readonly RecordedRequest[],
-  route: '/contact/chat' | '/contact/start-streaming'
-) =>
-  requests
-    .filter((r) => r.path === route)
-    .map((r) => r.json as Record<string, unknown>);

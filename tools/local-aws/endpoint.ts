@@ -92,3 +92,16 @@ export const awsError = (
   headers: { 'x-amzn-errortype': type },
   body: { __type: type, message, Message: message, ...members },
 });
+
+/** Calls to a REST route (`/contact/chat`) or a JSON operation (`SendTextMessage`). */
+export const callsTo = (requests: readonly RecordedRequest[], route: string) =>
+  requests
+    .filter(
+      ({ path, headers }) =>
+        path === route ||
+        headers['x-amz-target']?.toString().endsWith(`.${route}`)
+    )
+    .map(({ headers, json }) => ({
+      bearer: headers['x-amz-bearer'],
+      body: json as Record<string, unknown>,
+    }));

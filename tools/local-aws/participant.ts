@@ -29,7 +29,6 @@ export const participantResponder = (chats: LocalChats) => {
       if (!types.includes('CONNECTION_CREDENTIALS')) return ok({});
       const token = randomBytes(32).toString('base64url');
       const expiresAt = chats.clock.now() + 24 * 60 * 60 * 1000;
-      chat.connectionTokens.push(token);
       chat.connections.push({ token, expiresAt });
       const Expiry = new Date(expiresAt).toISOString();
       return ok({ ConnectionCredentials: { ConnectionToken: token, Expiry } });
@@ -121,14 +120,3 @@ const transcriptPage: Route = (chat, body) => {
     NextToken: start > 0 ? String(start) : undefined,
   });
 };
-
-export const participantCalls = (
-  requests: readonly RecordedRequest[],
-  route: `/participant/${'connection' | 'message' | 'disconnect' | 'transcript'}`
-) =>
-  requests
-    .filter((r) => r.path === route)
-    .map((r) => ({
-      bearer: r.headers['x-amz-bearer'],
-      body: r.json as Record<string, unknown>,
-    }));

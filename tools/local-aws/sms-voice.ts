@@ -363,13 +363,6 @@ export const smsVoiceResponder = ({
     failNext: (operation: Operation, reply: Reply, times = 1) => {
       failures.set(operation, { reply, times });
     },
-    calls: (requests: readonly RecordedRequest[], operation: Operation) =>
-      requests
-        .filter(
-          ({ headers }) =>
-            headers['x-amz-target'] === `PinpointSMSVoiceV2.${operation}`
-        )
-        .map(({ json }) => json as Input),
     phoneNumber: (idOrArn: string) => phoneNumbers.get(idOf(idOrArn)),
     pool: (idOrArn: string) => pools.get(idOf(idOrArn)),
     optedOutNumbers: () =>

@@ -175,10 +175,6 @@ export interface VisibilityChange {
 
 export interface SqsResponderOptions {
   readonly now?: () => number;
-  /** Answers instead of the queue; throwing fails the call with a 500. */
-  readonly changeVisibility?: (
-    change: VisibilityChange
-  ) => Omit<BatchResultErrorEntry, 'Id'> | undefined;
 }
 
 /**
@@ -222,14 +218,13 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     }
     const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
     const model = queue(queueUrl);
-    const refused = options.changeVisibility
-      ? options.changeVisibility(taken)
-      : model.statistics().receives > 0 &&
-        !model.changeVisibility(receiptHandle, timeout, now()) &&
-        failure(
-          'InvalidParameterValue',
-          'Message does not exist or is not available for visibility timeout change'
-        );
+    const refused =
+      model.statistics().receives > 0 &&
+      !model.changeVisibility(receiptHandle, timeout, now()) &&
+      failure(
+        'InvalidParameterValue',
+        'Message does not exist or is not available for visibility timeout change'
+      );
     if (!refused) changes.push(taken);
     return refused;
   };

@@ -3,36 +3,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * Node 24, the functions' Lambda runtime (nodejs24.x), as npm publishes it:
- * one package per platform, pinned in this folder's package.json and
- * installed here by install.js, not as the root's dependencies: each
- * declares a `node` bin that every npm script would then run on.
- */
-export const platformPackage = (
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch
-): string => `node-${platform}-${arch}`;
-
-/**
- * The pinned Node 24 for this platform. Where npm publishes none (macOS
- * arm64) the answer says why and callers skip; where one is pinned it must
- * be installed at that version, or this throws rather than skip.
+ * The pinned Node 24 (the functions' runtime, nodejs24.x) for this platform,
+ * one npm package per platform pinned in this folder's package.json (not the
+ * root's: each declares a `node` bin every npm script would run on). Where
+ * none is pinned callers skip; a pinned one must be installed, or this throws.
  */
 export const findNode24 = ({
   dir = __dirname,
   platform = process.platform,
   arch = process.arch,
 } = {}) => {
-  const manifest = JSON.parse(
+  const pinned: Record<string, string> = JSON.parse(
     readFileSync(path.join(dir, 'package.json'), 'utf8')
-  );
-  const pinned: Record<string, string> = manifest.optionalDependencies;
-  const name = platformPackage(platform, arch);
+  ).optionalDependencies;
+  const name = `node-${platform}-${arch}`;
   const version = pinned[name];
   if (version === undefined) {
-    const platforms = Object.keys(pinned).map((pkg) =>
-      pkg.replace('node-', '')
-    );
+    const platforms = Object.keys(pinned).map((pkg) => pkg.slice(5));
     const reason = `tools/node24/package.json pins Node 24 for ${platforms.join(', ')} only: npm publishes no ${name} at that version`;
     return { found: false, reason } as const;
   }

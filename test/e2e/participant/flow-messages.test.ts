@@ -1,6 +1,5 @@
 import { captureLogs } from '../../../tools/harness/log-capture';
-import { awsError } from '../../../tools/local-aws/endpoint';
-import { participantCalls } from '../../../tools/local-aws/participant';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
@@ -83,7 +82,7 @@ describe('participant mode, what the flow says before streaming starts (inbound)
 
     // Assess
     expect(local.chats.list()).toHaveLength(chatsBefore);
-    expect(participantCalls(requests(), '/participant/message')).toEqual([]);
+    expect(callsTo(requests(), '/participant/message')).toEqual([]);
     expect(chat?.messages.map((m) => m.Content)).toEqual([
       'Where is my parcel?',
     ]);
@@ -112,7 +111,7 @@ describe('participant mode, what the flow says before streaming starts (inbound)
     expect(textedTo(customer)).toEqual([GREETING]);
     expect(chat?.messages.map((m) => m.Content).join(' ')).toBe(body);
     expect(
-      participantCalls(requests(), '/participant/message').map(
+      callsTo(requests(), '/participant/message').map(
         (call) => call.body.ClientToken
       )
     ).toEqual(['long-1-part-1']);

@@ -1,10 +1,6 @@
 import { captureLogs } from '../../../tools/harness/log-capture';
-import {
-  connectChatCalls,
-  connectChatResponder,
-} from '../../../tools/local-aws/connect-chat';
-import { awsError } from '../../../tools/local-aws/endpoint';
-import { participantCalls } from '../../../tools/local-aws/participant';
+import { connectChatResponder } from '../../../tools/local-aws/connect-chat';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import {
   BRIDGE_NUMBER,
   CONTACT_ATTRIBUTES,
@@ -39,7 +35,9 @@ describe('participant mode, customer to agent (inbound)', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(connectChatCalls(requests(), '/contact/chat')).toEqual([
+    expect(
+      callsTo(requests(), '/contact/chat').map(({ body }) => body)
+    ).toEqual([
       {
         InstanceId: INSTANCE_ID,
         ContactFlowId: CONTACT_FLOW_ID,
@@ -68,7 +66,9 @@ describe('participant mode, customer to agent (inbound)', () => {
 
     // Assess
     const [chat] = local.chats.list().slice(-1);
-    expect(connectChatCalls(requests(), '/contact/start-streaming')).toEqual([
+    expect(
+      callsTo(requests(), '/contact/start-streaming').map(({ body }) => body)
+    ).toEqual([
       {
         InstanceId: INSTANCE_ID,
         ContactId: chat?.contactId,
@@ -89,7 +89,7 @@ describe('participant mode, customer to agent (inbound)', () => {
 
     // Assess
     const [chat] = local.chats.list().slice(-1);
-    expect(participantCalls(requests(), '/participant/connection')).toEqual([
+    expect(callsTo(requests(), '/participant/connection')).toEqual([
       {
         bearer: chat?.participantToken,
         body: { Type: ['CONNECTION_CREDENTIALS'], ConnectParticipant: true },
@@ -109,7 +109,7 @@ describe('participant mode, customer to agent (inbound)', () => {
     expect(await local.session(customer)).toEqual({
       state: 'active',
       contactId: chat?.contactId,
-      connectionToken: chat?.connectionTokens[0],
+      connectionToken: chat?.connections[0]?.token,
       connectionExpiresAt: Math.floor(
         (chat?.connections[0]?.expiresAt ?? 0) / 1000
       ),
@@ -132,9 +132,9 @@ describe('participant mode, customer to agent (inbound)', () => {
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
     expect(local.chats.list()).toHaveLength(chatsBefore);
-    expect(participantCalls(requests(), '/participant/message')).toEqual([
+    expect(callsTo(requests(), '/participant/message')).toEqual([
       {
-        bearer: chat?.connectionTokens[0],
+        bearer: chat?.connections[0]?.token,
         body: {
           ContentType: 'text/plain',
           Content: 'And another',
@@ -162,8 +162,8 @@ describe('participant mode, customer to agent (inbound)', () => {
     });
 
     // Assess
-    const starts = connectChatCalls(requests(), '/contact/chat');
-    expect(starts.map((start) => start.ContactFlowId)).toEqual([
+    const starts = callsTo(requests(), '/contact/chat');
+    expect(starts.map(({ body }) => body.ContactFlowId)).toEqual([
       CONTACT_FLOW_ID,
       OTHER_CONTACT_FLOW_ID,
     ]);
@@ -195,7 +195,7 @@ describe('participant mode, customer to agent (inbound)', () => {
       { batchItemFailures: [] },
       { batchItemFailures: [] },
     ]);
-    expect(connectChatCalls(requests(), '/contact/chat')).toHaveLength(1);
+    expect(callsTo(requests(), '/contact/chat')).toHaveLength(1);
     const [chat] = local.chats.list().slice(-1);
     expect(chat?.messages.map((m) => m.Content).sort()).toEqual([
       'Hello??',
@@ -303,7 +303,7 @@ describe('participant mode, customer to agent (inbound)', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(participantCalls(requests(), '/participant/message')).toEqual([]);
+    expect(callsTo(requests(), '/participant/message')).toEqual([]);
     const [chat] = local.chats.list().slice(-1);
     expect(chat?.messages.map((m) => m.Content)).toEqual(['Good morning']);
     expect(await local.session(customer)).toMatchObject({
@@ -348,9 +348,9 @@ describe('participant mode, customer to agent (inbound)', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(participantCalls(requests(), '/participant/disconnect')).toEqual([
+    expect(callsTo(requests(), '/participant/disconnect')).toEqual([
       {
-        bearer: chat?.connectionTokens[0],
+        bearer: chat?.connections[0]?.token,
         body: { ClientToken: expect.any(String) },
       },
     ]);
@@ -430,7 +430,7 @@ describe('participant mode, customer to agent (inbound)', () => {
     const [chat] = local.chats.list().slice(-1);
     const secrets = [
       chat?.participantToken ?? 'missing',
-      ...(chat?.connectionTokens ?? []),
+      ...(chat?.connections.map(({ token }) => token) ?? []),
     ];
     expect(capture.lines.length).toBeGreaterThan(0);
     expect(

@@ -1,6 +1,5 @@
-import { connectChatCalls } from '../../../tools/local-aws/connect-chat';
 import type { RecordedRequest } from '../../../tools/local-aws/endpoint';
-import { participantCalls } from '../../../tools/local-aws/participant';
+import { callsTo } from '../../../tools/local-aws/endpoint';
 import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
@@ -37,7 +36,7 @@ describe('keyword replies in participant mode', () => {
   const smsCalls = (
     requests: readonly RecordedRequest[],
     operation: 'SendTextMessage' | 'PutOptedOutNumber'
-  ) => local.smsVoice.state.calls(requests, operation);
+  ) => callsTo(requests, operation).map(({ body }) => body);
   const optedOut = (customer: string) =>
     local.smsVoice.state
       .optedOutNumbers()
@@ -179,9 +178,7 @@ describe('keyword replies in participant mode', () => {
       await local.text({ from: customer, body: 'HELP' });
 
       // Assess
-      expect(participantCalls(participant(), '/participant/message')).toEqual(
-        []
-      );
+      expect(callsTo(participant(), '/participant/message')).toEqual([]);
     });
   });
 
@@ -194,7 +191,7 @@ describe('keyword replies in participant mode', () => {
     await local.text({ from: newCustomer(), body: 'Can you help me?' });
 
     // Assess
-    expect(connectChatCalls(connect(), '/contact/chat')).toHaveLength(1);
+    expect(callsTo(connect(), '/contact/chat')).toHaveLength(1);
     expect(requests()).toEqual([]);
   });
 });

@@ -3,8 +3,7 @@ import { localDynamoDbClient } from '../../../tools/harness/dynalite';
 import { sqsRecord } from '../../../tools/harness/events';
 import { captureLogs } from '../../../tools/harness/log-capture';
 import type { LocalChat } from '../../../tools/local-aws/connect-chat';
-import { awsError } from '../../../tools/local-aws/endpoint';
-import { participantCalls } from '../../../tools/local-aws/participant';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import { runKeyedByJmesPath } from '../../support/jmespath-keyed-record';
 import {
   BRIDGE_NUMBER,
@@ -327,7 +326,7 @@ describe('participant mode, agent to customer (outbound)', () => {
       const customer = newCustomer();
       const chat = await openChat(customer);
       optOut(customer);
-      const disconnects = participantCalls(
+      const disconnects = callsTo(
         local.participant.requests,
         '/participant/disconnect'
       ).length;
@@ -345,10 +344,10 @@ describe('participant mode, agent to customer (outbound)', () => {
       // Assess
       expect(result).toEqual({ batchItemFailures: [] });
       expect(
-        participantCalls(local.participant.requests, '/participant/disconnect')
+        callsTo(local.participant.requests, '/participant/disconnect')
           .slice(disconnects)
           .map((call) => call.bearer)
-      ).toEqual([chat.connectionTokens[0]]);
+      ).toEqual([chat.connections[0]?.token]);
       expect(chat.customerDisconnected).toBe(true);
       expect(await local.session(customer)).toBeUndefined();
       expect(local.outboundDeadLetters()).toHaveLength(deadLetters);

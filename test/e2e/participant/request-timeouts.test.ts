@@ -1,5 +1,4 @@
-import { connectChatCalls } from '../../../tools/local-aws/connect-chat';
-import { participantCalls } from '../../../tools/local-aws/participant';
+import { callsTo } from '../../../tools/local-aws/endpoint';
 import {
   customerNumbers,
   newRequests,
@@ -24,7 +23,7 @@ describe("participant mode's Connect clients", () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(connectChatCalls(requests(), '/contact/chat')).toHaveLength(2);
+    expect(callsTo(requests(), '/contact/chat')).toHaveLength(2);
   });
 
   it('retry a participant SendMessage that hangs past the request timeout, in the same invocation', async () => {
@@ -39,8 +38,6 @@ describe("participant mode's Connect clients", () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(participantCalls(requests(), '/participant/message')).toHaveLength(
-      2
-    );
+    expect(callsTo(requests(), '/participant/message')).toHaveLength(2);
   });
 });

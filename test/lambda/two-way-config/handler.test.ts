@@ -1,4 +1,5 @@
 import { decodeRecord } from '../../../lambda/two-way-config/record';
+import { callsTo } from '../../../tools/local-aws/endpoint';
 import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   createEvent,
@@ -118,7 +119,9 @@ describe('two-way config handler: create', () => {
 
     // Assess
     expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
+      callsTo(local.endpoint.requests, 'UpdatePhoneNumber').map(
+        ({ body }) => body
+      )
     ).toEqual([
       {
         PhoneNumberId: number.PhoneNumberArn,
@@ -144,16 +147,16 @@ describe('two-way config handler: create', () => {
     );
 
     // Assess
-    expect(local.smsVoice.calls(local.endpoint.requests, 'UpdatePool')).toEqual(
-      [
-        {
-          PoolId: pool.PoolArn,
-          TwoWayEnabled: true,
-          TwoWayChannelArn: TOPIC,
-          SelfManagedOptOutsEnabled: true,
-        },
-      ]
-    );
+    expect(
+      callsTo(local.endpoint.requests, 'UpdatePool').map(({ body }) => body)
+    ).toEqual([
+      {
+        PoolId: pool.PoolArn,
+        TwoWayEnabled: true,
+        TwoWayChannelArn: TOPIC,
+        SelfManagedOptOutsEnabled: true,
+      },
+    ]);
   });
 
   it('leaves a number to its pool when the stack configures that pool', async () => {
@@ -170,9 +173,7 @@ describe('two-way config handler: create', () => {
     );
 
     // Assess
-    expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
-    ).toEqual([]);
+    expect(callsTo(local.endpoint.requests, 'UpdatePhoneNumber')).toEqual([]);
   });
 });
 
@@ -324,7 +325,7 @@ describe('two-way config handler: delete', () => {
 
     // Assess
     expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber').at(-1)
+      callsTo(local.endpoint.requests, 'UpdatePhoneNumber').at(-1)?.body
     ).toEqual({
       PhoneNumberId: number.PhoneNumberArn,
       TwoWayEnabled: false,

@@ -1,3 +1,4 @@
+import { callsTo } from '../../../tools/local-aws/endpoint';
 import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   createEvent,
@@ -77,9 +78,7 @@ describe('two-way config handler: opt-out lists and number types', () => {
       .catch(() => undefined);
 
     // Assess
-    expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
-    ).toEqual([]);
+    expect(callsTo(local.endpoint.requests, 'UpdatePhoneNumber')).toEqual([]);
   });
 
   it('configures a number on the list the stack names', async () => {
@@ -237,9 +236,7 @@ describe('two-way config handler: failures', () => {
       .catch(() => undefined);
 
     // Assess
-    expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
-    ).toEqual([]);
+    expect(callsTo(local.endpoint.requests, 'UpdatePhoneNumber')).toEqual([]);
   });
 
   it('fails with the operation, error and service message when the API refuses', async () => {
@@ -350,9 +347,7 @@ describe('two-way config handler: failures', () => {
       .catch(() => undefined);
 
     // Assess
-    expect(
-      local.smsVoice.calls(local.endpoint.requests, 'UpdatePhoneNumber')
-    ).toEqual([]);
+    expect(callsTo(local.endpoint.requests, 'UpdatePhoneNumber')).toEqual([]);
   });
 
   it('fails a delete whose restore the API refuses', async () => {

@@ -130,38 +130,6 @@ describe('the local SQS ChangeMessageVisibilityBatch', () => {
     }
   );
 
-  it('lists an entry its queue refuses in Failed, with the code given', () => {
-    // Prepare
-    const sqs = sqsResponder({
-      changeVisibility: ({ receiptHandle }) =>
-        receiptHandle === 'handle-1'
-          ? {
-              Code: 'ReceiptHandleIsInvalid',
-              Message: 'stale',
-              SenderFault: true,
-            }
-          : undefined,
-    });
-
-    // Act
-    const reply = sqs.respond(
-      changeBatch({ QueueUrl: QUEUE_URL, Entries: [entry(1), entry(2)] })
-    );
-
-    // Assess
-    expect(bodyOf(reply)).toEqual({
-      Successful: [{ Id: '2' }],
-      Failed: [
-        {
-          Id: '1',
-          Code: 'ReceiptHandleIsInvalid',
-          Message: 'stale',
-          SenderFault: true,
-        },
-      ],
-    });
-  });
-
   it("takes the change of a message its queue handed out, and refuses an earlier receive's handle", () => {
     // Prepare: one message received twice, the first handle replaced
     const sqs = sqsResponder({ now: () => 30_000 });
