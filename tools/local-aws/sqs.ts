@@ -23,15 +23,6 @@ export interface QueueOptions {
   readonly random?: () => number;
 }
 
-export interface ReceivedMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly sentAt: number;
-  readonly receiptHandle: string;
-  readonly receiveCount: number;
-  readonly firstReceivedAt: number;
-}
-
 export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 
 export interface RedrivenMessage {
@@ -40,18 +31,8 @@ export interface RedrivenMessage {
   readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
 }
 
-interface Held {
-  readonly stored: StoredMessage;
-  readonly sentAt: number;
-  receiveCount: number;
-  firstReceivedAt?: number;
-  visibleAt: number;
-  /** When the latest receive's visibility timeout ends. */
-  hiddenUntil: number;
-  receiptHandle?: string;
-}
-
 export type Queue = ReturnType<typeof createQueue>;
+export type ReceivedMessage = ReturnType<Queue['receive']>[number];
 
 /**
  * The one SQS model, for the fault-injection event source and `sqsResponder`.
@@ -65,7 +46,16 @@ export const createQueue = ({
   maxReceiveCount = Number.POSITIVE_INFINITY,
   redeliveryWhileInFlightRate = 0,
 }: QueueOptions = {}) => {
-  const held = new Map<string, Held>();
+  // hiddenUntil: when the latest receive's visibility timeout ends.
+  const held = new Map<
+    string,
+    { stored: StoredMessage; sentAt: number; receiveCount: number } & {
+      firstReceivedAt?: number;
+      visibleAt: number;
+      hiddenUntil: number;
+      receiptHandle?: string;
+    }
+  >();
   const redriven: RedrivenMessage[] = [];
   const stats = {
     sent: 0,
@@ -96,8 +86,8 @@ export const createQueue = ({
       stats.sent++;
       return stored;
     },
-    receive: (max: number, now: number): ReceivedMessage[] => {
-      const received: ReceivedMessage[] = [];
+    receive: (max: number, now: number) => {
+      const received = [];
       const oldestFirst = [...held.values()].sort(
         (a, b) => a.sentAt - b.sentAt
       );
@@ -114,8 +104,9 @@ export const createQueue = ({
         }
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
-        message.firstReceivedAt ??= now;
-        message.receiptHandle = `${stored.MessageId}#${++handles}`;
+        const firstReceivedAt = (message.firstReceivedAt ??= now);
+        const receiptHandle = `${stored.MessageId}#${++handles}`;
+        message.receiptHandle = receiptHandle;
         message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;
         // The copy that missed this receive is handed out again at once.
         const stray = (random ?? Math.random)() < redeliveryWhileInFlightRate;
@@ -125,9 +116,9 @@ export const createQueue = ({
           messageId: stored.MessageId,
           body: stored.Body,
           sentAt: message.sentAt,
-          receiptHandle: message.receiptHandle,
+          receiptHandle,
           receiveCount: message.receiveCount,
-          firstReceivedAt: message.firstReceivedAt,
+          firstReceivedAt,
         });
       }
       return received;
@@ -167,12 +158,6 @@ export const createQueue = ({
   };
 };
 
-export interface VisibilityChange {
-  readonly queueUrl: string;
-  readonly receiptHandle: string;
-  readonly visibilityTimeout: number;
-}
-
 export interface SqsResponderOptions {
   readonly now?: () => number;
 }
@@ -187,7 +172,11 @@ export interface SqsResponderOptions {
 export const sqsResponder = (options: SqsResponderOptions = {}) => {
   const now = options.now ?? Date.now;
   const queues = new Map<string, Queue>();
-  const changes: VisibilityChange[] = [];
+  const changes: {
+    queueUrl: string;
+    receiptHandle: string;
+    visibilityTimeout: number;
+  }[] = [];
   /** `queueOptions` (re)creates the queue. */
   const queue = (queueUrl: string, queueOptions?: QueueOptions): Queue => {
     if (queueOptions || !queues.has(queueUrl)) {
@@ -287,7 +276,7 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     respond,
     queue,
     messages: (queueUrl: string): StoredMessage[] => queue(queueUrl).messages(),
-    visibilityChanges: (queueUrl: string): VisibilityChange[] =>
+    visibilityChanges: (queueUrl: string) =>
       changes.filter((change) => change.queueUrl === queueUrl),
   };
 };
