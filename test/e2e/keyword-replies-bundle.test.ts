@@ -23,7 +23,6 @@ import {
 } from '../../tools/local-aws/endpoint';
 import {
   type SmsVoiceResponder,
-  smsVoiceError,
   smsVoiceResponder,
 } from '../../tools/local-aws/sms-voice';
 
@@ -240,7 +239,7 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
       const record = smsRecord(textFrom('STOP'));
       smsVoice.failNext(
         'PutOptedOutNumber',
-        smsVoiceError(500, 'InternalServerException', 'internal error'),
+        awsError(500, 'InternalServerException', 'internal error'),
         3
       );
       const first = await bridge.invoke(sqsEvent(record));
@@ -312,7 +311,7 @@ describe('keyword replies of the synthesized integration-event bundle', () => {
       // Prepare
       smsVoice.failNext(
         'PutOptedOutNumber',
-        smsVoiceError(400, 'ResourceNotFoundException', 'not found', {
+        awsError(400, 'ResourceNotFoundException', 'not found', {
           ResourceType: 'opt-out-list',
           ResourceId: 'Default',
         })

@@ -6,9 +6,6 @@ import type {
 import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** End User Messaging errors carry members (`Reason`, `ResourceType`) in the body. */
-export const smsVoiceError = awsError;
-
 interface Origination {
   TwoWayEnabled: boolean;
   TwoWayChannelArn?: string;

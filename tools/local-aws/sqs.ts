@@ -104,7 +104,8 @@ export const createQueue = ({
         }
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
-        const firstReceivedAt = (message.firstReceivedAt ??= now);
+        const firstReceivedAt = message.firstReceivedAt ?? now;
+        message.firstReceivedAt = firstReceivedAt;
         const receiptHandle = `${stored.MessageId}#${++handles}`;
         message.receiptHandle = receiptHandle;
         message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;

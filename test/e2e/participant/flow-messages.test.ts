@@ -1,6 +1,5 @@
 import { captureLogs } from '../../../tools/harness/log-capture';
 import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
-import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
 import {
   BRIDGE_NUMBER,
   CONTACT_FLOW_ID,
@@ -122,7 +121,7 @@ describe('participant mode, what the flow says before streaming starts (inbound)
     const customer = newCustomer();
     local.smsVoice.state.failNext(
       'SendTextMessage',
-      smsVoiceError(400, 'ConflictException', 'opted out', {
+      awsError(400, 'ConflictException', 'opted out', {
         Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
       })
     );
@@ -143,7 +142,7 @@ describe('participant mode, what the flow says before streaming starts (inbound)
     const customer = newCustomer();
     local.smsVoice.state.failNext(
       'SendTextMessage',
-      smsVoiceError(400, 'ValidationException', 'no')
+      awsError(400, 'ValidationException', 'no')
     );
     const deadLetters = local.inboundDeadLetters().length;
 

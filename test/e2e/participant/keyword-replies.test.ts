@@ -1,6 +1,5 @@
 import type { RecordedRequest } from '../../../tools/local-aws/endpoint';
-import { callsTo } from '../../../tools/local-aws/endpoint';
-import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import {
   BRIDGE_NUMBER,
   OTHER_BRIDGE_NUMBER,
@@ -94,7 +93,7 @@ describe('keyword replies in participant mode', () => {
       const requests = newRequests(local.smsVoice);
       local.smsVoice.state.failNext(
         'PutOptedOutNumber',
-        smsVoiceError(500, 'InternalServerException', 'internal error'),
+        awsError(500, 'InternalServerException', 'internal error'),
         3
       );
       const first = await local.text({

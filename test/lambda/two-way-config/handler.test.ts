@@ -1,6 +1,5 @@
 import { decodeRecord } from '../../../lambda/two-way-config/record';
-import { callsTo } from '../../../tools/local-aws/endpoint';
-import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import {
   createEvent,
   deleteEvent,
@@ -362,7 +361,7 @@ describe('two-way config handler: delete', () => {
     const created = await local.handler(createEvent(properties));
     local.smsVoice.failNext(
       'UpdatePhoneNumber',
-      smsVoiceError(400, 'ResourceNotFoundException', 'not found')
+      awsError(400, 'ResourceNotFoundException', 'not found')
     );
 
     // Act

@@ -1,5 +1,4 @@
-import { callsTo } from '../../../tools/local-aws/endpoint';
-import { smsVoiceError } from '../../../tools/local-aws/sms-voice';
+import { awsError, callsTo } from '../../../tools/local-aws/endpoint';
 import {
   createEvent,
   deleteEvent,
@@ -244,7 +243,7 @@ describe('two-way config handler: failures', () => {
     const number = local.smsVoice.addPhoneNumber('+12065550100');
     local.smsVoice.failNext(
       'UpdatePhoneNumber',
-      smsVoiceError(
+      awsError(
         403,
         'AccessDeniedException',
         'User is not authorized to perform sms-voice:UpdatePhoneNumber'
@@ -267,7 +266,7 @@ describe('two-way config handler: failures', () => {
     const number = local.smsVoice.addPhoneNumber('+12065550100');
     local.smsVoice.failNext(
       'UpdatePhoneNumber',
-      smsVoiceError(400, 'ValidationException', 'topic not found', {
+      awsError(400, 'ValidationException', 'topic not found', {
         Reason: 'TWO_WAY_TOPIC_NOT_PRESENT',
       })
     );
@@ -288,7 +287,7 @@ describe('two-way config handler: failures', () => {
     const number = local.smsVoice.addPhoneNumber('+12065550100');
     local.smsVoice.failNext(
       'DescribePhoneNumbers',
-      smsVoiceError(400, 'ValidationException', 'bad number +12065550100')
+      awsError(400, 'ValidationException', 'bad number +12065550100')
     );
 
     // Act
@@ -357,7 +356,7 @@ describe('two-way config handler: failures', () => {
     const created = await local.handler(createEvent(properties));
     local.smsVoice.failNext(
       'UpdatePhoneNumber',
-      smsVoiceError(403, 'AccessDeniedException', 'denied')
+      awsError(403, 'AccessDeniedException', 'denied')
     );
 
     // Act

@@ -7,12 +7,12 @@ import {
   UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import {
+  awsError,
   type LocalEndpoint,
   startLocalEndpoint,
 } from '../../../tools/local-aws/endpoint';
 import {
   type SmsVoiceResponder,
-  smsVoiceError,
   smsVoiceResponder,
 } from '../../../tools/local-aws/sms-voice';
 
@@ -255,7 +255,7 @@ describe('local End User Messaging', () => {
     // Prepare
     smsVoice.failNext(
       'SendTextMessage',
-      smsVoiceError(429, 'ThrottlingException', 'slow down')
+      awsError(429, 'ThrottlingException', 'slow down')
     );
     const send = () =>
       client.send(
