@@ -23,9 +23,7 @@ import {
 import { type InboundFunction, resolveVariables } from './synth';
 
 export interface LocalStackOptions {
-  /** More environment for every bundle, over its own; `undefined` removes one. */
   readonly environment?: Readonly<Record<string, string | undefined>>;
-  /** @default - lines are captured and still written to the streams */
   readonly logs?: LogCaptureOptions;
   readonly sqs?: SqsResponderOptions;
 }
@@ -116,11 +114,7 @@ const startServices = async (
       Object.assign(served, { [ENDPOINTS[service]]: endpoint.url });
       return { ...script, ...endpoint };
     },
-    /**
-     * Loads a function's bundle afresh, as a new execution environment would,
-     * as `name`: with its template's variables (`locals` for references) and
-     * the SDK pointed at the stack's services and `endpoints`.
-     */
+    /** Loads a bundle afresh as function `name`: `locals` resolve references. */
     load: async <Event = unknown, Result = unknown>(
       fn: InboundFunction,
       name: string,
@@ -151,15 +145,11 @@ export type LocalStack = Awaited<ReturnType<typeof startServices>> & {
   close: Closer;
 };
 export type LocalSqs = LocalStack['sqs'];
-export type LocalService = Awaited<ReturnType<LocalStack['serve']>>;
 
 // On Node's own process, so a stack a test file left open stops the next one.
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');
 
-/**
- * Runs `start` with a local stack, undone if it fails. Bundles read Node's
- * environment, so one stack may be open at a time; `close` restores it.
- */
+/** Bundles read Node's environment, so one stack is open at a time; `close` restores it. */
 export const openLocalStack = async <T>(
   options: LocalStackOptions,
   start: (stack: LocalStack) => Promise<T>

@@ -1,5 +1,9 @@
 import childProcess, { type SpawnSyncOptions } from 'node:child_process';
 
+const passedOn = (entry: unknown, fd: number) =>
+  fd > 0 &&
+  [process.stdout, process.stderr, 'inherit'].includes(entry as never);
+
 /**
  * Runs `work` (a synth that bundles) with the output that the commands CDK's
  * local bundling spawns (esbuild's report) pass on to this process's fd 1 or
@@ -8,23 +12,16 @@ import childProcess, { type SpawnSyncOptions } from 'node:child_process';
 export const withBundlerOutputOnStreams = <T>(work: () => T): T => {
   const shared = childProcess as { spawnSync: typeof childProcess.spawnSync };
   const { spawnSync } = shared;
-  const passedOn = (entry: unknown, fd: number) =>
-    fd > 0 &&
-    [process.stdout, process.stderr, 'inherit', fd].includes(entry as never);
   shared.spawnSync = ((command: string, ...rest: unknown[]) => {
-    const [args, options] = rest as [unknown, SpawnSyncOptions | undefined];
+    const [args, options] = rest as [string[], SpawnSyncOptions | undefined];
     const stdio = options?.stdio;
-    if (
-      !Array.isArray(args) ||
-      !Array.isArray(stdio) ||
-      !stdio.some(passedOn)
-    ) {
+    if (!Array.isArray(stdio) || !stdio.some(passedOn)) {
       return Reflect.apply(spawnSync, childProcess, [command, ...rest]);
     }
-    const result = spawnSync(command, args, {
-      ...options,
-      stdio: stdio.map((entry, fd) => (passedOn(entry, fd) ? 'pipe' : entry)),
-    });
+    const piped = stdio.map((entry, fd) =>
+      passedOn(entry, fd) ? 'pipe' : entry
+    );
+    const result = spawnSync(command, args, { ...options, stdio: piped });
     for (const [fd, output] of (result.output ?? []).entries()) {
       if (passedOn(stdio[fd], fd) && output?.length)
         process.stderr.write(output);

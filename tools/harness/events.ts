@@ -37,18 +37,11 @@ const formatJson = (value: unknown, separator: string): string =>
         )
         .join(',\n')}\n}`;
 
-/**
- * The payload as End User Messaging writes it: one field a line, no space
- * after the colon. A string is taken as the message exactly (a bad payload).
- */
+/** The payload as End User Messaging lays it out; a string is taken as is. */
 export const smsMessage = (payload: unknown): string =>
   typeof payload === 'string' ? payload : formatJson(payload, ':');
 
-/**
- * The SNS notification SQS receives when raw message delivery is off, laid
- * out as SNS lays it out (`"Type" : "Notification"`); `seeded` makes its
- * id and signature reproducible.
- */
+/** The SNS notification SQS receives without raw delivery, laid out as SNS does. */
 export const snsNotificationBody = (
   message: string,
   publishedAt: Date = new Date(),
@@ -143,12 +136,10 @@ export const snsEvent = (...payloads: unknown[]): SNSEvent => ({
   }),
 });
 
-/** One chat item as Connect streams it (a participant service `Item`). */
+/** One chat item as Connect streams it; `contactId` differs after a transfer. */
 export interface StreamedItem {
   readonly initialContactId: string;
-  /** After a transfer; the initial contact stays the same. */
   readonly contactId?: string | undefined;
-  /** None on events that no participant sent. */
   readonly role?: ParticipantRole;
   readonly visibility?: 'AGENT' | 'CUSTOMER' | 'ALL';
   readonly type?: 'MESSAGE' | 'EVENT' | 'ATTACHMENT';
@@ -159,10 +150,8 @@ export interface StreamedItem {
 }
 
 /**
- * A record of the outbound queue: the item as Connect publishes it to the
- * streaming topic (the item in `Message`, its facts again as message
- * attributes) in the SNS envelope SQS receives without raw delivery, as in
- * the Amazon Connect guide's example ("sns-payload").
+ * A record of the outbound queue: the item in SNS's envelope, its facts
+ * again as message attributes (the Amazon Connect guide's "sns-payload").
  */
 export const streamedItemRecord = ({
   initialContactId,

@@ -11,20 +11,15 @@ import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import { withBundlerOutputOnStreams } from './bundler-output';
 import type { TableKeySchema } from './dynalite';
 
-/** The stack bin/app.ts builds, and the construct paths of its functions. */
 export const STACK_NAME = 'SmsConnectBridge';
 const BRIDGE = `${STACK_NAME}/Bridge`;
-export const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
+const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
 export const TWO_WAY_FUNCTION_PATH = `${BRIDGE}/TwoWay/Function/Resource`;
 export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resource`;
 
-/** CDK context as `-c key=value` gives it: objects and lists as JSON. */
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
-/**
- * A function of the stack as a cloud assembly holds it: its bundle, the
- * export the runtime calls, and its variables with references unresolved.
- */
+/** A function in a cloud assembly; its variables' references are unresolved. */
 export interface InboundFunction {
   readonly entry: string;
   readonly handlerName: string;
@@ -35,10 +30,7 @@ export interface InboundFunction {
 
 export type ParticipantBundles = ReturnType<typeof readParticipantBundles>;
 
-/**
- * Synthesizes the app as `cdk synth` does, with cdk.json's feature flags and
- * the real esbuild bundling, into `outdir`; returns the assembly folder.
- */
+/** Synthesizes the app into `outdir` as `cdk synth` does, with the real bundling. */
 export const synthesizeBridge = (
   context: BridgeContext,
   outdir: string
@@ -122,11 +114,7 @@ export const readParticipantBundles = (assemblyDir: string) => {
   };
 };
 
-/**
- * The function's environment with each CloudFormation reference (a queue
- * URL, a table name) replaced by the local value given for its variable.
- * Fails on a reference with no local value, so a new one is not missed.
- */
+/** The variables with each reference replaced by its local value; a missing one fails. */
 export const resolveVariables = (
   variables: Readonly<Record<string, unknown>>,
   local: Readonly<Record<string, string>>
@@ -143,10 +131,7 @@ export const resolveVariables = (
     })
   );
 
-/**
- * cdk.json's feature flags (keys starting with `@`): the CLI hands them to
- * bin/app.ts and some change the template, so whatever builds the app uses them.
- */
+/** cdk.json's feature flags (`@` keys), which the CLI hands to bin/app.ts. */
 export const cdkFeatureFlags = (): Record<string, unknown> => {
   const { context = {} } = JSON.parse(
     readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')

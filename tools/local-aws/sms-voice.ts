@@ -6,13 +6,15 @@ import type {
 import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-interface Origination {
-  TwoWayEnabled: boolean;
+const NEW_ORIGINATION = {
+  TwoWayEnabled: false,
+  SelfManagedOptOutsEnabled: false,
+  OptOutListName: 'Default',
+};
+type Origination = typeof NEW_ORIGINATION & {
   TwoWayChannelArn?: string;
   TwoWayChannelRole?: string;
-  SelfManagedOptOutsEnabled: boolean;
-  OptOutListName: string;
-}
+};
 
 /**
  * A phone number's state, with the members DescribePhoneNumbers returns
@@ -41,7 +43,7 @@ const refuse = (...error: Parameters<typeof awsError>): never => {
   throw new Refusal(awsError(...error));
 };
 
-/** The input as `schema` parses it, or ValidationException with its `Reason` and `Fields`. */
+/** The parsed input, or ValidationException with its `Reason` and `Fields`. */
 const parsed = <T>(schema: ZodType<T>, input: Input): T => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -115,16 +117,8 @@ const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
 });
 type OptedOutEntry = ReturnType<typeof optedOut>;
 
-const newId = () => randomBytes(16).toString('hex');
-
 /** The id or name an ARN (`...:<type>/<id>`) ends in. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
-
-const NEW_ORIGINATION = {
-  TwoWayEnabled: false,
-  SelfManagedOptOutsEnabled: false,
-  OptOutListName: 'Default',
-};
 
 /** What Describe* adds to the state. */
 const DESCRIBED = {
@@ -318,7 +312,8 @@ export const smsVoiceResponder = ({
         Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
       > = {}
     ): LocalPhoneNumber => {
-      const id = state.PhoneNumberId ?? `phone-${newId()}`;
+      const id =
+        state.PhoneNumberId ?? `phone-${randomBytes(16).toString('hex')}`;
       const entry: LocalPhoneNumber = {
         ...NEW_ORIGINATION,
         NumberType: 'TEN_DLC',
@@ -335,7 +330,7 @@ export const smsVoiceResponder = ({
       state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
       members: readonly LocalPhoneNumber[] = []
     ): LocalPool => {
-      const id = state.PoolId ?? `pool-${newId()}`;
+      const id = state.PoolId ?? `pool-${randomBytes(16).toString('hex')}`;
       const entry = {
         ...NEW_ORIGINATION,
         ...state,
