@@ -3,7 +3,6 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   createIdempotencyTable,
-  type LocalDynamoDb,
   localDynamoDbClient,
   startDynalite,
 } from '../../tools/harness/dynalite';
@@ -24,7 +23,7 @@ export interface ConfirmationStore {
 }
 
 export const startConfirmationStore = async (): Promise<ConfirmationStore> => {
-  const dynamoDb: LocalDynamoDb = await startDynalite();
+  const dynamoDb = await startDynalite();
   const tableName = 'SmsConnectBridge-IdempotencyTable';
   await createIdempotencyTable(dynamoDb.url, tableName);
   const clients: DynamoDBClient[] = [];

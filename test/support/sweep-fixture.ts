@@ -10,7 +10,6 @@ import {
 import { SweepStore } from '../../lambda/opt-out-sweep/sweep-store';
 import {
   createIdempotencyTable,
-  type LocalDynamoDb,
   localDynamoDbClient,
   startDynalite,
 } from '../../tools/harness/dynalite';
@@ -108,7 +107,7 @@ export const startSweepFixture = async ({
   readonly pageSize?: number;
   readonly now?: () => number;
 } = {}): Promise<SweepFixture> => {
-  const dynamoDb: LocalDynamoDb = await startDynalite();
+  const dynamoDb = await startDynalite();
   await createIdempotencyTable(dynamoDb.url, TABLE);
   const client = localDynamoDbClient(dynamoDb.url);
   const store = new SweepStore(client, TABLE, 'Default');

@@ -10,12 +10,10 @@ import { type LoopbackServer, serveOnLoopback } from '../local-aws/endpoint';
 // dynalite ships no types.
 const dynalite = require('dynalite') as (options: object) => Server;
 
-export type LocalDynamoDb = LoopbackServer;
-
 /** An in-memory DynamoDB on 127.0.0.1; `onRequest` sees each request. */
 export const startDynalite = (
   options: { readonly onRequest?: (request: IncomingMessage) => void } = {}
-): Promise<LocalDynamoDb> => {
+): Promise<LoopbackServer> => {
   const server = dynalite({ createTableMs: 0 });
   if (options.onRequest) server.on('request', options.onRequest);
   return serveOnLoopback(server);

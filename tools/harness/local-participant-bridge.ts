@@ -21,10 +21,7 @@ const SESSION_TABLE = 'SmsConnectBridge-SessionTable';
 const IDEMPOTENCY_TABLE = 'SmsConnectBridge-IdempotencyTable';
 const OUTBOUND_FUNCTION = 'SmsConnectBridge-OutboundFunction';
 
-/**
- * Participant mode's services on 127.0.0.1 (Connect's chat routes, the
- * participant service, End User Messaging) and both bundles loaded afresh.
- */
+/** Participant mode's services on 127.0.0.1 and both bundles loaded afresh. */
 export const startLocalParticipantBridge = ({
   bundles,
   ...options

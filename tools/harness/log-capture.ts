@@ -13,11 +13,7 @@ export interface LogCaptureOptions {
 
 export type LogCapture = ReturnType<typeof captureLogs>;
 
-/**
- * Captures what a bundle prints, line by line, while `during` runs (calls
- * may overlap): Powertools Logger writes INFO and WARN to stdout, ERROR to
- * stderr.
- */
+/** Captures what a bundle prints, line by line, while `during` runs (calls may overlap). */
 export const captureLogs = ({
   forward = true,
   onLine,

@@ -7,11 +7,7 @@ import { runInThisContext } from 'node:vm';
  */
 export const nodeProcess = runInThisContext('process') as NodeJS.Process;
 
-/**
- * Loads a CommonJS file as a new module with Node's loader (as the Lambda
- * runtime does), outside any cache, so its start-up code runs again with the
- * environment of the moment.
- */
+/** Loads a CommonJS file with Node's loader, outside any cache, as Lambda would. */
 export const loadFreshModule = (file: string): unknown => {
   const loaded = new Module(file) as Module & {
     load(file: string): void;

@@ -3,9 +3,8 @@ import type { SendChatIntegrationEventRequest } from '@aws-sdk/client-connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /**
- * Why Connect would refuse this chat content: text takes 1 to 1,024
- * characters, counted here as UTF-16 code units, the stricter reading
- * (AWS does not say which it counts).
+ * Text takes 1 to 1,024 characters, here UTF-16 code units, the stricter
+ * reading (AWS does not say which it counts).
  * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
  * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
  * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
@@ -23,9 +22,8 @@ export const chatTextProblem = (
 };
 
 /**
- * Connect's `POST /chat-integration-event`: a new chat for a customer's
- * first text, the same chat after; a request it cannot take is 400
- * `InvalidRequestException`, the one client error the page lists
+ * A new chat for a customer's first text, the same chat after; 400
+ * `InvalidRequestException` is the one client error the page lists
  * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
  */
 export const connectResponder = () => {

@@ -10,9 +10,8 @@ const invalid = (message: string) =>
   awsError(400, 'ValidationException', message);
 
 /**
- * The participant service on the chats' clock. A participant token lasts
- * as long as its chat, a connection token a day; an ended chat or expired
- * token is 403, but the transcript stays readable while the token lasts.
+ * A participant token lasts as long as its chat, a connection token a day;
+ * an ended chat or expired token is 403, but the transcript stays readable.
  * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_CreateParticipantConnection.html
  * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
  */
@@ -92,8 +91,7 @@ export const participantResponder = (chats: LocalChats) => {
 };
 
 /**
- * A GetTranscript page as the customer sees it (no agent-only items),
- * scanning back from the newest item:
+ * A GetTranscript page as the customer sees it (no agent-only items):
  * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html
  */
 const transcriptPage: Route = (chat, body) => {

@@ -35,7 +35,7 @@ export type Queue = ReturnType<typeof createQueue>;
 export type ReceivedMessage = ReturnType<Queue['receive']>[number];
 
 /**
- * The one SQS model, for the fault-injection event source and `sqsResponder`.
+ * The one SQS model:
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
