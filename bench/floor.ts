@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import {
+  createIdempotencyTable,
+  startDynalite,
+} from '../tools/harness/dynalite';
+import { connectResponder } from '../tools/local-aws/connect';
+import { startLocalEndpoint } from '../tools/local-aws/endpoint';
+import * as common from './common';
+import type { FunctionAsset } from './functions';
+
+/** Members whose value is part of a request's form, not of the text. */
+const LITERAL =
+  /^(TableName|ConditionExpression|UpdateExpression|ReturnValuesOnConditionCheckFailure|Subtype|DestinationId|Type|ContentType|#.*)$/;
+
+/** A request with its members sorted and its values but LITERAL's typed. */
+const shape = (call: string, json: unknown) =>
+  `${call} ${JSON.stringify(json, (key, value) => {
+    if (typeof value !== 'object') {
+      return LITERAL.test(key) ? value : `<${typeof value}>`;
+    }
+    return Array.isArray(value) || value === null
+      ? value
+      : Object.fromEntries(Object.entries(value).sort());
+  })}`;
+
+/**
+ * The floor A/B: the inbound bundle against the bare loop of worker.ts,
+ * against one local Connect and dynalite here. One text each in a process
+ * of its own first, recording the requests, which must be the same; then
+ * both in one warm process (worker.ts); a ratio is the median of the
+ * repeats' ratios. Last, V8 profiles a worker's load and a round of each.
+ */
+export const measureFloor = async (
+  fn: FunctionAsset,
+  settings: Record<'warmup' | 'texts' | 'chunk' | 'repeats', number>
+) => {
+  const outdir = path.join(common.BUILD, 'worker');
+  await build(
+    common.functionBuild(path.join(common.ROOT, 'bench/worker.ts'), outdir)
+  );
+
+  let captured: string[] | undefined;
+  const respond = connectResponder();
+  const connect = await startLocalEndpoint((request) => {
+    captured?.push(shape('Connect.SendChatIntegrationEvent', request.json));
+    return respond(request);
+  });
+  const dynamodb = await startDynalite({
+    onRequest: (request) => {
+      const into = captured;
+      if (into === undefined) return;
+      const chunks: Buffer[] = [];
+      const target = String(request.headers['x-amz-target']);
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () =>
+        into.push(
+          shape(
+            `DynamoDB.${target.split('.')[1]}`,
+            JSON.parse(Buffer.concat(chunks).toString())
+          )
+        )
+      );
+    },
+  });
+  const table = 'SmsConnectBridge-IdempotencyTable';
+  await createIdempotencyTable(dynamodb.url, table);
+  const queue = 'http://127.0.0.1:9/111122223333/SmsConnectBridge-';
+  const env = common.lambdaEnvironment(
+    fn,
+    { CONNECT: connect.url, DYNAMODB: dynamodb.url },
+    {
+      DEAD_LETTER_QUEUE_URL: `${queue}DeadLetterQueue`,
+      QUEUE_URL: `${queue}Queue`,
+      IDEMPOTENCY_TABLE_NAME: table,
+    }
+  );
+
+  // One worker process: its variants, then warmup, texts, chunk, repeats.
+  const run = async (
+    variants: string,
+    counts: number[],
+    flags: string[] = []
+  ) => {
+    const out = path.join(common.BUILD, 'worker.json');
+    const child = spawn(
+      process.execPath,
+      [
+        ...flags,
+        path.join(outdir, 'index.js'),
+        ...[fn.entry, fn.timeoutSeconds, variants, out, ...counts].map(String),
+      ],
+      { env, stdio: ['ignore', 'ignore', 'pipe'] }
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr = `${stderr}${chunk}`.slice(-4000);
+    });
+    const [code] = await once(child, 'exit');
+    connect.requests.length = 0;
+    if (code !== 0) throw new Error(`worker failed (${code}): ${stderr}`);
+    type Times = { wallMs: number[]; cpuMs: number[] };
+    return JSON.parse(readFileSync(out, 'utf8')) as Record<
+      'handler' | 'bare',
+      Times
+    >;
+  };
+
+  try {
+    const calls = { handler: [] as string[], bare: [] as string[] };
+    for (const variant of ['handler', 'bare'] as const) {
+      captured = calls[variant];
+      await run(variant, [1]);
+    }
+    captured = undefined;
+    const { warmup, texts, chunk, repeats } = settings;
+    const timed = [warmup, texts, chunk, repeats];
+    const { handler, bare } = await run('handler,bare', timed);
+    const profiles: Record<string, string> = {};
+    for (const variant of ['handler', 'bare'] as const) {
+      const [dir, name] = [common.PROFILES, `hot-path-${variant}`];
+      const flags = ['cpu', 'heap'].flatMap((kind) => [
+        ...[`--${kind}-prof`, `--${kind}-prof-dir=${dir}`],
+        `--${kind}-prof-name=${name}.${kind}profile`,
+      ]);
+      await run(variant, [warmup], ['--cpu-prof-interval=100', ...flags]);
+      profiles[variant] = common.fromRoot(path.join(dir, name));
+    }
+
+    const count = Math.ceil(texts / chunk) * chunk;
+    const perText = (ms: number[]) => (common.median(ms) * 1000) / count;
+    const ratios = (of: 'wallMs' | 'cpuMs') =>
+      handler[of].map((ms, i) => ms / (bare[of][i] ?? 0));
+    const { handler: h, bare: b } = calls;
+    return {
+      usPerText: [perText(handler.wallMs), perText(bare.wallMs)],
+      cpuUsPerText: [perText(handler.cpuMs), perText(bare.cpuMs)],
+      ratio: common.median(ratios('wallMs')),
+      cpuRatio: common.median(ratios('cpuMs')),
+      ratios: ratios('wallMs'),
+      differences: Array.from({ length: Math.max(h.length, b.length) })
+        .map((_, i) => `handler ${h[i]} / bare ${b[i]}`)
+        .filter((_, i) => h[i] !== b[i]),
+      profiles,
+    };
+  } finally {
+    await connect.close();
+    await dynamodb.close();
+  }
+};
