@@ -54,7 +54,7 @@ export const countApiCalls = async (
   const results = [];
   for (const [mode, open] of Object.entries(bridges)) {
     const bridge = await open();
-    const calls = () => [
+    const all = () => [
       ...[...bridge.wire(), ...bridge.sqs.requests].map(operationOf),
       ...bridge.dynamoDbCalls.map((operation) => `DynamoDB.${operation}`),
     ];
@@ -65,13 +65,14 @@ export const countApiCalls = async (
       'same text redelivered': later,
       'STOP (opt-out)': text('STOP'),
     })) {
-      const before = calls();
+      const before = all();
       await bridge.invoke(event);
-      const added = calls();
+      const added = all();
       for (const call of before) added.splice(added.indexOf(call), 1);
-      const counts: Record<string, number> = {};
-      for (const call of added.sort()) counts[call] = (counts[call] ?? 0) + 1;
-      results.push({ mode, step, calls: counts, total: added.length });
+      const calls = [...new Set(added.sort())].map(
+        (call) => `${call} ×${added.filter((c) => c === call).length}`
+      );
+      results.push({ mode, step, calls: calls.join(', '), n: added.length });
     }
     await bridge.close();
   }

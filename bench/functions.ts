@@ -28,12 +28,15 @@ export const synthesizeFunctions = () => {
     const outdir = path.join(OUT, `cdk-${name}`);
     rmSync(outdir, { recursive: true, force: true });
     const assembly = synthesizeBridge(context, outdir);
-    return (id: string, construct: string, source: string) => ({
+    // A function by its construct path and its entry under lambda/.
+    return (construct: string, id: string) => ({
       ...readInboundFunction(
         assembly,
         `${STACK_NAME}/Bridge/${construct}/Resource`
       ),
-      ...{ id, assembly, source: `lambda/${source}.ts` },
+      id,
+      assembly,
+      source: `lambda/${id}.ts`,
     });
   };
   const bridge = synth('default', CONTEXT);
@@ -44,18 +47,10 @@ export const synthesizeFunctions = () => {
     configureTwoWay: 'true',
   });
   return [
-    bridge('inbound-integration-event', 'Function', 'inbound-sms/handler'),
-    participant(
-      'inbound-participant',
-      'Function',
-      'inbound-sms/participant-handler'
-    ),
-    participant(
-      'outbound',
-      'Participant/OutboundFunction',
-      'outbound-sms/handler'
-    ),
-    participant('two-way-config', 'TwoWay/Function', 'two-way-config/handler'),
+    bridge('Function', 'inbound-sms/handler'),
+    participant('Function', 'inbound-sms/participant-handler'),
+    participant('Participant/OutboundFunction', 'outbound-sms/handler'),
+    participant('TwoWay/Function', 'two-way-config/handler'),
   ] as const;
 };
 export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
@@ -66,7 +61,7 @@ export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
  */
 export const measureBundle = async (fn: FunctionAsset) => {
   const code = readFileSync(fn.entry);
-  const outdir = path.join(BUILD, 'metafile', fn.id);
+  const outdir = path.join(BUILD, 'metafile', fn.id.replace('/', '-'));
   const options = functionBuild(path.join(ROOT, fn.source), outdir);
   const { metafile } = await build({ ...options, metafile: true });
   if (!readFileSync(options.outfile).equals(code)) {
