@@ -7,7 +7,6 @@ export const ROOT = path.join(__dirname, '..');
 export const OUT = path.join(ROOT, 'bench', 'out');
 export const BUILD = path.join(OUT, 'build');
 export const PROFILES = path.join(OUT, 'profiles');
-export const fromRoot = (file: string) => path.relative(ROOT, file);
 
 export const median = (values: readonly number[]) => {
   const s = [...values].sort((a, b) => a - b);

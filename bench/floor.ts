@@ -32,7 +32,8 @@ const shape = (call: string, json: unknown) =>
  * against one local Connect and dynalite here. One text each in a process
  * of its own first, recording the requests, which must be the same; then
  * both in one warm process (worker.ts); a ratio is the median of the
- * repeats' ratios. Last, V8 profiles a worker's load and a round of each.
+ * repeats' ratios. Last, V8 profiles a worker's load and a round of each
+ * (bench/out/profiles/hot-path-*).
  */
 export const measureFloor = async (
   fn: FunctionAsset,
@@ -105,7 +106,6 @@ export const measureFloor = async (
     const { warmup, texts, chunk, repeats } = settings;
     const timed = [warmup, texts, chunk, repeats];
     const { handler, bare } = await run('handler,bare', timed);
-    const profiles: Record<string, string> = {};
     for (const variant of ['handler', 'bare'] as const) {
       const [dir, name] = [common.PROFILES, `hot-path-${variant}`];
       const flags = ['cpu', 'heap'].flatMap((kind) => [
@@ -113,7 +113,6 @@ export const measureFloor = async (
         `--${kind}-prof-name=${name}.${kind}profile`,
       ]);
       await run(variant, [warmup], ['--cpu-prof-interval=100', ...flags]);
-      profiles[variant] = common.fromRoot(path.join(dir, name));
     }
 
     const count = Math.ceil(texts / chunk) * chunk;
@@ -130,7 +129,6 @@ export const measureFloor = async (
       differences: Array.from({ length: Math.max(h.length, b.length) })
         .map((_, i) => `handler ${h[i]} / bare ${b[i]}`)
         .filter((_, i) => h[i] !== b[i]),
-      profiles,
     };
   } finally {
     await connect.close();

@@ -8,7 +8,7 @@ import {
   STACK_NAME,
   synthesizeBridge,
 } from '../tools/harness/synth';
-import { BUILD, fromRoot, functionBuild, OUT, ROOT } from './common';
+import { BUILD, functionBuild, OUT, ROOT } from './common';
 
 const ARN = 'arn:aws:connect:us-east-1:111122223333';
 const CONTEXT = {
@@ -81,6 +81,5 @@ export const measureBundle = async (fn: FunctionAsset) => {
     largest: [...analysis.matchAll(/^ {3}[├└] (?:.*node_modules\/)?(.*)$/gm)]
       .slice(0, 3)
       .map(([, input]) => input?.replace(/\s+/g, ' ')),
-    metafile: fromRoot(path.join(outdir, 'metafile.json')),
   };
 };

@@ -99,9 +99,9 @@ dynalite does not return the old item when a conditional put fails, so a redeliv
 
 #### Profiles (open in Chrome DevTools or https://www.speedscope.app)
 
-- Hot path, a worker's load and one round: \`${floor.profiles.handler}.cpuprofile\` / \`.heapprofile\`, floor \`${floor.profiles.bare}.*\`
+- Hot path, a worker's load and one round of ${SETTINGS.warmup} texts: \`bench/out/profiles/hot-path-handler.cpuprofile\` / \`.heapprofile\`, floor \`hot-path-bare.*\`
 ${nodes.map(([node]) => `- Cold start on Node ${node}: \`bench/out/profiles/cold-start-node${node}/\``).join('\n')}
-- Bundle composition: \`${bundles[0]?.metafile}\` and beside it \`analysis.txt\` (https://esbuild.github.io/analyze/)
+- Bundle composition: \`bench/out/build/metafile/<function>/metafile.json\` and beside it \`analysis.txt\` (https://esbuild.github.io/analyze/)
 `;
   const results = { commit, machine, SETTINGS, floor, cold, bundles, apiCalls };
   writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results));
