@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as connect from '@aws-sdk/client-connect';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lambda/inbound-sms/config';
 import { holdKeyOf } from '../lambda/inbound-sms/conversation-hold';
@@ -27,8 +26,8 @@ const [warmup = 0, texts = 0, chunk = 1, repeats = 0] = counts.map(Number);
  * The floor: per text, the four calls the handler makes (the consistent
  * read of the conversation's hold, then the idempotent forward), with the
  * same clients configured the same way, and nothing else. The idempotency
- * record's requests are built as Powertools' DynamoDBPersistenceLayer
- * (2.35.0) builds them; the bench checks all four on the wire.
+ * record's requests are those Powertools' DynamoDBPersistenceLayer (2.35.0)
+ * sends; the bench checks all four on the wire.
  */
 const config = loadConfig(process.env);
 const chat = new connect.ConnectClient({
@@ -38,13 +37,11 @@ const chat = new connect.ConnectClient({
 const db = new dynamodb.DynamoDBClient({});
 const TableName = config.idempotencyTableName;
 const expiration = () =>
-  Math.round(Date.now() / 1000 + config.deduplicationWindowSeconds);
+  String(Math.round(Date.now() / 1000 + config.deduplicationWindowSeconds));
 
 const forward = async (text: events.InboundSmsPayload, context: Context) => {
   const hash = createHash('md5').update(JSON.stringify(text.inboundMessageId));
-  const Key = marshall({
-    id: `${context.functionName}#${hash.digest('base64')}`,
-  });
+  const Key = { id: { S: `${context.functionName}#${hash.digest('base64')}` } };
   const hold = holdKeyOf(`${text.originationNumber} ${text.destinationNumber}`);
   const read = { TableName, Key: { id: { S: hold } }, ConsistentRead: true };
   await db.send(new dynamodb.GetItemCommand(read));
@@ -54,7 +51,8 @@ const forward = async (text: events.InboundSmsPayload, context: Context) => {
       TableName,
       Item: {
         ...Key,
-        ...marshall({ expiration: expiration(), status: 'INPROGRESS' }),
+        expiration: { N: expiration() },
+        status: { S: 'INPROGRESS' },
         in_progress_expiration: {
           N: String(now + context.getRemainingTimeInMillis()),
         },
@@ -65,11 +63,11 @@ const forward = async (text: events.InboundSmsPayload, context: Context) => {
         '#in_progress_expiry': 'in_progress_expiration',
         '#status': 'status',
       },
-      ExpressionAttributeValues: marshall({
-        ':now': now / 1000,
-        ':now_in_millis': now,
-        ':inprogress': 'INPROGRESS',
-      }),
+      ExpressionAttributeValues: {
+        ':now': { N: String(now / 1000) },
+        ':now_in_millis': { N: String(now) },
+        ':inprogress': { S: 'INPROGRESS' },
+      },
       ConditionExpression:
         'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -90,15 +88,17 @@ const forward = async (text: events.InboundSmsPayload, context: Context) => {
         '#status': 'status',
         '#response_data': 'data',
       },
-      ExpressionAttributeValues: marshall({
-        ':expiry': expiration(),
-        ':status': 'COMPLETED',
+      ExpressionAttributeValues: {
+        ':expiry': { N: expiration() },
+        ':status': { S: 'COMPLETED' },
         ':response_data': {
-          eventType: 'MESSAGE',
-          contactId: sent.InitialContactId ?? '',
-          newChat: sent.NewChatCreated === true,
+          M: {
+            eventType: { S: 'MESSAGE' },
+            contactId: { S: sent.InitialContactId ?? '' },
+            newChat: { BOOL: sent.NewChatCreated === true },
+          },
         },
-      }),
+      },
     })
   );
 };
@@ -120,6 +120,13 @@ const prepare = (variant: string, batch: events.InboundSmsPayload[]) => {
       };
 };
 
+const BODIES = [
+  'Hi, my order 4417 has not arrived yet. Can someone check?',
+  'Thanks!',
+  'Is the store on 5th Avenue open on Sunday?',
+  'I would like to change my delivery address, please.',
+  'Yes, that works for me. 3pm tomorrow is fine.',
+];
 const round = async (variant: string, count: number) => {
   const batches = Array.from({ length: Math.ceil(count / 10) }, (_, b) =>
     prepare(
@@ -129,7 +136,7 @@ const round = async (variant: string, count: number) => {
           // 100 customers: most texts are later texts of a chat.
           originationNumber: `+1425555${1000 + ((b * 10 + i) % 100)}`,
           destinationNumber: '+12065550100',
-          messageBody: `Is my order ${b * 10 + i} on its way? It is late.`,
+          messageBody: BODIES[(b * 10 + i) % BODIES.length] as string,
         })
       )
     )
