@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
@@ -28,12 +27,13 @@ const shape = (call: string, json: unknown) =>
   })}`;
 
 /**
- * The floor A/B: the inbound bundle against the bare loop of worker.ts,
- * against one local Connect and dynalite here. One text each in a process
- * of its own first, recording the requests, which must be the same; then
- * both in one warm process (worker.ts); a ratio is the median of the
- * repeats' ratios. Last, V8 profiles a worker's load and a round of each
- * (bench/out/profiles/hot-path-*).
+ * The floor A/B: the inbound bundle against the bare loop, each in a warm
+ * process of its own (worker.ts), against one local Connect and dynalite
+ * here. One text each first, recording the requests, which must be the
+ * same; then each repeat gives both the same texts in alternating chunks,
+ * rotating who goes first, so both meet the same machine; a ratio is the
+ * median of the repeats' ratios. Last, V8 profiles a fresh worker's load
+ * and a round of each (bench/out/profiles/hot-path-*).
  */
 export const measureFloor = async (
   fn: FunctionAsset,
@@ -71,54 +71,74 @@ export const measureFloor = async (
   const env = common.lambdaEnvironment(fn, endpoints);
   await createIdempotencyTable(dynamodb.url, env.IDEMPOTENCY_TABLE_NAME ?? '');
 
-  // One worker process: its variants, then warmup, texts, chunk, repeats.
-  const run = async (
-    variants: string,
-    counts: number[],
-    flags: string[] = []
-  ) => {
-    const out = path.join(common.BUILD, 'worker.json');
-    const child = spawn(
-      process.execPath,
-      [
-        ...flags,
-        path.join(outdir, 'index.js'),
-        ...[fn.entry, fn.timeoutSeconds, variants, out, ...counts].map(String),
-      ],
+  // A worker: a warm process of one variant, with V8's `flags`.
+  const start = (variant: 'handler' | 'bare', flags: string[] = []) => {
+    const child = fork(
+      path.join(outdir, 'index.js'),
+      [fn.entry, String(fn.timeoutSeconds), variant],
       // Its logs go where Lambda's capture would take them; errors show.
-      { env, stdio: ['ignore', 'ignore', 'inherit'] }
+      { env, execArgv: flags, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }
     );
-    const [code] = await once(child, 'exit');
-    connect.requests.length = 0;
-    if (code !== 0) throw new Error(`the worker failed (${code})`);
-    // Per variant: the wall and the CPU milliseconds of each repeat.
-    type Times = Record<'handler' | 'bare', [number[], number[]]>;
-    return JSON.parse(readFileSync(out, 'utf8')) as Times;
+    const exit = once(child, 'exit');
+    const failed = exit.then(([code]) => {
+      throw new Error(`the ${variant} worker exited (${code})`);
+    });
+    failed.catch(() => undefined);
+    return {
+      round: async (texts: number) => {
+        child.send(texts);
+        const [times] = await Promise.race([once(child, 'message'), failed]);
+        connect.requests.length = 0;
+        return times as [wallMs: number, cpuMs: number];
+      },
+      close: () => {
+        if (child.connected) child.disconnect();
+        return exit;
+      },
+    };
   };
 
+  const workers = { handler: start('handler'), bare: start('bare') };
   try {
     const calls = { handler: [] as string[], bare: [] as string[] };
     for (const variant of ['handler', 'bare'] as const) {
       captured = calls[variant];
-      await run(variant, [1]);
+      await workers[variant].round(1);
+      captured = undefined;
+      await workers[variant].round(settings.warmup);
     }
-    captured = undefined;
-    const { warmup, texts, chunk, repeats } = settings;
-    const timed = [warmup, texts, chunk, repeats];
-    const { handler, bare } = await run('handler,bare', timed);
-    for (const variant of ['handler', 'bare'] as const) {
+    // Per variant: the wall and the CPU milliseconds of each repeat.
+    const ms = { handler: [[0], [0]], bare: [[0], [0]] };
+    const order = ['handler', 'bare'] as const;
+    const chunks = Math.ceil(settings.texts / settings.chunk);
+    for (let repeat = 0; repeat < settings.repeats; repeat++) {
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        for (const variant of (repeat + chunk) % 2
+          ? order.toReversed()
+          : order) {
+          const times = await workers[variant].round(settings.chunk);
+          for (const [i, sums] of ms[variant].entries()) {
+            sums[repeat] = (sums[repeat] ?? 0) + (times[i] ?? 0);
+          }
+        }
+      }
+    }
+    for (const variant of order) {
       const [dir, name] = [common.PROFILES, `hot-path-${variant}`];
       const flags = ['cpu', 'heap'].flatMap((kind) => [
         ...[`--${kind}-prof`, `--${kind}-prof-dir=${dir}`],
         `--${kind}-prof-name=${name}.${kind}profile`,
       ]);
-      await run(variant, [warmup], ['--cpu-prof-interval=100', ...flags]);
+      const profiled = start(variant, ['--cpu-prof-interval=100', ...flags]);
+      await profiled.round(settings.warmup);
+      await profiled.close();
     }
 
-    const count = Math.ceil(texts / chunk) * chunk;
-    const perText = (ms: number[]) => (common.median(ms) * 1000) / count;
+    const { handler, bare } = ms;
+    const perText = (ms: number[] = []) =>
+      (common.median(ms) * 1000) / (chunks * settings.chunk);
     const ratios = (of: 0 | 1) =>
-      handler[of].map((ms, i) => ms / (bare[of][i] ?? 0));
+      (handler[of] ?? []).map((ms, i) => ms / (bare[of]?.[i] ?? 0));
     const { handler: h, bare: b } = calls;
     return {
       usPerText: [perText(handler[0]), perText(bare[0])],
@@ -131,6 +151,8 @@ export const measureFloor = async (
         .filter((_, i) => h[i] !== b[i]),
     };
   } finally {
+    await workers.handler.close();
+    await workers.bare.close();
     await connect.close();
     await dynamodb.close();
   }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import * as connect from '@aws-sdk/client-connect';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -12,15 +11,13 @@ import * as events from '../tools/harness/events';
 import { fakeContext } from '../tools/harness/lambda-context';
 
 /*
- * The measured function process, bundled with the functions' esbuild
- * options so that the floor runs the handler's SDK code. It runs texts in
- * SQS batches of 10 through the inbound bundle (loaded as Lambda loads it)
- * and the floor, taking turns every `chunk` texts so both meet the same
- * machine, times only the calls, and writes the milliseconds to `out`.
+ * A warm function process, bundled with the functions' esbuild options so
+ * that the floor runs the handler's SDK code. It loads the inbound bundle
+ * as Lambda loads it (variant 'handler') or runs the floor ('bare'); for
+ * each count the bench sends, it runs that many texts in SQS batches of 10
+ * and answers with the wall and CPU milliseconds of the calls alone.
  */
-const [entry = '', timeout, variants = '', out = '', ...counts] =
-  process.argv.slice(2);
-const [warmup = 0, texts = 0, chunk = 1, repeats = 0] = counts.map(Number);
+const [entry = '', timeout, variant = ''] = process.argv.slice(2);
 
 /*
  * The floor: per text, the four calls the handler makes (the consistent
@@ -104,8 +101,8 @@ const forward = async (text: events.InboundSmsPayload, context: Context) => {
 };
 
 // Untimed: a batch's event or texts, and its context; timed: the calls.
-const handler = variants.includes('handler') ? require(entry).handler : 0;
-const prepare = (variant: string, batch: events.InboundSmsPayload[]) => {
+const handler = variant === 'handler' ? require(entry).handler : undefined;
+const prepare = (batch: events.InboundSmsPayload[]) => {
   const c = fakeContext({
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     region: process.env.AWS_REGION,
@@ -127,10 +124,9 @@ const BODIES = [
   'I would like to change my delivery address, please.',
   'Yes, that works for me. 3pm tomorrow is fine.',
 ];
-const round = async (variant: string, count: number) => {
+const round = async (count: number) => {
   const batches = Array.from({ length: Math.ceil(count / 10) }, (_, b) =>
     prepare(
-      variant,
       Array.from({ length: Math.min(10, count - b * 10) }, (_, i) =>
         events.inboundSms({
           // 100 customers: most texts are later texts of a chat.
@@ -152,23 +148,8 @@ const round = async (variant: string, count: number) => {
   return [wallMs, (user + system) / 1000];
 };
 
-const main = async () => {
-  const order = variants.split(',');
-  const ms = Object.fromEntries(order.map((v) => [v, [[0], [0]]]));
-  for (const variant of order) await round(variant, warmup);
-  for (let repeat = 0; repeat < repeats; repeat++) {
-    for (let done = 0; done < texts; done += chunk) {
-      for (const variant of order) {
-        const times = await round(variant, chunk);
-        times.forEach((t, i) => {
-          const sums = ms[variant]?.[i] ?? [];
-          sums[repeat] = (sums[repeat] ?? 0) + t;
-        });
-      }
-      order.reverse();
-    }
-  }
-  writeFileSync(out, JSON.stringify(ms));
-};
-// The bundles keep sockets open: leave when done.
-main().then(() => process.exit(0));
+process.on('message', async (count: number) => {
+  process.send?.(await round(count));
+});
+// The bundles keep sockets open: leave when the bench lets go.
+process.on('disconnect', () => process.exit(0));
