@@ -39,9 +39,21 @@ export const measureFloor = async (
   fn: FunctionAsset,
   settings: Record<'warmup' | 'texts' | 'chunk' | 'repeats', number>
 ) => {
-  const outdir = path.join(common.BUILD, 'worker');
+  // Bundled, so no ts-node hook runs in the measured processes; the bare
+  // loop as the functions are, so its SDK code is the handler's.
+  const worker = path.join(common.BUILD, 'worker.js');
+  const bare = path.join(common.BUILD, 'bare-loop');
+  await build({
+    absWorkingDir: common.ROOT,
+    entryPoints: ['bench/worker.ts'],
+    outfile: worker,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   await build(
-    common.functionBuild(path.join(common.ROOT, 'bench/worker.ts'), outdir)
+    common.functionBuild(path.join(common.ROOT, 'bench/bare-loop.ts'), bare)
   );
 
   let captured: string[] | undefined;
@@ -74,8 +86,12 @@ export const measureFloor = async (
   // A worker: a warm process of one variant, with V8's `flags`.
   const start = (variant: 'handler' | 'bare', flags: string[] = []) => {
     const child = fork(
-      path.join(outdir, 'index.js'),
-      [fn.entry, String(fn.timeoutSeconds), variant],
+      worker,
+      [
+        variant === 'bare' ? path.join(bare, 'index.js') : fn.entry,
+        String(fn.timeoutSeconds),
+        variant,
+      ],
       // Its logs go where Lambda's capture would take them; errors show.
       { env, execArgv: flags, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }
     );
