@@ -42,7 +42,7 @@ export const measureFloor = async (
   // Bundled, so no ts-node hook runs in the measured processes; the bare
   // loop as the functions are, so its SDK code is the handler's.
   const worker = path.join(common.BUILD, 'worker.js');
-  const bare = path.join(common.BUILD, 'bare-loop');
+  const bareLoop = path.join(common.BUILD, 'bare-loop');
   await build({
     absWorkingDir: common.ROOT,
     entryPoints: ['bench/worker.ts'],
@@ -53,7 +53,7 @@ export const measureFloor = async (
     logLevel: 'warning',
   });
   await build(
-    common.functionBuild(path.join(common.ROOT, 'bench/bare-loop.ts'), bare)
+    common.functionBuild(path.join(common.ROOT, 'bench/bare-loop.ts'), bareLoop)
   );
 
   let captured: string[] | undefined;
@@ -69,14 +69,10 @@ export const measureFloor = async (
       const chunks: Buffer[] = [];
       const target = String(request.headers['x-amz-target']);
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () =>
-        into.push(
-          shape(
-            `DynamoDB.${target.split('.')[1]}`,
-            JSON.parse(Buffer.concat(chunks).toString())
-          )
-        )
-      );
+      request.on('end', () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString());
+        into.push(shape(`DynamoDB.${target.split('.')[1]}`, json));
+      });
     },
   });
   const endpoints = { CONNECT: connect.url, DYNAMODB: dynamodb.url };
@@ -88,7 +84,7 @@ export const measureFloor = async (
     const child = fork(
       worker,
       [
-        variant === 'bare' ? path.join(bare, 'index.js') : fn.entry,
+        variant === 'bare' ? path.join(bareLoop, 'index.js') : fn.entry,
         String(fn.timeoutSeconds),
         variant,
       ],
@@ -129,9 +125,8 @@ export const measureFloor = async (
     const chunks = Math.ceil(settings.texts / settings.chunk);
     for (let repeat = 0; repeat < settings.repeats; repeat++) {
       for (let chunk = 0; chunk < chunks; chunk++) {
-        for (const variant of (repeat + chunk) % 2
-          ? order.toReversed()
-          : order) {
+        const turn = (repeat + chunk) % 2 ? order.toReversed() : order;
+        for (const variant of turn) {
           const times = await workers[variant].round(settings.chunk);
           for (const [i, sums] of ms[variant].entries()) {
             sums[repeat] = (sums[repeat] ?? 0) + (times[i] ?? 0);
