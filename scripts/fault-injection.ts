@@ -1,40 +1,32 @@
 /**
  * `npm run fault-injection`: drives inbound SMS through the synthesized
  * bundle, behind a simulated SQS queue, against a local Amazon Connect that
- * fails a share of the calls, and prints what became of every SMS as a
- * table and as JSON. Exits non-zero when an SMS was lost, forwarded twice
- * or ended other than it should.
- *
- * Dropped connections are injected BEFORE Connect processes the call.
- * `SendChatIntegrationEvent` takes no client token, so a connection
- * dropped after Connect processed the call makes the SDK retry and the
- * chat gets the text twice; nothing in the bridge can prevent that. A
- * separate run measures that case.
+ * fails a share of the calls (with --burst: throttles them to a quota), and
+ * prints what became of them. Exits non-zero when an SMS was lost,
+ * forwarded twice or ended other than it should.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { runBurst } from '../tools/fault-injection/burst-run';
-import { DEFAULT_WEIGHTS } from '../tools/fault-injection/connect-faults';
 import {
+  chatCallKeyOf,
+  connectFaults,
+  connectQuota,
+  EVERY_FAULT,
+  type FaultWeights,
+  HELD_TO,
+  randomFaults,
+} from '../tools/fault-injection/connect';
+import { runInbound, runParticipant } from '../tools/fault-injection/run';
+import { readQueueSettings } from '../tools/fault-injection/simulation';
+import {
+  customerTraffic,
+  FAULT_INJECTION_CONTEXT,
+  generateTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
-  runParticipantFaultInjection,
-} from '../tools/fault-injection/participant-run';
-import {
-  formatBurstTable,
-  formatDropAfterReport,
-  formatParticipantReport,
-  formatReport,
-  type ScaledBurstReport,
-} from '../tools/fault-injection/report';
-import {
-  type FaultInjectionReport,
-  runFaultInjection,
-} from '../tools/fault-injection/run';
-import { scaleTime } from '../tools/fault-injection/scaled-time';
-import { readQueueSettings } from '../tools/fault-injection/stack-settings';
-import { FAULT_INJECTION_CONTEXT } from '../tools/fault-injection/traffic';
+} from '../tools/fault-injection/traffic';
 import {
   readInboundFunction,
   readParticipantBundles,
@@ -43,297 +35,391 @@ import {
 
 const USAGE = `Usage: npm run fault-injection -- [--messages 1000] [--fault-rate 0.35]
          [--seed 2026] [--slow-ms 50-1500] [--drop-after-messages 200]
-       npm run fault-injection -- --mode participant [--customers 40]
-         [--texts-per-customer 5] [--gap-ms 20000] [--fault-rate 0.35]
+       npm run fault-injection -- --mode participant [--texts 200]
+         [--customers 40] [--gap-ms 20000] [--fault-rate 0.35]
        npm run fault-injection -- --burst [--rate 2,5,20] [--texts 10000]
          [--customers 2000] [--retry-mode adaptive] [--real-rate 30]
          [--max-concurrency 2]
 
-  Integration mode (default): --messages SMS (duplicates not counted), faults
-  on --fault-rate of Connect calls, slow answers --slow-ms late (< 6000), and
-  a separate run of --drop-after-messages SMS (0 skips it) that also drops
-  connections after Connect processed the call (docs/operations.md).
-  --mode participant: --customers each send --texts-per-customer texts,
-  --gap-ms apart; faults on every chat call (docs/operations.md).
-  --burst: --texts from --customers published at once against a Connect
-  that takes --rate calls/s per API (token bucket, burst 2.5 x rate), with
-  the SDK's --retry-mode, the event source's --max-concurrency, and the
-  clock scaled so Connect takes --real-rate calls per wall-clock second
-  (docs/capacity.md).`;
+  Integration mode (default): --messages SMS (duplicates not counted),
+  faults on --fault-rate of Connect calls, slow answers --slow-ms late,
+  and a separate run of --drop-after-messages SMS (0 skips it) that also
+  drops connections after Connect processed the call (docs/operations.md).
+  --mode participant: --texts from --customers, a customer's --gap-ms
+  apart; faults on every chat call (docs/operations.md).
+  --burst: --texts from --customers at once against a Connect that takes
+  --rate calls/s per API (token bucket, burst 2.5 x rate), with the SDK's
+  --retry-mode, the event source's --max-concurrency, and the clock scaled
+  so Connect takes --real-rate calls per wall-clock second (docs/capacity.md).`;
 
-const print = (text = '') => {
-  process.stdout.write(`${text}\n`);
+const usageError = (message: string): never => {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
 };
 
-const numberOption = (value: string | undefined, name: string) => {
-  const number = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(number)) {
-    throw new Error(`--${name} must be a number, got ${value}`);
-  }
-  return number;
-};
-
-const readOptions = () => {
-  const { values } = parseArgs({
+const parse = () =>
+  parseArgs({
     options: {
-      messages: { type: 'string', default: '1000' },
-      'fault-rate': { type: 'string', default: '0.35' },
-      seed: { type: 'string', default: '2026' },
-      'slow-ms': { type: 'string', default: '50-1500' },
-      'drop-after-messages': { type: 'string', default: '200' },
       mode: { type: 'string', default: 'integration' },
-      customers: { type: 'string', default: '40' },
-      'texts-per-customer': { type: 'string', default: '5' },
-      'gap-ms': { type: 'string', default: '20000' },
       burst: { type: 'boolean', default: false },
-      rate: { type: 'string', default: '2,5,20' },
-      texts: { type: 'string', default: '10000' },
-      'retry-mode': { type: 'string', default: 'adaptive' },
-      'real-rate': { type: 'string', default: '30' },
-      'max-concurrency': { type: 'string' },
       help: { type: 'boolean', default: false },
+      'slow-ms': { type: 'string', default: '50-1500' },
+      rate: { type: 'string', default: '2,5,20' },
+      'retry-mode': { type: 'string', default: 'adaptive' },
+      messages: { type: 'string' },
+      'drop-after-messages': { type: 'string' },
+      'fault-rate': { type: 'string' },
+      seed: { type: 'string' },
+      texts: { type: 'string' },
+      customers: { type: 'string' },
+      'gap-ms': { type: 'string' },
+      'real-rate': { type: 'string' },
+      'max-concurrency': { type: 'string' },
     },
+    strict: true,
   });
-  if (values.mode !== 'integration' && values.mode !== 'participant') {
-    throw new Error(
-      `--mode must be integration or participant, got ${values.mode}`
-    );
+const { values } = (() => {
+  try {
+    return parse();
+  } catch (error) {
+    return usageError(String((error as Error).message));
   }
-  const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']);
-  if (slow === null) throw new Error('--slow-ms must look like 50-1500');
-  if (
-    values['retry-mode'] !== 'adaptive' &&
-    values['retry-mode'] !== 'standard'
-  ) {
-    throw new Error(
-      `--retry-mode must be adaptive or standard, got ${values['retry-mode']}`
-    );
+})();
+
+const number = (name: keyof typeof values, fallback: number) => {
+  const value = values[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !Number.isFinite(Number(value || 'x'))) {
+    usageError(`--${name} must be a number, got ${value}`);
   }
-  return {
-    help: values.help,
-    mode: values.mode,
-    burst: values.burst,
-    rates: values.rate.split(',').map((rate) => numberOption(rate, 'rate')),
-    texts: numberOption(values.texts, 'texts'),
-    retryMode: values['retry-mode'],
-    realRate: numberOption(values['real-rate'], 'real-rate'),
-    maxConcurrency:
-      values['max-concurrency'] === undefined
-        ? undefined
-        : numberOption(values['max-concurrency'], 'max-concurrency'),
-    customersGiven: process.argv.some((arg) => arg.startsWith('--customers')),
-    customers: numberOption(values.customers, 'customers'),
-    textsPerCustomer: numberOption(
-      values['texts-per-customer'],
-      'texts-per-customer'
+  return Number(value);
+};
+
+const seed = number('seed', 2026);
+const faultRate = number('fault-rate', 0.35);
+const slow =
+  /^(\d+)-(\d+)$/.exec(values['slow-ms']) ??
+  usageError('--slow-ms must look like 50-1500');
+const slowMs = [Number(slow[1]), Number(slow[2])] as const;
+const retryMode = values['retry-mode'];
+if (retryMode !== 'adaptive' && retryMode !== 'standard') {
+  usageError(`--retry-mode must be adaptive or standard: ${retryMode}`);
+}
+
+const print = (text = '') => process.stdout.write(`${text}\n`);
+
+const fail = (problems: readonly (string | false)[]) => {
+  for (const problem of problems.filter((p) => p !== false)) {
+    process.stderr.write(`FAILED: ${problem}\n`);
+    process.exitCode = 1;
+  }
+};
+
+const fixed = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+/** The figures one a line, nested names joined with dots. */
+const table = (title: string, figures: object) => {
+  const rows: [string, string][] = [];
+  const walk = (value: unknown, name: string) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const shown =
+        typeof value === 'number' ? Math.round(value * 1000) / 1000 : value;
+      rows.push([name, String(shown)]);
+    } else {
+      for (const [key, inner] of Object.entries(value)) {
+        walk(inner, name === '' ? key : `${name}.${key}`);
+      }
+    }
+  };
+  walk(figures, '');
+  const width = Math.max(
+    ...rows.map(([name, value]) => name.length + value.length)
+  );
+  return [
+    title,
+    ...rows.map(
+      ([name, value]) => `  ${name}  ${value.padStart(width - name.length)}`
     ),
-    gapMs: numberOption(values['gap-ms'], 'gap-ms'),
-    messages: numberOption(values.messages, 'messages'),
-    faultRate: numberOption(values['fault-rate'], 'fault-rate'),
-    seed: numberOption(values.seed, 'seed'),
-    slowMs: [Number(slow[1]), Number(slow[2])] as const,
-    dropAfterMessages: numberOption(
-      values['drop-after-messages'],
-      'drop-after-messages'
-    ),
+  ].join('\n');
+};
+
+const percent = (share: number) => `${fixed(share * 100, 1)}%`;
+
+const integrationMode = async (assembly: string) => {
+  const fn = readInboundFunction(assembly);
+  const settings = readQueueSettings(assembly);
+  const run = async (messages: number, weights: FaultWeights) => {
+    const faults = connectFaults(randomFaults(seed, faultRate, weights), {
+      seed,
+      slowMs,
+    });
+    const { outcomes, ...report } = await runInbound({
+      fn,
+      settings,
+      seed,
+      traffic: generateTraffic(messages, seed),
+      connect: faults.script,
+    });
+    const figures = { ...report, faults: faults.figures() };
+    return { figures, outcomes, droppedAfter: faults.droppedAfter };
+  };
+  const messages = number('messages', 1000);
+  const { figures, outcomes } = await run(messages, HELD_TO);
+  const { outcome, order, logs } = figures;
+  print(
+    table(
+      `Fault injection: ${fixed(messages)} inbound SMS, faults asked on ` +
+        `${percent(faultRate)} of Connect calls (slow ones ${values['slow-ms']} ms), seed ${seed}`,
+      figures
+    )
+  );
+  print(
+    'Dropped connections are injected BEFORE Connect processes the call: ' +
+      'the case a bridge can be held to.'
+  );
+  const unexpected = outcomes
+    .filter((o) => !o.expected)
+    .slice(0, 5)
+    .map(({ input: { trackingId, kind }, ...o }) => ({
+      trackingId,
+      kind,
+      ...o,
+    }));
+  fail([
+    outcome.lost > 0 && `${outcome.lost} SMS lost`,
+    outcome.duplicatesForwarded > 0 &&
+      `${outcome.duplicatesForwarded} duplicates forwarded`,
+    outcome.unexpected > 0 &&
+      `${outcome.unexpected} SMS ended other than expected: ${JSON.stringify(unexpected)}`,
+    order.inversions > 0 &&
+      `${order.inversions} inversions within a conversation`,
+    outcome.unattributedEvents > 0 &&
+      `${outcome.unattributedEvents} events Connect accepted match no SMS`,
+    logs.withPersonalData > 0 &&
+      `${logs.withPersonalData} log lines hold a phone number or a text`,
+  ]);
+
+  const dropAfterMessages = number('drop-after-messages', 200);
+  if (dropAfterMessages === 0) return;
+  const after = await run(dropAfterMessages, EVERY_FAULT);
+  const unexplained = after.outcomes.filter(
+    (o) =>
+      o.outcome === 'duplicated' &&
+      !after.droppedAfter.has(o.input.connectKey ?? '')
+  ).length;
+  print();
+  print(
+    table(
+      'Separate run: connections also dropped AFTER Connect processed the ' +
+        `call (${fixed(dropAfterMessages)} SMS)`,
+      {
+        faults: after.figures.faults,
+        outcome: after.figures.outcome,
+        duplicatedWithoutADropAfter: unexplained,
+      }
+    )
+  );
+  print(
+    'SendChatIntegrationEvent takes no client token: when the connection ' +
+      'drops AFTER Connect processed the call, the SDK retries and the ' +
+      'chat gets the text twice. Nothing in the bridge can prevent it; ' +
+      'these duplicates are not counted against it.'
+  );
+  const { lost } = after.figures.outcome;
+  fail([
+    lost > 0 && `${lost} SMS lost in the drop-after run`,
+    unexplained > 0 && 'a duplicate in the drop-after run has another cause',
+  ]);
+};
+
+const participantMode = async (assembly: string) => {
+  const faults = connectFaults(randomFaults(seed, faultRate, EVERY_FAULT), {
+    seed,
+    slowMs,
+    keyOf: chatCallKeyOf,
+  });
+  const customers = number('customers', 40);
+  const report = await runParticipant({
+    bundles: readParticipantBundles(assembly),
+    settings: readQueueSettings(assembly),
+    seed,
+    traffic: customerTraffic({
+      texts: number('texts', 200),
+      customers,
+      seed,
+      gapMs: number('gap-ms', 20_000),
+    }),
+    faults: faults.script,
+  });
+  print(
+    table(
+      `Participant mode under faults: ${report.texts} texts from ${customers} ` +
+        `customers, a customer's ${values['gap-ms'] ?? 20_000} ms apart, ` +
+        `faults asked on ${percent(faultRate)} of chat calls, seed ${seed}`,
+      { ...report, faults: faults.figures() }
+    )
+  );
+  fail([
+    report.chatsPerCustomer['1'] !== customers &&
+      `chats per customer: ${JSON.stringify(report.chatsPerCustomer)}`,
+    report.textsInTwoChats > 0 &&
+      `${report.textsInTwoChats} texts in two chats`,
+    report.textsTwiceInAChat > 0 &&
+      `${report.textsTwiceInAChat} texts twice in one chat`,
+    report.lost > 0 && `${report.lost} texts lost`,
+    report.inversions > 0 && `${report.inversions} inversions`,
+  ]);
+};
+
+/**
+ * Runs this whole process `factor` times faster than the wall clock:
+ * `Date.now`, `performance.now`, `setTimeout` and `setInterval` move on one
+ * scaled clock, so the bundle's SDK backoff and rate limiter, the local
+ * Connect's bucket and the simulated queue keep their proportions. Work
+ * that takes CPU time looks `factor` times slower, and socket timeouts stay
+ * on the wall clock (docs/capacity.md).
+ */
+const scaleTime = (factor: number) => {
+  const real = {
+    Date: Date.now,
+    performance: performance.now,
+    setTimeout,
+    setInterval,
+  };
+  const [dateStart, performanceStart] = [Date.now(), performance.now()];
+  Date.now = () => dateStart + (real.Date() - dateStart) * factor;
+  performance.now = () =>
+    performanceStart +
+    (real.performance.call(performance) - performanceStart) * factor;
+  const scaled = (timer: typeof setTimeout) =>
+    ((callback: (...args: unknown[]) => void, ms = 0, ...args: unknown[]) =>
+      timer(callback, ms / factor, ...args)) as typeof setTimeout;
+  globalThis.setTimeout = scaled(real.setTimeout);
+  globalThis.setInterval = scaled(
+    real.setInterval as unknown as typeof setTimeout
+  ) as unknown as typeof setInterval;
+  return () => {
+    Date.now = real.Date;
+    // The own property shadows the prototype's method.
+    delete (performance as { now?: unknown }).now;
+    Object.assign(globalThis, {
+      setTimeout: real.setTimeout,
+      setInterval: real.setInterval,
+    });
   };
 };
 
-type Options = ReturnType<typeof readOptions>;
-type Problem = string | false;
+const markdown = (rows: readonly Record<string, string>[]) => {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const titles = Object.keys(rows[0] ?? {});
+  return [
+    line(titles),
+    line(titles.map(() => '---')),
+    ...rows.map((row) => line(Object.values(row))),
+  ].join('\n');
+};
 
-/** Synthesizes the app with `context` into a directory removed afterwards. */
-const withAssembly = async (
-  context: Record<string, string>,
-  work: (assembly: string) => Promise<void>
-) => {
+/** One run per quota, each on a process clock scaled to --real-rate. */
+const burstMode = async (assembly: string) => {
+  const fn = readInboundFunction(assembly);
+  const synthesized = readQueueSettings(assembly);
+  const settings = {
+    ...synthesized,
+    maxConcurrency: number('max-concurrency', synthesized.maxConcurrency),
+  };
+  const texts = number('texts', 10_000);
+  const traffic = customerTraffic({
+    texts,
+    customers: number('customers', 2000),
+    seed,
+  });
+  const rows: Record<string, string>[] = [];
+  for (const rate of values.rate.split(',').map(Number)) {
+    const timeScale = Math.max(1, number('real-rate', 30) / rate);
+    const restore = scaleTime(timeScale);
+    try {
+      const quota = connectQuota(rate);
+      const r = await runInbound({
+        fn,
+        settings,
+        seed,
+        traffic,
+        connect: quota.script,
+        environment: { AWS_RETRY_MODE: retryMode },
+        strayRate: 0,
+      });
+      const drain = r.drain.seconds;
+      const perSecond = drain === 0 ? 0 : r.drain.delivered / drain;
+      rows.push({
+        'quota N/s (burst)': `${rate} (${quota.burst})`,
+        'retry mode': retryMode,
+        maxConcurrency: String(settings.maxConcurrency),
+        texts: fixed(texts),
+        'drain s': fixed(drain),
+        'ideal s': fixed(texts / rate),
+        'texts/s': fixed(perSecond, 2),
+        'share of N': fixed(perSecond / rate, 3),
+        'dead-lettered': fixed(r.outcome.deadLettered),
+        lost: fixed(r.outcome.lost),
+        duplicated: fixed(r.outcome.duplicated),
+        inversions: fixed(r.order.inversions),
+        'latency p50 s': fixed(r.latency.p50, 1),
+        'latency p99 s': fixed(r.latency.p99, 1),
+        'calls/text': fixed(r.connect.calls / texts, 3),
+        throttled: fixed(r.connect.throttled),
+        'max receives': fixed(r.queue.maxReceiveCount),
+        timeouts: fixed(r.lambda.timeouts),
+        'time scale': `${timeScale}x`,
+        'wall s': fixed(r.time.wallSeconds),
+      });
+      process.stderr.write(`${markdown(rows.slice(-1))}\n`);
+      fail([
+        r.outcome.lost > 0 && `${r.outcome.lost} texts lost at ${rate}/s`,
+        r.outcome.deadLettered > 0 &&
+          `${r.outcome.deadLettered} texts dead-lettered at ${rate}/s: ` +
+            JSON.stringify(r.outcome.deadLetteredByReason),
+      ]);
+    } finally {
+      restore();
+    }
+  }
+  print();
+  print(
+    `Burst: ${texts} texts published at once, seed ${seed}, ${new Date().toISOString()}`
+  );
+  print(markdown(rows));
+};
+
+const main = async () => {
+  if (values.help) {
+    print(USAGE);
+    return;
+  }
+  const mode = values.burst
+    ? burstMode
+    : values.mode === 'participant'
+      ? participantMode
+      : values.mode === 'integration'
+        ? integrationMode
+        : usageError('--mode must be integration or participant');
+  const context =
+    mode === participantMode
+      ? PARTICIPANT_FAULT_INJECTION_CONTEXT
+      : FAULT_INJECTION_CONTEXT;
+  print(`npm run fault-injection -- ${process.argv.slice(2).join(' ')}`);
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
   try {
-    await work(synthesizeBridge(context, outdir));
+    await mode(synthesizeBridge(context, outdir));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 };
 
-/** Prints the runs as JSON, then each problem; any fails the command. */
-const finish = (runs: Record<string, unknown>, problems: Problem[]) => {
-  print();
-  print(
-    JSON.stringify(
-      {
-        command: ['npm run fault-injection --', ...process.argv.slice(2)].join(
-          ' '
-        ),
-        ...runs,
-      },
-      null,
-      2
-    )
-  );
-  const failed = problems.filter((p): p is string => typeof p === 'string');
-  for (const problem of failed) process.stderr.write(`FAILED: ${problem}\n`);
-  process.exitCode = failed.length > 0 ? 1 : 0;
-};
-
-/** What the bridge is held to: nothing lost, nothing doubled. */
-const problemsOf = ({ outcome, logs, ...report }: FaultInjectionReport) => [
-  outcome.lost > 0 && `${outcome.lost} SMS lost`,
-  outcome.duplicatesForwarded > 0 &&
-    `${outcome.duplicatesForwarded} duplicates forwarded`,
-  outcome.unexpected > 0 &&
-    `${outcome.unexpected} SMS ended other than expected: ${JSON.stringify(report.unexpectedOutcomes.slice(0, 5))}`,
-  report.order.inversions > 0 &&
-    `${report.order.inversions} inversions within a conversation`,
-  outcome.unattributedEvents > 0 &&
-    `${outcome.unattributedEvents} events Connect accepted match no SMS`,
-  logs.linesWithPersonalData > 0 &&
-    `${logs.linesWithPersonalData} log lines hold a phone number or a text`,
-];
-
-const integrationMode = (options: Options) =>
-  withAssembly(FAULT_INJECTION_CONTEXT, async (assembly) => {
-    const common = {
-      fn: readInboundFunction(assembly),
-      settings: readQueueSettings(assembly),
-      faultRate: options.faultRate,
-      seed: options.seed,
-      slowMs: options.slowMs,
-    };
-    const run = await runFaultInjection({
-      ...common,
-      messages: options.messages,
-    });
-    print();
-    print(formatReport(run));
-    print(
-      'Dropped connections are injected BEFORE Connect processes the call: ' +
-        'the case a bridge can be held to.'
-    );
-    const dropAfter =
-      options.dropAfterMessages > 0
-        ? await runFaultInjection({
-            ...common,
-            messages: options.dropAfterMessages,
-            faultWeights: { ...DEFAULT_WEIGHTS, 'drop-after': 1 },
-          })
-        : undefined;
-    if (dropAfter !== undefined) {
-      print();
-      print(formatDropAfterReport(dropAfter));
-      print(
-        'SendChatIntegrationEvent takes no client token: when the connection ' +
-          'drops AFTER Connect processed the call, the SDK retries and the ' +
-          'chat gets the text twice. Nothing in the bridge can prevent it; ' +
-          'these duplicates are not counted against it.'
-      );
-    }
-    finish(
-      {
-        run,
-        ...(dropAfter === undefined
-          ? {}
-          : { droppedAfterProcessingRun: dropAfter }),
-      },
-      [
-        ...problemsOf(run),
-        dropAfter !== undefined &&
-          dropAfter.outcome.lost > 0 &&
-          `${dropAfter.outcome.lost} SMS lost in the drop-after run`,
-        dropAfter !== undefined &&
-          dropAfter.connect.duplicatesExplainedByDropAfter !==
-            dropAfter.outcome.duplicated &&
-          'a duplicate in the drop-after run has another cause',
-      ]
-    );
-  });
-
-/** What participant mode is held to, on its own run. */
-const participantMode = (options: Options) =>
-  withAssembly(PARTICIPANT_FAULT_INJECTION_CONTEXT, async (assembly) => {
-    const run = await runParticipantFaultInjection({
-      bundles: readParticipantBundles(assembly),
-      settings: readQueueSettings(assembly),
-      customers: options.customers,
-      textsPerCustomer: options.textsPerCustomer,
-      gapMs: options.gapMs,
-      faultRate: options.faultRate,
-      seed: options.seed,
-      slowMs: options.slowMs,
-    });
-    print();
-    print(formatParticipantReport(run));
-    const { chatsPerCustomer } = run;
-    finish({ run }, [
-      (Object.keys(chatsPerCustomer).length !== 1 ||
-        chatsPerCustomer['1'] !== run.customers) &&
-        `chats per customer: ${JSON.stringify(chatsPerCustomer)}`,
-      run.textsInTwoChats > 0 && `${run.textsInTwoChats} texts in two chats`,
-      run.textsTwiceInAChat > 0 &&
-        `${run.textsTwiceInAChat} texts twice in one chat`,
-      run.lost > 0 && `${run.lost} texts lost`,
-      run.inversions > 0 && `${run.inversions} inversions`,
-    ]);
-  });
-
-/**
- * The burst runs, one per quota, each on a process clock scaled so that
- * Connect takes --real-rate calls per wall-clock second (docs/capacity.md).
- */
-const burstMode = (options: Options) =>
-  withAssembly(FAULT_INJECTION_CONTEXT, async (assembly) => {
-    const fn = readInboundFunction(assembly);
-    const synthesized = readQueueSettings(assembly);
-    const settings =
-      options.maxConcurrency === undefined
-        ? synthesized
-        : { ...synthesized, maxConcurrency: options.maxConcurrency };
-    const runs: ScaledBurstReport[] = [];
-    for (const ratePerSecond of options.rates) {
-      const timeScale = Math.max(1, options.realRate / ratePerSecond);
-      const restore = scaleTime(timeScale);
-      try {
-        const report = await runBurst({
-          fn,
-          settings,
-          texts: options.texts,
-          customers: options.customersGiven ? options.customers : 2000,
-          ratePerSecond,
-          seed: options.seed,
-          retryMode: options.retryMode as 'adaptive' | 'standard',
-        });
-        runs.push({ ...report, timeScale });
-        process.stderr.write(`${formatBurstTable(runs.slice(-1))}\n`);
-      } finally {
-        restore();
-      }
-    }
-    print();
-    print(
-      `Burst: ${options.texts} texts published at once, seed ${options.seed}, ` +
-        `${new Date().toISOString()}`
-    );
-    print(formatBurstTable(runs));
-    finish(
-      { runs },
-      runs.flatMap((r) => [
-        r.lost > 0 && `${r.lost} texts lost at ${r.settings.ratePerSecond}/s`,
-        r.deadLettered > 0 &&
-          `${r.deadLettered} texts dead-lettered at ${r.settings.ratePerSecond}/s`,
-      ])
-    );
-  });
-
-const main = async () => {
-  const options = readOptions();
-  if (options.help) print(USAGE);
-  else if (options.burst) await burstMode(options);
-  else if (options.mode === 'participant') await participantMode(options);
-  else await integrationMode(options);
-};
-
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`
-  );
+  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exitCode = 2;
 });
