@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connectQuota } from '../../tools/fault-injection/connect';
-import { runInbound } from '../../tools/fault-injection/run';
+import { runTraffic } from '../../tools/fault-injection/run';
 import { readQueueSettings } from '../../tools/fault-injection/simulation';
 import {
   customerTraffic,
@@ -23,7 +23,7 @@ const logs = {
 
 describe("a burst of texts above Connect's quota", () => {
   let outdir: string;
-  let report: Awaited<ReturnType<typeof runInbound>>;
+  let report: Awaited<ReturnType<typeof runTraffic>>;
 
   beforeAll(async () => {
     // Prepare: the queue as the stack deploys it, Connect taking 8 calls/s
@@ -31,8 +31,8 @@ describe("a burst of texts above Connect's quota", () => {
     const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
 
     // Act: 160 texts from 40 customers, published at once
-    report = await runInbound({
-      fn: readInboundFunction(assembly),
+    report = await runTraffic({
+      bundle: readInboundFunction(assembly),
       settings: readQueueSettings(assembly),
       seed: 2026,
       traffic: customerTraffic({ texts: 160, customers: 40, seed: 2026 }),

@@ -10,7 +10,7 @@ import {
   randomFaults,
   scheduledFaults,
 } from '../../tools/fault-injection/connect';
-import { runInbound } from '../../tools/fault-injection/run';
+import { runTraffic } from '../../tools/fault-injection/run';
 import {
   type QueueSettings,
   readQueueSettings,
@@ -89,8 +89,8 @@ describe('inbound SMS through the bundle while Connect fails', () => {
     queue: QueueSettings = settings
   ) => {
     const faults = connectFaults(faultOf, { slowMs: [50, 300] });
-    const report = await runInbound({
-      fn,
+    const report = await runTraffic({
+      bundle: fn,
       settings: queue,
       seed: SEED,
       traffic: generateTraffic(messages, SEED),
@@ -145,7 +145,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
   it('has the redrive policy dead-letter every deliverable SMS when an outage outlasts every receive, and loses none', async () => {
     // Prepare: 500 on every call; a redrive after 5 receives, not the
     // deployed 43, keeps the outage's real SDK backoff short
-    const outage = randomFaults(SEED, 1, { 'server-error': 1 });
+    const outage = randomFaults(SEED, 1, ['server-error']);
 
     // Act
     const report = await run(outage, 30, { ...settings, maxReceiveCount: 5 });
@@ -163,7 +163,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
   it('doubles a text only when Connect processed the call and its answer was lost', async () => {
     // Prepare: only the fault that SendChatIntegrationEvent, with no
     // client token, turns into a second copy on the SDK's retry
-    const dropAfter = randomFaults(SEED, 0.35, { 'drop-after': 1 });
+    const dropAfter = randomFaults(SEED, 0.35, ['drop-after']);
 
     // Act
     const report = await run(dropAfter, 100);

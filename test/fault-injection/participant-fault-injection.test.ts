@@ -9,7 +9,7 @@ import {
   type FaultSchedule,
   scheduledFaults,
 } from '../../tools/fault-injection/connect';
-import { runParticipant } from '../../tools/fault-injection/run';
+import { runTraffic } from '../../tools/fault-injection/run';
 import {
   type QueueSettings,
   readQueueSettings,
@@ -79,8 +79,8 @@ describe('participant mode through the bundle while every chat call may fail', (
         slowMs: [50, 300],
         keyOf: chatRouteOf,
       });
-      const report = await runParticipant({
-        bundles,
+      const report = await runTraffic({
+        bundle: bundles,
         settings,
         seed: 2026,
         traffic: customerTraffic({
@@ -89,7 +89,7 @@ describe('participant mode through the bundle while every chat call may fail', (
           seed: 2026,
           gapMs: 3_000,
         }),
-        faults: faults.script,
+        connect: faults.script,
         logs,
       });
 
@@ -103,11 +103,11 @@ describe('participant mode through the bundle while every chat call may fail', (
       const { injected } = faults.figures();
       expect(injected).toBeGreaterThanOrEqual(scheduled(CUSTOMERS));
       expect(injected).toBeLessThanOrEqual(scheduled());
-      expect(report.chatsPerCustomer).toEqual({ '1': CUSTOMERS });
-      expect(report.textsInTwoChats).toBe(0);
-      expect(report.textsTwiceInAChat).toBe(0);
-      expect(report.lost).toBe(0);
-      expect(report.deadLettered).toBe(0);
+      expect(report.chats?.perCustomer).toEqual({ '1': CUSTOMERS });
+      expect(report.chats?.textsInTwo).toBe(0);
+      expect(report.chats?.textsTwiceInOne).toBe(0);
+      expect(report.outcome.lost).toBe(0);
+      expect(report.outcome.deadLettered).toBe(0);
     });
     await fc.assert(property, { numRuns: RUNS });
   }, 900_000);

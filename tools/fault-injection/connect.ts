@@ -4,7 +4,7 @@ import {
   type Reply,
   type Responder,
 } from '../local-aws/endpoint';
-import { hashedUnit, weightedPick } from '../local-aws/random';
+import { hashedUnit } from '../local-aws/random';
 
 /** What a run puts in front of Connect; `now` is the simulated clock. */
 export type ConnectScript = (
@@ -14,19 +14,17 @@ export type ConnectScript = (
 ) => Reply | undefined | Promise<Reply | undefined>;
 
 /**
- * What identifies one SMS in a `SendChatIntegrationEvent` request, which
- * carries no `inboundMessageId`: its text (each generated text is unique),
- * or for a disconnect the chat it ends (a customer opts out once at most).
+ * What identifies an SMS in a `SendChatIntegrationEvent` request (or a
+ * participant-mode `StartChatContact` or `SendMessage`), which has no
+ * `inboundMessageId`: its text (each generated text is unique), or for a
+ * disconnect the chat it ends (a customer opts out once at most).
  */
 export const connectKeyOf = (request: unknown): string => {
-  const body = request as {
-    SourceId?: unknown;
-    DestinationId?: unknown;
-    Event?: { Type?: unknown; Content?: unknown };
-  } | null;
-  return body?.Event?.Type === 'DISCONNECT'
-    ? disconnectKey(String(body.SourceId), String(body.DestinationId))
-    : messageKey(String(body?.Event?.Content));
+  const { SourceId, DestinationId, Event, Content, InitialMessage } =
+    (request ?? {}) as Record<string, { Type?: unknown; Content?: unknown }>;
+  return Event?.Type === 'DISCONNECT'
+    ? disconnectKey(String(SourceId), String(DestinationId))
+    : messageKey(String(Event?.Content ?? Content ?? InitialMessage?.Content));
 };
 
 export const messageKey = (content: string) => `MESSAGE ${content}`;
@@ -34,30 +32,14 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-const CHAT_ROUTES: Readonly<Record<string, string>> = {
-  '/contact/chat': 'StartChatContact',
-  '/contact/start-streaming': 'StartContactStreaming',
-  '/participant/connection': 'CreateParticipantConnection',
-  '/participant/message': 'SendMessage',
-};
-
-/** Participant mode's chat call, each call of it an attempt (schedules). */
-export const chatRouteOf = (request: RecordedRequest) =>
-  CHAT_ROUTES[request.path];
-
-/**
- * The attempts of one participant-mode call: its client token, or for a
- * connection (which has none) the participant token it is made with.
- */
-export const chatCallKeyOf = (request: RecordedRequest) => {
-  const route = chatRouteOf(request);
-  if (route === undefined) return undefined;
-  const token =
-    route === 'CreateParticipantConnection'
-      ? request.headers['x-amz-bearer']
-      : (request.json as { ClientToken?: unknown } | undefined)?.ClientToken;
-  return `${route} ${String(token)}`;
-};
+/** Participant mode's chat calls; each call of a route is an attempt. */
+export const chatRouteOf = ({ path }: RecordedRequest): string | undefined =>
+  ({
+    '/contact/chat': 'StartChatContact',
+    '/contact/start-streaming': 'StartContactStreaming',
+    '/participant/connection': 'CreateParticipantConnection',
+    '/participant/message': 'SendMessage',
+  })[path];
 
 /**
  * What a faulty call meets: `throttle` (429) and `server-error` (500) come
@@ -75,24 +57,19 @@ export const FAULT_KINDS = [
   'drop-after',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-export type FaultWeights = Readonly<Partial<Record<FaultKind, number>>>;
 
-/** The faults a bridge can be held to, equally likely. */
-export const HELD_TO: FaultWeights = {
-  throttle: 1,
-  'server-error': 1,
-  'drop-before': 1,
-  slow: 1,
+/** The faults a bridge can be held to. */
+export const HELD_TO = FAULT_KINDS.filter((kind) => kind !== 'drop-after');
+
+const ERRORS = {
+  throttle: awsError(429, 'ThrottlingException', 'Rate exceeded'),
+  'server-error': awsError(500, 'InternalServiceException', 'Internal error'),
 };
-export const EVERY_FAULT: FaultWeights = { ...HELD_TO, 'drop-after': 1 };
 
 /** The fault of a call, by its key and the calls of that key before it. */
 export type FaultOf = (key: string, attempt: number) => FaultKind | undefined;
 
-/**
- * Faults call by call, `schedule[key][attempt]` (`null`: none): what the
- * fault-injection properties generate and shrink.
- */
+/** Faults call by call, `schedule[key][attempt]`, as properties shrink them. */
 export type FaultSchedule = Readonly<
   Record<string, readonly (FaultKind | null)[]>
 >;
@@ -103,28 +80,15 @@ export const scheduledFaults =
     schedule[key]?.[attempt] ?? undefined;
 
 /**
- * A share `rate` of calls meets a fault of a kind drawn by `weights`,
- * hashed from the seed, key and attempt: the same faults whatever the
- * interleaving of concurrent calls.
+ * A share `rate` of calls meets one of `kinds`, hashed from the seed, key
+ * and attempt: the same faults whatever the interleaving of the calls.
  */
-export const randomFaults = (
-  seed: number,
-  rate: number,
-  weights: FaultWeights
-): FaultOf => {
-  if (!(rate >= 0 && rate <= 1)) {
-    throw new Error(`the fault rate must be between 0 and 1, got ${rate}`);
-  }
-  return (key, attempt) =>
+export const randomFaults =
+  (seed: number, rate: number, kinds: readonly FaultKind[]): FaultOf =>
+  (key, attempt) =>
     hashedUnit(seed, 'fault?', key, attempt) < rate
-      ? weightedPick(
-          hashedUnit(seed, 'kind', key, attempt),
-          weights as Record<FaultKind, number>
-        )
+      ? kinds[Math.floor(hashedUnit(seed, 'kind', key, attempt) * kinds.length)]
       : undefined;
-};
-
-const succeeded = (reply: Reply) => 'status' in reply && reply.status < 300;
 
 /** Puts the faults `faultOf` gives in front of a local service. */
 export const connectFaults = (
@@ -132,58 +96,48 @@ export const connectFaults = (
   options: {
     readonly seed?: number;
     readonly slowMs?: readonly [number, number];
-    /** Which calls count, and as what; `undefined` lets a call through. */
+    /** What a call counts as; `undefined` lets it through. */
     readonly keyOf?: (request: RecordedRequest) => string | undefined;
   } = {}
 ) => {
   const [min, max] = options.slowMs ?? [50, 1500];
-  // Past the client's 6 s request timeout a slow answer is a hung call.
   if (!(min >= 0 && min <= max && max < 6_000)) {
-    throw new Error(`slow answers must take 0 to 5,999 ms, got ${min}-${max}`);
+    throw new Error(`slow answers must take 0 to 5,999 ms: ${min}-${max}`);
   }
   const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
   const attempts = new Map<string, number>();
-  const byKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
-    FaultKind,
-    number
-  >;
-  /** The keys of calls Connect processed whose answer was lost. */
+  const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
+  /** The keys of calls Connect processed whose answer was then lost. */
   const droppedAfter = new Set<string>();
-  let calls = 0;
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
     if (key === undefined) return undefined;
-    calls++;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const kind = faultOf(key, attempt);
     if (kind === undefined) return undefined;
-    byKind[kind]++;
-    if (kind === 'throttle') {
-      return awsError(429, 'ThrottlingException', 'Rate exceeded');
-    }
-    if (kind === 'server-error') {
-      return awsError(500, 'InternalServiceException', 'Internal error');
-    }
+    met.set(kind, (met.get(kind) ?? 0) + 1);
+    if (kind === 'throttle' || kind === 'server-error') return ERRORS[kind];
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
     if (kind === 'drop-after') {
-      if (succeeded(reply)) droppedAfter.add(key);
+      if ('status' in reply && reply.status < 300) droppedAfter.add(key);
       return { drop: true } as const;
     }
-    const delayMs =
-      min + hashedUnit(options.seed ?? 0, 'delay', key, attempt) * (max - min);
-    return 'drop' in reply ? reply : { ...reply, delayMs: Math.round(delayMs) };
+    const late = hashedUnit(options.seed ?? 0, 'delay', key, attempt);
+    const delayMs = Math.round(min + late * (max - min));
+    return 'drop' in reply ? reply : { ...reply, delayMs };
   };
 
   const figures = () => {
-    const injected = FAULT_KINDS.reduce((sum, kind) => sum + byKind[kind], 0);
+    const calls = [...attempts.values()].reduce((a, b) => a + b, 0);
+    const injected = [...met.values()].reduce((a, b) => a + b, 0);
     return {
       calls,
       injected,
-      share: calls === 0 ? 0 : injected / calls,
-      ...byKind,
+      share: injected / Math.max(1, calls),
+      ...Object.fromEntries(met),
       processedThenDropped: droppedAfter.size,
     };
   };
@@ -207,21 +161,13 @@ export const connectQuota = (
   ratePerSecond: number,
   burst = Math.ceil(2.5 * ratePerSecond)
 ) => {
-  if (!(ratePerSecond > 0 && burst >= 1)) {
-    throw new Error(`a quota needs a rate > 0 and a burst >= 1`);
-  }
   const buckets = new Map<string, { tokens: number; at: number }>();
-  const script: ConnectScript = (request, _next, now) => {
-    const bucket = buckets.get(request.path) ?? { tokens: burst, at: now };
-    const refill = ((now - bucket.at) / 1000) * ratePerSecond;
-    bucket.tokens = Math.min(burst, bucket.tokens + refill);
-    bucket.at = now;
-    buckets.set(request.path, bucket);
-    if (bucket.tokens < 1) {
-      return awsError(429, 'ThrottlingException', 'Rate exceeded');
-    }
-    bucket.tokens--;
-    return undefined;
+  const script: ConnectScript = ({ path }, _next, now) => {
+    const last = buckets.get(path) ?? { tokens: burst, at: now };
+    const refill = ((now - last.at) / 1000) * ratePerSecond;
+    const tokens = Math.min(burst, last.tokens + refill);
+    buckets.set(path, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
+    return tokens >= 1 ? undefined : ERRORS.throttle;
   };
   return { script, burst };
 };

@@ -1,17 +1,20 @@
-import { startLocalBridge } from '../harness/local-bridge';
-import { startLocalParticipantBridge } from '../harness/local-participant-bridge';
+import { type LocalBridge, startLocalBridge } from '../harness/local-bridge';
+import {
+  type LocalParticipantBridge,
+  startLocalParticipantBridge,
+} from '../harness/local-participant-bridge';
 import type { CapturedLine, LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction, ParticipantBundles } from '../harness/synth';
-import type { Responder } from '../local-aws/endpoint';
-import type { Script } from '../local-aws/scripted';
-import type { Queue, StoredMessage } from '../local-aws/sqs';
+import type { RecordedRequest, Responder } from '../local-aws/endpoint';
+import { seededRandom } from '../local-aws/random';
+import { type ConnectScript, connectKeyOf } from './connect';
 import {
-  type ConnectScript,
-  chatRouteOf,
-  connectKeyOf,
-  messageKey,
-} from './connect';
-import { type Batch, type QueueSettings, simulate } from './simulation';
+  type Batch,
+  executionEnvironments,
+  type QueueSettings,
+  runEventSource,
+  simulatedClock,
+} from './simulation';
 import type { Traffic, TrafficInput } from './traffic';
 
 /** A copy in the dead-letter queue and the reason it carries. */
@@ -20,29 +23,9 @@ export interface Letter {
   readonly reason: string;
 }
 
-const lettersOf = (messages: readonly StoredMessage[]): Letter[] =>
-  messages.map(({ Body, MessageAttributes }) => ({
-    body: Body,
-    reason: MessageAttributes.failureReason?.StringValue ?? '(no reason)',
-  }));
-
-/** The notification's MessageId: the same for every copy SNS delivers. */
-const snsMessageIdOf = (body: string): string | undefined => {
-  try {
-    return (JSON.parse(body) as { MessageId?: string }).MessageId;
-  } catch {
-    return undefined;
-  }
-};
-
-const reasonsById = (letters: readonly Letter[]) => {
-  const reasons = new Map<string, string[]>();
-  for (const { body, reason } of letters) {
-    const id = snsMessageIdOf(body) ?? '(unreadable)';
-    reasons.set(id, [...(reasons.get(id) ?? []), reason]);
-  }
-  return reasons;
-};
+/** The SNS notification's MessageId, the same in every copy SNS sends. */
+const snsMessageIdOf = (body: string) =>
+  /"MessageId" ?: ?"([^"]*)"/.exec(body)?.[1];
 
 const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
   const counts: Record<string, number> = {};
@@ -50,22 +33,7 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
   return counts;
 };
 
-/** Sends each input, and SNS's second copy right after it, or later. */
-const publish = (queue: Queue, inputs: readonly TrafficInput[]) => {
-  for (const { body, at, againAt } of inputs) {
-    queue.send(body, at);
-    if (againAt === at) queue.send(body, at);
-  }
-  for (const { body, at, againAt } of inputs) {
-    if (againAt !== undefined && againAt > at) queue.send(body, againAt);
-  }
-};
-
-export type Outcome =
-  | 'delivered-once'
-  | 'duplicated'
-  | 'dead-lettered'
-  | 'lost';
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
  * Settles each input: delivered exactly once (Connect accepted one event
@@ -80,30 +48,31 @@ export const tallyOutcomes = (
   letters: readonly Letter[]
 ) => {
   const acceptedByKey = countBy(accepted, connectKeyOf);
-  const reasons = reasonsById(letters);
   const outcomes = inputs.map((input) => {
-    const count = acceptedByKey[input.connectKey ?? ''] ?? 0;
-    const why = reasons.get(input.trackingId) ?? [];
-    const outcome: Outcome =
+    const count = acceptedByKey[`${input.connectKey}`] ?? 0;
+    const reasons = letters
+      .filter(({ body }) => snsMessageIdOf(body) === input.trackingId)
+      .map(({ reason }) => reason);
+    const outcome =
       count > 1
         ? 'duplicated'
         : count === 1
           ? 'delivered-once'
-          : why.length > 0
+          : reasons.length > 0
             ? 'dead-lettered'
             : 'lost';
     const expected =
       input.expectedReason === undefined
-        ? outcome !== 'duplicated' &&
+        ? count < 2 &&
           outcome !== 'lost' &&
-          why.every((reason) => reason === 'maxReceiveCount exceeded')
+          reasons.every((reason) => reason === 'maxReceiveCount exceeded')
         : outcome === 'dead-lettered' &&
-          why.every((reason) => reason === input.expectedReason);
-    return { input, outcome, accepted: count, reasons: why, expected };
+          reasons.every((reason) => reason === input.expectedReason);
+    return { input, outcome, accepted: count, reasons, expected };
   });
-  const only = (outcome: Outcome) =>
+  const only = (outcome: string) =>
     outcomes.filter((o) => o.outcome === outcome);
-  const explained = new Set(inputs.map(({ connectKey }) => connectKey));
+  const known = new Set(inputs.map(({ connectKey }) => `${connectKey}`));
   return {
     outcomes,
     figures: {
@@ -116,67 +85,50 @@ export const tallyOutcomes = (
       ),
       lost: only('lost').length,
       // Events Connect accepted beyond the first for an input.
-      duplicatesForwarded: outcomes.reduce(
-        (sum, o) => sum + Math.max(0, o.accepted - 1),
-        0
+      duplicatesForwarded: sum(
+        outcomes.map((o) => Math.max(0, o.accepted - 1))
       ),
       unexpected: outcomes.filter((o) => !o.expected).length,
-      // Accepted events that no input explains.
-      unattributedEvents: Object.entries(acceptedByKey)
-        .filter(([key]) => !explained.has(key))
-        .reduce((sum, [, n]) => sum + n, 0),
+      unattributedEvents: sum(
+        Object.entries(acceptedByKey).map(([key, n]) =>
+          known.has(key) ? 0 : n
+        )
+      ),
       deadLetterMessages: letters.length,
     },
   };
 };
 
 /**
- * Pairs taken out of order: each group lists its items' places in the
- * order sent, as they were taken.
- */
-const countInversions = (groups: Iterable<readonly number[]>) => {
-  let inversions = 0;
-  let groupsWithInversions = 0;
-  for (const order of groups) {
-    const inverted = order.reduce(
-      (sum, a, i) => sum + order.slice(i + 1).filter((b) => b < a).length,
-      0
-    );
-    inversions += inverted;
-    if (inverted > 0) groupsWithInversions++;
-  }
-  return { inversions, groupsWithInversions };
-};
-
-/**
- * The inversions within each conversation (`SourceId`, `DestinationId`):
- * `publishOrder` lists the inputs' Connect keys as SNS published them; an
- * event accepted again counts at its first acceptance only.
+ * Pairs of a conversation's (`SourceId`, `DestinationId`) events accepted
+ * in the other order than SNS published them (`publishOrder`, the inputs'
+ * Connect keys); an event accepted again counts at its first acceptance.
  */
 export const conversationInversions = (
   publishOrder: readonly (string | undefined)[],
   accepted: readonly unknown[]
 ) => {
-  const rank = new Map<string, number>();
-  publishOrder.forEach((key, index) => {
-    if (key !== undefined && !rank.has(key)) rank.set(key, index);
-  });
+  // Reversed, so that a key's first place is the one kept.
+  const rank = new Map(
+    publishOrder.map((key, i) => [key, i] as const).reverse()
+  );
   const byConversation = new Map<string, number[]>();
   for (const request of accepted) {
     const position = rank.get(connectKeyOf(request));
     if (position === undefined) continue;
     rank.delete(connectKeyOf(request));
     const { SourceId, DestinationId } = request as Record<string, unknown>;
-    const conversation = `${String(SourceId)} ${String(DestinationId)}`;
-    byConversation.set(conversation, [
-      ...(byConversation.get(conversation) ?? []),
-      position,
-    ]);
+    const conversation = `${SourceId} ${DestinationId}`;
+    const earlier = byConversation.get(conversation) ?? [];
+    byConversation.set(conversation, [...earlier, position]);
   }
-  const { inversions, groupsWithInversions } = countInversions(
-    byConversation.values()
+  const inverted = [...byConversation.values()].map((order) =>
+    sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
   );
-  return { inversions, conversationsWithInversions: groupsWithInversions };
+  return {
+    inversions: sum(inverted),
+    conversationsWithInversions: inverted.filter((n) => n > 0).length,
+  };
 };
 
 /**
@@ -202,12 +154,12 @@ const classifyDuplicates = (batches: readonly Batch[]) => {
   return counts;
 };
 
-/** Lines holding a phone number (plus sign or not) or a text, JSON-escaped or not. */
+/** Lines with a phone number (plus sign or not) or a text, even JSON-escaped. */
 const countLeaks = (
   lines: readonly CapturedLine[],
-  personalData: readonly string[]
+  values: readonly string[]
 ) => {
-  const needles = personalData.flatMap((value) =>
+  const needles = values.flatMap((value) =>
     value.startsWith('+')
       ? [value.slice(1)]
       : [value, JSON.stringify(value).slice(1, -1)]
@@ -221,12 +173,14 @@ const quantile = (sorted: readonly number[], q: number) =>
 
 /**
  * Publishes the traffic to a simulated queue in front of the real inbound
- * bundle (integration-event mode), runs Lambda's event source mapping over
- * it against the local Connect behind `connect` (faults or a quota), SQS
- * and DynamoDB, and tallies what became of each SMS.
+ * bundle, runs Lambda's event source mapping over it on a simulated clock
+ * against the local services, with `connect` (faults or a quota) in front
+ * of Connect (and of the participant service in participant mode), and
+ * tallies what became of each SMS.
  */
-export const runInbound = (options: {
-  readonly fn: InboundFunction;
+export const runTraffic = async (options: {
+  /** The inbound function, or participant mode's bundles. */
+  readonly bundle: InboundFunction | ParticipantBundles;
   readonly settings: QueueSettings;
   readonly seed: number;
   readonly traffic: Traffic;
@@ -237,203 +191,170 @@ export const runInbound = (options: {
   readonly strayRate?: number;
   readonly logs?: LogCaptureOptions;
 }) => {
-  const { fn, settings, seed, traffic } = options;
-  const accepted: { body: unknown; at: number }[] = [];
-  let calls = 0;
-  let throttled = 0;
-  return simulate(
-    {
-      fn,
-      settings,
-      seed,
-      strayRate: options.strayRate ?? 0.02,
-      logs: options.logs,
-      open: (sqs, logs) =>
-        startLocalBridge({ fn, logs, sqs, environment: options.environment }),
-      fill: (queue) => publish(queue, traffic.inputs),
-      arm: (bridge, clock) =>
-        bridge.connect.always(async (request, next) => {
-          // Connect took the event even if its answer is then dropped.
-          const take: Responder = async (call) => {
-            const reply = await next(call);
-            if ('status' in reply && reply.status < 300) {
-              accepted.push({ body: call.json, at: clock.now() });
-            }
-            return reply;
-          };
-          const reply =
-            (await options.connect(request, take, clock.now())) ??
-            (await take(request));
-          calls++;
-          if ('status' in reply && reply.status === 429) throttled++;
-          return reply;
-        }),
-    },
-    ({ bridge, queue, clock, batches, lines, lambda, wallSeconds }) => {
-      const { inputs } = traffic;
-      const bodies = accepted.map(({ body }) => body);
-      const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
-        ...lettersOf(bridge.deadLetters()),
-        ...queue.deadLetters(),
-      ]);
-      const firstAt = new Map<string, number>();
-      for (const { body, at } of [...accepted].reverse()) {
-        firstAt.set(connectKeyOf(body), at);
-      }
-      const latencies = inputs
-        .flatMap(({ connectKey, at }) => {
-          const first = firstAt.get(connectKey ?? '');
-          return first === undefined ? [] : [(first - at) / 1000];
-        })
-        .sort((a, b) => a - b);
-      const stats = queue.statistics();
-      const received = batches.flatMap(({ messages }) => messages);
-      return {
-        settings: {
-          ...settings,
-          seed,
-          functionTimeoutSeconds: fn.timeoutSeconds,
-        },
-        inputs: {
-          total: inputs.length,
-          byKind: countBy(inputs, ({ kind }) => kind),
-          publishedTwice: inputs.filter((i) => i.againAt !== undefined).length,
-        },
-        outcome: figures,
-        order: conversationInversions(
-          inputs.map(({ connectKey }) => connectKey),
-          bodies
-        ),
-        connect: { calls, throttled, accepted: accepted.length },
-        drain: {
-          delivered: latencies.length,
-          seconds: Math.max(0, ...firstAt.values()) / 1000,
-        },
-        latency: {
-          p50: quantile(latencies, 0.5),
-          p99: quantile(latencies, 0.99),
-        },
-        duplicateDeliveries: classifyDuplicates(batches),
-        queue: {
-          sqsMessages: stats.sent,
-          receives: stats.receives,
-          redeliveries: received.filter((m) => m.receiveCount > 1).length,
-          redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
-          visibilityChanges: stats.visibilityChanges,
-          movedByRedrivePolicy: stats.redriven,
-          maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
-        },
-        lambda,
-        logs: {
-          lines: lines.length,
-          withPersonalData: countLeaks(lines, traffic.personalData),
-        },
-        time: {
-          simulatedSeconds: clock.now() / 1000,
-          skippedSeconds: clock.skipped() / 1000,
-          wallSeconds,
-        },
-        outcomes,
-      };
+  // process.hrtime stays on the wall clock when the process's time is scaled.
+  const wallStart = process.hrtime.bigint();
+  const { bundle, settings, traffic, environment } = options;
+  const { inputs } = traffic;
+  const logs = options.logs ?? { forward: false };
+  const clock = simulatedClock();
+  const sqs = { now: clock.now };
+  const bridge: LocalBridge | LocalParticipantBridge =
+    'inbound' in bundle
+      ? await startLocalParticipantBridge({ bundles: bundle, logs, sqs })
+      : await startLocalBridge({ fn: bundle, logs, sqs, environment });
+  try {
+    const queue = bridge.sqs.queue(bridge.queueUrl, {
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      maxReceiveCount: settings.maxReceiveCount,
+      redeliveryWhileInFlightRate: options.strayRate ?? 0.02,
+      random: seededRandom(options.seed ^ 0x5eed),
+    });
+    // SNS's second copy comes right after the first, or later.
+    for (const { body, at, againAt } of inputs) {
+      queue.send(body, at);
+      if (againAt === at) queue.send(body, at);
     }
-  );
-};
-
-/**
- * Participant mode: the traffic through the simulated queue in front of
- * the real inbound bundle, with `faults` in front of Connect's chat routes
- * and the participant service. Counts what the local Connect ends up
- * with: chats per customer, texts in two chats or twice in one, lost, and
- * out of order.
- */
-export const runParticipant = (options: {
-  readonly bundles: ParticipantBundles;
-  readonly settings: QueueSettings;
-  readonly seed: number;
-  readonly traffic: Traffic;
-  readonly faults: Script;
-  readonly logs?: LogCaptureOptions;
-}) => {
-  const { bundles, settings, seed, traffic } = options;
-  return simulate(
-    {
-      fn: bundles.inbound,
-      settings,
-      seed,
-      strayRate: 0.02,
-      logs: options.logs,
-      open: (sqs, logs) => startLocalParticipantBridge({ bundles, logs, sqs }),
-      fill: (queue) => publish(queue, traffic.inputs),
-      arm: async (bridge) => {
-        // The bridge loaded the outbound bundle last: an empty batch puts
-        // the process back in the inbound function's environment, which
-        // the execution environments load their bundles in.
-        await bridge.invokeInbound({ Records: [] });
-        bridge.connect.always(options.faults);
-        bridge.participant.always(options.faults);
-      },
-    },
-    ({ bridge, queue, clock, lines, lambda, wallSeconds }) => {
-      const { inputs } = traffic;
-      const rank = new Map(inputs.map(({ connectKey }, i) => [connectKey, i]));
-      const chats = [...bridge.chats.list()].sort(
-        (a, b) => a.startedAt - b.startedAt
-      );
-      const chatsOf: Record<string, number> = {};
-      // Where each text landed: a chat id each time it is in one.
-      const landed = new Map<string, string[]>();
-      const orders = new Map<string, number[]>();
-      for (const chat of chats) {
-        const attributes = chat.start.Attributes as
-          | { customerPhoneNumber?: string }
-          | undefined;
-        const customer = String(attributes?.customerPhoneNumber);
-        chatsOf[customer] = (chatsOf[customer] ?? 0) + 1;
-        for (const { Content } of chat.messages) {
-          const key = messageKey(Content);
-          landed.set(key, [...(landed.get(key) ?? []), chat.contactId]);
-          const place = rank.get(key);
-          if (place === undefined) continue;
-          orders.set(customer, [...(orders.get(customer) ?? []), place]);
+    for (const { body, at, againAt = at } of inputs) {
+      if (againAt > at) queue.send(body, againAt);
+    }
+    const accepted: { body: unknown; at: number }[] = [];
+    const replies: number[] = [];
+    const script = async (request: RecordedRequest, next: Responder) => {
+      // Connect took the event even if its answer is then dropped.
+      const take: Responder = async (call) => {
+        const reply = await next(call);
+        if ('status' in reply && reply.status < 300) {
+          accepted.push({ body: call.json, at: clock.now() });
         }
-      }
-      const customers = new Set(inputs.map(({ customer }) => customer));
-      const where = inputs.map(
-        ({ connectKey }) => landed.get(connectKey ?? '') ?? []
-      );
-      const reasons = reasonsById([
-        ...lettersOf(bridge.inboundDeadLetters()),
-        ...queue.deadLetters(),
-      ]);
-      const order = countInversions(orders.values());
-      return {
-        settings: { ...settings, seed },
-        texts: inputs.length,
-        customers: customers.size,
-        publishedTwice: inputs.filter((i) => i.againAt !== undefined).length,
-        chats: chats.length,
-        chatsPerCustomer: countBy(customers, (c) =>
-          String(chatsOf[`${c}`] ?? 0)
-        ),
-        textsInTwoChats: where.filter((w) => new Set(w).size > 1).length,
-        textsTwiceInAChat: where.filter((w) => new Set(w).size < w.length)
-          .length,
-        lost: inputs.filter(
-          (input, i) => where[i]?.length === 0 && !reasons.has(input.trackingId)
-        ).length,
-        deadLettered: inputs.filter((i) => reasons.has(i.trackingId)).length,
-        inversions: order.inversions,
-        customersWithInversions: order.groupsWithInversions,
-        callsByRoute: countBy(
-          bridge.wire.filter(({ request }) => chatRouteOf(request)),
-          ({ request }) => chatRouteOf(request) ?? ''
-        ),
-        resumedChats: lines.filter(({ line }) =>
-          line.includes('the chat is resumed, not opened again')
-        ).length,
-        lambda,
-        time: { simulatedSeconds: clock.now() / 1000, wallSeconds },
+        return reply;
       };
+      const reply =
+        (await options.connect(request, take, clock.now())) ??
+        (await take(request));
+      replies.push('status' in reply ? reply.status : 0);
+      return reply;
+    };
+    if ('participant' in bridge) {
+      // The bridge loaded the outbound bundle last: an empty batch puts
+      // the process back in the inbound function's environment.
+      await bridge.invokeInbound({ Records: [] });
+      bridge.participant.always(script);
     }
-  );
+    bridge.connect.always(script);
+    const fn = 'inbound' in bundle ? bundle.inbound : bundle;
+    const environments = executionEnvironments(fn, logs);
+    const { invoke } = environments;
+    const batches = await runEventSource({ queue, clock, settings, invoke });
+    await environments.settle();
+    const lines = [...bridge.logs, ...environments.lines];
+
+    // What Connect ended up with: its events, or the chats' messages.
+    const chats =
+      'chats' in bridge
+        ? bridge.chats.list().sort((a, b) => a.startedAt - b.startedAt)
+        : undefined;
+    const customerOf = ({ start }: { start: Record<string, unknown> }) =>
+      `${(start.Attributes as Record<string, string>)?.customerPhoneNumber}`;
+    const events =
+      chats?.flatMap((chat) =>
+        chat.messages.map(({ Content }) => ({
+          body: { SourceId: customerOf(chat), Event: { Content } },
+          chat: chat.contactId,
+        }))
+      ) ?? accepted.map(({ body }) => ({ body, chat: '' }));
+    const bodies = events.map(({ body }) => body);
+    const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
+      ...('deadLetters' in bridge
+        ? bridge.deadLetters()
+        : bridge.inboundDeadLetters()
+      ).map(({ Body, MessageAttributes }) => ({
+        body: Body,
+        reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
+      })),
+      ...queue.deadLetters(),
+    ]);
+    const landed = new Map<string, string[]>();
+    for (const { body, chat } of events) {
+      const key = connectKeyOf(body);
+      landed.set(key, [...(landed.get(key) ?? []), chat]);
+    }
+    const where = inputs.map(({ connectKey }) => landed.get(`${connectKey}`));
+    const customers = new Set(inputs.map(({ customer }) => customer));
+    const firstAt = new Map<string, number>();
+    for (const { body, at } of [...accepted].reverse()) {
+      firstAt.set(connectKeyOf(body), at);
+    }
+    const firsts = inputs.flatMap(({ connectKey, at }) => {
+      const first = firstAt.get(`${connectKey}`);
+      return first === undefined ? [] : [{ first, wait: (first - at) / 1000 }];
+    });
+    const waits = firsts.map(({ wait }) => wait).sort((a, b) => a - b);
+    const stats = queue.statistics();
+    const received = batches.flatMap(({ messages }) => messages);
+    return {
+      settings: { ...settings, seed: options.seed },
+      inputs: {
+        total: inputs.length,
+        byKind: countBy(inputs, ({ kind }) => kind),
+        publishedTwice: inputs.filter((i) => i.againAt !== undefined).length,
+      },
+      outcome: figures,
+      order: conversationInversions(
+        inputs.map(({ connectKey }) => connectKey),
+        bodies
+      ),
+      ...(chats && {
+        chats: {
+          opened: chats.length,
+          perCustomer: countBy(customers, (customer) =>
+            String(chats.filter((c) => customerOf(c) === customer).length)
+          ),
+          textsInTwo: where.filter((c) => new Set(c).size > 1).length,
+          textsTwiceInOne: where.filter((c) => c && new Set(c).size < c.length)
+            .length,
+          resumed: lines.filter(({ line }) =>
+            line.includes('the chat is resumed, not opened again')
+          ).length,
+        },
+      }),
+      connect: {
+        calls: replies.length,
+        throttled: replies.filter((status) => status === 429).length,
+        accepted: accepted.length,
+      },
+      drain: {
+        delivered: firsts.length,
+        seconds: Math.max(0, ...firsts.map(({ first }) => first)) / 1000,
+      },
+      latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
+      duplicateDeliveries: classifyDuplicates(batches),
+      queue: {
+        sqsMessages: stats.sent,
+        receives: stats.receives,
+        redeliveries: received.filter((m) => m.receiveCount > 1).length,
+        redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
+        visibilityChanges: stats.visibilityChanges,
+        movedByRedrivePolicy: stats.redriven,
+        maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
+      },
+      lambda: {
+        invocations: batches.length,
+        itemFailures: sum(
+          batches.map((b) => (b.outcome === 'response' ? b.failed.length : 0))
+        ),
+        outcomes: countBy(batches, ({ outcome }) => outcome),
+      },
+      logs: {
+        lines: lines.length,
+        withPersonalData: countLeaks(lines, traffic.personalData),
+      },
+      time: {
+        simulated: clock.now() / 1000,
+        wall: Number(process.hrtime.bigint() - wallStart) / 1e9,
+      },
+      outcomes,
+    };
+  } finally {
+    await bridge.close();
+  }
 };

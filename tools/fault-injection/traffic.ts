@@ -10,18 +10,15 @@ import {
 import { disconnectKey, messageKey } from './connect';
 
 const ACCOUNT = '111122223333';
-const phoneNumberArn = (id: string) =>
-  `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-${id}`;
-
 // Fictitious numbers only: NANP 555-01xx and Ofcom's 07700 900xxx range.
 const US_NUMBER = '+12065550100';
 const UK_NUMBER = '+447700900000';
-const BRIDGE_NUMBERS: Readonly<Record<string, string>> = {
-  [US_NUMBER]: phoneNumberArn('0123456789abcdef0123456789abcdef'),
-  [UK_NUMBER]: phoneNumberArn('fedcba9876543210fedcba9876543210'),
-};
 /** A number of the account that the bridge is not configured for. */
 const UNKNOWN_NUMBER = '+12065550177';
+const BRIDGE_NUMBERS: Readonly<Record<string, string>> = {
+  [US_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
+  [UK_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-fedcba9876543210fedcba9876543210`,
+};
 
 /** The context the fault-injection runs synthesize the app with. */
 export const FAULT_INJECTION_CONTEXT = {
@@ -36,27 +33,19 @@ export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
   contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
-export type InputKind =
-  | 'text'
-  | 'opt-out'
-  | 'invalid-payload'
-  | 'unknown-destination'
-  | 'empty-body';
-
 /** One inbound SMS that End User Messaging published to the topic. */
 export interface TrafficInput {
   /** The SNS MessageId, which every copy of the notification carries. */
   readonly trackingId: string;
-  readonly kind: InputKind;
+  readonly kind: string;
   /** The SQS message body: SNS's notification around the payload. */
   readonly body: string;
-  /** When it reaches the queue, in the simulated clock's ms. */
+  /** When it reaches the queue, and a second copy if SNS sends one. */
   readonly at: number;
-  /** When SNS delivers it a second time, if it does. */
   readonly againAt?: number;
-  /** How Connect's accepted events name it; only for deliverable kinds. */
+  /** How Connect names it; for deliverable kinds only. */
   readonly connectKey?: string;
-  /** The dead-letter reason it must end with; for undeliverable kinds. */
+  /** The reason it must be dead-lettered with; for the others. */
   readonly expectedReason?: FailureReason;
   readonly customer?: string;
 }
@@ -66,16 +55,6 @@ export interface Traffic {
   /** Every phone number and longer text in the traffic, for log checks. */
   readonly personalData: readonly string[];
 }
-
-/** 300 customers; each texts the bridge's number in their country. */
-const CUSTOMERS = Array.from({ length: 300 }, (_, i) => {
-  const line = String(100 + (i % 100)).padStart(4, '0');
-  const range = Math.floor(i / 100);
-  if (range === 2) return { number: `+44770090${line}`, texts: UK_NUMBER };
-  const area = range === 0 ? '425' : '503';
-  return { number: `+1${area}555${line}`, texts: US_NUMBER };
-});
-type Customer = (typeof CUSTOMERS)[number];
 
 /** `{n}` becomes a serial number, so that every text is unique. */
 const TEXTS = [
@@ -90,22 +69,39 @@ const TEXTS = [
   'Stopped by the shop about repair {n} but it was closed',
   'Hello?? Still waiting on refund {n}…',
 ];
-const OPT_OUTS = ['STOP', 'Stop', 'Stop!', 'QUIT', 'Unsubscribe', 'ARRET'];
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 
+const notification = (
+  random: Random,
+  payload: unknown,
+  at: number,
+  messageId = seededUuid(random)
+) =>
+  snsNotificationBody(smsMessage(payload), new Date(START + at), {
+    messageId,
+    random,
+  });
+
+const shuffle = <T>(random: Random, items: T[]): T[] => {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+};
+
 /**
- * A realistic day of inbound SMS: many customers, a few busy ones, texts
- * with emoji, accents and new lines, some opt-outs (one per customer at
- * most), and payloads the bridge must dead-letter: malformed ones, texts to
- * a number it does not know, and empty texts. SNS delivers 10% twice.
+ * A realistic day of inbound SMS from 300 customers (a few busy ones):
+ * texts with emoji, accents and new lines, opt-outs (one per customer at
+ * most), and payloads the bridge must dead-letter: malformed ones, texts
+ * to a number it does not know, empty texts. SNS sends 10% twice.
  */
 export const generateTraffic = (messages: number, seed: number): Traffic => {
   const random = seededRandom(seed);
   const share = (rate: number, least: number) =>
     Math.max(least, Math.round(messages * rate));
-  const optOuts = Math.min(CUSTOMERS.length, share(0.04, 1));
   const others = {
-    'opt-out': optOuts,
+    'opt-out': Math.min(300, share(0.04, 1)),
     'invalid-payload': share(0.015, 5),
     'unknown-destination': share(0.01, 2),
     'empty-body': share(0.005, 2),
@@ -115,10 +111,12 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
   const kinds = shuffle(
     random,
     Object.entries({ text: texts, ...others }).flatMap(([kind, n]) =>
-      Array<InputKind>(n).fill(kind as InputKind)
+      Array<string>(n).fill(kind)
     )
   );
-  const optingOut = shuffle(random, [...CUSTOMERS]).slice(0, optOuts);
+  // Customers 200 to 299 text the UK number, the others the US one.
+  const customers = Array.from({ length: 300 }, (_, i) => i);
+  const optingOut = shuffle(random, customers).slice(0, others['opt-out']);
   const personalData = new Set([
     ...Object.keys(BRIDGE_NUMBERS),
     UNKNOWN_NUMBER,
@@ -128,15 +126,17 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
   const text = () => pick(random, TEXTS).replace('{n}', String(serial++));
 
   const inputs = kinds.map((kind, index): TrafficInput => {
-    const customer = (
-      kind === 'opt-out'
-        ? optingOut.pop()
-        : // A few customers send many texts, most send one or two.
-          CUSTOMERS[Math.floor(CUSTOMERS.length * random() ** 2)]
-    ) as Customer;
+    // A few customers send many texts, most send one or two.
+    const c =
+      kind === 'opt-out' ? optingOut.pop() : Math.floor(300 * random() ** 2);
+    const line = String(100 + ((c ?? 0) % 100)).padStart(4, '0');
+    const uk = (c ?? 0) >= 200;
+    const number = uk
+      ? `+44770090${line}`
+      : `+1${(c ?? 0) < 100 ? 425 : 503}555${line}`;
     const sms = {
-      originationNumber: customer.number,
-      destinationNumber: customer.texts,
+      originationNumber: number,
+      destinationNumber: uk ? UK_NUMBER : US_NUMBER,
       messageBody: '',
       messageKeyword: `keyword_${ACCOUNT}`,
       inboundMessageId: seededUuid(random),
@@ -147,67 +147,53 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
       sms.messageBody = text();
       connectKey = messageKey(sms.messageBody);
     } else if (kind === 'opt-out') {
-      sms.messageBody = pick(random, OPT_OUTS);
-      const arn = BRIDGE_NUMBERS[customer.texts] as string;
-      connectKey = disconnectKey(customer.number, arn);
+      sms.messageBody = pick(random, [
+        'STOP',
+        'Stop',
+        'Stop!',
+        'QUIT',
+        'Unsubscribe',
+        'ARRET',
+      ]);
+      const arn = BRIDGE_NUMBERS[sms.destinationNumber] as string;
+      connectKey = disconnectKey(number, arn);
     } else if (kind === 'empty-body') {
       sms.messageBody = pick(random, ['', '   ', '\n']);
     } else if (kind === 'unknown-destination') {
       sms.destinationNumber = UNKNOWN_NUMBER;
       sms.messageBody = text();
     } else {
+      // Payloads End User Messaging would never send, but a bridge may meet.
       sms.messageBody = text();
-      payload = invalidPayload(sms, invalid++);
+      const { originationNumber, inboundMessageId: _, ...withoutId } = sms;
+      payload = [
+        { ...sms, originationNumber: originationNumber.slice(1) },
+        smsMessage(sms).slice(0, 40),
+        withoutId,
+        { ...sms, messageBody: 42 },
+        { ...sms, destinationNumber: 'our number' },
+      ][invalid++ % 5];
     }
-    personalData.add(customer.number);
+    personalData.add(number);
     if (sms.messageBody.length >= 8) personalData.add(sms.messageBody);
     const trackingId = seededUuid(random);
-    const body = snsNotificationBody(
-      smsMessage(payload),
-      new Date(START + index * 50),
-      { messageId: trackingId, random }
-    );
+    const body = notification(random, payload, index * 50, trackingId);
     // Again in the same batch, or minutes later.
-    const againAt =
-      random() < 0.1
-        ? random() < 0.5
-          ? 0
-          : integerBetween(random, 60, 900) * 1000
-        : undefined;
+    const again =
+      random() < 0.1 &&
+      (random() < 0.5 ? 0 : integerBetween(random, 60, 900) * 1000);
     return {
       trackingId,
       kind,
       body,
       at: 0,
-      ...(againAt === undefined ? {} : { againAt }),
-      ...(connectKey === undefined ? {} : { connectKey }),
-      ...(connectKey === undefined
-        ? { expectedReason: kind as FailureReason }
-        : {}),
+      ...(again === false ? {} : { againAt: again }),
+      ...(connectKey
+        ? { connectKey }
+        : { expectedReason: kind as FailureReason }),
     };
   });
   return { inputs, personalData: [...personalData] };
-};
-
-/** Payloads End User Messaging would never send, but a bridge may meet. */
-const invalidPayload = (sms: Record<string, unknown>, variant: number) => {
-  const { originationNumber, inboundMessageId: _, ...withoutId } = sms;
-  return [
-    { ...sms, originationNumber: String(originationNumber).slice(1) },
-    // Cut short: not JSON at all.
-    smsMessage(sms).slice(0, 40),
-    withoutId,
-    { ...sms, messageBody: 42 },
-    { ...sms, destinationNumber: 'our number' },
-  ][variant % 5];
-};
-
-const shuffle = <T>(random: Random, items: T[]): T[] => {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
 };
 
 // Fictitious numbers only: 555-0100 to 555-0199 of twenty NANP area codes.
@@ -217,10 +203,10 @@ const AREA_CODES = [
 ];
 
 /**
- * `customers` customers each send `texts / customers` texts to the bridge's
- * US number, interleaved at random but each customer's in order. Without
- * `gapMs` all reach the queue at once (a campaign's replies); with it, a
- * customer's texts come `gapMs` apart, give or take, and SNS delivers 10%
+ * `customers` (up to 2,000) each send `texts / customers` texts to the US
+ * number, interleaved at random, each customer's in order. Without `gapMs`
+ * all reach the queue at once (a campaign's replies); with it, a
+ * customer's texts come `gapMs` apart, give or take, and SNS sends 10%
  * twice.
  */
 export const customerTraffic = (options: {
@@ -230,46 +216,39 @@ export const customerTraffic = (options: {
   readonly gapMs?: number;
 }): Traffic => {
   const { texts, customers, gapMs } = options;
-  if (customers < 1 || customers > AREA_CODES.length * 100) {
-    throw new Error(`customers must be 1 to ${AREA_CODES.length * 100}`);
+  if (!(customers >= 1 && customers <= 2000 && texts >= customers)) {
+    throw new Error('texts >= customers, customers from 1 to 2,000');
   }
-  if (texts < customers) throw new Error('fewer texts than customers');
   const random = seededRandom(options.seed);
   const order = shuffle(
     random,
     Array.from({ length: texts }, (_, i) => i % customers)
   );
   const sent = new Map<number, number>();
-  const personalData = new Set<string>([US_NUMBER]);
+  const personalData = new Set([US_NUMBER]);
   const inputs = order.map((c, i): TrafficInput => {
     const index = sent.get(c) ?? 0;
     sent.set(c, index + 1);
     const content = `Customer ${c} text ${index}: yes, please book me in`;
     const number = `+1${AREA_CODES[Math.floor(c / 100)]}5550${100 + (c % 100)}`;
     personalData.add(number).add(content);
-    const at =
-      gapMs === undefined
-        ? 0
-        : index * gapMs + Math.floor(random() * gapMs * 0.5);
+    const at = gapMs ? index * gapMs + Math.floor(random() * gapMs * 0.5) : 0;
     const trackingId = seededUuid(random);
-    const body = snsNotificationBody(
-      smsMessage({
-        originationNumber: number,
-        destinationNumber: US_NUMBER,
-        messageBody: content,
-        messageKeyword: `keyword_${ACCOUNT}`,
-        inboundMessageId: seededUuid(random),
-      }),
-      new Date(START + at + i),
-      { messageId: trackingId, random }
-    );
+    const sms = {
+      originationNumber: number,
+      destinationNumber: US_NUMBER,
+      messageBody: content,
+      messageKeyword: `keyword_${ACCOUNT}`,
+      inboundMessageId: seededUuid(random),
+    };
+    const body = notification(random, sms, at + i, trackingId);
     const twice = gapMs !== undefined && random() < 0.1;
     return {
       trackingId,
       kind: 'text',
       body,
       at,
-      ...(twice ? { againAt: at + 1_000 + Math.floor(random() * 10_000) } : {}),
+      ...(twice && { againAt: at + 1_000 + Math.floor(random() * 10_000) }),
       connectKey: messageKey(content),
       customer: number,
     };
