@@ -45,10 +45,10 @@ const faults = fc.array(
   { maxLength: 12 }
 );
 const faultSchedule: fc.Arbitrary<FaultSchedule> = fc.record({
-  StartChatContact: faults,
-  StartContactStreaming: faults,
-  CreateParticipantConnection: faults,
-  SendMessage: faults,
+  '/contact/chat': faults, // StartChatContact
+  '/contact/start-streaming': faults, // StartContactStreaming
+  '/participant/connection': faults, // CreateParticipantConnection
+  '/participant/message': faults, // SendMessage
 });
 
 describe('participant mode through the bundle while every chat call may fail', () => {

@@ -32,14 +32,16 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-/** Participant mode's chat calls; each call of a route is an attempt. */
-export const chatRouteOf = ({ path }: RecordedRequest): string | undefined =>
-  ({
-    '/contact/chat': 'StartChatContact',
-    '/contact/start-streaming': 'StartContactStreaming',
-    '/participant/connection': 'CreateParticipantConnection',
-    '/participant/message': 'SendMessage',
-  })[path];
+/**
+ * Participant mode's chat calls (StartChatContact, StartContactStreaming,
+ * CreateParticipantConnection, SendMessage) by route; each is an attempt.
+ */
+export const chatRouteOf = ({ path }: RecordedRequest) =>
+  /^\/(contact\/(chat|start-streaming)|participant\/(connection|message))$/.test(
+    path
+  )
+    ? path
+    : undefined;
 
 /**
  * What a faulty call meets: `throttle` (429) and `server-error` (500) come

@@ -9,7 +9,6 @@ import type { RecordedRequest, Responder } from '../local-aws/endpoint';
 import { seededRandom } from '../local-aws/random';
 import { type ConnectScript, connectKeyOf } from './connect';
 import {
-  type Batch,
   executionEnvironments,
   type QueueSettings,
   runEventSource,
@@ -129,29 +128,6 @@ export const conversationInversions = (
     inversions: sum(inverted),
     conversationsWithInversions: inverted.filter((n) => n > 0).length,
   };
-};
-
-/**
- * Deliveries of an input that another delivery of it preceded or
- * overlapped; a redelivery of the same SQS message is a retry, not one.
- */
-const classifyDuplicates = (batches: readonly Batch[]) => {
-  const seen = new Map<string, { batch: Batch; messageId: string }[]>();
-  const counts = { sameBatch: 0, concurrent: 0, later: 0 };
-  for (const batch of [...batches].sort((a, b) => a.startedAt - b.startedAt)) {
-    for (const { body, messageId } of batch.messages) {
-      const id = snsMessageIdOf(body) ?? messageId;
-      const earlier = seen.get(id) ?? [];
-      if (earlier.some((e) => e.batch === batch)) counts.sameBatch++;
-      else if (earlier.some((e) => e.batch.endedAt > batch.startedAt)) {
-        counts.concurrent++;
-      } else if (earlier.some((e) => e.messageId !== messageId)) {
-        counts.later++;
-      }
-      seen.set(id, [...earlier, { batch, messageId }]);
-    }
-  }
-  return counts;
 };
 
 /** Lines with a phone number (plus sign or not) or a text, even JSON-escaped. */
@@ -327,7 +303,6 @@ export const runTraffic = async (options: {
         seconds: Math.max(0, ...firsts.map(({ first }) => first)) / 1000,
       },
       latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
-      duplicateDeliveries: classifyDuplicates(batches),
       queue: {
         sqsMessages: stats.sent,
         receives: stats.receives,

@@ -33,19 +33,19 @@ export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
   contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
-/** One inbound SMS that End User Messaging published to the topic. */
+/**
+ * One inbound SMS End User Messaging published: its SNS MessageId, the SQS
+ * body (SNS's notification), when it reaches the queue (and a second copy,
+ * if SNS sends one), how Connect names it if it is deliverable, and else
+ * the reason it must be dead-lettered with.
+ */
 export interface TrafficInput {
-  /** The SNS MessageId, which every copy of the notification carries. */
   readonly trackingId: string;
   readonly kind: string;
-  /** The SQS message body: SNS's notification around the payload. */
   readonly body: string;
-  /** When it reaches the queue, and a second copy if SNS sends one. */
   readonly at: number;
   readonly againAt?: number;
-  /** How Connect names it; for deliverable kinds only. */
   readonly connectKey?: string;
-  /** The reason it must be dead-lettered with; for the others. */
   readonly expectedReason?: FailureReason;
   readonly customer?: string;
 }
@@ -147,14 +147,10 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
       sms.messageBody = text();
       connectKey = messageKey(sms.messageBody);
     } else if (kind === 'opt-out') {
-      sms.messageBody = pick(random, [
-        'STOP',
-        'Stop',
-        'Stop!',
-        'QUIT',
-        'Unsubscribe',
-        'ARRET',
-      ]);
+      sms.messageBody = pick(
+        random,
+        'STOP Stop Stop! QUIT Unsubscribe ARRET'.split(' ')
+      );
       const arn = BRIDGE_NUMBERS[sms.destinationNumber] as string;
       connectKey = disconnectKey(number, arn);
     } else if (kind === 'empty-body') {
