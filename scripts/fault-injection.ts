@@ -182,7 +182,7 @@ const participantMode = async (assembly: string) => {
   check({
     customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
     textsInTwoChats: chats?.textsInTwo ?? 0,
-    textsTwiceInAChat: chats?.textsTwiceInOne ?? 0,
+    textsTwiceInAChat: outcome.duplicated - (chats?.textsInTwo ?? 0),
     lost: outcome.lost,
     inversions: report.order.inversions,
   });

@@ -105,7 +105,7 @@ describe('participant mode through the bundle while every chat call may fail', (
       expect(injected).toBeLessThanOrEqual(scheduled());
       expect(report.chats?.perCustomer).toEqual({ '1': CUSTOMERS });
       expect(report.chats?.textsInTwo).toBe(0);
-      expect(report.chats?.textsTwiceInOne).toBe(0);
+      expect(report.outcome.duplicated).toBe(0);
       expect(report.outcome.lost).toBe(0);
       expect(report.outcome.deadLettered).toBe(0);
     });

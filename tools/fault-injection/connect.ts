@@ -6,7 +6,7 @@ import {
 } from '../local-aws/endpoint';
 import { hashedUnit } from '../local-aws/random';
 
-/** What a run puts in front of Connect; `now` is the simulated clock. */
+/** Faults or a quota in front of Connect, on the simulated clock. */
 export type ConnectScript = (
   request: RecordedRequest,
   next: Responder,
@@ -32,16 +32,16 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-/**
- * Participant mode's chat calls (StartChatContact, StartContactStreaming,
- * CreateParticipantConnection, SendMessage) by route; each is an attempt.
- */
+const CHAT_ROUTES = new Set([
+  '/contact/chat', // StartChatContact
+  '/contact/start-streaming', // StartContactStreaming
+  '/participant/connection', // CreateParticipantConnection
+  '/participant/message', // SendMessage
+]);
+
+/** Participant mode's chat calls, by route; each call is an attempt. */
 export const chatRouteOf = ({ path }: RecordedRequest) =>
-  /^\/(contact\/(chat|start-streaming)|participant\/(connection|message))$/.test(
-    path
-  )
-    ? path
-    : undefined;
+  CHAT_ROUTES.has(path) ? path : undefined;
 
 /**
  * What a faulty call meets: `throttle` (429) and `server-error` (500) come

@@ -249,12 +249,6 @@ export const runTraffic = async (options: {
       })),
       ...queue.deadLetters(),
     ]);
-    const landed = new Map<string, string[]>();
-    for (const { body, chat } of events) {
-      const key = connectKeyOf(body);
-      landed.set(key, [...(landed.get(key) ?? []), chat]);
-    }
-    const where = inputs.map(({ connectKey }) => landed.get(`${connectKey}`));
     const customers = new Set(inputs.map(({ customer }) => customer));
     const firstAt = new Map<string, number>();
     for (const { body, at } of [...accepted].reverse()) {
@@ -285,9 +279,13 @@ export const runTraffic = async (options: {
           perCustomer: countBy(customers, (customer) =>
             String(chats.filter((c) => customerOf(c) === customer).length)
           ),
-          textsInTwo: where.filter((c) => new Set(c).size > 1).length,
-          textsTwiceInOne: where.filter((c) => c && new Set(c).size < c.length)
-            .length,
+          // Duplicated texts, each in two chats or twice in one.
+          textsInTwo: inputs.filter(({ connectKey }) => {
+            const landed = events.filter(
+              (e) => connectKeyOf(e.body) === connectKey
+            );
+            return new Set(landed.map(({ chat }) => chat)).size > 1;
+          }).length,
           resumed: lines.filter(({ line }) =>
             line.includes('the chat is resumed, not opened again')
           ).length,
@@ -306,7 +304,6 @@ export const runTraffic = async (options: {
       queue: {
         sqsMessages: stats.sent,
         receives: stats.receives,
-        redeliveries: received.filter((m) => m.receiveCount > 1).length,
         redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
         visibilityChanges: stats.visibilityChanges,
         movedByRedrivePolicy: stats.redriven,
