@@ -20,12 +20,16 @@ import {
   randomFaults,
 } from '../tools/fault-injection/connect';
 import { runTraffic } from '../tools/fault-injection/run';
-import { readQueueSettings } from '../tools/fault-injection/simulation';
+import {
+  type QueueSettings,
+  readQueueSettings,
+} from '../tools/fault-injection/simulation';
 import {
   customerTraffic,
   FAULT_INJECTION_CONTEXT,
   generateTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
+  type Traffic,
 } from '../tools/fault-injection/traffic';
 import {
   readInboundFunction,
@@ -76,27 +80,13 @@ const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']) ?? fail('--slow-ms');
 const slowMs = [Number(slow[1]), Number(slow[2])] as const;
 const retryMode = values['retry-mode'];
 if (!['adaptive', 'standard'].includes(retryMode)) fail('--retry-mode');
-const faults = (kinds: readonly FaultKind[], keyOf?: typeof chatRouteOf) =>
-  connectFaults(randomFaults(seed, faultRate, kinds), { seed, slowMs, keyOf });
-
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
-/** Prints the figures one a line, nested names joined by dots. */
-const table = (title: string, figures: object) => {
-  const rows: [string, string][] = [];
-  const walk = (value: unknown, name: string) => {
-    if (typeof value !== 'object' || value === null) {
-      rows.push([name.slice(1), `${value}`.replace(/(\.\d\d\d)\d+/, '$1')]);
-    } else {
-      for (const [key, inner] of Object.entries(value)) {
-        walk(inner, `${name}.${key}`);
-      }
-    }
-  };
-  walk(figures, '');
-  const width = Math.max(...rows.map(([a, b]) => a.length + b.length)) + 2;
-  print(`\n${title}`);
-  for (const [a, b] of rows) print(`  ${a}${b.padStart(width - a.length)}`);
+/** Prints the figures as JSON, to three decimals. */
+const show = (title: string, figures: object) => {
+  const round = (_: string, value: unknown) =>
+    typeof value === 'number' ? Math.round(value * 1e3) / 1e3 : value;
+  print(`\n${title}\n${JSON.stringify(figures, round, 2)}`);
 };
 
 /** Fails the command for each figure above 0. */
@@ -108,33 +98,40 @@ const check = (figures: Readonly<Record<string, number>>) => {
   }
 };
 
+/**
+ * A run under random faults of `kinds`, with the duplicates that no
+ * connection dropped after Connect processed the call explains.
+ */
+const faultRun = async (
+  bundle: Parameters<typeof runTraffic>[0]['bundle'],
+  settings: QueueSettings,
+  traffic: Traffic,
+  kinds: readonly FaultKind[],
+  keyOf?: typeof chatRouteOf
+) => {
+  const faults = randomFaults(seed, faultRate, kinds);
+  const plan = connectFaults(faults, { seed, slowMs, keyOf });
+  const connect = plan.script;
+  const run = await runTraffic({ bundle, settings, seed, traffic, connect });
+  const { outcomes, ...report } = run;
+  const unexplained = outcomes.filter(
+    ({ outcome, input }) =>
+      outcome === 'duplicated' && !plan.droppedAfter.has(`${input.connectKey}`)
+  ).length;
+  return { ...report, faults: plan.figures(), unexplained };
+};
+
 const integrationMode = async (assembly: string) => {
-  const bundle = readInboundFunction(assembly);
+  const fn = readInboundFunction(assembly);
   const settings = readQueueSettings(assembly);
-  const run = async (messages: number, kinds: readonly FaultKind[]) => {
-    const plan = faults(kinds);
-    const { outcomes, ...report } = await runTraffic({
-      bundle,
-      settings,
-      seed,
-      traffic: generateTraffic(messages, seed),
-      connect: plan.script,
-    });
-    // A duplicate a drop after processing does not explain.
-    const unexplained = outcomes.filter(
-      ({ outcome, input }) =>
-        outcome === 'duplicated' &&
-        !plan.droppedAfter.has(`${input.connectKey}`)
-    ).length;
-    return { ...report, faults: plan.figures(), unexplained };
-  };
   const messages = number('messages', 1000);
-  const report = await run(messages, HELD_TO);
-  const { outcome, order, logs, faults: met } = report;
-  table(
+  const traffic = generateTraffic(messages, seed);
+  const report = await faultRun(fn, settings, traffic, HELD_TO);
+  const { outcome, order, logs } = report;
+  show(
     `Fault injection: ${messages} inbound SMS, faults on ${faultRate} of ` +
-      `Connect calls (${met.share.toFixed(3)} met), seed ${seed}. Connections ` +
-      'drop BEFORE Connect processes the call: the case a bridge can be held to.',
+      `Connect calls, seed ${seed}. Connections drop BEFORE Connect ` +
+      'processes the call: the case a bridge can be held to.',
     report
   );
   check({
@@ -147,8 +144,9 @@ const integrationMode = async (assembly: string) => {
   });
   const dropAfter = number('drop-after-messages', 200);
   if (dropAfter === 0) return;
-  const after = await run(dropAfter, FAULT_KINDS);
-  table(
+  const more = generateTraffic(dropAfter, seed);
+  const after = await faultRun(fn, settings, more, FAULT_KINDS);
+  show(
     `Separate run, ${dropAfter} SMS: connections also drop AFTER Connect ` +
       'processed the call. SendChatIntegrationEvent takes no client token, ' +
       "so the SDK's retry puts the text in the chat twice; no bridge can " +
@@ -162,22 +160,19 @@ const integrationMode = async (assembly: string) => {
 };
 
 const participantMode = async (assembly: string) => {
-  const plan = faults(FAULT_KINDS, chatRouteOf);
   const customers = number('customers', 40);
   const gapMs = number('gap-ms', 20_000);
   const texts = number('texts', 200);
-  const { outcomes: _, ...report } = await runTraffic({
-    bundle: readParticipantBundles(assembly),
-    settings: readQueueSettings(assembly),
-    seed,
-    traffic: customerTraffic({ texts, customers, seed, gapMs }),
-    connect: plan.script,
-  });
+  const traffic = customerTraffic({ texts, customers, seed, gapMs });
+  const bundles = readParticipantBundles(assembly);
+  const settings = readQueueSettings(assembly);
+  const kinds = FAULT_KINDS;
+  const report = await faultRun(bundles, settings, traffic, kinds, chatRouteOf);
   const { outcome, chats } = report;
-  table(
+  show(
     `Participant mode: ${texts} texts from ${customers} customers, ` +
       `${gapMs} ms apart, faults on ${faultRate} of chat calls, seed ${seed}`,
-    { ...report, faults: plan.figures() }
+    report
   );
   check({
     customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
@@ -275,11 +270,12 @@ const burstMode = async (assembly: string) => {
       'wall s': fixed(r.time.wall),
     };
     const titles = Object.keys(columns);
-    if (rows.length === 0)
+    if (rows.length === 0) {
       rows.push(
         titles,
         titles.map(() => '---')
       );
+    }
     rows.push(Object.values(columns));
     process.stderr.write(`${line(rows.at(-1) ?? [])}\n`);
     check({

@@ -44,12 +44,11 @@ export const chatRouteOf = ({ path }: RecordedRequest) =>
   CHAT_ROUTES.has(path) ? path : undefined;
 
 /**
- * What a faulty call meets: `throttle` (429) and `server-error` (500) come
- * before Connect does anything, `drop-before` drops the connection before
- * Connect processes the call, `slow` answers late (under the client's 6 s
- * request timeout), `drop-after` drops it after Connect processed the call.
- * `SendChatIntegrationEvent` takes no client token, so after `drop-after`
- * the SDK's retry gives the chat the text twice; no bridge can prevent it.
+ * What a faulty call meets: a 429 or a 500 before Connect does anything, a
+ * connection dropped before or after Connect processed the call, or an
+ * answer late by less than the client's 6 s request timeout. After a drop
+ * after processing, the SDK's retry of `SendChatIntegrationEvent` (no
+ * client token) gives the chat the text twice: no bridge can prevent it.
  */
 export const FAULT_KINDS = [
   'throttle',
@@ -147,17 +146,14 @@ export const connectFaults = (
 };
 
 /**
- * Amazon Connect's API throttling: a token bucket per API (request path),
- * refilled at `ratePerSecond`, holding `burst` tokens and full at the
- * start; a call that finds it empty gets 429 `ThrottlingException` before
- * Connect does anything. AWS documents the 429 and that "the throttling
- * limits are defined for each API separately at the AWS account level"
- * (https://docs.aws.amazon.com/connect/latest/APIReference/best-practices-connect-apis.html);
- * the quotas, a rate and a burst per API, are on
- * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html.
- * The historic default is "a RateLimit of 2 per second, and a BurstLimit
- * of 5 per second". How the burst refills is not documented: a token
- * bucket is the usual AWS shape, and `burst` defaults to that 5:2 ratio.
+ * Connect's API throttling: a token bucket per API (path), full at the
+ * start; an empty one answers 429 `ThrottlingException`, "defined for each
+ * API separately at the AWS account level"
+ * (https://docs.aws.amazon.com/connect/latest/APIReference/best-practices-connect-apis.html;
+ * quotas: https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html).
+ * How the burst refills is not documented: a token bucket, with the 5:2
+ * burst to rate of the historic default ("a RateLimit of 2 per second,
+ * and a BurstLimit of 5 per second").
  */
 export const connectQuota = (
   ratePerSecond: number,

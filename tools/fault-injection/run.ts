@@ -35,11 +35,10 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * Settles each input: delivered exactly once (Connect accepted one event
- * for it), duplicated (more), dead-lettered (none, but a copy is in the
- * dead-letter queue with a reason) or lost (neither). A deliverable input
- * is expected forwarded once, or dead-lettered only by the redrive policy;
- * an undeliverable one, dead-lettered with its own reason on every copy.
+ * Settles each input: delivered once, duplicated, dead-lettered (no event,
+ * a copy in the dead-letter queue) or lost. Expected: a deliverable one
+ * forwarded once or redriven; an undeliverable one dead-lettered, every
+ * copy with its own reason.
  */
 export const tallyOutcomes = (
   inputs: readonly TrafficInput[],
