@@ -17,10 +17,7 @@ import {
 import type { Traffic, TrafficInput } from './traffic';
 
 /** A copy in the dead-letter queue and the reason it carries. */
-export interface Letter {
-  readonly body: string;
-  readonly reason: string;
-}
+export type Letter = { readonly body: string; readonly reason: string };
 
 /** The SNS notification's MessageId, the same in every copy SNS sends. */
 const snsMessageIdOf = (body: string) =>
