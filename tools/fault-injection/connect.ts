@@ -110,6 +110,7 @@ export const connectFaults = (
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
   /** The keys of calls Connect processed whose answer was then lost. */
   const droppedAfter = new Set<string>();
+  let processedThenDropped = 0;
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
@@ -123,7 +124,10 @@ export const connectFaults = (
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
     if (kind === 'drop-after') {
-      if ('status' in reply && reply.status < 300) droppedAfter.add(key);
+      if ('status' in reply && reply.status < 300) {
+        droppedAfter.add(key);
+        processedThenDropped++;
+      }
       return { drop: true } as const;
     }
     const late = hashedUnit(options.seed ?? 0, 'delay', key, attempt);
@@ -139,7 +143,7 @@ export const connectFaults = (
       injected,
       share: injected / Math.max(1, calls),
       ...Object.fromEntries(met),
-      processedThenDropped: droppedAfter.size,
+      processedThenDropped,
     };
   };
   return { script, figures, droppedAfter };
