@@ -128,12 +128,14 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
   const inputs = kinds.map((kind, index): TrafficInput => {
     // A few customers send many texts, most send one or two.
     const c =
-      kind === 'opt-out' ? optingOut.pop() : Math.floor(300 * random() ** 2);
-    const line = String(100 + ((c ?? 0) % 100)).padStart(4, '0');
-    const uk = (c ?? 0) >= 200;
+      (kind === 'opt-out'
+        ? optingOut.pop()
+        : Math.floor(300 * random() ** 2)) ?? 0;
+    const line = `${100 + (c % 100)}`.padStart(4, '0');
+    const uk = c >= 200;
     const number = uk
       ? `+44770090${line}`
-      : `+1${(c ?? 0) < 100 ? 425 : 503}555${line}`;
+      : `+1${c < 100 ? 425 : 503}555${line}`;
     const sms = {
       originationNumber: number,
       destinationNumber: uk ? UK_NUMBER : US_NUMBER,
