@@ -190,28 +190,23 @@ const participantMode = async (assembly: string) => {
  * and the simulated queue keep their proportions (docs/capacity.md).
  */
 const scaleTime = (factor: number) => {
-  const real = {
-    now: Date.now,
-    perf: performance.now,
-    setTimeout,
-    setInterval,
-  };
+  const [realNow, realPerf] = [Date.now, performance.now.bind(performance)];
+  const timers = { setTimeout, setInterval };
   const [dateStart, perfStart] = [Date.now(), performance.now()];
-  Date.now = () => dateStart + (real.now() - dateStart) * factor;
-  performance.now = () =>
-    perfStart + (real.perf.call(performance) - perfStart) * factor;
+  Date.now = () => dateStart + (realNow() - dateStart) * factor;
+  performance.now = () => perfStart + (realPerf() - perfStart) * factor;
   const scaled = (timer: typeof setTimeout) =>
     ((callback: (...args: unknown[]) => void, ms = 0, ...args: unknown[]) =>
       timer(callback, ms / factor, ...args)) as typeof setTimeout;
   Object.assign(globalThis, {
-    setTimeout: scaled(real.setTimeout),
-    setInterval: scaled(real.setInterval as unknown as typeof setTimeout),
+    setTimeout: scaled(timers.setTimeout),
+    setInterval: scaled(timers.setInterval as unknown as typeof setTimeout),
   });
   return () => {
-    Date.now = real.now;
+    Date.now = realNow;
     // The own property shadows the prototype's method.
     delete (performance as { now?: unknown }).now;
-    Object.assign(globalThis, real);
+    Object.assign(globalThis, timers);
   };
 };
 
