@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { SQSEvent } from 'aws-lambda';
-import { loadFunction } from '../harness/bridge-start';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { invocationContext, loadHandler } from '../harness/bridge-start';
 import { sqsRecord } from '../harness/events';
 import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
@@ -187,14 +187,16 @@ export const executionEnvironments = (
   logs: LogCaptureOptions
 ) => {
   const capture = captureLogs(logs);
-  const handlers = new Map<number, (event: SQSEvent) => Promise<unknown>>();
+  type Handler = (event: SQSEvent, context: Context) => Promise<unknown>;
+  const handlers = new Map<number, Handler>();
   const orphans: Promise<unknown>[] = [];
   const invoke = async (slot: number, event: SQSEvent) => {
     const handler =
-      handlers.get(slot) ??
-      (await loadFunction<SQSEvent, unknown>(fn, FUNCTION, capture.during));
+      handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
     handlers.set(slot, handler);
-    const running = handler(event);
+    const running = capture.during(() =>
+      handler(event, invocationContext(fn, FUNCTION))
+    );
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       running.then(
