@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { connectQuota } from '../../tools/fault-injection/connect';
+import { runTraffic } from '../../tools/fault-injection/run';
+import { readQueueSettings } from '../../tools/fault-injection/simulation';
 import {
-  type BurstReport,
-  runBurst,
-} from '../../tools/fault-injection/burst-run';
-import { readQueueSettings } from '../../tools/fault-injection/stack-settings';
-import { FAULT_INJECTION_CONTEXT } from '../../tools/fault-injection/traffic';
+  customerTraffic,
+  FAULT_INJECTION_CONTEXT,
+} from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
   readInboundFunction,
@@ -22,7 +23,7 @@ const logs = {
 
 describe("a burst of texts above Connect's quota", () => {
   let outdir: string;
-  let report: BurstReport;
+  let report: Awaited<ReturnType<typeof runTraffic>>;
 
   beforeAll(async () => {
     // Prepare: the queue as the stack deploys it, Connect taking 8 calls/s
@@ -30,13 +31,13 @@ describe("a burst of texts above Connect's quota", () => {
     const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
 
     // Act: 160 texts from 40 customers, published at once
-    report = await runBurst({
-      fn: readInboundFunction(assembly),
+    report = await runTraffic({
+      bundle: readInboundFunction(assembly),
       settings: readQueueSettings(assembly),
-      texts: 160,
-      customers: 40,
-      ratePerSecond: 8,
       seed: 2026,
+      traffic: customerTraffic({ texts: 160, customers: 40, seed: 2026 }),
+      connect: connectQuota(8).script,
+      strayRate: 0,
       logs,
     });
   }, 240_000);
@@ -47,27 +48,27 @@ describe("a burst of texts above Connect's quota", () => {
 
   it('forwards every text to Connect', () => {
     // Assess
-    expect(report.delivered).toBe(report.texts);
+    expect(report.outcome.deliveredExactlyOnce).toBe(report.inputs.total);
   });
 
   it('loses no text', () => {
     // Assess
-    expect(report.lost).toBe(0);
+    expect(report.outcome.lost).toBe(0);
   });
 
   it('dead-letters no text for throttling', () => {
     // Assess
-    expect(report.deadLetteredByReason).toEqual({});
+    expect(report.outcome.deadLetteredByReason).toEqual({});
   });
 
   it('forwards no text twice', () => {
     // Assess
-    expect(report.duplicated).toBe(0);
+    expect(report.outcome.duplicated).toBe(0);
   });
 
   it('spends fewer than two Connect calls per text', () => {
     // Assess
-    expect(report.connect.callsPerText).toBeLessThan(2);
+    expect(report.connect.calls / report.inputs.total).toBeLessThan(2);
   });
 
   it('leaves every text far from the redrive policy', () => {

@@ -3,16 +3,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import {
-  DEFAULT_WEIGHTS,
+  connectFaults,
   type FaultKind,
+  type FaultOf,
   type FaultSchedule,
+  randomFaults,
   scheduledFaults,
-} from '../../tools/fault-injection/connect-faults';
-import { runFaultInjection } from '../../tools/fault-injection/run';
+} from '../../tools/fault-injection/connect';
+import { runTraffic } from '../../tools/fault-injection/run';
 import {
   type QueueSettings,
   readQueueSettings,
-} from '../../tools/fault-injection/stack-settings';
+} from '../../tools/fault-injection/simulation';
 import {
   FAULT_INJECTION_CONTEXT,
   generateTraffic,
@@ -80,6 +82,24 @@ describe('inbound SMS through the bundle while Connect fails', () => {
   let fn: InboundFunction;
   let settings: QueueSettings;
 
+  /** Runs the traffic of `messages` SMS with `faultOf` in front of Connect. */
+  const run = async (
+    faultOf: FaultOf,
+    messages: number,
+    queue: QueueSettings = settings
+  ) => {
+    const faults = connectFaults(faultOf, { slowMs: [50, 300] });
+    const report = await runTraffic({
+      bundle: fn,
+      settings: queue,
+      seed: SEED,
+      traffic: generateTraffic(messages, SEED),
+      connect: faults.script,
+      logs,
+    });
+    return { ...report, faults };
+  };
+
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
     const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
@@ -104,28 +124,24 @@ describe('inbound SMS through the bundle while Connect fails', () => {
 
   it('loses nothing, forwards nothing twice, dead-letters with reasons and logs no personal data, whatever faults Connect meets', async () => {
     // Prepare: the traffic each run publishes, SNS duplicates included
-    const keys = generateTraffic({ messages: MESSAGES, seed: SEED })
+    const keys = generateTraffic(MESSAGES, SEED)
       .inputs.map(({ connectKey }) => connectKey)
       .filter((key): key is string => key !== undefined);
     const property = fc.asyncProperty(faultSchedule(keys), async (schedule) => {
       // Act
-      const report = await runFaultInjection({
-        fn,
-        settings,
-        messages: MESSAGES,
-        seed: SEED,
-        faultOf: scheduledFaults(schedule),
-        slowMs: [50, 300],
-        logs,
-      });
+      const report = await run(scheduledFaults(schedule), MESSAGES);
 
       // Assess
-      expect(report.connect.faultsInjected).toBe(faultsMet(schedule));
+      expect(report.faults.figures().injected).toBe(faultsMet(schedule));
       expect(report.outcome.lost).toBe(0);
       expect(report.outcome.duplicatesForwarded).toBe(0);
       expect(report.outcome.unattributedEvents).toBe(0);
-      expect(report.unexpectedOutcomes).toEqual([]);
-      expect(report.logs.linesWithPersonalData).toBe(0);
+      expect(
+        report.outcomes
+          .filter((o) => !o.expected)
+          .map(({ input, outcome, reasons }) => [input.kind, outcome, reasons])
+      ).toEqual([]);
+      expect(report.logs.withPersonalData).toBe(0);
     });
     await fc.assert(property, { numRuns: RUNS });
   }, 900_000);
@@ -133,61 +149,41 @@ describe('inbound SMS through the bundle while Connect fails', () => {
   it('has the redrive policy dead-letter every deliverable SMS when an outage outlasts every receive, and loses none', async () => {
     // Prepare: 500 on every call; a redrive after 5 receives, not the
     // deployed 43, keeps the outage's real SDK backoff short
-    const options = {
-      fn,
-      settings: { ...settings, maxReceiveCount: 5 },
-      messages: 30,
-      faultRate: 1,
-      seed: SEED,
-      faultWeights: {
-        ...DEFAULT_WEIGHTS,
-        throttle: 0,
-        'drop-before': 0,
-        slow: 0,
-      },
-      logs,
-    };
+    const outage = randomFaults(SEED, 1, ['server-error']);
 
     // Act
-    const report = await runFaultInjection(options);
+    const report = await run(outage, 30, { ...settings, maxReceiveCount: 5 });
 
     // Assess
     const { byKind } = report.inputs;
     expect(report.outcome.deadLetteredByReason).toMatchObject({
-      'maxReceiveCount exceeded': byKind.text + byKind['opt-out'],
+      'maxReceiveCount exceeded': (byKind.text ?? 0) + (byKind['opt-out'] ?? 0),
     });
     expect(report.connect.accepted).toBe(0);
     expect(report.outcome.lost).toBe(0);
-    expect(report.unexpectedOutcomes).toEqual([]);
+    expect(
+      report.outcomes
+        .filter((o) => !o.expected)
+        .map(({ input, outcome, reasons }) => [input.kind, outcome, reasons])
+    ).toEqual([]);
   }, 120_000);
 
   it('doubles a text only when Connect processed the call and its answer was lost', async () => {
     // Prepare: only the fault that SendChatIntegrationEvent, with no
     // client token, turns into a second copy on the SDK's retry
-    const options = {
-      fn,
-      settings,
-      messages: 100,
-      faultRate: 0.35,
-      seed: SEED,
-      faultWeights: {
-        throttle: 0,
-        'server-error': 0,
-        'drop-before': 0,
-        slow: 0,
-        'drop-after': 1,
-      },
-      logs,
-    };
+    const dropAfter = randomFaults(SEED, 0.35, ['drop-after']);
 
     // Act
-    const report = await runFaultInjection(options);
+    const report = await run(dropAfter, 100);
 
     // Assess
-    expect(report.outcome.duplicated).toBeGreaterThan(0);
-    expect(report.connect.duplicatesExplainedByDropAfter).toBe(
-      report.outcome.duplicated
-    );
+    const duplicated = report.outcomes
+      .filter(({ outcome }) => outcome === 'duplicated')
+      .map(({ input }) => input.connectKey);
+    expect(duplicated.length).toBeGreaterThan(0);
+    expect(
+      duplicated.filter((key) => !report.faults.droppedAfter.has(`${key}`))
+    ).toEqual([]);
     expect(report.outcome.lost).toBe(0);
   }, 120_000);
 });

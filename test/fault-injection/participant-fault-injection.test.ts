@@ -3,16 +3,21 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import {
+  chatRouteOf,
+  connectFaults,
   FAULT_KINDS,
   type FaultSchedule,
   scheduledFaults,
-} from '../../tools/fault-injection/connect-faults';
+} from '../../tools/fault-injection/connect';
+import { runTraffic } from '../../tools/fault-injection/run';
 import {
+  type QueueSettings,
+  readQueueSettings,
+} from '../../tools/fault-injection/simulation';
+import {
+  customerTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
-  runParticipantFaultInjection,
-} from '../../tools/fault-injection/participant-run';
-import type { QueueSettings } from '../../tools/fault-injection/stack-settings';
-import { readQueueSettings } from '../../tools/fault-injection/stack-settings';
+} from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
   type ParticipantBundles,
@@ -40,10 +45,10 @@ const faults = fc.array(
   { maxLength: 12 }
 );
 const faultSchedule: fc.Arbitrary<FaultSchedule> = fc.record({
-  StartChatContact: faults,
-  StartContactStreaming: faults,
-  CreateParticipantConnection: faults,
-  SendMessage: faults,
+  '/contact/chat': faults, // StartChatContact
+  '/contact/start-streaming': faults, // StartContactStreaming
+  '/participant/connection': faults, // CreateParticipantConnection
+  '/participant/message': faults, // SendMessage
 });
 
 describe('participant mode through the bundle while every chat call may fail', () => {
@@ -70,15 +75,21 @@ describe('participant mode through the bundle while every chat call may fail', (
     // arrives while the chat an earlier one opened is half-way
     const property = fc.asyncProperty(faultSchedule, async (schedule) => {
       // Act
-      const report = await runParticipantFaultInjection({
-        bundles,
-        settings,
-        customers: CUSTOMERS,
-        textsPerCustomer: 3,
-        gapMs: 3_000,
-        seed: 2026,
-        faultOf: scheduledFaults(schedule),
+      const faults = connectFaults(scheduledFaults(schedule), {
         slowMs: [50, 300],
+        keyOf: chatRouteOf,
+      });
+      const report = await runTraffic({
+        bundle: bundles,
+        settings,
+        seed: 2026,
+        traffic: customerTraffic({
+          texts: 3 * CUSTOMERS,
+          customers: CUSTOMERS,
+          seed: 2026,
+          gapMs: 3_000,
+        }),
+        connect: faults.script,
         logs,
       });
 
@@ -89,15 +100,14 @@ describe('participant mode through the bundle while every chat call may fail', (
         Object.values(schedule).flatMap((faults) =>
           faults.slice(0, upTo).filter((fault) => fault !== null)
         ).length;
-      expect(report.calls.faultsInjected).toBeGreaterThanOrEqual(
-        scheduled(CUSTOMERS)
-      );
-      expect(report.calls.faultsInjected).toBeLessThanOrEqual(scheduled());
-      expect(report.chatsPerCustomer).toEqual({ '1': CUSTOMERS });
-      expect(report.textsInTwoChats).toBe(0);
-      expect(report.textsTwiceInAChat).toBe(0);
-      expect(report.lost).toBe(0);
-      expect(report.deadLettered).toBe(0);
+      const { injected } = faults.figures();
+      expect(injected).toBeGreaterThanOrEqual(scheduled(CUSTOMERS));
+      expect(injected).toBeLessThanOrEqual(scheduled());
+      expect(report.chats?.perCustomer).toEqual({ '1': CUSTOMERS });
+      expect(report.chats?.textsInTwo).toBe(0);
+      expect(report.outcome.duplicated).toBe(0);
+      expect(report.outcome.lost).toBe(0);
+      expect(report.outcome.deadLettered).toBe(0);
     });
     await fc.assert(property, { numRuns: RUNS });
   }, 900_000);

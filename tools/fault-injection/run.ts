@@ -1,211 +1,328 @@
-import { startLocalBridge } from '../harness/local-bridge';
+import { type LocalBridge, startLocalBridge } from '../harness/local-bridge';
+import {
+  type LocalParticipantBridge,
+  startLocalParticipantBridge,
+} from '../harness/local-participant-bridge';
 import type { CapturedLine, LogCaptureOptions } from '../harness/log-capture';
-import type { InboundFunction } from '../harness/synth';
+import type { InboundFunction, ParticipantBundles } from '../harness/synth';
+import type { RecordedRequest, Responder } from '../local-aws/endpoint';
+import { seededRandom } from '../local-aws/random';
+import { type ConnectScript, connectKeyOf } from './connect';
 import {
-  connectFaults,
-  DEFAULT_WEIGHTS,
-  type FaultKind,
-  type FaultOf,
-  randomFaults,
-} from './connect-faults';
-import { lambdaFigures, simulate } from './event-source';
-import type { QueueSettings } from './stack-settings';
-import {
-  classifyDuplicates,
-  conversationInversions,
-  tallyOutcomes,
-} from './tally';
-import { generateTraffic, type InputKind } from './traffic';
+  executionEnvironments,
+  type QueueSettings,
+  runEventSource,
+  simulatedClock,
+} from './simulation';
+import type { Traffic, TrafficInput } from './traffic';
 
-export interface FaultInjectionOptions {
-  /** The synthesized inbound function; its bundle handles every batch. */
-  readonly fn: InboundFunction;
-  /** The synthesized queue and event source mapping settings. */
-  readonly settings: QueueSettings;
-  /** Inbound SMS published, duplicates not counted. */
-  readonly messages: number;
-  /** The share of Connect calls that meet a fault. @default 0 */
-  readonly faultRate?: number;
-  readonly seed: number;
-  /** @default DEFAULT_WEIGHTS - no drop after processing */
-  readonly faultWeights?: Readonly<Record<FaultKind, number>>;
-  /**
-   * Which calls fail and how, in place of `faultRate` and `faultWeights`
-   * (a schedule the property generates).
-   */
-  readonly faultOf?: FaultOf;
-  /** @default [50, 1500] */
-  readonly slowMs?: readonly [number, number];
-  /** The share of inputs SNS delivers twice. @default 0.1 */
-  readonly duplicateRate?: number;
-  /** The share of receives SQS hands out again in flight. @default 0.02 */
-  readonly redeliveryWhileInFlightRate?: number;
-  /** More environment for the bundle (see `LocalBridgeOptions`). */
-  readonly environment?: Readonly<Record<string, string | undefined>>;
-  /** @default - the bundle's lines are captured, not printed */
-  readonly logs?: LogCaptureOptions;
-}
+/** A copy in the dead-letter queue and the reason it carries. */
+export type Letter = { readonly body: string; readonly reason: string };
 
-export type FaultInjectionReport = Awaited<
-  ReturnType<typeof runFaultInjection>
->;
+/** The SNS notification's MessageId, the same in every copy SNS sends. */
+const snsMessageIdOf = (body: string) =>
+  /"MessageId" ?: ?"([^"]*)"/.exec(body)?.[1];
 
-/**
- * Publishes the traffic to a simulated queue in front of the real bundle,
- * runs Lambda's event source mapping over it against the local Connect
- * (with faults), SQS and DynamoDB, and tallies what became of each SMS.
- */
-export const runFaultInjection = async (options: FaultInjectionOptions) => {
-  const { fn, settings, seed } = options;
-  const faultRate = options.faultRate ?? 0;
-  const slowMs = options.slowMs ?? [50, 1500];
-  const traffic = generateTraffic({
-    messages: options.messages,
-    seed,
-    ...(options.duplicateRate === undefined
-      ? {}
-      : { duplicateRate: options.duplicateRate }),
-  });
-  const faults = connectFaults({
-    faultOf:
-      options.faultOf ??
-      randomFaults({
-        seed,
-        rate: faultRate,
-        weights: options.faultWeights ?? DEFAULT_WEIGHTS,
-      }),
-    seed,
-    slowMs,
-  });
-  return simulate(
-    {
-      fn,
-      settings,
-      seed,
-      redeliveryWhileInFlightRate: options.redeliveryWhileInFlightRate ?? 0.02,
-      ...(options.logs === undefined ? {} : { logs: options.logs }),
-      open: (sqs, logs) =>
-        startLocalBridge({
-          fn,
-          logs,
-          sqs,
-          ...(options.environment === undefined
-            ? {}
-            : { environment: options.environment }),
-        }),
-      fill: (queue) => {
-        for (const input of traffic.inputs) {
-          queue.send(input.body, 0);
-          if (input.duplicate?.mode === 'same-batch') queue.send(input.body, 0);
-        }
-        for (const input of traffic.inputs) {
-          if (input.duplicate?.mode === 'later') {
-            queue.send(input.body, input.duplicate.delayMs);
-          }
-        }
-      },
-      arm: (bridge) => bridge.connect.always(faults.script),
-    },
-    ({ bridge, queue, clock, batches, lines, coldStarts, wallSeconds }) => {
-      const accepted = bridge.connect.accepted();
-      const { outcomes, ...outcome } = tallyOutcomes({
-        inputs: traffic.inputs,
-        accepted,
-        deadLetters: bridge.deadLetters(),
-        redriven: queue.deadLetters(),
-      });
-      const counts = faults.counts();
-      const faultsInjected = sum(Object.values(counts.faults));
-      const droppedAfter = faults.droppedAfterProcessing();
-      const stats = queue.statistics();
-      return {
-        settings: {
-          ...settings,
-          seed,
-          faultRate,
-          functionTimeoutSeconds: fn.timeoutSeconds,
-          slowMs,
-        },
-        inputs: {
-          total: traffic.inputs.length,
-          byKind: countKinds(traffic.inputs.map(({ kind }) => kind)),
-          publishedTwice: traffic.inputs.filter((i) => i.duplicate).length,
-        },
-        outcome,
-        order: conversationInversions(
-          traffic.inputs.map(({ connectKey }) => connectKey),
-          accepted
-        ),
-        connect: {
-          calls: counts.calls,
-          accepted: accepted.length,
-          faults: counts.faults,
-          faultsInjected,
-          faultRate: counts.calls === 0 ? 0 : faultsInjected / counts.calls,
-          inputsDroppedAfterProcessing: droppedAfter.size,
-          duplicatesExplainedByDropAfter: traffic.inputs.filter(
-            (input, i) =>
-              outcomes[i]?.outcome === 'duplicated' &&
-              input.connectKey !== undefined &&
-              droppedAfter.has(input.connectKey)
-          ).length,
-        },
-        queue: {
-          sqsMessages: stats.sent,
-          receives: stats.receives,
-          redeliveries: batches
-            .flatMap(({ messages }) => messages)
-            .filter(({ receiveCount }) => receiveCount > 1).length,
-          redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
-          staleDeletes: stats.staleDeletes,
-          visibilityChanges: stats.visibilityChanges,
-          staleVisibilityChanges: stats.staleVisibilityChanges,
-          movedByRedrivePolicy: stats.redriven,
-        },
-        duplicateDeliveries: classifyDuplicates(batches),
-        lambda: lambdaFigures(batches, coldStarts),
-        logs: {
-          lines: lines.length,
-          linesWithPersonalData: countLeaks(lines, traffic.personalData),
-        },
-        time: {
-          simulatedSeconds: clock.now() / 1000,
-          skippedSeconds: clock.skipped() / 1000,
-          wallSeconds: wallSeconds(),
-        },
-        unexpectedOutcomes: outcomes.filter(({ expected }) => !expected),
-      };
-    }
-  );
+const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
 };
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-const countKinds = (kinds: readonly InputKind[]) => {
-  const counts: Record<InputKind, number> = {
-    text: 0,
-    'opt-out': 0,
-    'invalid-payload': 0,
-    'unknown-destination': 0,
-    'empty-body': 0,
+/**
+ * Settles each input: delivered once, duplicated, dead-lettered (no event,
+ * a copy in the dead-letter queue) or lost. Expected: a deliverable one
+ * forwarded once or redriven; an undeliverable one dead-lettered, every
+ * copy with its own reason.
+ */
+export const tallyOutcomes = (
+  inputs: readonly TrafficInput[],
+  accepted: readonly unknown[],
+  letters: readonly Letter[]
+) => {
+  const acceptedByKey = countBy(accepted, connectKeyOf);
+  const outcomes = inputs.map((input) => {
+    const count = acceptedByKey[`${input.connectKey}`] ?? 0;
+    const reasons = letters
+      .filter(({ body }) => snsMessageIdOf(body) === input.trackingId)
+      .map(({ reason }) => reason);
+    const outcome =
+      count > 1
+        ? 'duplicated'
+        : count === 1
+          ? 'delivered-once'
+          : reasons.length > 0
+            ? 'dead-lettered'
+            : 'lost';
+    const expected =
+      input.expectedReason === undefined
+        ? count < 2 &&
+          outcome !== 'lost' &&
+          reasons.every((reason) => reason === 'maxReceiveCount exceeded')
+        : outcome === 'dead-lettered' &&
+          reasons.every((reason) => reason === input.expectedReason);
+    return { input, outcome, accepted: count, reasons, expected };
+  });
+  const only = (outcome: string) =>
+    outcomes.filter((o) => o.outcome === outcome);
+  const known = new Set(inputs.map(({ connectKey }) => `${connectKey}`));
+  return {
+    outcomes,
+    figures: {
+      deliveredExactlyOnce: only('delivered-once').length,
+      duplicated: only('duplicated').length,
+      deadLettered: only('dead-lettered').length,
+      deadLetteredByReason: countBy(
+        only('dead-lettered').flatMap((o) => [...new Set(o.reasons)]),
+        (reason) => reason
+      ),
+      lost: only('lost').length,
+      // Events Connect accepted beyond the first for an input.
+      duplicatesForwarded: sum(
+        outcomes.map((o) => Math.max(0, o.accepted - 1))
+      ),
+      unexpected: outcomes.filter((o) => !o.expected).length,
+      unattributedEvents: sum(
+        Object.entries(acceptedByKey).map(([key, n]) =>
+          known.has(key) ? 0 : n
+        )
+      ),
+      deadLetterMessages: letters.length,
+    },
   };
-  for (const kind of kinds) counts[kind]++;
-  return counts;
 };
 
 /**
- * Lines that hold a phone number (with or without its plus sign) or a
- * text of the traffic, as is or JSON-escaped.
+ * Pairs of a conversation's (`SourceId`, `DestinationId`) events accepted
+ * in the other order than SNS published them (`publishOrder`, the inputs'
+ * Connect keys); an event accepted again counts at its first acceptance.
  */
-export const countLeaks = (
+export const conversationInversions = (
+  publishOrder: readonly (string | undefined)[],
+  accepted: readonly unknown[]
+) => {
+  // Reversed, so that a key's first place is the one kept.
+  const rank = new Map(
+    publishOrder.map((key, i) => [key, i] as const).reverse()
+  );
+  const byConversation = new Map<string, number[]>();
+  for (const request of accepted) {
+    const position = rank.get(connectKeyOf(request));
+    if (position === undefined) continue;
+    rank.delete(connectKeyOf(request));
+    const { SourceId, DestinationId } = request as Record<string, unknown>;
+    const conversation = `${SourceId} ${DestinationId}`;
+    const earlier = byConversation.get(conversation) ?? [];
+    byConversation.set(conversation, [...earlier, position]);
+  }
+  const inverted = [...byConversation.values()].map((order) =>
+    sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
+  );
+  return {
+    inversions: sum(inverted),
+    conversationsWithInversions: inverted.filter((n) => n > 0).length,
+  };
+};
+
+/** Lines with a phone number (plus sign or not) or a text, even JSON-escaped. */
+const countLeaks = (
   lines: readonly CapturedLine[],
-  personalData: readonly string[]
-): number => {
-  const needles = personalData.flatMap((value) =>
+  values: readonly string[]
+) => {
+  const needles = values.flatMap((value) =>
     value.startsWith('+')
       ? [value.slice(1)]
       : [value, JSON.stringify(value).slice(1, -1)]
   );
   return lines.filter(({ line }) => needles.some((n) => line.includes(n)))
     .length;
+};
+
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
+
+/**
+ * Publishes the traffic to a simulated queue in front of the real inbound
+ * bundle, runs Lambda's event source mapping over it on a simulated clock
+ * against the local services, with `connect` (faults or a quota) in front
+ * of Connect (and of the participant service in participant mode), and
+ * tallies what became of each SMS.
+ */
+export const runTraffic = async (options: {
+  /** The inbound function, or participant mode's bundles. */
+  readonly bundle: InboundFunction | ParticipantBundles;
+  readonly settings: QueueSettings;
+  readonly seed: number;
+  readonly traffic: Traffic;
+  readonly connect: ConnectScript;
+  /** More environment for the bundle (an SDK setting). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** The share of receives SQS hands out again in flight. @default 0.02 */
+  readonly strayRate?: number;
+  readonly logs?: LogCaptureOptions;
+}) => {
+  // process.hrtime stays on the wall clock when the process's time is scaled.
+  const wallStart = process.hrtime.bigint();
+  const { bundle, settings, traffic, environment } = options;
+  const { inputs } = traffic;
+  const logs = options.logs ?? { forward: false };
+  const clock = simulatedClock();
+  const sqs = { now: clock.now };
+  const bridge: LocalBridge | LocalParticipantBridge =
+    'inbound' in bundle
+      ? await startLocalParticipantBridge({ bundles: bundle, logs, sqs })
+      : await startLocalBridge({ fn: bundle, logs, sqs, environment });
+  try {
+    const queue = bridge.sqs.queue(bridge.queueUrl, {
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      maxReceiveCount: settings.maxReceiveCount,
+      redeliveryWhileInFlightRate: options.strayRate ?? 0.02,
+      random: seededRandom(options.seed ^ 0x5eed),
+    });
+    // SNS's second copy comes right after the first, or later.
+    for (const { body, at, againAt } of inputs) {
+      queue.send(body, at);
+      if (againAt === at) queue.send(body, at);
+    }
+    for (const { body, at, againAt = at } of inputs) {
+      if (againAt > at) queue.send(body, againAt);
+    }
+    const accepted: { body: unknown; at: number }[] = [];
+    const replies: number[] = [];
+    const script = async (request: RecordedRequest, next: Responder) => {
+      // Connect took the event even if its answer is then dropped.
+      const take: Responder = async (call) => {
+        const reply = await next(call);
+        if ('status' in reply && reply.status < 300) {
+          accepted.push({ body: call.json, at: clock.now() });
+        }
+        return reply;
+      };
+      const reply =
+        (await options.connect(request, take, clock.now())) ??
+        (await take(request));
+      replies.push('status' in reply ? reply.status : 0);
+      return reply;
+    };
+    if ('participant' in bridge) {
+      // The bridge loaded the outbound bundle last: an empty batch puts
+      // the process back in the inbound function's environment.
+      await bridge.invokeInbound({ Records: [] });
+      bridge.participant.always(script);
+    }
+    bridge.connect.always(script);
+    const fn = 'inbound' in bundle ? bundle.inbound : bundle;
+    const environments = executionEnvironments(fn, logs);
+    const { invoke } = environments;
+    const batches = await runEventSource({ queue, clock, settings, invoke });
+    await environments.settle();
+    const lines = [...bridge.logs, ...environments.lines];
+
+    // What Connect ended up with: its events, or the chats' messages.
+    const chats =
+      'chats' in bridge
+        ? bridge.chats.list().sort((a, b) => a.startedAt - b.startedAt)
+        : undefined;
+    const customerOf = ({ start }: { start: Record<string, unknown> }) =>
+      `${(start.Attributes as Record<string, string>)?.customerPhoneNumber}`;
+    const events =
+      chats?.flatMap((chat) =>
+        chat.messages.map(({ Content }) => ({
+          body: { SourceId: customerOf(chat), Event: { Content } },
+          chat: chat.contactId,
+        }))
+      ) ?? accepted.map(({ body }) => ({ body, chat: '' }));
+    const bodies = events.map(({ body }) => body);
+    const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
+      ...('deadLetters' in bridge
+        ? bridge.deadLetters()
+        : bridge.inboundDeadLetters()
+      ).map(({ Body, MessageAttributes }) => ({
+        body: Body,
+        reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
+      })),
+      ...queue.deadLetters(),
+    ]);
+    const customers = new Set(inputs.map(({ customer }) => customer));
+    const firstAt = new Map<string, number>();
+    for (const { body, at } of [...accepted].reverse()) {
+      firstAt.set(connectKeyOf(body), at);
+    }
+    const firsts = inputs.flatMap(({ connectKey, at }) => {
+      const first = firstAt.get(`${connectKey}`);
+      return first === undefined ? [] : [{ first, wait: (first - at) / 1000 }];
+    });
+    const waits = firsts.map(({ wait }) => wait).sort((a, b) => a - b);
+    const stats = queue.statistics();
+    const received = batches.flatMap(({ messages }) => messages);
+    return {
+      settings: { ...settings, seed: options.seed },
+      inputs: {
+        total: inputs.length,
+        byKind: countBy(inputs, ({ kind }) => kind),
+        publishedTwice: inputs.filter((i) => i.againAt !== undefined).length,
+      },
+      outcome: figures,
+      order: conversationInversions(
+        inputs.map(({ connectKey }) => connectKey),
+        bodies
+      ),
+      ...(chats && {
+        chats: {
+          opened: chats.length,
+          perCustomer: countBy(customers, (customer) =>
+            String(chats.filter((c) => customerOf(c) === customer).length)
+          ),
+          // Duplicated texts, each in two chats or twice in one.
+          textsInTwo: inputs.filter(({ connectKey }) => {
+            const landed = events.filter(
+              (e) => connectKeyOf(e.body) === connectKey
+            );
+            return new Set(landed.map(({ chat }) => chat)).size > 1;
+          }).length,
+          resumed: lines.filter(({ line }) =>
+            line.includes('the chat is resumed, not opened again')
+          ).length,
+        },
+      }),
+      connect: {
+        calls: replies.length,
+        throttled: replies.filter((status) => status === 429).length,
+        accepted: accepted.length,
+      },
+      drain: {
+        delivered: firsts.length,
+        seconds: Math.max(0, ...firsts.map(({ first }) => first)) / 1000,
+      },
+      latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
+      queue: {
+        sqsMessages: stats.sent,
+        receives: stats.receives,
+        redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
+        visibilityChanges: stats.visibilityChanges,
+        movedByRedrivePolicy: stats.redriven,
+        maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
+      },
+      lambda: {
+        invocations: batches.length,
+        itemFailures: sum(
+          batches.map((b) => (b.outcome === 'response' ? b.failed.length : 0))
+        ),
+        outcomes: countBy(batches, ({ outcome }) => outcome),
+      },
+      logs: {
+        lines: lines.length,
+        withPersonalData: countLeaks(lines, traffic.personalData),
+      },
+      time: {
+        simulated: clock.now() / 1000,
+        wall: Number(process.hrtime.bigint() - wallStart) / 1e9,
+      },
+      outcomes,
+    };
+  } finally {
+    await bridge.close();
+  }
 };

@@ -1,14 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
-import { simulatedClock } from '../../../tools/fault-injection/clock';
 import {
   failedMessages,
+  type InvocationOutcome,
+  type QueueSettings,
   runEventSource,
-} from '../../../tools/fault-injection/event-source';
-import type {
-  FunctionInstances,
-  InvocationOutcome,
-} from '../../../tools/fault-injection/function-instances';
-import type { QueueSettings } from '../../../tools/fault-injection/stack-settings';
+  simulatedClock,
+} from '../../../tools/fault-injection/simulation';
 import {
   createQueue,
   MAX_RECEIVE_COUNT_EXCEEDED,
@@ -41,11 +38,11 @@ const response = (body: unknown): InvocationOutcome => ({
 /** A function that fails the records whose body `fails` picks. */
 const fakeFunction = (
   fails: (body: string, receiveCount: number) => boolean
-): FunctionInstances & { events: SQSEvent[] } => {
+) => {
   const events: SQSEvent[] = [];
   return {
     events,
-    invoke: async (_slot, event) => {
+    invoke: async (_slot: number, event: SQSEvent) => {
       events.push(event);
       await new Promise((resolve) => setImmediate(resolve));
       return response({
@@ -54,8 +51,6 @@ const fakeFunction = (
         ).map((r) => ({ itemIdentifier: r.messageId })),
       });
     },
-    coldStarts: () => 1,
-    settle: async () => undefined,
   };
 };
 
@@ -88,7 +83,7 @@ describe('the partial batch response rules', () => {
   it('leaves the whole batch after a function error or a timeout', () => {
     // Act
     const failed = [
-      { kind: 'error', errorName: 'TypeError' } as const,
+      { kind: 'error' } as const,
       { kind: 'timeout' } as const,
     ].map((outcome) => failedMessages(outcome, received('a', 'b'), SETTINGS));
 
@@ -143,9 +138,7 @@ describe('the simulated event source mapping', () => {
       queue,
       clock,
       settings: SETTINGS,
-      instances: fn,
-      epoch: 0,
-      queueArn: 'arn:aws:sqs:us-east-1:111122223333:SmsConnectBridge-Queue',
+      invoke: fn.invoke,
     });
 
     // Assess
@@ -169,9 +162,7 @@ describe('the simulated event source mapping', () => {
       queue,
       clock: simulatedClock(),
       settings: SETTINGS,
-      instances: fn,
-      epoch: Date.UTC(2026, 0, 5),
-      queueArn: 'arn:aws:sqs:us-east-1:111122223333:SmsConnectBridge-Queue',
+      invoke: fn.invoke,
     });
 
     // Assess
@@ -182,7 +173,7 @@ describe('the simulated event source mapping', () => {
         awsRegion: 'us-east-1',
         attributes: expect.objectContaining({
           ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.UTC(2026, 0, 5)),
+          SentTimestamp: String(Date.UTC(2026, 0, 5, 9)),
         }),
       }),
       expect.objectContaining({
@@ -203,9 +194,7 @@ describe('the simulated event source mapping', () => {
       queue,
       clock: simulatedClock(),
       settings: SETTINGS,
-      instances: fn,
-      epoch: 0,
-      queueArn: 'arn:aws:sqs:us-east-1:111122223333:SmsConnectBridge-Queue',
+      invoke: fn.invoke,
     });
 
     // Assess
@@ -233,9 +222,7 @@ describe('the simulated event source mapping', () => {
       queue,
       clock: simulatedClock(),
       settings: SETTINGS,
-      instances: fn,
-      epoch: 0,
-      queueArn: 'arn:aws:sqs:us-east-1:111122223333:SmsConnectBridge-Queue',
+      invoke: fn.invoke,
     });
 
     // Assess

@@ -1,0 +1,170 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import {
+  createIdempotencyTable,
+  startDynalite,
+} from '../tools/harness/dynalite';
+import { connectResponder } from '../tools/local-aws/connect';
+import { startLocalEndpoint } from '../tools/local-aws/endpoint';
+import * as common from './common';
+import type { FunctionAsset } from './functions';
+
+/** Members whose value is part of a request's form, not of the text. */
+const LITERAL =
+  /^(TableName|ConditionExpression|UpdateExpression|ReturnValuesOnConditionCheckFailure|Subtype|DestinationId|Type|ContentType|#.*)$/;
+
+/** A request with its members sorted and its values but LITERAL's typed. */
+const shape = (call: string, json: unknown) =>
+  `${call} ${JSON.stringify(json, (key, value) => {
+    if (typeof value !== 'object') {
+      return LITERAL.test(key) ? value : `<${typeof value}>`;
+    }
+    return Array.isArray(value) || value === null
+      ? value
+      : Object.fromEntries(Object.entries(value).sort());
+  })}`;
+
+/**
+ * The floor A/B: the inbound bundle against the bare loop, each in a warm
+ * process of its own (worker.ts), against one local Connect and dynalite
+ * here. One text each first, recording the requests, which must be the
+ * same; then each repeat gives both the same texts in alternating chunks,
+ * rotating who goes first, so both meet the same machine; a ratio is the
+ * median of the repeats' ratios. Last, V8 profiles a fresh worker's load
+ * and a round of each (bench/out/profiles/hot-path-*).
+ */
+export const measureFloor = async (
+  fn: FunctionAsset,
+  settings: Record<'warmup' | 'texts' | 'chunk' | 'repeats', number>
+) => {
+  // Bundled, so no ts-node hook runs in the measured processes; the bare
+  // loop as the functions are, so its SDK code is the handler's.
+  const worker = path.join(common.BUILD, 'worker.js');
+  const bareLoop = path.join(common.BUILD, 'bare-loop');
+  await build({
+    absWorkingDir: common.ROOT,
+    entryPoints: ['bench/worker.ts'],
+    outfile: worker,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  await build(
+    common.functionBuild(path.join(common.ROOT, 'bench/bare-loop.ts'), bareLoop)
+  );
+
+  let captured: string[] | undefined;
+  const respond = connectResponder();
+  const connect = await startLocalEndpoint((request) => {
+    captured?.push(shape('Connect.SendChatIntegrationEvent', request.json));
+    return respond(request);
+  });
+  const dynamodb = await startDynalite({
+    onRequest: (request) => {
+      const into = captured;
+      if (into === undefined) return;
+      const chunks: Buffer[] = [];
+      const target = String(request.headers['x-amz-target']);
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString());
+        into.push(shape(`DynamoDB.${target.split('.')[1]}`, json));
+      });
+    },
+  });
+  const endpoints = { CONNECT: connect.url, DYNAMODB: dynamodb.url };
+  const env = common.lambdaEnvironment(fn, endpoints);
+  await createIdempotencyTable(dynamodb.url, env.IDEMPOTENCY_TABLE_NAME ?? '');
+
+  // A worker: a warm process of one variant, with V8's `flags`.
+  const start = (variant: 'handler' | 'bare', flags: string[] = []) => {
+    const child = fork(
+      worker,
+      [
+        variant === 'bare' ? path.join(bareLoop, 'index.js') : fn.entry,
+        String(fn.timeoutSeconds),
+        variant,
+      ],
+      // Its logs go where Lambda's capture would take them; errors show.
+      { env, execArgv: flags, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }
+    );
+    const exit = once(child, 'exit');
+    const failed = exit.then(([code]) => {
+      throw new Error(`the ${variant} worker exited (${code})`);
+    });
+    failed.catch(() => undefined);
+    return {
+      round: async (texts: number) => {
+        child.send(texts);
+        const [times] = await Promise.race([once(child, 'message'), failed]);
+        connect.requests.length = 0;
+        return times as [wallMs: number, cpuMs: number];
+      },
+      close: () => {
+        if (child.connected) child.disconnect();
+        return exit;
+      },
+    };
+  };
+
+  const workers = { handler: start('handler'), bare: start('bare') };
+  try {
+    const calls = { handler: [] as string[], bare: [] as string[] };
+    for (const variant of ['handler', 'bare'] as const) {
+      captured = calls[variant];
+      await workers[variant].round(1);
+      captured = undefined;
+      await workers[variant].round(settings.warmup);
+    }
+    // Per variant: the wall and the CPU milliseconds of each repeat.
+    const ms = { handler: [[0], [0]], bare: [[0], [0]] };
+    const order = ['handler', 'bare'] as const;
+    const chunks = Math.ceil(settings.texts / settings.chunk);
+    for (let repeat = 0; repeat < settings.repeats; repeat++) {
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        const turn = (repeat + chunk) % 2 ? order.toReversed() : order;
+        for (const variant of turn) {
+          const times = await workers[variant].round(settings.chunk);
+          for (const [i, sums] of ms[variant].entries()) {
+            sums[repeat] = (sums[repeat] ?? 0) + (times[i] ?? 0);
+          }
+        }
+      }
+    }
+    for (const variant of order) {
+      const [dir, name] = [common.PROFILES, `hot-path-${variant}`];
+      const flags = ['cpu', 'heap'].flatMap((kind) => [
+        ...[`--${kind}-prof`, `--${kind}-prof-dir=${dir}`],
+        `--${kind}-prof-name=${name}.${kind}profile`,
+      ]);
+      const profiled = start(variant, ['--cpu-prof-interval=100', ...flags]);
+      await profiled.round(settings.warmup);
+      await profiled.close();
+    }
+
+    const { handler, bare } = ms;
+    const perText = (ms: number[] = []) =>
+      (common.median(ms) * 1000) / (chunks * settings.chunk);
+    const ratios = (of: 0 | 1) =>
+      (handler[of] ?? []).map((ms, i) => ms / (bare[of]?.[i] ?? 0));
+    const { handler: h, bare: b } = calls;
+    return {
+      usPerText: [perText(handler[0]), perText(bare[0])],
+      cpuUsPerText: [perText(handler[1]), perText(bare[1])],
+      ratio: common.median(ratios(0)),
+      cpuRatio: common.median(ratios(1)),
+      ratios: ratios(0),
+      differences: Array.from({ length: Math.max(h.length, b.length) })
+        .map((_, i) => `handler ${h[i]} / bare ${b[i]}`)
+        .filter((_, i) => h[i] !== b[i]),
+    };
+  } finally {
+    await workers.handler.close();
+    await workers.bare.close();
+    await connect.close();
+    await dynamodb.close();
+  }
+};

@@ -1,0 +1,175 @@
+import {
+  awsError,
+  type RecordedRequest,
+  type Reply,
+  type Responder,
+} from '../local-aws/endpoint';
+import { hashedUnit } from '../local-aws/random';
+
+/** Faults or a quota in front of Connect, on the simulated clock. */
+export type ConnectScript = (
+  request: RecordedRequest,
+  next: Responder,
+  now: number
+) => Reply | undefined | Promise<Reply | undefined>;
+
+/**
+ * What identifies an SMS in a `SendChatIntegrationEvent` request (or a
+ * participant-mode `StartChatContact` or `SendMessage`), which has no
+ * `inboundMessageId`: its text (each generated text is unique), or for a
+ * disconnect the chat it ends (a customer opts out once at most).
+ */
+export const connectKeyOf = (request: unknown): string => {
+  const { SourceId, DestinationId, Event, Content, InitialMessage } =
+    (request ?? {}) as Record<string, { Type?: unknown; Content?: unknown }>;
+  return Event?.Type === 'DISCONNECT'
+    ? disconnectKey(String(SourceId), String(DestinationId))
+    : messageKey(String(Event?.Content ?? Content ?? InitialMessage?.Content));
+};
+
+export const messageKey = (content: string) => `MESSAGE ${content}`;
+
+export const disconnectKey = (customer: string, destination: string) =>
+  `DISCONNECT ${customer} ${destination}`;
+
+const CHAT_ROUTES = new Set([
+  '/contact/chat', // StartChatContact
+  '/contact/start-streaming', // StartContactStreaming
+  '/participant/connection', // CreateParticipantConnection
+  '/participant/message', // SendMessage
+]);
+
+/** Participant mode's chat calls, by route; each call is an attempt. */
+export const chatRouteOf = ({ path }: RecordedRequest) =>
+  CHAT_ROUTES.has(path) ? path : undefined;
+
+/**
+ * What a faulty call meets: a 429 or a 500 before Connect does anything, a
+ * connection dropped before or after Connect processed the call, or an
+ * answer late by less than the client's 6 s request timeout. After a drop
+ * after processing, the SDK's retry of `SendChatIntegrationEvent` (no
+ * client token) gives the chat the text twice: no bridge can prevent it.
+ */
+export const FAULT_KINDS = [
+  'throttle',
+  'server-error',
+  'drop-before',
+  'slow',
+  'drop-after',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The faults a bridge can be held to. */
+export const HELD_TO = FAULT_KINDS.filter((kind) => kind !== 'drop-after');
+
+const ERRORS = {
+  throttle: awsError(429, 'ThrottlingException', 'Rate exceeded'),
+  'server-error': awsError(500, 'InternalServiceException', 'Internal error'),
+};
+
+/** The fault of a call, by its key and the calls of that key before it. */
+export type FaultOf = (key: string, attempt: number) => FaultKind | undefined;
+
+/** Faults call by call, `schedule[key][attempt]`, as properties shrink them. */
+export type FaultSchedule = Readonly<
+  Record<string, readonly (FaultKind | null)[]>
+>;
+
+export const scheduledFaults =
+  (schedule: FaultSchedule): FaultOf =>
+  (key, attempt) =>
+    schedule[key]?.[attempt] ?? undefined;
+
+/**
+ * A share `rate` of calls meets one of `kinds`, hashed from the seed, key
+ * and attempt: the same faults whatever the interleaving of the calls.
+ */
+export const randomFaults =
+  (seed: number, rate: number, kinds: readonly FaultKind[]): FaultOf =>
+  (key, attempt) =>
+    hashedUnit(seed, 'fault?', key, attempt) < rate
+      ? kinds[Math.floor(hashedUnit(seed, 'kind', key, attempt) * kinds.length)]
+      : undefined;
+
+/** Puts the faults `faultOf` gives in front of a local service. */
+export const connectFaults = (
+  faultOf: FaultOf,
+  options: {
+    readonly seed?: number;
+    readonly slowMs?: readonly [number, number];
+    /** What a call counts as; `undefined` lets it through. */
+    readonly keyOf?: (request: RecordedRequest) => string | undefined;
+  } = {}
+) => {
+  const [min, max] = options.slowMs ?? [50, 1500];
+  if (!(min >= 0 && min <= max && max < 6_000)) {
+    throw new Error(`slow answers must take 0 to 5,999 ms: ${min}-${max}`);
+  }
+  const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
+  const attempts = new Map<string, number>();
+  const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
+  /** The keys of calls Connect processed whose answer was then lost. */
+  const droppedAfter = new Set<string>();
+  let processedThenDropped = 0;
+
+  const script = async (request: RecordedRequest, next: Responder) => {
+    const key = keyOf(request);
+    if (key === undefined) return undefined;
+    const attempt = attempts.get(key) ?? 0;
+    attempts.set(key, attempt + 1);
+    const kind = faultOf(key, attempt);
+    if (kind === undefined) return undefined;
+    met.set(kind, (met.get(kind) ?? 0) + 1);
+    if (kind === 'throttle' || kind === 'server-error') return ERRORS[kind];
+    if (kind === 'drop-before') return { drop: true } as const;
+    const reply = await next(request);
+    if (kind === 'drop-after') {
+      if ('status' in reply && reply.status < 300) {
+        droppedAfter.add(key);
+        processedThenDropped++;
+      }
+      return { drop: true } as const;
+    }
+    const late = hashedUnit(options.seed ?? 0, 'delay', key, attempt);
+    const delayMs = Math.round(min + late * (max - min));
+    return 'drop' in reply ? reply : { ...reply, delayMs };
+  };
+
+  const figures = () => {
+    const calls = [...attempts.values()].reduce((a, b) => a + b, 0);
+    const injected = [...met.values()].reduce((a, b) => a + b, 0);
+    return {
+      calls,
+      injected,
+      share: injected / Math.max(1, calls),
+      ...Object.fromEntries(met),
+      processedThenDropped,
+    };
+  };
+  return { script, figures, droppedAfter };
+};
+
+/**
+ * Connect's API throttling: a token bucket per API (path), full at the
+ * start; an empty one answers 429 `ThrottlingException`, "defined for each
+ * API separately at the AWS account level"
+ * (https://docs.aws.amazon.com/connect/latest/APIReference/best-practices-connect-apis.html;
+ * quotas: https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html).
+ * How the burst refills is not documented: a token bucket, with the 5:2
+ * burst to rate of the historic default ("a RateLimit of 2 per second,
+ * and a BurstLimit of 5 per second").
+ */
+export const connectQuota = (
+  ratePerSecond: number,
+  burst = Math.ceil(2.5 * ratePerSecond)
+) => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const script: ConnectScript = ({ path }, _next, now) => {
+    const last = buckets.get(path) ?? { tokens: burst, at: now };
+    const refill = ((now - last.at) / 1000) * ratePerSecond;
+    const tokens = Math.min(burst, last.tokens + refill);
+    buckets.set(path, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
+    return tokens >= 1 ? undefined : ERRORS.throttle;
+  };
+  return { script, burst };
+};

@@ -1,0 +1,219 @@
+import { performance } from 'node:perf_hooks';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { invocationContext, loadHandler } from '../harness/bridge-start';
+import { sqsRecord } from '../harness/events';
+import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
+import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
+import type { Queue, ReceivedMessage } from '../local-aws/sqs';
+
+const FUNCTION = 'SmsConnectBridge-Function';
+
+/** The bridge queue's settings, as the template in an assembly deploys them. */
+export const readQueueSettings = (assemblyDir: string) => {
+  const resources = Object.entries(readStack(assemblyDir).template.Resources);
+  const [queueId, queue] =
+    resources.find(
+      ([, r]) =>
+        r.Metadata?.['aws:cdk:path'] === `${STACK_NAME}/Bridge/Queue/Resource`
+    ) ?? [];
+  const mapping = resources.find(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::EventSourceMapping' &&
+      JSON.stringify(r.Properties).includes(`"${queueId}"`)
+  )?.[1];
+  if (queue === undefined || mapping === undefined) {
+    throw new Error('no bridge queue with an event source mapping');
+  }
+  // SQS's and Lambda's defaults where the template leaves a setting out.
+  const read = (resource: typeof queue, path: string, fallback: number) =>
+    Number(
+      path
+        .split('.')
+        .reduce(
+          (value, key) => (value as Record<string, unknown> | undefined)?.[key],
+          resource.Properties
+        ) ?? fallback
+    );
+  return {
+    visibilityTimeoutSeconds: read(queue, 'VisibilityTimeout', 30),
+    maxReceiveCount: read(queue, 'RedrivePolicy.maxReceiveCount', Infinity),
+    batchSize: read(mapping, 'BatchSize', 10),
+    maxConcurrency: read(mapping, 'ScalingConfig.MaximumConcurrency', 1000),
+    reportBatchItemFailures: JSON.stringify(mapping.Properties).includes(
+      '"ReportBatchItemFailures"'
+    ),
+  };
+};
+export type QueueSettings = ReturnType<typeof readQueueSettings>;
+
+/**
+ * The queue's time in ms from the start of a run: real time while the
+ * handler works (SDK retries and slow answers take real time), jumping
+ * ahead when nothing runs, so a 3-minute visibility timeout passes at once.
+ */
+export const simulatedClock = () => {
+  const start = performance.now();
+  let skipped = 0;
+  const now = () => performance.now() - start + skipped;
+  const advanceTo = (time: number) => {
+    skipped += Math.max(0, time - now());
+  };
+  return { now, advanceTo };
+};
+
+export type InvocationOutcome =
+  | { readonly kind: 'response'; readonly response: unknown }
+  | { readonly kind: 'error' | 'timeout' };
+
+/** One invocation, and the SQS message ids it left in the queue. */
+export interface Batch {
+  readonly slot: number;
+  readonly messages: readonly ReceivedMessage[];
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly outcome: InvocationOutcome['kind'] | 'invalid-response';
+  readonly failed: readonly string[];
+}
+
+/**
+ * The messages the event source mapping leaves in the queue, by Lambda's
+ * rules for partial batch responses
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+ */
+export const failedMessages = (
+  outcome: InvocationOutcome,
+  messages: readonly ReceivedMessage[],
+  settings: Pick<QueueSettings, 'reportBatchItemFailures'>
+): string[] | 'all' => {
+  if (outcome.kind !== 'response') return 'all';
+  const { response } = outcome;
+  if (!settings.reportBatchItemFailures || response == null) return [];
+  if (typeof response !== 'object') return 'all';
+  const failures = (response as { batchItemFailures?: unknown })
+    .batchItemFailures;
+  if (failures == null) return [];
+  if (!Array.isArray(failures)) return 'all';
+  const ids = failures.map((failure) => failure?.itemIdentifier);
+  // An empty, missing or unknown identifier fails the whole batch.
+  const known = (id: unknown) => messages.some((m) => m.messageId === id);
+  return ids.every(known) ? ids : 'all';
+};
+
+const toEvent = (messages: readonly ReceivedMessage[]): SQSEvent => ({
+  Records: messages.map(({ body, messageId, receiveCount, ...message }) => {
+    const record = sqsRecord(body, { messageId, receiveCount });
+    const sent = Date.UTC(2026, 0, 5, 9) + message.sentAt;
+    const attributes = { ...record.attributes, SentTimestamp: `${sent}` };
+    return { ...record, receiptHandle: message.receiptHandle, attributes };
+  }),
+});
+
+/**
+ * Lambda's event source mapping for a standard queue: up to
+ * `maxConcurrency` pollers each receive up to `batchSize` messages, invoke
+ * the function and delete what succeeded; the rest comes back when its
+ * visibility timeout ends. When no poller has work, the clock jumps to the
+ * next message's visibility.
+ */
+export const runEventSource = async (options: {
+  readonly queue: Queue;
+  readonly clock: ReturnType<typeof simulatedClock>;
+  readonly settings: QueueSettings;
+  readonly invoke: (
+    slot: number,
+    event: SQSEvent
+  ) => Promise<InvocationOutcome>;
+}): Promise<Batch[]> => {
+  const { queue, clock, settings } = options;
+  const batches: Batch[] = [];
+  const waiters: (() => void)[] = [];
+  const signal = () => {
+    for (const wake of waiters.splice(0)) wake();
+  };
+  let busy = 0;
+
+  const poller = async (slot: number): Promise<void> => {
+    for (;;) {
+      const messages = queue.receive(settings.batchSize, clock.now());
+      if (messages.length > 0) {
+        busy++;
+        // A receive may have made a message visible to the other pollers.
+        signal();
+        const startedAt = clock.now();
+        const outcome = await options.invoke(slot, toEvent(messages));
+        const failed = failedMessages(outcome, messages, settings);
+        const left =
+          failed === 'all' ? messages.map((m) => m.messageId) : failed;
+        for (const { messageId, receiptHandle } of messages) {
+          if (!left.includes(messageId)) queue.delete(receiptHandle);
+        }
+        batches.push({
+          slot,
+          messages,
+          startedAt,
+          endedAt: clock.now(),
+          outcome:
+            outcome.kind === 'response' && failed === 'all'
+              ? 'invalid-response'
+              : outcome.kind,
+          failed: left,
+        });
+        busy--;
+        signal();
+      } else if (queue.isEmpty()) {
+        return signal();
+      } else if (busy > 0) {
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      } else {
+        clock.advanceTo(queue.nextVisibleAt() ?? 0);
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: settings.maxConcurrency }, (_, slot) => poller(slot))
+  );
+  return batches;
+};
+
+/**
+ * Lambda execution environments, one per poller, each loading the bundle
+ * afresh (its own SDK clients, retry quota and Powertools state). An
+ * invocation past the function's timeout fails and its environment is
+ * replaced; Lambda would freeze it, here it runs on unobserved until
+ * `settle`.
+ */
+export const executionEnvironments = (
+  fn: InboundFunction,
+  logs: LogCaptureOptions
+) => {
+  const capture = captureLogs(logs);
+  type Handler = (event: SQSEvent, context: Context) => Promise<unknown>;
+  const handlers = new Map<number, Handler>();
+  const orphans: Promise<unknown>[] = [];
+  const invoke = async (slot: number, event: SQSEvent) => {
+    const handler =
+      handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
+    handlers.set(slot, handler);
+    const running = capture.during(() =>
+      handler(event, invocationContext(fn, FUNCTION))
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      running.then(
+        (response): InvocationOutcome => ({ kind: 'response', response }),
+        (): InvocationOutcome => ({ kind: 'error' })
+      ),
+      new Promise<InvocationOutcome>((resolve) => {
+        const timeout = { kind: 'timeout' } as const;
+        timer = setTimeout(resolve, fn.timeoutSeconds * 1000, timeout);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome.kind === 'timeout') {
+      handlers.delete(slot);
+      orphans.push(running.catch(() => undefined));
+    }
+    return outcome;
+  };
+  return { invoke, lines: capture.lines, settle: () => Promise.all(orphans) };
+};
