@@ -144,7 +144,6 @@ const startServices = async (
 export type LocalStack = Awaited<ReturnType<typeof startServices>> & {
   close: Closer;
 };
-export type LocalSqs = LocalStack['sqs'];
 
 // On Node's own process, so a stack a test file left open stops the next one.
 const OPEN = Symbol.for('sms-connect-bridge.local-bridge.open');

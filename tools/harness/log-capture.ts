@@ -11,8 +11,6 @@ export interface LogCaptureOptions {
   readonly onLine?: (line: CapturedLine) => void;
 }
 
-export type LogCapture = ReturnType<typeof captureLogs>;
-
 /** Captures what a bundle prints, line by line, while `during` runs (calls may overlap). */
 export const captureLogs = ({
   forward = true,

@@ -30,20 +30,6 @@ export const pick = <T>(random: Random, items: readonly T[]): T => {
   return items[integerBetween(random, 0, items.length - 1)] as T;
 };
 
-export const weightedPick = <K extends string>(
-  unit: number,
-  weights: Readonly<Record<K, number>>
-): K => {
-  const entries = Object.entries(weights) as [K, number][];
-  let threshold = unit * entries.reduce((sum, [, weight]) => sum + weight, 0);
-  for (const [key, weight] of entries) {
-    if (threshold < weight) return key;
-    threshold -= weight;
-  }
-  // Only rounding leaves the threshold past the last weight.
-  return (entries.at(-1) as [K, number])[0];
-};
-
 /** A version-4-shaped UUID from the generator, for reproducible ids. */
 export const seededUuid = (random: Random): string => {
   const digits = Array.from({ length: 32 }, () => Math.floor(random() * 16));

@@ -25,12 +25,6 @@ export interface QueueOptions {
 
 export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 
-export interface RedrivenMessage {
-  readonly body: string;
-  readonly receiveCount: number;
-  readonly reason: typeof MAX_RECEIVE_COUNT_EXCEEDED;
-}
-
 export type Queue = ReturnType<typeof createQueue>;
 export type ReceivedMessage = ReturnType<Queue['receive']>[number];
 
@@ -56,13 +50,11 @@ export const createQueue = ({
       receiptHandle?: string;
     }
   >();
-  const redriven: RedrivenMessage[] = [];
+  const redriven: { body: string; receiveCount: number; reason: string }[] = [];
   const stats = {
     sent: 0,
     receives: 0,
-    staleDeletes: 0,
     visibilityChanges: 0,
-    staleVisibilityChanges: 0,
     redeliveredWhileInFlight: 0,
     redriven: 0,
   };
@@ -130,17 +122,13 @@ export const createQueue = ({
      */
     delete: (receiptHandle: string): boolean => {
       const message = byHandle(receiptHandle);
-      if (message === undefined) stats.staleDeletes++;
-      else held.delete(message.stored.MessageId);
+      if (message) held.delete(message.stored.MessageId);
       return message !== undefined;
     },
     /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
     changeVisibility: (handle: string, seconds: number, now: number) => {
       const message = byHandle(handle);
-      if (message === undefined || message.hiddenUntil <= now) {
-        stats.staleVisibilityChanges++;
-        return false;
-      }
+      if (message === undefined || message.hiddenUntil <= now) return false;
       // A copy handed out again at once stays visible.
       const handedOutAgain = message.visibleAt < message.hiddenUntil;
       message.hiddenUntil = now + seconds * 1000;
