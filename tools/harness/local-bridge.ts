@@ -1,14 +1,9 @@
-import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import { connectResponder } from '../local-aws/connect';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
 import { createIdempotencyTable } from './dynalite';
 import type { InboundFunction } from './synth';
-
-export type Handler = (
-  event: SQSEvent | SNSEvent,
-  context: Context
-) => Promise<SQSBatchResponse | undefined>;
 
 /** A local Connect and the idempotency table, and the inbound bundle loaded afresh. */
 export const startLocalBridge = ({
