@@ -38,24 +38,21 @@ export const countApiCalls = async (
   participant: FunctionAsset
 ) => {
   const logs = { forward: false };
+  const bundles = readParticipantBundles(participant.assembly);
   const bridges = {
-    'integration-event': async () => {
-      const bridge = await startLocalBridge({ fn: integration, logs });
-      const wire = () => bridge.connect.requests;
-      return { ...bridge, wire };
-    },
+    'integration-event': () => startLocalBridge({ fn: integration, logs }),
     participant: async () => {
-      const bundles = readParticipantBundles(participant.assembly);
       const bridge = await startLocalParticipantBridge({ bundles, logs });
-      const wire = () => bridge.wire.map(({ request }) => request);
-      return { ...bridge, wire, invoke: bridge.invokeInbound };
+      return { ...bridge, invoke: bridge.invokeInbound };
     },
   };
   const results = [];
   for (const [mode, open] of Object.entries(bridges)) {
     const bridge = await open();
     const all = () => [
-      ...[...bridge.wire(), ...bridge.sqs.requests].map(operationOf),
+      ...[...bridge.wire.map((w) => w.request), ...bridge.sqs.requests].map(
+        operationOf
+      ),
       ...bridge.dynamoDbCalls.map((operation) => `DynamoDB.${operation}`),
     ];
     const later = text('Can you check my order?');

@@ -3,8 +3,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { findNode24 } from '../tools/node24/node24';
-import * as common from './common';
-import type { FunctionAsset } from './functions';
+import * as common from './functions';
 
 // Times one `require` in a fresh process and reads its peak memory from
 // VmHWM (getrusage's maxRSS carries the parent's over across fork and exec).
@@ -23,11 +22,13 @@ console.log(JSON.stringify([loadMs, +/VmHWM:\\s*(\\d+)/.exec(status)[1]]));
  * on this Node and Node 24 (the runtime's, tools/node24), taking turns so
  * drift hits all alike. Then one more of the handler under `--cpu-prof`.
  */
-export const measureColdStart = async (fn: FunctionAsset, runs: number) => {
+export const measureColdStart = async (
+  fn: common.FunctionAsset,
+  runs: number
+) => {
   const loader = path.join(common.BUILD, 'cold-load.js');
   writeFileSync(loader, LOADER);
-  const client = path.join(common.BUILD, 'client-connect');
-  const { entryPoints: _, ...options } = common.functionBuild('', client);
+  const { entryPoints: _, ...options } = common.functionBuild('', 'client');
   const contents = "module.exports = require('@aws-sdk/client-connect');";
   await build({ ...options, stdin: { contents, resolveDir: common.ROOT } });
   const node24 = findNode24();

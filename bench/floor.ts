@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import * as path from 'node:path';
+import { json } from 'node:stream/consumers';
 import { build } from 'esbuild';
 import {
   createIdempotencyTable,
@@ -8,8 +8,7 @@ import {
 } from '../tools/harness/dynalite';
 import { connectResponder } from '../tools/local-aws/connect';
 import { startLocalEndpoint } from '../tools/local-aws/endpoint';
-import * as common from './common';
-import type { FunctionAsset } from './functions';
+import * as common from './functions';
 
 /** Members whose value is part of a request's form, not of the text. */
 const LITERAL =
@@ -28,33 +27,23 @@ const shape = (call: string, json: unknown) =>
 
 /**
  * The floor A/B: the inbound bundle against the bare loop, each in a warm
- * process of its own (worker.ts), against one local Connect and dynalite
- * here. One text each first, recording the requests, which must be the
- * same; then each repeat gives both the same texts in alternating chunks,
+ * process of its own (worker.ts), against one local Connect and dynalite.
+ * One text each first, whose requests must be the same (or this throws);
+ * then each repeat gives both the same texts in alternating chunks,
  * rotating who goes first, so both meet the same machine; a ratio is the
  * median of the repeats' ratios. Last, V8 profiles a fresh worker's load
- * and a round of each (bench/out/profiles/hot-path-*).
+ * and a round of each.
  */
 export const measureFloor = async (
-  fn: FunctionAsset,
+  fn: common.FunctionAsset,
   settings: Record<'warmup' | 'texts' | 'chunk' | 'repeats', number>
 ) => {
   // Bundled, so no ts-node hook runs in the measured processes; the bare
   // loop as the functions are, so its SDK code is the handler's.
-  const worker = path.join(common.BUILD, 'worker.js');
-  const bareLoop = path.join(common.BUILD, 'bare-loop');
-  await build({
-    absWorkingDir: common.ROOT,
-    entryPoints: ['bench/worker.ts'],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  await build(
-    common.functionBuild(path.join(common.ROOT, 'bench/bare-loop.ts'), bareLoop)
-  );
+  const worker = common.functionBuild('bench/worker.ts', 'worker');
+  const bareLoop = common.functionBuild('bench/bare-loop.ts', 'bare-loop');
+  for (const options of [worker, bareLoop]) await build(options);
+  const entries = { handler: fn.entry, bare: bareLoop.outfile };
 
   let captured: string[] | undefined;
   const respond = connectResponder();
@@ -64,32 +53,21 @@ export const measureFloor = async (
   });
   const dynamodb = await startDynalite({
     onRequest: (request) => {
-      const into = captured;
-      if (into === undefined) return;
-      const chunks: Buffer[] = [];
-      const target = String(request.headers['x-amz-target']);
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const json = JSON.parse(Buffer.concat(chunks).toString());
-        into.push(shape(`DynamoDB.${target.split('.')[1]}`, json));
-      });
+      const [into, target] = [captured, request.headers['x-amz-target']];
+      const call = `DynamoDB.${String(target).split('.')[1]}`;
+      if (into) json(request).then((body) => into.push(shape(call, body)));
     },
   });
   const endpoints = { CONNECT: connect.url, DYNAMODB: dynamodb.url };
   const env = common.lambdaEnvironment(fn, endpoints);
   await createIdempotencyTable(dynamodb.url, env.IDEMPOTENCY_TABLE_NAME ?? '');
 
-  // A worker: a warm process of one variant, with V8's `flags`.
-  const start = (variant: 'handler' | 'bare', flags: string[] = []) => {
+  const start = (variant: keyof typeof entries, v8Flags: string[] = []) => {
     const child = fork(
-      worker,
-      [
-        variant === 'bare' ? path.join(bareLoop, 'index.js') : fn.entry,
-        String(fn.timeoutSeconds),
-        variant,
-      ],
+      worker.outfile,
+      [entries[variant], `${fn.timeoutSeconds}`],
       // Its logs go where Lambda's capture would take them; errors show.
-      { env, execArgv: flags, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }
+      { env, execArgv: v8Flags, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }
     );
     const exit = once(child, 'exit');
     const failed = exit.then(([code]) => {
@@ -110,18 +88,21 @@ export const measureFloor = async (
     };
   };
 
+  const order = ['handler', 'bare'] as const;
   const workers = { handler: start('handler'), bare: start('bare') };
   try {
     const calls = { handler: [] as string[], bare: [] as string[] };
-    for (const variant of ['handler', 'bare'] as const) {
+    for (const variant of order) {
       captured = calls[variant];
       await workers[variant].round(1);
       captured = undefined;
       await workers[variant].round(settings.warmup);
     }
+    const [h, b] = order.map((variant) => calls[variant].join('\n'));
+    if (h !== b) throw new Error(`the floor's requests differ:\n${h}\n${b}`);
+
     // Per variant: the wall and the CPU milliseconds of each repeat.
     const ms = { handler: [[0], [0]], bare: [[0], [0]] };
-    const order = ['handler', 'bare'] as const;
     const chunks = Math.ceil(settings.texts / settings.chunk);
     for (let repeat = 0; repeat < settings.repeats; repeat++) {
       for (let chunk = 0; chunk < chunks; chunk++) {
@@ -135,9 +116,9 @@ export const measureFloor = async (
       }
     }
     for (const variant of order) {
-      const [dir, name] = [common.PROFILES, `hot-path-${variant}`];
+      const name = `hot-path-${variant}`;
       const flags = ['cpu', 'heap'].flatMap((kind) => [
-        ...[`--${kind}-prof`, `--${kind}-prof-dir=${dir}`],
+        ...[`--${kind}-prof`, `--${kind}-prof-dir=${common.PROFILES}`],
         `--${kind}-prof-name=${name}.${kind}profile`,
       ]);
       const profiled = start(variant, ['--cpu-prof-interval=100', ...flags]);
@@ -150,16 +131,12 @@ export const measureFloor = async (
       (common.median(ms) * 1000) / (chunks * settings.chunk);
     const ratios = (of: 0 | 1) =>
       (handler[of] ?? []).map((ms, i) => ms / (bare[of]?.[i] ?? 0));
-    const { handler: h, bare: b } = calls;
     return {
       usPerText: [perText(handler[0]), perText(bare[0])],
       cpuUsPerText: [perText(handler[1]), perText(bare[1])],
       ratio: common.median(ratios(0)),
       cpuRatio: common.median(ratios(1)),
       ratios: ratios(0),
-      differences: Array.from({ length: Math.max(h.length, b.length) })
-        .map((_, i) => `handler ${h[i]} / bare ${b[i]}`)
-        .filter((_, i) => h[i] !== b[i]),
     };
   } finally {
     await workers.handler.close();

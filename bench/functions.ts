@@ -1,14 +1,45 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeMetafile, build } from 'esbuild';
+import { analyzeMetafile, type BuildOptions, build } from 'esbuild';
+import * as sandbox from '../tools/harness/sandbox';
 import {
   type BridgeContext,
+  OUTBOUND_FUNCTION_PATH,
   readInboundFunction,
-  STACK_NAME,
   synthesizeBridge,
+  TWO_WAY_FUNCTION_PATH,
 } from '../tools/harness/synth';
-import { BUILD, functionBuild, OUT, ROOT } from './common';
+
+export const ROOT = path.join(__dirname, '..');
+export const OUT = path.join(ROOT, 'bench', 'out');
+export const BUILD = path.join(OUT, 'build');
+export const PROFILES = path.join(OUT, 'profiles');
+
+export const median = (values: readonly number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2;
+};
+
+/**
+ * NodejsFunction's esbuild options for the functions (lib/function-defaults
+ * .ts), from the root as its local bundling runs: a bundle built with them
+ * is the asset `cdk synth` writes, byte for byte (measureBundle checks).
+ */
+export const functionBuild = (entry: string, name: string) =>
+  ({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile: path.join(BUILD, name, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+  }) satisfies BuildOptions;
 
 const ARN = 'arn:aws:connect:us-east-1:111122223333';
 const CONTEXT = {
@@ -21,22 +52,18 @@ const CONTEXT = {
 
 /**
  * Synthesizes the app as `cdk synth` does, by default and in participant
- * mode with the two-way wiring, and reads each function's bundle.
+ * mode with the two-way wiring, and reads each function's bundle; `id` is
+ * its entry under lambda/.
  */
 export const synthesizeFunctions = () => {
   const synth = (name: string, context: BridgeContext) => {
     const outdir = path.join(OUT, `cdk-${name}`);
     rmSync(outdir, { recursive: true, force: true });
     const assembly = synthesizeBridge(context, outdir);
-    // A function by its construct path and its entry under lambda/.
-    return (construct: string, id: string) => ({
-      ...readInboundFunction(
-        assembly,
-        `${STACK_NAME}/Bridge/${construct}/Resource`
-      ),
+    return (id: string, at?: string) => ({
+      ...readInboundFunction(assembly, at),
       id,
       assembly,
-      source: `lambda/${id}.ts`,
     });
   };
   const bridge = synth('default', CONTEXT);
@@ -47,13 +74,35 @@ export const synthesizeFunctions = () => {
     configureTwoWay: 'true',
   });
   return [
-    bridge('Function', 'inbound-sms/handler'),
-    participant('Function', 'inbound-sms/participant-handler'),
-    participant('Participant/OutboundFunction', 'outbound-sms/handler'),
-    participant('TwoWay/Function', 'two-way-config/handler'),
+    bridge('inbound-sms/handler'),
+    participant('inbound-sms/participant-handler'),
+    participant('outbound-sms/handler', OUTBOUND_FUNCTION_PATH),
+    participant('two-way-config/handler', TWO_WAY_FUNCTION_PATH),
   ] as const;
 };
 export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
+
+/**
+ * The function's Lambda environment, NODE_OPTIONS included, with fake
+ * credentials, `local-<name>` for each CloudFormation reference, and every
+ * service without a local endpoint sent to a closed port.
+ */
+export const lambdaEnvironment = (
+  fn: FunctionAsset,
+  endpoints: sandbox.LocalEndpoints = {}
+): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  ...sandbox.definedValues(
+    sandbox.sandboxedAws(fn.region, 'SmsConnectBridge-Function')
+  ),
+  ...sandbox.endpointVariables('http://127.0.0.1:9', endpoints),
+  ...Object.fromEntries(
+    Object.entries(fn.variables).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : `local-${name}`,
+    ])
+  ),
+});
 
 /**
  * A bundle's sizes as `cdk synth` wrote it, and esbuild's analysis of what
@@ -61,15 +110,18 @@ export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
  */
 export const measureBundle = async (fn: FunctionAsset) => {
   const code = readFileSync(fn.entry);
-  const outdir = path.join(BUILD, 'metafile', fn.id.replace('/', '-'));
-  const options = functionBuild(path.join(ROOT, fn.source), outdir);
+  const name = `metafile/${fn.id.replace('/', '-')}`;
+  const options = functionBuild(`lambda/${fn.id}.ts`, name);
   const { metafile } = await build({ ...options, metafile: true });
   if (!readFileSync(options.outfile).equals(code)) {
     throw new Error(`${fn.id}: esbuild's bundle is not the synthesized one`);
   }
   const analysis = await analyzeMetafile(metafile);
-  writeFileSync(path.join(outdir, 'metafile.json'), JSON.stringify(metafile));
-  writeFileSync(path.join(outdir, 'analysis.txt'), analysis);
+  writeFileSync(
+    path.join(BUILD, name, 'metafile.json'),
+    JSON.stringify(metafile)
+  );
+  writeFileSync(path.join(BUILD, name, 'analysis.txt'), analysis);
   return {
     id: fn.id,
     sizes: [

