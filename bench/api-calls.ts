@@ -18,21 +18,14 @@ const ROUTES: Record<string, string> = {
 const operationOf = ({ headers, path }: RecordedRequest) =>
   String(headers['x-amz-target'] ?? ROUTES[path]).replace(/^Amazon/, '');
 
+const customer = {
+  originationNumber: '+14255550182',
+  destinationNumber: '+12065550100',
+};
 const text = (messageBody: string) =>
-  sqsEvent(
-    smsRecord(
-      inboundSms({
-        originationNumber: '+14255550182',
-        destinationNumber: '+12065550100',
-        messageBody,
-      })
-    )
-  );
+  sqsEvent(smsRecord(inboundSms({ ...customer, messageBody })));
 
-/**
- * One customer's texts through each inbound bundle in the local harness,
- * one per invocation, with the calls each cost at the local endpoints.
- */
+/** One customer's texts through each inbound bundle, one per invocation. */
 export const countApiCalls = async (
   integration: FunctionAsset,
   participant: FunctionAsset
@@ -50,9 +43,8 @@ export const countApiCalls = async (
   for (const [mode, open] of Object.entries(bridges)) {
     const bridge = await open();
     const all = () => [
-      ...[...bridge.wire.map((w) => w.request), ...bridge.sqs.requests].map(
-        operationOf
-      ),
+      ...bridge.wire.map(({ request }) => operationOf(request)),
+      ...bridge.sqs.requests.map(operationOf),
       ...bridge.dynamoDbCalls.map((operation) => `DynamoDB.${operation}`),
     ];
     const later = text('Can you check my order?');

@@ -11,30 +11,21 @@ import { connectRetryMode } from '../lambda/shared/connect-retry';
 import { REQUEST_TIMEOUTS } from '../lambda/shared/request-timeouts';
 import type { InboundSmsPayload } from '../tools/harness/events';
 
-/*
- * The floor: per text, the four calls the handler makes (the consistent
- * read of the conversation's hold, then the idempotent forward), built by
- * the code that builds the handler's (its hold store, Powertools'
- * DynamoDBPersistenceLayer, its chat event) and sent by clients configured
- * the same way, bundled as the functions are, and nothing else. The bench
- * checks all four on the wire. worker.ts loads it as it loads the
- * handler.
- */
+// The floor (docs/performance.md): the handler's four calls per text, built
+// by the handler's own code and clients, and nothing else.
 const config = loadConfig(process.env);
 const chat = new connect.ConnectClient({
   requestHandler: REQUEST_TIMEOUTS,
   retryMode: connectRetryMode(process.env),
 });
-const holds = dynamoDbHolds(
-  new DynamoDBClient({}),
-  config.idempotencyTableName
-);
+const tableName = config.idempotencyTableName;
+const holds = dynamoDbHolds(new DynamoDBClient({}), tableName);
 // The record's requests alone, without makeIdempotent's steps around them.
 class Records extends DynamoDBPersistenceLayer {
   put = (record: IdempotencyRecord) => this._putRecord(record);
   update = (record: IdempotencyRecord) => this._updateRecord(record);
 }
-const records = new Records({ tableName: config.idempotencyTableName });
+const records = new Records({ tableName });
 const expiryTimestamp = () =>
   Math.round(Date.now() / 1000 + config.deduplicationWindowSeconds);
 
@@ -47,40 +38,37 @@ export const plan = (text: InboundSmsPayload) => ({
   event: toChatIntegrationEvent(text, config),
 });
 
-const forward = async (
-  { id, conversation, event }: ReturnType<typeof plan>,
+/** The texts one after another, as the handler forwards a batch's. */
+export const handler = async (
+  plans: ReturnType<typeof plan>[],
   context: Context
 ) => {
-  const idempotencyKey = `${context.functionName}#${id}`;
-  await holds.read(conversation);
-  await records.put(
-    new IdempotencyRecord({
-      idempotencyKey,
-      status: 'INPROGRESS',
-      expiryTimestamp: expiryTimestamp(),
-      inProgressExpiryTimestamp:
-        Date.now() + context.getRemainingTimeInMillis(),
-    })
-  );
-  const sent = await chat.send(
-    new connect.SendChatIntegrationEventCommand(event)
-  );
-  const responseData = {
-    eventType: 'MESSAGE',
-    contactId: sent.InitialContactId ?? '',
-    newChat: sent.NewChatCreated === true,
-  };
-  await records.update(
-    new IdempotencyRecord({
-      idempotencyKey,
-      status: 'COMPLETED',
-      expiryTimestamp: expiryTimestamp(),
-      responseData,
-    })
-  );
-};
-
-/** The texts one after another, as the handler forwards a batch's. */
-export const handler = async (plans: ReturnType<typeof plan>[], c: Context) => {
-  for (const text of plans) await forward(text, c);
+  for (const { id, conversation, event } of plans) {
+    const idempotencyKey = `${context.functionName}#${id}`;
+    await holds.read(conversation);
+    await records.put(
+      new IdempotencyRecord({
+        idempotencyKey,
+        status: 'INPROGRESS',
+        expiryTimestamp: expiryTimestamp(),
+        inProgressExpiryTimestamp:
+          Date.now() + context.getRemainingTimeInMillis(),
+      })
+    );
+    const sent = await chat.send(
+      new connect.SendChatIntegrationEventCommand(event)
+    );
+    await records.update(
+      new IdempotencyRecord({
+        idempotencyKey,
+        status: 'COMPLETED',
+        expiryTimestamp: expiryTimestamp(),
+        responseData: {
+          eventType: 'MESSAGE',
+          contactId: sent.InitialContactId ?? '',
+          newChat: sent.NewChatCreated === true,
+        },
+      })
+    );
+  }
 };

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeMetafile, type BuildOptions, build } from 'esbuild';
+import { FUNCTION_DEFAULTS } from '../lib/function-defaults';
 import * as sandbox from '../tools/harness/sandbox';
 import {
   type BridgeContext,
@@ -21,23 +22,19 @@ export const median = (values: readonly number[]) => {
   return ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2;
 };
 
-/**
- * NodejsFunction's esbuild options for the functions (lib/function-defaults
- * .ts), from the root as its local bundling runs: a bundle built with them
- * is the asset `cdk synth` writes, byte for byte (measureBundle checks).
- */
+// The functions' esbuild options, from the root as NodejsFunction's local
+// bundling runs: its asset, byte for byte (measureBundle checks).
+const { bundleAwsSDK: _, sourceMap, ...BUNDLING } = FUNCTION_DEFAULTS.bundling;
 export const functionBuild = (entry: string, name: string) =>
   ({
+    ...BUNDLING,
+    sourcemap: sourceMap,
+    mainFields: [...BUNDLING.mainFields],
     absWorkingDir: ROOT,
     entryPoints: [entry],
     outfile: path.join(BUILD, name, 'index.js'),
     bundle: true,
     platform: 'node',
-    target: 'node24',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
     logLevel: 'warning',
   }) satisfies BuildOptions;
 
@@ -50,11 +47,7 @@ const CONTEXT = {
   contactAttributes: JSON.stringify({ channel: 'sms' }),
 };
 
-/**
- * Synthesizes the app as `cdk synth` does, by default and in participant
- * mode with the two-way wiring, and reads each function's bundle; `id` is
- * its entry under lambda/.
- */
+/** `cdk synth`'s bundles, by their entry under lambda/ (`id`). */
 export const synthesizeFunctions = () => {
   const synth = (name: string, context: BridgeContext) => {
     const outdir = path.join(OUT, `cdk-${name}`);
@@ -82,11 +75,8 @@ export const synthesizeFunctions = () => {
 };
 export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
 
-/**
- * The function's Lambda environment, NODE_OPTIONS included, with fake
- * credentials, `local-<name>` for each CloudFormation reference, and every
- * service without a local endpoint sent to a closed port.
- */
+// The function's Lambda environment: references as `local-<name>`, and
+// services without a local endpoint sent to a closed port.
 export const lambdaEnvironment = (
   fn: FunctionAsset,
   endpoints: sandbox.LocalEndpoints = {}
@@ -104,10 +94,7 @@ export const lambdaEnvironment = (
   ),
 });
 
-/**
- * A bundle's sizes as `cdk synth` wrote it, and esbuild's analysis of what
- * fills it, from a build with the same options plus a metafile.
- */
+/** A bundle's sizes, and esbuild's analysis of what fills it. */
 export const measureBundle = async (fn: FunctionAsset) => {
   const code = readFileSync(fn.entry);
   const name = `metafile/${fn.id.replace('/', '-')}`;

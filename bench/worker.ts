@@ -1,12 +1,8 @@
 import * as events from '../tools/harness/events';
 import { fakeContext } from '../tools/harness/lambda-context';
 
-/*
- * A warm function process. It loads a bundle as Lambda loads one (the
- * inbound handler, or the bare loop) and, for each count the bench sends,
- * runs that many texts in SQS batches of 10, answering with the wall and
- * CPU milliseconds of the calls alone.
- */
+// A warm function process: runs each count of texts the bench sends, in
+// batches of 10, and answers with the calls' wall and CPU milliseconds.
 const [entry = '', timeout] = process.argv.slice(2);
 const bundle = require(entry);
 
