@@ -5,7 +5,6 @@ import { readParticipantBundles } from '../tools/harness/synth';
 import type { RecordedRequest } from '../tools/local-aws/endpoint';
 import type { FunctionAsset } from './functions';
 
-/** Connect's and the participant service's REST routes, by operation. */
 const ROUTES: Record<string, string> = {
   '/chat-integration-event': 'Connect.SendChatIntegrationEvent',
   '/contact/chat': 'Connect.StartChatContact',
@@ -34,10 +33,7 @@ export const countApiCalls = async (
   const bundles = readParticipantBundles(participant.assembly);
   const bridges = {
     'integration-event': () => startLocalBridge({ fn: integration, logs }),
-    participant: async () => {
-      const bridge = await startLocalParticipantBridge({ bundles, logs });
-      return { ...bridge, invoke: bridge.invokeInbound };
-    },
+    participant: () => startLocalParticipantBridge({ bundles, logs }),
   };
   const results = [];
   for (const [mode, open] of Object.entries(bridges)) {
@@ -55,7 +51,7 @@ export const countApiCalls = async (
       'STOP (opt-out)': text('STOP'),
     })) {
       const before = all();
-      await bridge.invoke(event);
+      await ('invoke' in bridge ? bridge.invoke : bridge.invokeInbound)(event);
       const added = all();
       for (const call of before) added.splice(added.indexOf(call), 1);
       const calls = [...new Set(added.sort())].map(

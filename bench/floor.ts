@@ -1,5 +1,7 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { json } from 'node:stream/consumers';
 import { build } from 'esbuild';
 import {
@@ -8,6 +10,7 @@ import {
 } from '../tools/harness/dynalite';
 import { connectResponder } from '../tools/local-aws/connect';
 import { startLocalEndpoint } from '../tools/local-aws/endpoint';
+import { findNode24 } from '../tools/node24/node24';
 import * as common from './functions';
 
 /** Members whose value is part of a request's form, not of the text. */
@@ -31,8 +34,7 @@ export const measureFloor = async (
   fn: common.FunctionAsset,
   settings: Record<'warmup' | 'texts' | 'chunk' | 'repeats', number>
 ) => {
-  // Bundled, so no ts-node hook runs in the measured processes; the bare
-  // loop as the functions are, so its SDK code is the handler's.
+  // Bundled as the functions are: no ts-node hook, the handler's SDK code.
   const worker = common.functionBuild('bench/worker.ts', 'worker');
   const bareLoop = common.functionBuild('bench/bare-loop.ts', 'bare-loop');
   for (const options of [worker, bareLoop]) await build(options);
@@ -108,10 +110,10 @@ export const measureFloor = async (
       }
     }
     for (const variant of order) {
-      const name = `hot-path-${variant}`;
       const flags = ['cpu', 'heap'].flatMap((kind) => [
-        ...[`--${kind}-prof`, `--${kind}-prof-dir=${common.PROFILES}`],
-        `--${kind}-prof-name=${name}.${kind}profile`,
+        `--${kind}-prof`,
+        `--${kind}-prof-dir=${common.PROFILES}`,
+        `--${kind}-prof-name=hot-path-${variant}.${kind}profile`,
       ]);
       const profiled = start(variant, ['--cpu-prof-interval=100', ...flags]);
       await profiled.round(settings.warmup);
@@ -131,9 +133,68 @@ export const measureFloor = async (
       ratios: ratios(0),
     };
   } finally {
-    await workers.handler.close();
-    await workers.bare.close();
-    await connect.close();
-    await dynamodb.close();
+    const { handler, bare } = workers;
+    for (const open of [handler, bare, connect, dynamodb]) await open.close();
   }
+};
+
+// Fresh processes in the function's environment take turns, so drift hits
+// all alike; peak memory from VmHWM (getrusage's maxRSS keeps the parent's).
+const LOADER = `const start = process.hrtime.bigint();
+if (process.argv[2]) require(process.argv[2]);
+const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+const status = require('node:fs').readFileSync('/proc/self/status', 'utf8');
+console.log(JSON.stringify([loadMs, +/VmHWM:\\s*(\\d+)/.exec(status)[1]]));`;
+
+export const measureColdStart = async (
+  fn: common.FunctionAsset,
+  runs: number
+) => {
+  const loader = path.join(common.BUILD, 'cold-load.js');
+  writeFileSync(loader, LOADER);
+  const { entryPoints: _, ...options } = common.functionBuild('', 'client');
+  const contents = "module.exports = require('@aws-sdk/client-connect');";
+  await build({ ...options, stdin: { contents, resolveDir: common.ROOT } });
+  const node24 = findNode24();
+  const thisNode = { version: process.version, path: process.execPath };
+  const nodes = [thisNode, ...(node24.found ? [node24] : [])].map((node) => ({
+    node,
+    loads: Object.entries({
+      'inbound handler (synthesized bundle)': fn.entry,
+      '@aws-sdk/client-connect alone': options.outfile,
+      'node alone (requires nothing)': '',
+    }).map(([name, file]) => ({ name, file, runs: [] as number[][] })),
+  }));
+  const env = common.lambdaEnvironment(fn);
+  const load = (node: string, args: string[]): number[] => {
+    const child = spawnSync(node, args, { env, encoding: 'utf8' });
+    if (child.status === 0) return JSON.parse(child.stdout);
+    throw new Error(`${args.join(' ')} failed: ${child.stderr}`);
+  };
+  for (let run = 0; run < runs; run++) {
+    for (const { node, loads } of nodes) {
+      for (const l of loads) l.runs.push(load(node.path, [loader, l.file]));
+    }
+  }
+  for (const { node } of nodes) {
+    const dir = path.join(common.PROFILES, `cold-start-node${node.version}`);
+    load(node.path, ['--cpu-prof', `--cpu-prof-dir=${dir}`, loader, fn.entry]);
+  }
+  return {
+    skipped: node24.found ? undefined : node24.reason,
+    nodes: nodes.map(({ node, loads }) => ({
+      version: node.version,
+      loads: loads.map(({ name, file, runs }) => {
+        const ms = runs.map(([loadMs = 0]) => loadMs);
+        return {
+          name,
+          bytes: file ? statSync(file).size : 0,
+          loadMs: common.median(ms),
+          minMs: Math.min(...ms),
+          maxMs: Math.max(...ms),
+          peakRssMb: common.median(runs.map(([, kb = 0]) => kb)) / 1024,
+        };
+      }),
+    })),
+  };
 };

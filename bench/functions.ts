@@ -38,11 +38,11 @@ export const functionBuild = (entry: string, name: string) =>
     logLevel: 'warning',
   }) satisfies BuildOptions;
 
-const ARN = 'arn:aws:connect:us-east-1:111122223333';
+const AT = 'us-east-1:111122223333';
 const CONTEXT = {
-  connectInstanceArn: `${ARN}:instance/11111111-2222-3333-4444-555555555555`,
+  connectInstanceArn: `arn:aws:connect:${AT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify({
-    '+12065550100': `${ARN.replace('connect', 'sms-voice')}:phone-number/phone-0123456789abcdef0123456789abcdef`,
+    '+12065550100': `arn:aws:sms-voice:${AT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
   }),
   contactAttributes: JSON.stringify({ channel: 'sms' }),
 };
@@ -75,8 +75,7 @@ export const synthesizeFunctions = () => {
 };
 export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
 
-// The function's Lambda environment: references as `local-<name>`, and
-// services without a local endpoint sent to a closed port.
+// References as `local-<name>`; services with no local endpoint: closed port.
 export const lambdaEnvironment = (
   fn: FunctionAsset,
   endpoints: sandbox.LocalEndpoints = {}

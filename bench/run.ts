@@ -4,8 +4,7 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { countApiCalls } from './api-calls';
-import { measureColdStart } from './cold-start';
-import { measureFloor } from './floor';
+import { measureColdStart, measureFloor } from './floor';
 import { measureBundle, OUT, PROFILES, synthesizeFunctions } from './functions';
 
 // `npm run bench [-- --quick]`: see docs/performance.md.
@@ -16,24 +15,15 @@ const SETTINGS = quick
   ? { texts: 200, repeats: 2, warmup: 100, chunk: 100, coldRuns: 3 }
   : { texts: 2000, repeats: 5, warmup: 500, chunk: 100, coldRuns: 12 };
 
-const started = performance.now();
-const seconds = () => Math.round((performance.now() - started) / 1000);
-const log = (message: string) =>
-  process.stderr.write(`[bench ${seconds()}s] ${message}\n`);
-
 const main = async () => {
+  const started = performance.now();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   mkdirSync(PROFILES, { recursive: true });
-  log('synthesizing the app (default, then participant mode with two-way)');
   const functions = synthesizeFunctions();
   const [inbound, participant] = functions;
-  log('bundle sizes (esbuild metafile)');
   const bundles = await Promise.all(functions.map(measureBundle));
-  log('API calls per text');
   const apiCalls = await countApiCalls(inbound, participant);
-  log(`cold start (${SETTINGS.coldRuns} runs each, this Node and Node 24)`);
   const cold = await measureColdStart(inbound, SETTINGS.coldRuns);
-  log(`floor A/B (${SETTINGS.repeats} × ${SETTINGS.texts} texts each)`);
   const floor = await measureFloor(inbound, SETTINGS);
 
   const commit = execFileSync('git', ['describe', '--always', '--dirty'])
@@ -52,7 +42,7 @@ const main = async () => {
   const us = (pair: number[]) => pair.map((v) => `${n(v)} µs`).join(' | ');
   const rows = (lines: string[]) =>
     lines.map((line) => `| ${line} |`).join('\n');
-  const markdown = `\`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`, ${machine}, ${seconds()} s. Medians.
+  const markdown = `\`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`, ${machine}, ${Math.round((performance.now() - started) / 1000)} s. Medians.
 
 | Measure | Bridge | Floor | Ratio | Target |
 | --- | ---: | ---: | ---: | ---: |
@@ -83,7 +73,6 @@ ${rows(apiCalls.map((s) => `${s.mode} | ${s.step} | ${s.calls} | ${s.n}`))}
   const results = { commit, machine, SETTINGS, floor, cold, bundles, apiCalls };
   writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results));
   writeFileSync(path.join(OUT, 'results.md'), markdown);
-  log('wrote bench/out/results.json, results.md and profiles/');
   process.stdout.write(`\n${markdown}`);
 };
 
