@@ -5,7 +5,6 @@ import { readParticipantBundles } from '../tools/harness/synth';
 import type { RecordedRequest } from '../tools/local-aws/endpoint';
 import type { FunctionAsset } from './functions';
 
-/** Connect's and the participant service's REST routes, by operation. */
 const ROUTES: Record<string, string> = {
   '/chat-integration-event': 'Connect.SendChatIntegrationEvent',
   '/contact/chat': 'Connect.StartChatContact',
@@ -18,44 +17,30 @@ const ROUTES: Record<string, string> = {
 const operationOf = ({ headers, path }: RecordedRequest) =>
   String(headers['x-amz-target'] ?? ROUTES[path]).replace(/^Amazon/, '');
 
+const customer = {
+  originationNumber: '+14255550182',
+  destinationNumber: '+12065550100',
+};
 const text = (messageBody: string) =>
-  sqsEvent(
-    smsRecord(
-      inboundSms({
-        originationNumber: '+14255550182',
-        destinationNumber: '+12065550100',
-        messageBody,
-      })
-    )
-  );
+  sqsEvent(smsRecord(inboundSms({ ...customer, messageBody })));
 
-/**
- * One customer's texts through each inbound bundle in the local harness,
- * one per invocation, with the calls each cost at the local endpoints.
- */
+/** One customer's texts through each inbound bundle, one per invocation. */
 export const countApiCalls = async (
   integration: FunctionAsset,
   participant: FunctionAsset
 ) => {
   const logs = { forward: false };
+  const bundles = readParticipantBundles(participant.assembly);
   const bridges = {
-    'integration-event': async () => {
-      const bridge = await startLocalBridge({ fn: integration, logs });
-      const wire = () => bridge.connect.requests;
-      return { ...bridge, wire };
-    },
-    participant: async () => {
-      const bundles = readParticipantBundles(participant.assembly);
-      const bridge = await startLocalParticipantBridge({ bundles, logs });
-      const wire = () => bridge.wire.map(({ request }) => request);
-      return { ...bridge, wire, invoke: bridge.invokeInbound };
-    },
+    'integration-event': () => startLocalBridge({ fn: integration, logs }),
+    participant: () => startLocalParticipantBridge({ bundles, logs }),
   };
   const results = [];
   for (const [mode, open] of Object.entries(bridges)) {
     const bridge = await open();
     const all = () => [
-      ...[...bridge.wire(), ...bridge.sqs.requests].map(operationOf),
+      ...bridge.wire.map(({ request }) => operationOf(request)),
+      ...bridge.sqs.requests.map(operationOf),
       ...bridge.dynamoDbCalls.map((operation) => `DynamoDB.${operation}`),
     ];
     const later = text('Can you check my order?');
@@ -66,7 +51,7 @@ export const countApiCalls = async (
       'STOP (opt-out)': text('STOP'),
     })) {
       const before = all();
-      await bridge.invoke(event);
+      await ('invoke' in bridge ? bridge.invoke : bridge.invokeInbound)(event);
       const added = all();
       for (const call of before) added.splice(added.indexOf(call), 1);
       const calls = [...new Set(added.sort())].map(

@@ -1,42 +1,62 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeMetafile, build } from 'esbuild';
+import { analyzeMetafile, type BuildOptions, build } from 'esbuild';
+import { FUNCTION_DEFAULTS } from '../lib/function-defaults';
+import * as sandbox from '../tools/harness/sandbox';
 import {
   type BridgeContext,
+  OUTBOUND_FUNCTION_PATH,
   readInboundFunction,
-  STACK_NAME,
   synthesizeBridge,
+  TWO_WAY_FUNCTION_PATH,
 } from '../tools/harness/synth';
-import { BUILD, functionBuild, OUT, ROOT } from './common';
 
-const ARN = 'arn:aws:connect:us-east-1:111122223333';
+export const ROOT = path.join(__dirname, '..');
+export const OUT = path.join(ROOT, 'bench', 'out');
+export const BUILD = path.join(OUT, 'build');
+export const PROFILES = path.join(OUT, 'profiles');
+
+export const median = (values: readonly number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2;
+};
+
+// The functions' esbuild options, from the root as NodejsFunction's local
+// bundling runs: its asset, byte for byte (measureBundle checks).
+const { bundleAwsSDK: _, sourceMap, ...BUNDLING } = FUNCTION_DEFAULTS.bundling;
+export const functionBuild = (entry: string, name: string) =>
+  ({
+    ...BUNDLING,
+    sourcemap: sourceMap,
+    mainFields: [...BUNDLING.mainFields],
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile: path.join(BUILD, name, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    logLevel: 'warning',
+  }) satisfies BuildOptions;
+
+const AT = 'us-east-1:111122223333';
 const CONTEXT = {
-  connectInstanceArn: `${ARN}:instance/11111111-2222-3333-4444-555555555555`,
+  connectInstanceArn: `arn:aws:connect:${AT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify({
-    '+12065550100': `${ARN.replace('connect', 'sms-voice')}:phone-number/phone-0123456789abcdef0123456789abcdef`,
+    '+12065550100': `arn:aws:sms-voice:${AT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
   }),
   contactAttributes: JSON.stringify({ channel: 'sms' }),
 };
 
-/**
- * Synthesizes the app as `cdk synth` does, by default and in participant
- * mode with the two-way wiring, and reads each function's bundle.
- */
+/** `cdk synth`'s bundles, by their entry under lambda/ (`id`). */
 export const synthesizeFunctions = () => {
   const synth = (name: string, context: BridgeContext) => {
     const outdir = path.join(OUT, `cdk-${name}`);
     rmSync(outdir, { recursive: true, force: true });
     const assembly = synthesizeBridge(context, outdir);
-    // A function by its construct path and its entry under lambda/.
-    return (construct: string, id: string) => ({
-      ...readInboundFunction(
-        assembly,
-        `${STACK_NAME}/Bridge/${construct}/Resource`
-      ),
+    return (id: string, at?: string) => ({
+      ...readInboundFunction(assembly, at),
       id,
       assembly,
-      source: `lambda/${id}.ts`,
     });
   };
   const bridge = synth('default', CONTEXT);
@@ -47,29 +67,47 @@ export const synthesizeFunctions = () => {
     configureTwoWay: 'true',
   });
   return [
-    bridge('Function', 'inbound-sms/handler'),
-    participant('Function', 'inbound-sms/participant-handler'),
-    participant('Participant/OutboundFunction', 'outbound-sms/handler'),
-    participant('TwoWay/Function', 'two-way-config/handler'),
+    bridge('inbound-sms/handler'),
+    participant('inbound-sms/participant-handler'),
+    participant('outbound-sms/handler', OUTBOUND_FUNCTION_PATH),
+    participant('two-way-config/handler', TWO_WAY_FUNCTION_PATH),
   ] as const;
 };
 export type FunctionAsset = ReturnType<typeof synthesizeFunctions>[number];
 
-/**
- * A bundle's sizes as `cdk synth` wrote it, and esbuild's analysis of what
- * fills it, from a build with the same options plus a metafile.
- */
+// References as `local-<name>`; services with no local endpoint: closed port.
+export const lambdaEnvironment = (
+  fn: FunctionAsset,
+  endpoints: sandbox.LocalEndpoints = {}
+): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  ...sandbox.definedValues(
+    sandbox.sandboxedAws(fn.region, 'SmsConnectBridge-Function')
+  ),
+  ...sandbox.endpointVariables('http://127.0.0.1:9', endpoints),
+  ...Object.fromEntries(
+    Object.entries(fn.variables).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : `local-${name}`,
+    ])
+  ),
+});
+
+/** A bundle's sizes, and esbuild's analysis of what fills it. */
 export const measureBundle = async (fn: FunctionAsset) => {
   const code = readFileSync(fn.entry);
-  const outdir = path.join(BUILD, 'metafile', fn.id.replace('/', '-'));
-  const options = functionBuild(path.join(ROOT, fn.source), outdir);
+  const name = `metafile/${fn.id.replace('/', '-')}`;
+  const options = functionBuild(`lambda/${fn.id}.ts`, name);
   const { metafile } = await build({ ...options, metafile: true });
   if (!readFileSync(options.outfile).equals(code)) {
     throw new Error(`${fn.id}: esbuild's bundle is not the synthesized one`);
   }
   const analysis = await analyzeMetafile(metafile);
-  writeFileSync(path.join(outdir, 'metafile.json'), JSON.stringify(metafile));
-  writeFileSync(path.join(outdir, 'analysis.txt'), analysis);
+  writeFileSync(
+    path.join(BUILD, name, 'metafile.json'),
+    JSON.stringify(metafile)
+  );
+  writeFileSync(path.join(BUILD, name, 'analysis.txt'), analysis);
   return {
     id: fn.id,
     sizes: [

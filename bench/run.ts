@@ -4,18 +4,10 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { countApiCalls } from './api-calls';
-import { measureColdStart } from './cold-start';
-import { OUT, PROFILES } from './common';
-import { measureFloor } from './floor';
-import { measureBundle, synthesizeFunctions } from './functions';
+import { measureColdStart, measureFloor } from './floor';
+import { measureBundle, OUT, PROFILES, synthesizeFunctions } from './functions';
 
-/*
- * `npm run bench`: the inbound handler against the SDK floor (time and CPU
- * per text; cold start on this Node and Node 24), bundle sizes and API
- * calls per text, on this machine against local endpoints on 127.0.0.1.
- * Prints Markdown; writes it, the JSON and V8 profiles to bench/out/.
- * `--quick` runs fewer texts, to check the bench rather than measure.
- */
+// `npm run bench [-- --quick]`: see docs/performance.md.
 const { quick } = parseArgs({
   options: { quick: { type: 'boolean', default: false } },
 }).values;
@@ -23,25 +15,15 @@ const SETTINGS = quick
   ? { texts: 200, repeats: 2, warmup: 100, chunk: 100, coldRuns: 3 }
   : { texts: 2000, repeats: 5, warmup: 500, chunk: 100, coldRuns: 12 };
 
-const started = performance.now();
-const seconds = () => Math.round((performance.now() - started) / 1000);
-const log = (message: string) =>
-  process.stderr.write(`[bench ${seconds()}s] ${message}\n`);
-
 const main = async () => {
+  const started = performance.now();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   mkdirSync(PROFILES, { recursive: true });
-  log('synthesizing the app (default, then participant mode with two-way)');
   const functions = synthesizeFunctions();
   const [inbound, participant] = functions;
-  log('bundle sizes (esbuild metafile)');
-  const bundles = [];
-  for (const fn of functions) bundles.push(await measureBundle(fn));
-  log('API calls per text');
+  const bundles = await Promise.all(functions.map(measureBundle));
   const apiCalls = await countApiCalls(inbound, participant);
-  log(`cold start (${SETTINGS.coldRuns} runs each, this Node and Node 24)`);
   const cold = await measureColdStart(inbound, SETTINGS.coldRuns);
-  log(`floor A/B (${SETTINGS.repeats} × ${SETTINGS.texts} texts each)`);
   const floor = await measureFloor(inbound, SETTINGS);
 
   const commit = execFileSync('git', ['describe', '--always', '--dirty'])
@@ -57,31 +39,24 @@ const main = async () => {
   const x = (ratio: number) => `${n(ratio, 2)}×`;
   const target = (ratio: number, most: number) =>
     `${x(ratio)} | ≤ ${x(most)}: ${ratio <= most ? 'met' : '**not met**'}`;
-  const [us, cpu] = [floor.usPerText, floor.cpuUsPerText].map((pair) =>
-    pair.map((value) => `${n(value)} µs`).join(' | ')
-  );
-  // Per Node: the handler's and client-connect's median require.
-  const nodes = [...new Set(cold.loads.map((l) => l.node))].map((node) => [
-    node,
-    ...cold.loads.filter((l) => l.node === node).map((l) => l.loadMs),
-  ]) as [string, number?, number?][];
+  const us = (pair: number[]) => pair.map((v) => `${n(v)} µs`).join(' | ');
   const rows = (lines: string[]) =>
     lines.map((line) => `| ${line} |`).join('\n');
-  const markdown = `\`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`, ${machine}, ${seconds()} s. Medians.
+  const markdown = `\`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`, ${machine}, ${Math.round((performance.now() - started) / 1000)} s. Medians.
 
 | Measure | Bridge | Floor | Ratio | Target |
 | --- | ---: | ---: | ---: | ---: |
-| Time per inbound SMS (${SETTINGS.repeats} × ${n(SETTINGS.texts)} texts in SQS batches of 10; floor: the same 4 SDK calls in a bare loop) | ${us} | ${target(floor.ratio, 1.1)} |
-| CPU per inbound SMS in the function process (same rounds) | ${cpu} | ${x(floor.cpuRatio)} |  |
-${rows(nodes.map(([node, handler = 0, client = 1]) => `Cold start on Node ${node}: \`require\` in a fresh process (floor: @aws-sdk/client-connect bundled alone) | ${n(handler, 1)} ms | ${n(client, 1)} ms | ${target(handler / client, 1.15)}`))}
+| Time per inbound SMS (${SETTINGS.repeats} × ${n(SETTINGS.texts)} texts in SQS batches of 10; floor: the same 4 SDK calls in a bare loop) | ${us(floor.usPerText)} | ${target(floor.ratio, 1.1)} |
+| CPU per inbound SMS in the function process (same rounds) | ${us(floor.cpuUsPerText)} | ${x(floor.cpuRatio)} |  |
+${rows(cold.nodes.map(({ version, loads: [h, c] }) => `Cold start on Node ${version}: \`require\` in a fresh process (floor: @aws-sdk/client-connect bundled alone) | ${n(h?.loadMs ?? 0, 1)} ms | ${n(c?.loadMs ?? 0, 1)} ms | ${target((h?.loadMs ?? 0) / (c?.loadMs ?? 0), 1.15)}`))}
 
-Repeats' ratios: ${floor.ratios.map((r) => n(r, 2)).join(', ')}. ${floor.differences.length ? `**The floor's requests differ from the handler's:** ${floor.differences.join('; ')}` : "The floor's requests match the handler's on the wire."}${cold.skipped ? ` Node 24 not measured: ${cold.skipped}` : ''}
+Repeats' ratios: ${floor.ratios.map((r) => n(r, 2)).join(', ')}. The floor's requests match the handler's on the wire.${cold.skipped ? ` Node 24 not measured: ${cold.skipped}` : ''}
 
 #### Cold start
 
 | Node | Module | Bundle | require (ms) | min–max | Peak RSS (MB) |
 | --- | ---: | ---: | ---: | ---: | ---: |
-${rows(cold.loads.map((l) => `${l.node} | ${l.name} | ${kib(l.bytes)} | ${n(l.loadMs, 1)} | ${n(l.minMs)}–${n(l.maxMs)} | ${n(l.peakRssMb, 1)}`))}
+${rows(cold.nodes.flatMap(({ version, loads }) => loads.map((l) => `${version} | ${l.name} | ${kib(l.bytes)} | ${n(l.loadMs, 1)} | ${n(l.minMs)}–${n(l.maxMs)} | ${n(l.peakRssMb, 1)}`)))}
 
 #### Bundles (minified, as \`cdk synth\` wrote them; composition by esbuild \`analyzeMetafile\`)
 
@@ -94,19 +69,10 @@ ${rows(bundles.map((b) => `${b.id} | ${b.sizes.map(kib).join(' | ')} | ${b.large
 | Mode | Text | Calls | Total |
 | --- | ---: | ---: | ---: |
 ${rows(apiCalls.map((s) => `${s.mode} | ${s.step} | ${s.calls} | ${s.n}`))}
-
-dynalite does not return the old item when a conditional put fails, so a redelivered text costs a GetItem here that DynamoDB spares.
-
-#### Profiles (open in Chrome DevTools or https://www.speedscope.app)
-
-- Hot path, a worker's load and one round of ${SETTINGS.warmup} texts: \`bench/out/profiles/hot-path-handler.cpuprofile\` / \`.heapprofile\`, floor \`hot-path-bare.*\`
-${nodes.map(([node]) => `- Cold start on Node ${node}: \`bench/out/profiles/cold-start-node${node}/\``).join('\n')}
-- Bundle composition: \`bench/out/build/metafile/<function>/metafile.json\` and beside it \`analysis.txt\` (https://esbuild.github.io/analyze/)
 `;
   const results = { commit, machine, SETTINGS, floor, cold, bundles, apiCalls };
   writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results));
   writeFileSync(path.join(OUT, 'results.md'), markdown);
-  log('wrote bench/out/results.json, results.md and profiles/');
   process.stdout.write(`\n${markdown}`);
 };
 
