@@ -13,7 +13,7 @@ import type { TableKeySchema } from './dynalite';
 
 export const STACK_NAME = 'SmsConnectBridge';
 const BRIDGE = `${STACK_NAME}/Bridge`;
-const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
+export const OUTBOUND_FUNCTION_PATH = `${BRIDGE}/Participant/OutboundFunction/Resource`;
 export const TWO_WAY_FUNCTION_PATH = `${BRIDGE}/TwoWay/Function/Resource`;
 export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resource`;
 
