@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   chatRouteOf,
   connectFaults,
@@ -20,10 +20,7 @@ import {
   randomFaults,
 } from '../tools/fault-injection/connect';
 import { runTraffic } from '../tools/fault-injection/run';
-import {
-  type QueueSettings,
-  readQueueSettings,
-} from '../tools/fault-injection/simulation';
+import { readQueueSettings } from '../tools/fault-injection/simulation';
 import {
   customerTraffic,
   FAULT_INJECTION_CONTEXT,
@@ -50,35 +47,31 @@ const fail = (message: string): never => {
 };
 
 const { values } = (() => {
-  const string = { type: 'string' } as const;
+  const options: ParseArgsConfig['options'] = {
+    burst: { type: 'boolean' },
+    help: { type: 'boolean' },
+  };
   const strings =
-    'messages drop-after-messages fault-rate seed texts customers gap-ms real-rate max-concurrency';
+    'mode messages drop-after-messages fault-rate seed texts customers ' +
+    'gap-ms rate real-rate retry-mode max-concurrency slow-ms';
+  for (const name of strings.split(' ')) options[name] = { type: 'string' };
   try {
-    return parseArgs({
-      options: {
-        burst: { type: 'boolean' },
-        help: { type: 'boolean' },
-        mode: { ...string, default: 'integration' },
-        'slow-ms': { ...string, default: '50-1500' },
-        rate: { ...string, default: '2,5,20' },
-        'retry-mode': { ...string, default: 'adaptive' },
-        ...Object.fromEntries(strings.split(' ').map((name) => [name, string])),
-      },
-    });
+    return parseArgs({ options });
   } catch (error) {
     return fail(String(error));
   }
 })();
-
+const text = (name: string, fallback: string) => `${values[name] ?? fallback}`;
 const number = (name: string, fallback: number) => {
-  const value = Number((values as Record<string, unknown>)[name] ?? fallback);
+  const value = Number(text(name, `${fallback}`));
   return Number.isFinite(value) ? value : fail(`--${name}: not a number`);
 };
 const seed = number('seed', 2026);
 const faultRate = number('fault-rate', 0.35);
-const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']) ?? fail('--slow-ms');
+const slow =
+  /^(\d+)-(\d+)$/.exec(text('slow-ms', '50-1500')) ?? fail('--slow-ms');
 const slowMs = [Number(slow[1]), Number(slow[2])] as const;
-const retryMode = values['retry-mode'];
+const retryMode = text('retry-mode', 'adaptive');
 if (!['adaptive', 'standard'].includes(retryMode)) fail('--retry-mode');
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
@@ -98,38 +91,55 @@ const check = (figures: Readonly<Record<string, number>>) => {
   }
 };
 
-/**
- * A run under random faults of `kinds`, with the duplicates that no
- * connection dropped after Connect processed the call explains.
- */
-const faultRun = async (
-  bundle: Parameters<typeof runTraffic>[0]['bundle'],
-  settings: QueueSettings,
-  traffic: Traffic,
-  kinds: readonly FaultKind[],
-  keyOf?: typeof chatRouteOf
-) => {
-  const faults = randomFaults(seed, faultRate, kinds);
-  const plan = connectFaults(faults, { seed, slowMs, keyOf });
-  const connect = plan.script;
-  const run = await runTraffic({ bundle, settings, seed, traffic, connect });
-  const { outcomes, ...report } = run;
-  const unexplained = outcomes.filter(
-    ({ outcome, input }) =>
-      outcome === 'duplicated' && !plan.droppedAfter.has(`${input.connectKey}`)
-  ).length;
-  return { ...report, faults: plan.figures(), unexplained };
-};
-
-const integrationMode = async (assembly: string) => {
-  const fn = readInboundFunction(assembly);
-  const settings = readQueueSettings(assembly);
-  const messages = number('messages', 1000);
-  const traffic = generateTraffic(messages, seed);
-  const report = await faultRun(fn, settings, traffic, HELD_TO);
+/** Integration or participant mode under random faults on Connect's calls. */
+const faultMode = async (assembly: string, participant: boolean) => {
+  const texts = number(
+    participant ? 'texts' : 'messages',
+    participant ? 200 : 1000
+  );
+  const customers = number('customers', 40);
+  const gapMs = number('gap-ms', 20_000);
+  const run = async (traffic: Traffic, kinds: readonly FaultKind[]) => {
+    const faults = randomFaults(seed, faultRate, kinds);
+    const keyOf = participant ? chatRouteOf : undefined;
+    const plan = connectFaults(faults, { seed, slowMs, keyOf });
+    const { outcomes, ...report } = await runTraffic({
+      bundle: participant
+        ? readParticipantBundles(assembly)
+        : readInboundFunction(assembly),
+      settings: readQueueSettings(assembly),
+      seed,
+      traffic,
+      connect: plan.script,
+    });
+    const unexplained = outcomes.filter(
+      ({ outcome, input }) =>
+        outcome === 'duplicated' &&
+        !plan.droppedAfter.includes(`${input.connectKey}`)
+    ).length;
+    return { ...report, faults: plan.figures(), unexplained };
+  };
+  if (participant) {
+    const traffic = customerTraffic({ texts, customers, seed, gapMs });
+    const report = await run(traffic, FAULT_KINDS);
+    const { outcome, chats } = report;
+    show(
+      `Participant mode: ${texts} texts from ${customers} customers, ` +
+        `${gapMs} ms apart, faults on ${faultRate} of chat calls, seed ${seed}`,
+      report
+    );
+    return check({
+      customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
+      textsInTwoChats: chats?.textsInTwo ?? 0,
+      textsTwiceInAChat: outcome.duplicated - (chats?.textsInTwo ?? 0),
+      lost: outcome.lost,
+      inversions: report.order.inversions,
+    });
+  }
+  const report = await run(generateTraffic(texts, seed), HELD_TO);
   const { outcome, order, logs } = report;
   show(
-    `Fault injection: ${messages} inbound SMS, faults on ${faultRate} of ` +
+    `Fault injection: ${texts} inbound SMS, faults on ${faultRate} of ` +
       `Connect calls, seed ${seed}. Connections drop BEFORE Connect ` +
       'processes the call: the case a bridge can be held to.',
     report
@@ -144,8 +154,7 @@ const integrationMode = async (assembly: string) => {
   });
   const dropAfter = number('drop-after-messages', 200);
   if (dropAfter === 0) return;
-  const more = generateTraffic(dropAfter, seed);
-  const after = await faultRun(fn, settings, more, FAULT_KINDS);
+  const after = await run(generateTraffic(dropAfter, seed), FAULT_KINDS);
   show(
     `Separate run, ${dropAfter} SMS: connections also drop AFTER Connect ` +
       'processed the call. SendChatIntegrationEvent takes no client token, ' +
@@ -156,30 +165,6 @@ const integrationMode = async (assembly: string) => {
   check({
     lostAfterDrops: after.outcome.lost,
     duplicatesWithAnotherCause: after.unexplained,
-  });
-};
-
-const participantMode = async (assembly: string) => {
-  const customers = number('customers', 40);
-  const gapMs = number('gap-ms', 20_000);
-  const texts = number('texts', 200);
-  const traffic = customerTraffic({ texts, customers, seed, gapMs });
-  const bundles = readParticipantBundles(assembly);
-  const settings = readQueueSettings(assembly);
-  const kinds = FAULT_KINDS;
-  const report = await faultRun(bundles, settings, traffic, kinds, chatRouteOf);
-  const { outcome, chats } = report;
-  show(
-    `Participant mode: ${texts} texts from ${customers} customers, ` +
-      `${gapMs} ms apart, faults on ${faultRate} of chat calls, seed ${seed}`,
-    report
-  );
-  check({
-    customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
-    textsInTwoChats: chats?.textsInTwo ?? 0,
-    textsTwiceInAChat: outcome.duplicated - (chats?.textsInTwo ?? 0),
-    lost: outcome.lost,
-    inversions: report.order.inversions,
   });
 };
 
@@ -223,11 +208,14 @@ const burstMode = async (assembly: string) => {
   const maxConcurrency = number('max-concurrency', synthesized.maxConcurrency);
   const settings = { ...synthesized, maxConcurrency };
   const texts = number('texts', 10_000);
-  const customers = number('customers', 2000);
-  const traffic = customerTraffic({ texts, customers, seed });
-  const rows: string[][] = [];
+  const traffic = customerTraffic({
+    texts,
+    customers: number('customers', 2000),
+    seed,
+  });
+  const table: string[][] = [];
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  for (const rate of values.rate.split(',').map(Number)) {
+  for (const rate of text('rate', '2,5,20').split(',').map(Number)) {
     const timeScale = Math.max(1, number('real-rate', 30) / rate);
     const restore = scaleTime(timeScale);
     const quota = connectQuota(rate);
@@ -240,7 +228,7 @@ const burstMode = async (assembly: string) => {
       environment: { AWS_RETRY_MODE: retryMode },
       strayRate: 0,
     }).finally(restore);
-    const { drain, outcome, latency } = r;
+    const { drain, outcome } = r;
     const perSecond = drain.delivered / Math.max(drain.seconds, 1e-9);
     const columns = {
       'quota N/s (burst)': `${rate} (${quota.burst})`,
@@ -255,24 +243,23 @@ const burstMode = async (assembly: string) => {
       lost: fixed(outcome.lost),
       duplicated: fixed(outcome.duplicated),
       inversions: fixed(r.order.inversions),
-      'latency p50 s': fixed(latency.p50, 1),
-      'latency p99 s': fixed(latency.p99, 1),
-      'calls/text': fixed(r.connect.calls / texts, 3),
-      throttled: fixed(r.connect.throttled),
+      'latency p50 s': fixed(r.latency.p50, 1),
+      'latency p99 s': fixed(r.latency.p99, 1),
+      'calls/text': fixed(quota.figures.calls / texts, 3),
+      throttled: fixed(quota.figures.throttled),
       'max receives': fixed(r.queue.maxReceiveCount),
-      timeouts: fixed(r.lambda.outcomes.timeout ?? 0),
+      timeouts: fixed(r.lambda.timeouts),
       'time scale': `${timeScale}x`,
-      'wall s': fixed(r.time.wall),
+      'wall s': fixed(r.wallSeconds),
     };
     const titles = Object.keys(columns);
-    if (rows.length === 0) {
-      rows.push(
+    if (table.length === 0)
+      table.push(
         titles,
         titles.map(() => '---')
       );
-    }
-    rows.push(Object.values(columns));
-    process.stderr.write(`${line(rows.at(-1) ?? [])}\n`);
+    table.push(Object.values(columns));
+    process.stderr.write(`${line(Object.values(columns))}\n`);
     check({
       [`lost at ${rate}/s`]: outcome.lost,
       [`dead-lettered at ${rate}/s`]: outcome.deadLettered,
@@ -281,36 +268,33 @@ const burstMode = async (assembly: string) => {
   print(
     `\nBurst: ${texts} texts at once, seed ${seed}, ${new Date().toISOString()}`
   );
-  print(rows.map(line).join('\n'));
+  print(table.map(line).join('\n'));
 };
 
 const main = async () => {
-  if (values.help) {
-    print(USAGE);
-    return;
-  }
-  const participant = !values.burst && values.mode === 'participant';
-  if (!values.burst && !participant && values.mode !== 'integration') {
+  const mode = values.burst ? 'burst' : text('mode', 'integration');
+  if (!['burst', 'integration', 'participant'].includes(mode)) {
     fail('--mode must be integration or participant');
   }
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
   try {
     const assembly = synthesizeBridge(
-      participant
+      mode === 'participant'
         ? PARTICIPANT_FAULT_INJECTION_CONTEXT
         : FAULT_INJECTION_CONTEXT,
       outdir
     );
     print(`npm run fault-injection -- ${process.argv.slice(2).join(' ')}`);
-    if (values.burst) await burstMode(assembly);
-    else if (participant) await participantMode(assembly);
-    else await integrationMode(assembly);
+    if (mode === 'burst') await burstMode(assembly);
+    else await faultMode(assembly, mode === 'participant');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 };
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
-  process.exitCode = 2;
-});
+if (values.help) print(USAGE);
+else
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+    process.exitCode = 2;
+  });

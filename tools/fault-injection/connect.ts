@@ -15,9 +15,8 @@ export type ConnectScript = (
 
 /**
  * What identifies an SMS in a `SendChatIntegrationEvent` request (or a
- * participant-mode `StartChatContact` or `SendMessage`), which has no
- * `inboundMessageId`: its text (each generated text is unique), or for a
- * disconnect the chat it ends (a customer opts out once at most).
+ * participant-mode `StartChatContact` or `SendMessage`): its text (each
+ * generated text is unique), or for a disconnect the chat it ends.
  */
 export const connectKeyOf = (request: unknown): string => {
   const { SourceId, DestinationId, Event, Content, InitialMessage } =
@@ -32,23 +31,25 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-const CHAT_ROUTES = new Set([
-  '/contact/chat', // StartChatContact
-  '/contact/start-streaming', // StartContactStreaming
-  '/participant/connection', // CreateParticipantConnection
-  '/participant/message', // SendMessage
-]);
+// StartChatContact, StartContactStreaming, CreateParticipantConnection and
+// SendMessage.
+const CHAT_ROUTES = [
+  '/contact/chat',
+  '/contact/start-streaming',
+  '/participant/connection',
+  '/participant/message',
+];
 
 /** Participant mode's chat calls, by route; each call is an attempt. */
 export const chatRouteOf = ({ path }: RecordedRequest) =>
-  CHAT_ROUTES.has(path) ? path : undefined;
+  CHAT_ROUTES.includes(path) ? path : undefined;
 
 /**
- * What a faulty call meets: a 429 or a 500 before Connect does anything, a
- * connection dropped before or after Connect processed the call, or an
- * answer late by less than the client's 6 s request timeout. After a drop
- * after processing, the SDK's retry of `SendChatIntegrationEvent` (no
- * client token) gives the chat the text twice: no bridge can prevent it.
+ * A 429 or a 500 before Connect does anything, a connection dropped before
+ * or after Connect processed the call, or an answer late by less than the
+ * client's 6 s request timeout. After a drop after processing, the SDK's
+ * retry of `SendChatIntegrationEvent` (no client token) gives the chat the
+ * text twice: no bridge can prevent it, so it is not a fault held to.
  */
 export const FAULT_KINDS = [
   'throttle',
@@ -58,8 +59,6 @@ export const FAULT_KINDS = [
   'drop-after',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-
-/** The faults a bridge can be held to. */
 export const HELD_TO = FAULT_KINDS.filter((kind) => kind !== 'drop-after');
 
 const ERRORS = {
@@ -80,10 +79,7 @@ export const scheduledFaults =
   (key, attempt) =>
     schedule[key]?.[attempt] ?? undefined;
 
-/**
- * A share `rate` of calls meets one of `kinds`, hashed from the seed, key
- * and attempt: the same faults whatever the interleaving of the calls.
- */
+/** Hashed from the seed, key and attempt: the same whatever the interleaving. */
 export const randomFaults =
   (seed: number, rate: number, kinds: readonly FaultKind[]): FaultOf =>
   (key, attempt) =>
@@ -109,8 +105,7 @@ export const connectFaults = (
   const attempts = new Map<string, number>();
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
   /** The keys of calls Connect processed whose answer was then lost. */
-  const droppedAfter = new Set<string>();
-  let processedThenDropped = 0;
+  const droppedAfter: string[] = [];
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
@@ -124,10 +119,7 @@ export const connectFaults = (
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
     if (kind === 'drop-after') {
-      if ('status' in reply && reply.status < 300) {
-        droppedAfter.add(key);
-        processedThenDropped++;
-      }
+      if ('status' in reply && reply.status < 300) droppedAfter.push(key);
       return { drop: true } as const;
     }
     const late = hashedUnit(options.seed ?? 0, 'delay', key, attempt);
@@ -143,7 +135,7 @@ export const connectFaults = (
       injected,
       share: injected / Math.max(1, calls),
       ...Object.fromEntries(met),
-      processedThenDropped,
+      processedThenDropped: droppedAfter.length,
     };
   };
   return { script, figures, droppedAfter };
@@ -164,12 +156,16 @@ export const connectQuota = (
   burst = Math.ceil(2.5 * ratePerSecond)
 ) => {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const figures = { calls: 0, throttled: 0 };
   const script: ConnectScript = ({ path }, _next, now) => {
+    figures.calls++;
     const last = buckets.get(path) ?? { tokens: burst, at: now };
     const refill = ((now - last.at) / 1000) * ratePerSecond;
     const tokens = Math.min(burst, last.tokens + refill);
     buckets.set(path, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
-    return tokens >= 1 ? undefined : ERRORS.throttle;
+    if (tokens >= 1) return undefined;
+    figures.throttled++;
+    return ERRORS.throttle;
   };
-  return { script, burst };
+  return { script, burst, figures };
 };

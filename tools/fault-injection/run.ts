@@ -1,8 +1,5 @@
-import { type LocalBridge, startLocalBridge } from '../harness/local-bridge';
-import {
-  type LocalParticipantBridge,
-  startLocalParticipantBridge,
-} from '../harness/local-participant-bridge';
+import { startLocalBridge } from '../harness/local-bridge';
+import { startLocalParticipantBridge } from '../harness/local-participant-bridge';
 import type { CapturedLine, LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction, ParticipantBundles } from '../harness/synth';
 import type { RecordedRequest, Responder } from '../local-aws/endpoint';
@@ -89,7 +86,6 @@ export const tallyOutcomes = (
           known.has(key) ? 0 : n
         )
       ),
-      deadLetterMessages: letters.length,
     },
   };
 };
@@ -114,8 +110,10 @@ export const conversationInversions = (
     rank.delete(connectKeyOf(request));
     const { SourceId, DestinationId } = request as Record<string, unknown>;
     const conversation = `${SourceId} ${DestinationId}`;
-    const earlier = byConversation.get(conversation) ?? [];
-    byConversation.set(conversation, [...earlier, position]);
+    byConversation.set(conversation, [
+      ...(byConversation.get(conversation) ?? []),
+      position,
+    ]);
   }
   const inverted = [...byConversation.values()].map((order) =>
     sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
@@ -151,13 +149,11 @@ const quantile = (sorted: readonly number[], q: number) =>
  * tallies what became of each SMS.
  */
 export const runTraffic = async (options: {
-  /** The inbound function, or participant mode's bundles. */
   readonly bundle: InboundFunction | ParticipantBundles;
   readonly settings: QueueSettings;
   readonly seed: number;
   readonly traffic: Traffic;
   readonly connect: ConnectScript;
-  /** More environment for the bundle (an SDK setting). */
   readonly environment?: Readonly<Record<string, string>>;
   /** The share of receives SQS hands out again in flight. @default 0.02 */
   readonly strayRate?: number;
@@ -170,7 +166,7 @@ export const runTraffic = async (options: {
   const logs = options.logs ?? { forward: false };
   const clock = simulatedClock();
   const sqs = { now: clock.now };
-  const bridge: LocalBridge | LocalParticipantBridge =
+  const bridge =
     'inbound' in bundle
       ? await startLocalParticipantBridge({ bundles: bundle, logs, sqs })
       : await startLocalBridge({ fn: bundle, logs, sqs, environment });
@@ -190,7 +186,6 @@ export const runTraffic = async (options: {
       if (againAt > at) queue.send(body, againAt);
     }
     const accepted: { body: unknown; at: number }[] = [];
-    const replies: number[] = [];
     const script = async (request: RecordedRequest, next: Responder) => {
       // Connect took the event even if its answer is then dropped.
       const take: Responder = async (call) => {
@@ -200,11 +195,10 @@ export const runTraffic = async (options: {
         }
         return reply;
       };
-      const reply =
+      return (
         (await options.connect(request, take, clock.now())) ??
-        (await take(request));
-      replies.push('status' in reply ? reply.status : 0);
-      return reply;
+        (await take(request))
+      );
     };
     if ('participant' in bridge) {
       // The bridge loaded the outbound bundle last: an empty batch puts
@@ -236,13 +230,12 @@ export const runTraffic = async (options: {
       ) ?? accepted.map(({ body }) => ({ body, chat: '' }));
     const bodies = events.map(({ body }) => body);
     const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
-      ...('deadLetters' in bridge
-        ? bridge.deadLetters()
-        : bridge.inboundDeadLetters()
-      ).map(({ Body, MessageAttributes }) => ({
-        body: Body,
-        reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
-      })),
+      ...bridge
+        .deadLettersOf('DeadLetterQueue')
+        .map(({ Body, MessageAttributes }) => ({
+          body: Body,
+          reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
+        })),
       ...queue.deadLetters(),
     ]);
     const customers = new Set(inputs.map(({ customer }) => customer));
@@ -258,7 +251,6 @@ export const runTraffic = async (options: {
     const stats = queue.statistics();
     const received = batches.flatMap(({ messages }) => messages);
     return {
-      settings: { ...settings, seed: options.seed },
       inputs: {
         total: inputs.length,
         byKind: countBy(inputs, ({ kind }) => kind),
@@ -287,39 +279,27 @@ export const runTraffic = async (options: {
           ).length,
         },
       }),
-      connect: {
-        calls: replies.length,
-        throttled: replies.filter((status) => status === 429).length,
-        accepted: accepted.length,
-      },
       drain: {
         delivered: firsts.length,
         seconds: Math.max(0, ...firsts.map(({ first }) => first)) / 1000,
       },
       latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
       queue: {
-        sqsMessages: stats.sent,
-        receives: stats.receives,
-        redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
         visibilityChanges: stats.visibilityChanges,
         movedByRedrivePolicy: stats.redriven,
         maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
       },
       lambda: {
-        invocations: batches.length,
         itemFailures: sum(
           batches.map((b) => (b.outcome === 'response' ? b.failed.length : 0))
         ),
-        outcomes: countBy(batches, ({ outcome }) => outcome),
+        timeouts: batches.filter((b) => b.outcome === 'timeout').length,
       },
       logs: {
         lines: lines.length,
         withPersonalData: countLeaks(lines, traffic.personalData),
       },
-      time: {
-        simulated: clock.now() / 1000,
-        wall: Number(process.hrtime.bigint() - wallStart) / 1e9,
-      },
+      wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
       outcomes,
     };
   } finally {

@@ -6,8 +6,6 @@ import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
 import type { Queue, ReceivedMessage } from '../local-aws/sqs';
 
-const FUNCTION = 'SmsConnectBridge-Function';
-
 /** The bridge queue's settings, as the template in an assembly deploys them. */
 export const readQueueSettings = (assemblyDir: string) => {
   const resources = Object.entries(readStack(assemblyDir).template.Resources);
@@ -20,26 +18,19 @@ export const readQueueSettings = (assemblyDir: string) => {
     ([, r]) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&
       JSON.stringify(r.Properties).includes(`"${queueId}"`)
-  )?.[1];
+  )?.[1]?.Properties;
   if (queue === undefined || mapping === undefined) {
     throw new Error('no bridge queue with an event source mapping');
   }
   // SQS's and Lambda's defaults where the template leaves a setting out.
-  const read = (resource: typeof queue, path: string, fallback: number) =>
-    Number(
-      path
-        .split('.')
-        .reduce(
-          (value, key) => (value as Record<string, unknown> | undefined)?.[key],
-          resource.Properties
-        ) ?? fallback
-    );
   return {
-    visibilityTimeoutSeconds: read(queue, 'VisibilityTimeout', 30),
-    maxReceiveCount: read(queue, 'RedrivePolicy.maxReceiveCount', Infinity),
-    batchSize: read(mapping, 'BatchSize', 10),
-    maxConcurrency: read(mapping, 'ScalingConfig.MaximumConcurrency', 1000),
-    reportBatchItemFailures: JSON.stringify(mapping.Properties).includes(
+    visibilityTimeoutSeconds: Number(queue.Properties.VisibilityTimeout ?? 30),
+    maxReceiveCount: Number(
+      queue.Properties.RedrivePolicy?.maxReceiveCount ?? Infinity
+    ),
+    batchSize: Number(mapping.BatchSize ?? 10),
+    maxConcurrency: Number(mapping.ScalingConfig?.MaximumConcurrency ?? 1000),
+    reportBatchItemFailures: JSON.stringify(mapping).includes(
       '"ReportBatchItemFailures"'
     ),
   };
@@ -64,16 +55,6 @@ export const simulatedClock = () => {
 export type InvocationOutcome =
   | { readonly kind: 'response'; readonly response: unknown }
   | { readonly kind: 'error' | 'timeout' };
-
-/** One invocation, and the SQS message ids it left in the queue. */
-export interface Batch {
-  readonly slot: number;
-  readonly messages: readonly ReceivedMessage[];
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly outcome: InvocationOutcome['kind'] | 'invalid-response';
-  readonly failed: readonly string[];
-}
 
 /**
  * The messages the event source mapping leaves in the queue, by Lambda's
@@ -123,9 +104,15 @@ export const runEventSource = async (options: {
     slot: number,
     event: SQSEvent
   ) => Promise<InvocationOutcome>;
-}): Promise<Batch[]> => {
+}) => {
   const { queue, clock, settings } = options;
-  const batches: Batch[] = [];
+  const batches: {
+    slot: number;
+    messages: ReceivedMessage[];
+    startedAt: number;
+    outcome: InvocationOutcome['kind'];
+    failed: string[];
+  }[] = [];
   const waiters: (() => void)[] = [];
   const signal = () => {
     for (const wake of waiters.splice(0)) wake();
@@ -147,15 +134,12 @@ export const runEventSource = async (options: {
         for (const { messageId, receiptHandle } of messages) {
           if (!left.includes(messageId)) queue.delete(receiptHandle);
         }
+        const { kind } = outcome;
         batches.push({
           slot,
           messages,
           startedAt,
-          endedAt: clock.now(),
-          outcome:
-            outcome.kind === 'response' && failed === 'all'
-              ? 'invalid-response'
-              : outcome.kind,
+          outcome: kind,
           failed: left,
         });
         busy--;
@@ -194,9 +178,8 @@ export const executionEnvironments = (
     const handler =
       handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
     handlers.set(slot, handler);
-    const running = capture.during(() =>
-      handler(event, invocationContext(fn, FUNCTION))
-    );
+    const context = invocationContext(fn, 'SmsConnectBridge-Function');
+    const running = capture.during(() => handler(event, context));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       running.then(
@@ -204,8 +187,9 @@ export const executionEnvironments = (
         (): InvocationOutcome => ({ kind: 'error' })
       ),
       new Promise<InvocationOutcome>((resolve) => {
-        const timeout = { kind: 'timeout' } as const;
-        timer = setTimeout(resolve, fn.timeoutSeconds * 1000, timeout);
+        timer = setTimeout(resolve, fn.timeoutSeconds * 1000, {
+          kind: 'timeout',
+        });
       }),
     ]);
     clearTimeout(timer);

@@ -13,14 +13,12 @@ const ACCOUNT = '111122223333';
 // Fictitious numbers only: NANP 555-01xx and Ofcom's 07700 900xxx range.
 const US_NUMBER = '+12065550100';
 const UK_NUMBER = '+447700900000';
-/** A number of the account that the bridge is not configured for. */
 const UNKNOWN_NUMBER = '+12065550177';
 const BRIDGE_NUMBERS: Readonly<Record<string, string>> = {
   [US_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
   [UK_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-fedcba9876543210fedcba9876543210`,
 };
 
-/** The context the fault-injection runs synthesize the app with. */
 export const FAULT_INJECTION_CONTEXT = {
   connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify(BRIDGE_NUMBERS),
@@ -33,12 +31,7 @@ export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
   contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
-/**
- * One inbound SMS End User Messaging published: its SNS MessageId, the SQS
- * body (SNS's notification), when it reaches the queue (and a second copy,
- * if SNS sends one), how Connect names it if it is deliverable, and else
- * the reason it must be dead-lettered with.
- */
+/** An inbound SMS: SNS's notification, when it (and a second copy) reaches the queue. */
 export interface TrafficInput {
   readonly trackingId: string;
   readonly kind: string;
@@ -52,7 +45,6 @@ export interface TrafficInput {
 
 export interface Traffic {
   readonly inputs: readonly TrafficInput[];
-  /** Every phone number and longer text in the traffic, for log checks. */
   readonly personalData: readonly string[];
 }
 
@@ -75,12 +67,25 @@ const notification = (
   random: Random,
   payload: unknown,
   at: number,
-  messageId = seededUuid(random)
+  messageId: string
 ) =>
   snsNotificationBody(smsMessage(payload), new Date(START + at), {
     messageId,
     random,
   });
+
+const smsFrom = (
+  random: Random,
+  originationNumber: string,
+  destinationNumber: string,
+  messageBody = ''
+) => ({
+  originationNumber,
+  destinationNumber,
+  messageBody,
+  messageKeyword: `keyword_${ACCOUNT}`,
+  inboundMessageId: seededUuid(random),
+});
 
 const shuffle = <T>(random: Random, items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i--) {
@@ -136,13 +141,7 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
     const number = uk
       ? `+44770090${line}`
       : `+1${c < 100 ? 425 : 503}555${line}`;
-    const sms = {
-      originationNumber: number,
-      destinationNumber: uk ? UK_NUMBER : US_NUMBER,
-      messageBody: '',
-      messageKeyword: `keyword_${ACCOUNT}`,
-      inboundMessageId: seededUuid(random),
-    };
+    const sms = smsFrom(random, number, uk ? UK_NUMBER : US_NUMBER);
     let payload: unknown = sms;
     let connectKey: string | undefined;
     if (kind === 'text') {
@@ -232,13 +231,7 @@ export const customerTraffic = (options: {
     personalData.add(number).add(content);
     const at = gapMs ? index * gapMs + Math.floor(random() * gapMs * 0.5) : 0;
     const trackingId = seededUuid(random);
-    const sms = {
-      originationNumber: number,
-      destinationNumber: US_NUMBER,
-      messageBody: content,
-      messageKeyword: `keyword_${ACCOUNT}`,
-      inboundMessageId: seededUuid(random),
-    };
+    const sms = smsFrom(random, number, US_NUMBER, content);
     const body = notification(random, sms, at + i, trackingId);
     const twice = gapMs !== undefined && random() < 0.1;
     return {
