@@ -1,10 +1,4 @@
-/**
- * `npm run fault-injection`: drives inbound SMS through the synthesized
- * bundle, behind a simulated SQS queue, against a local Amazon Connect that
- * fails a share of the calls (with --burst: throttles them to a quota), and
- * prints what became of them. Exits non-zero when an SMS was lost,
- * forwarded twice or ended other than it should.
- */
+/** Inbound SMS through the bundle against a failing or throttling local Connect. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +9,6 @@ import {
   connectFaults,
   connectQuota,
   FAULT_KINDS,
-  type FaultKind,
   HELD_TO,
   randomFaults,
 } from '../tools/fault-injection/connect';
@@ -26,7 +19,6 @@ import {
   FAULT_INJECTION_CONTEXT,
   generateTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
-  type Traffic,
 } from '../tools/fault-injection/traffic';
 import {
   readInboundFunction,
@@ -34,11 +26,10 @@ import {
   synthesizeBridge,
 } from '../tools/harness/synth';
 
-const USAGE = `npm run fault-injection -- [--messages 1000] [--drop-after-messages 200]
+const USAGE = `npm run fault-injection -- [--seed 2026]
 npm run fault-injection -- --mode participant [--texts 200] [--customers 40] [--gap-ms 20000]
 npm run fault-injection -- --burst [--rate 2,5,20] [--texts 10000] [--customers 2000]
   [--real-rate 30] [--retry-mode adaptive|standard] [--max-concurrency N]
-Any of them: [--seed 2026] [--fault-rate 0.35] [--slow-ms 50-1500]
 See docs/operations.md (faults) and docs/capacity.md (bursts).`;
 
 const fail = (message: string): never => {
@@ -52,8 +43,7 @@ const { values } = (() => {
     help: { type: 'boolean' },
   };
   const strings =
-    'mode messages drop-after-messages fault-rate seed texts customers ' +
-    'gap-ms rate real-rate retry-mode max-concurrency slow-ms';
+    'mode seed texts customers gap-ms rate real-rate retry-mode max-concurrency';
   for (const name of strings.split(' ')) options[name] = { type: 'string' };
   try {
     return parseArgs({ options });
@@ -67,22 +57,10 @@ const number = (name: string, fallback: number) => {
   return Number.isFinite(value) ? value : fail(`--${name}: not a number`);
 };
 const seed = number('seed', 2026);
-const faultRate = number('fault-rate', 0.35);
-const slow =
-  /^(\d+)-(\d+)$/.exec(text('slow-ms', '50-1500')) ?? fail('--slow-ms');
-const slowMs = [Number(slow[1]), Number(slow[2])] as const;
 const retryMode = text('retry-mode', 'adaptive');
 if (!['adaptive', 'standard'].includes(retryMode)) fail('--retry-mode');
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
-/** Prints the figures as JSON, to three decimals. */
-const show = (title: string, figures: object) => {
-  const round = (_: string, value: unknown) =>
-    typeof value === 'number' ? Math.round(value * 1e3) / 1e3 : value;
-  print(`\n${title}\n${JSON.stringify(figures, round, 2)}`);
-};
-
-/** Fails the command for each figure above 0. */
 const check = (figures: Readonly<Record<string, number>>) => {
   for (const [name, value] of Object.entries(figures)) {
     if (value === 0) continue;
@@ -91,80 +69,53 @@ const check = (figures: Readonly<Record<string, number>>) => {
   }
 };
 
-/** Integration or participant mode under random faults on Connect's calls. */
+/**
+ * Faults on 35% of Connect's calls (participant mode: of the chat calls).
+ * Integration mode's connections drop only before Connect processes a
+ * call: after it, the SDK's retry of SendChatIntegrationEvent (no client
+ * token) puts the text in the chat twice, which no bridge can prevent.
+ */
 const faultMode = async (assembly: string, participant: boolean) => {
-  const texts = number(
-    participant ? 'texts' : 'messages',
-    participant ? 200 : 1000
-  );
+  const texts = number('texts', participant ? 200 : 1000);
   const customers = number('customers', 40);
   const gapMs = number('gap-ms', 20_000);
-  const run = async (traffic: Traffic, kinds: readonly FaultKind[]) => {
-    const faults = randomFaults(seed, faultRate, kinds);
-    const keyOf = participant ? chatRouteOf : undefined;
-    const plan = connectFaults(faults, { seed, slowMs, keyOf });
-    const { outcomes, ...report } = await runTraffic({
-      bundle: participant
-        ? readParticipantBundles(assembly)
-        : readInboundFunction(assembly),
-      settings: readQueueSettings(assembly),
-      seed,
-      traffic,
-      connect: plan.script,
-    });
-    const unexplained = outcomes.filter(
-      ({ outcome, input }) =>
-        outcome === 'duplicated' &&
-        !plan.droppedAfter.includes(`${input.connectKey}`)
-    ).length;
-    return { ...report, faults: plan.figures(), unexplained };
-  };
-  if (participant) {
-    const traffic = customerTraffic({ texts, customers, seed, gapMs });
-    const report = await run(traffic, FAULT_KINDS);
-    const { outcome, chats } = report;
-    show(
-      `Participant mode: ${texts} texts from ${customers} customers, ` +
-        `${gapMs} ms apart, faults on ${faultRate} of chat calls, seed ${seed}`,
-      report
-    );
-    return check({
-      customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
-      textsInTwoChats: chats?.textsInTwo ?? 0,
-      textsTwiceInAChat: outcome.duplicated - (chats?.textsInTwo ?? 0),
-      lost: outcome.lost,
-      inversions: report.order.inversions,
-    });
-  }
-  const report = await run(generateTraffic(texts, seed), HELD_TO);
-  const { outcome, order, logs } = report;
-  show(
-    `Fault injection: ${texts} inbound SMS, faults on ${faultRate} of ` +
-      `Connect calls, seed ${seed}. Connections drop BEFORE Connect ` +
-      'processes the call: the case a bridge can be held to.',
-    report
-  );
+  const kinds = participant ? FAULT_KINDS : HELD_TO;
+  const keyOf = participant ? chatRouteOf : undefined;
+  const faults = connectFaults(randomFaults(seed, 0.35, kinds), {
+    seed,
+    keyOf,
+  });
+  const { outcomes: _, ...report } = await runTraffic({
+    bundle: participant
+      ? readParticipantBundles(assembly)
+      : readInboundFunction(assembly),
+    settings: readQueueSettings(assembly),
+    seed,
+    traffic: participant
+      ? customerTraffic({ texts, customers, seed, gapMs })
+      : generateTraffic(texts, seed),
+    connect: faults.script,
+  });
+  const round = (_: string, value: unknown) =>
+    typeof value === 'number' ? Math.round(value * 1e3) / 1e3 : value;
+  const figures = { ...report, faults: faults.figures() };
+  print(JSON.stringify(figures, round, 2));
+  const { outcome, chats } = report;
   check({
     lost: outcome.lost,
-    duplicatesForwarded: outcome.duplicatesForwarded,
-    unexpected: outcome.unexpected,
-    unattributedEvents: outcome.unattributedEvents,
-    inversions: order.inversions,
-    logLinesWithPersonalData: logs.withPersonalData,
-  });
-  const dropAfter = number('drop-after-messages', 200);
-  if (dropAfter === 0) return;
-  const after = await run(generateTraffic(dropAfter, seed), FAULT_KINDS);
-  show(
-    `Separate run, ${dropAfter} SMS: connections also drop AFTER Connect ` +
-      'processed the call. SendChatIntegrationEvent takes no client token, ' +
-      "so the SDK's retry puts the text in the chat twice; no bridge can " +
-      'prevent it, and such duplicates are not counted against it.',
-    { faults: after.faults, outcome: after.outcome }
-  );
-  check({
-    lostAfterDrops: after.outcome.lost,
-    duplicatesWithAnotherCause: after.unexplained,
+    inversions: report.order.inversions,
+    ...(chats
+      ? {
+          customersWithoutOneChat: customers - (chats.perCustomer['1'] ?? 0),
+          textsInTwoChats: chats.textsInTwo,
+          textsTwiceInAChat: outcome.duplicated - chats.textsInTwo,
+        }
+      : {
+          duplicatesForwarded: outcome.duplicatesForwarded,
+          unexpected: outcome.unexpected,
+          unattributedEvents: outcome.unattributedEvents,
+          logLinesWithPersonalData: report.logs.withPersonalData,
+        }),
   });
 };
 
@@ -213,7 +164,7 @@ const burstMode = async (assembly: string) => {
     customers: number('customers', 2000),
     seed,
   });
-  const table: string[][] = [];
+  const rows: Record<string, string>[] = [];
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   for (const rate of text('rate', '2,5,20').split(',').map(Number)) {
     const timeScale = Math.max(1, number('real-rate', 30) / rate);
@@ -252,13 +203,7 @@ const burstMode = async (assembly: string) => {
       'time scale': `${timeScale}x`,
       'wall s': fixed(r.wallSeconds),
     };
-    const titles = Object.keys(columns);
-    if (table.length === 0)
-      table.push(
-        titles,
-        titles.map(() => '---')
-      );
-    table.push(Object.values(columns));
+    rows.push(columns);
     process.stderr.write(`${line(Object.values(columns))}\n`);
     check({
       [`lost at ${rate}/s`]: outcome.lost,
@@ -268,6 +213,8 @@ const burstMode = async (assembly: string) => {
   print(
     `\nBurst: ${texts} texts at once, seed ${seed}, ${new Date().toISOString()}`
   );
+  const titles = Object.keys(rows[0] ?? {});
+  const table = [titles, titles.map(() => '---'), ...rows.map(Object.values)];
   print(table.map(line).join('\n'));
 };
 

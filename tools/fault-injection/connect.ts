@@ -13,11 +13,7 @@ export type ConnectScript = (
   now: number
 ) => Reply | undefined | Promise<Reply | undefined>;
 
-/**
- * What identifies an SMS in a `SendChatIntegrationEvent` request (or a
- * participant-mode `StartChatContact` or `SendMessage`): its text (each
- * generated text is unique), or for a disconnect the chat it ends.
- */
+/** An SMS's text (each generated one is unique), or the chat an opt-out ends. */
 export const connectKeyOf = (request: unknown): string => {
   const { SourceId, DestinationId, Event, Content, InitialMessage } =
     (request ?? {}) as Record<string, { Type?: unknown; Content?: unknown }>;
@@ -31,8 +27,7 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-// StartChatContact, StartContactStreaming, CreateParticipantConnection and
-// SendMessage.
+// StartChatContact, StartContactStreaming, CreateParticipantConnection, SendMessage
 const CHAT_ROUTES = [
   '/contact/chat',
   '/contact/start-streaming',
@@ -40,16 +35,13 @@ const CHAT_ROUTES = [
   '/participant/message',
 ];
 
-/** Participant mode's chat calls, by route; each call is an attempt. */
 export const chatRouteOf = ({ path }: RecordedRequest) =>
   CHAT_ROUTES.includes(path) ? path : undefined;
 
 /**
- * A 429 or a 500 before Connect does anything, a connection dropped before
- * or after Connect processed the call, or an answer late by less than the
- * client's 6 s request timeout. After a drop after processing, the SDK's
- * retry of `SendChatIntegrationEvent` (no client token) gives the chat the
- * text twice: no bridge can prevent it, so it is not a fault held to.
+ * `slow` answers within the client's 6 s request timeout. After a
+ * `drop-after`, the SDK's retry of `SendChatIntegrationEvent` (no client
+ * token) puts the text in the chat twice: no bridge can prevent it.
  */
 export const FAULT_KINDS = [
   'throttle',
@@ -66,10 +58,9 @@ const ERRORS = {
   'server-error': awsError(500, 'InternalServiceException', 'Internal error'),
 };
 
-/** The fault of a call, by its key and the calls of that key before it. */
 export type FaultOf = (key: string, attempt: number) => FaultKind | undefined;
 
-/** Faults call by call, `schedule[key][attempt]`, as properties shrink them. */
+/** `schedule[key][attempt]`, as properties shrink it. */
 export type FaultSchedule = Readonly<
   Record<string, readonly (FaultKind | null)[]>
 >;
@@ -87,7 +78,6 @@ export const randomFaults =
       ? kinds[Math.floor(hashedUnit(seed, 'kind', key, attempt) * kinds.length)]
       : undefined;
 
-/** Puts the faults `faultOf` gives in front of a local service. */
 export const connectFaults = (
   faultOf: FaultOf,
   options: {
@@ -104,7 +94,6 @@ export const connectFaults = (
   const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
   const attempts = new Map<string, number>();
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
-  /** The keys of calls Connect processed whose answer was then lost. */
   const droppedAfter: string[] = [];
 
   const script = async (request: RecordedRequest, next: Responder) => {

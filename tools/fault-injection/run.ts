@@ -13,7 +13,6 @@ import {
 } from './simulation';
 import type { Traffic, TrafficInput } from './traffic';
 
-/** A copy in the dead-letter queue and the reason it carries. */
 export type Letter = { readonly body: string; readonly reason: string };
 
 /** The SNS notification's MessageId, the same in every copy SNS sends. */
@@ -29,10 +28,8 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * Settles each input: delivered once, duplicated, dead-lettered (no event,
- * a copy in the dead-letter queue) or lost. Expected: a deliverable one
- * forwarded once or redriven; an undeliverable one dead-lettered, every
- * copy with its own reason.
+ * What became of each input. Expected: a deliverable one forwarded once or
+ * redriven; an undeliverable one dead-lettered, every copy with its reason.
  */
 export const tallyOutcomes = (
   inputs: readonly TrafficInput[],
@@ -90,11 +87,7 @@ export const tallyOutcomes = (
   };
 };
 
-/**
- * Pairs of a conversation's (`SourceId`, `DestinationId`) events accepted
- * in the other order than SNS published them (`publishOrder`, the inputs'
- * Connect keys); an event accepted again counts at its first acceptance.
- */
+/** Pairs of a conversation's events accepted out of publication order. */
 export const conversationInversions = (
   publishOrder: readonly (string | undefined)[],
   accepted: readonly unknown[]
@@ -142,11 +135,9 @@ const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 /**
- * Publishes the traffic to a simulated queue in front of the real inbound
- * bundle, runs Lambda's event source mapping over it on a simulated clock
- * against the local services, with `connect` (faults or a quota) in front
- * of Connect (and of the participant service in participant mode), and
- * tallies what became of each SMS.
+ * Publishes the traffic to a simulated queue, runs Lambda's event source
+ * mapping over it into the real bundle, with `connect` in front of Connect
+ * and the participant service, and tallies what became of each SMS.
  */
 export const runTraffic = async (options: {
   readonly bundle: InboundFunction | ParticipantBundles;
@@ -185,13 +176,14 @@ export const runTraffic = async (options: {
     for (const { body, at, againAt = at } of inputs) {
       if (againAt > at) queue.send(body, againAt);
     }
-    const accepted: { body: unknown; at: number }[] = [];
+    const firstAt = new Map<string, number>();
     const script = async (request: RecordedRequest, next: Responder) => {
       // Connect took the event even if its answer is then dropped.
       const take: Responder = async (call) => {
         const reply = await next(call);
-        if ('status' in reply && reply.status < 300) {
-          accepted.push({ body: call.json, at: clock.now() });
+        const key = connectKeyOf(call.json);
+        if ('status' in reply && reply.status < 300 && !firstAt.has(key)) {
+          firstAt.set(key, clock.now());
         }
         return reply;
       };
@@ -214,7 +206,6 @@ export const runTraffic = async (options: {
     await environments.settle();
     const lines = [...bridge.logs, ...environments.lines];
 
-    // What Connect ended up with: its events, or the chats' messages.
     const chats =
       'chats' in bridge
         ? bridge.chats.list().sort((a, b) => a.startedAt - b.startedAt)
@@ -222,12 +213,14 @@ export const runTraffic = async (options: {
     const customerOf = ({ start }: { start: Record<string, unknown> }) =>
       `${(start.Attributes as Record<string, string>)?.customerPhoneNumber}`;
     const events =
-      chats?.flatMap((chat) =>
-        chat.messages.map(({ Content }) => ({
-          body: { SourceId: customerOf(chat), Event: { Content } },
-          chat: chat.contactId,
-        }))
-      ) ?? accepted.map(({ body }) => ({ body, chat: '' }));
+      'chats' in bridge
+        ? (chats ?? []).flatMap((chat) =>
+            chat.messages.map(({ Content }) => ({
+              body: { SourceId: customerOf(chat), Event: { Content } },
+              chat: chat.contactId,
+            }))
+          )
+        : bridge.connect.accepted().map((body) => ({ body, chat: '' }));
     const bodies = events.map(({ body }) => body);
     const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
       ...bridge
@@ -239,10 +232,6 @@ export const runTraffic = async (options: {
       ...queue.deadLetters(),
     ]);
     const customers = new Set(inputs.map(({ customer }) => customer));
-    const firstAt = new Map<string, number>();
-    for (const { body, at } of [...accepted].reverse()) {
-      firstAt.set(connectKeyOf(body), at);
-    }
     const firsts = inputs.flatMap(({ connectKey, at }) => {
       const first = firstAt.get(`${connectKey}`);
       return first === undefined ? [] : [{ first, wait: (first - at) / 1000 }];
@@ -267,7 +256,6 @@ export const runTraffic = async (options: {
           perCustomer: countBy(customers, (customer) =>
             String(chats.filter((c) => customerOf(c) === customer).length)
           ),
-          // Duplicated texts, each in two chats or twice in one.
           textsInTwo: inputs.filter(({ connectKey }) => {
             const landed = events.filter(
               (e) => connectKeyOf(e.body) === connectKey

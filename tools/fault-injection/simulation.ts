@@ -37,11 +37,7 @@ export const readQueueSettings = (assemblyDir: string) => {
 };
 export type QueueSettings = ReturnType<typeof readQueueSettings>;
 
-/**
- * The queue's time in ms from the start of a run: real time while the
- * handler works (SDK retries and slow answers take real time), jumping
- * ahead when nothing runs, so a 3-minute visibility timeout passes at once.
- */
+/** Real time while the handler works, jumping ahead when nothing runs. */
 export const simulatedClock = () => {
   const start = performance.now();
   let skipped = 0;
@@ -56,11 +52,7 @@ export type InvocationOutcome =
   | { readonly kind: 'response'; readonly response: unknown }
   | { readonly kind: 'error' | 'timeout' };
 
-/**
- * The messages the event source mapping leaves in the queue, by Lambda's
- * rules for partial batch responses
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
- */
+/** https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html */
 export const failedMessages = (
   outcome: InvocationOutcome,
   messages: readonly ReceivedMessage[],
@@ -89,13 +81,7 @@ const toEvent = (messages: readonly ReceivedMessage[]): SQSEvent => ({
   }),
 });
 
-/**
- * Lambda's event source mapping for a standard queue: up to
- * `maxConcurrency` pollers each receive up to `batchSize` messages, invoke
- * the function and delete what succeeded; the rest comes back when its
- * visibility timeout ends. When no poller has work, the clock jumps to the
- * next message's visibility.
- */
+/** Lambda's pollers; when none has work, the clock jumps to the next visible message. */
 export const runEventSource = async (options: {
   readonly queue: Queue;
   readonly clock: ReturnType<typeof simulatedClock>;
@@ -160,11 +146,9 @@ export const runEventSource = async (options: {
 };
 
 /**
- * Lambda execution environments, one per poller, each loading the bundle
- * afresh (its own SDK clients, retry quota and Powertools state). An
- * invocation past the function's timeout fails and its environment is
- * replaced; Lambda would freeze it, here it runs on unobserved until
- * `settle`.
+ * An execution environment per poller, each with its own SDK clients and
+ * retry quota. One that times out is replaced; its work runs on until
+ * `settle` (Lambda would freeze it).
  */
 export const executionEnvironments = (
   fn: InboundFunction,

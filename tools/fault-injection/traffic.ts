@@ -31,7 +31,6 @@ export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
   contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
-/** An inbound SMS: SNS's notification, when it (and a second copy) reaches the queue. */
 export interface TrafficInput {
   readonly trackingId: string;
   readonly kind: string;
@@ -96,10 +95,8 @@ const shuffle = <T>(random: Random, items: T[]): T[] => {
 };
 
 /**
- * A realistic day of inbound SMS from 300 customers (a few busy ones):
- * texts with emoji, accents and new lines, opt-outs (one per customer at
- * most), and payloads the bridge must dead-letter: malformed ones, texts
- * to a number it does not know, empty texts. SNS sends 10% twice.
+ * A day of SMS from 300 customers: texts, opt-outs, and payloads to
+ * dead-letter (malformed, to an unknown number, empty); 10% sent twice.
  */
 export const generateTraffic = (messages: number, seed: number): Traffic => {
   const random = seededRandom(seed);
@@ -200,11 +197,8 @@ const AREA_CODES = [
 ];
 
 /**
- * `customers` (up to 2,000) each send `texts / customers` texts to the US
- * number, interleaved at random, each customer's in order. Without `gapMs`
- * all reach the queue at once (a campaign's replies); with it, a
- * customer's texts come `gapMs` apart, give or take, and SNS sends 10%
- * twice.
+ * Each customer's texts in order, interleaved: all at once (a campaign's
+ * replies), or `gapMs` apart, give or take, with 10% sent twice.
  */
 export const customerTraffic = (options: {
   readonly texts: number;
