@@ -94,16 +94,19 @@ export const connectFaults = (
   const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
   const attempts = new Map<string, number>();
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
+  const count = { calls: 0, injected: 0 };
   const droppedAfter: string[] = [];
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
     if (key === undefined) return undefined;
+    count.calls++;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const kind = faultOf(key, attempt);
     if (kind === undefined) return undefined;
     met.set(kind, (met.get(kind) ?? 0) + 1);
+    count.injected++;
     if (kind === 'throttle' || kind === 'server-error') return ERRORS[kind];
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
@@ -116,17 +119,12 @@ export const connectFaults = (
     return 'drop' in reply ? reply : { ...reply, delayMs };
   };
 
-  const figures = () => {
-    const calls = [...attempts.values()].reduce((a, b) => a + b, 0);
-    const injected = [...met.values()].reduce((a, b) => a + b, 0);
-    return {
-      calls,
-      injected,
-      share: injected / Math.max(1, calls),
-      ...Object.fromEntries(met),
-      processedThenDropped: droppedAfter.length,
-    };
-  };
+  const figures = () => ({
+    ...count,
+    share: count.injected / Math.max(1, count.calls),
+    ...Object.fromEntries(met),
+    processedThenDropped: droppedAfter.length,
+  });
   return { script, figures, droppedAfter };
 };
 

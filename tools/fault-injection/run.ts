@@ -50,13 +50,12 @@ export const tallyOutcomes = (
           : reasons.length > 0
             ? 'dead-lettered'
             : 'lost';
+    const { expectedReason: reason = 'maxReceiveCount exceeded' } = input;
     const expected =
-      input.expectedReason === undefined
-        ? count < 2 &&
-          outcome !== 'lost' &&
-          reasons.every((reason) => reason === 'maxReceiveCount exceeded')
-        : outcome === 'dead-lettered' &&
-          reasons.every((reason) => reason === input.expectedReason);
+      reasons.every((r) => r === reason) &&
+      (input.expectedReason === undefined
+        ? count < 2 && outcome !== 'lost'
+        : outcome === 'dead-lettered');
     return { input, outcome, accepted: count, reasons, expected };
   });
   const only = (outcome: string) =>
@@ -78,11 +77,8 @@ export const tallyOutcomes = (
         outcomes.map((o) => Math.max(0, o.accepted - 1))
       ),
       unexpected: outcomes.filter((o) => !o.expected).length,
-      unattributedEvents: sum(
-        Object.entries(acceptedByKey).map(([key, n]) =>
-          known.has(key) ? 0 : n
-        )
-      ),
+      unattributedEvents: accepted.filter((e) => !known.has(connectKeyOf(e)))
+        .length,
     },
   };
 };
@@ -102,11 +98,8 @@ export const conversationInversions = (
     if (position === undefined) continue;
     rank.delete(connectKeyOf(request));
     const { SourceId, DestinationId } = request as Record<string, unknown>;
-    const conversation = `${SourceId} ${DestinationId}`;
-    byConversation.set(conversation, [
-      ...(byConversation.get(conversation) ?? []),
-      position,
-    ]);
+    const order = byConversation.get(`${SourceId} ${DestinationId}`) ?? [];
+    byConversation.set(`${SourceId} ${DestinationId}`, [...order, position]);
   }
   const inverted = [...byConversation.values()].map((order) =>
     sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
@@ -163,8 +156,7 @@ export const runTraffic = async (options: {
       : await startLocalBridge({ fn: bundle, logs, sqs, environment });
   try {
     const queue = bridge.sqs.queue(bridge.queueUrl, {
-      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
-      maxReceiveCount: settings.maxReceiveCount,
+      ...settings,
       redeliveryWhileInFlightRate: options.strayRate ?? 0.02,
       random: seededRandom(options.seed ^ 0x5eed),
     });
@@ -279,9 +271,9 @@ export const runTraffic = async (options: {
       },
       lambda: {
         itemFailures: sum(
-          batches.map((b) => (b.outcome === 'response' ? b.failed.length : 0))
+          batches.map((b) => (b.kind === 'response' ? b.failed.length : 0))
         ),
-        timeouts: batches.filter((b) => b.outcome === 'timeout').length,
+        timeouts: batches.filter((b) => b.kind === 'timeout').length,
       },
       logs: {
         lines: lines.length,

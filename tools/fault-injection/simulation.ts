@@ -81,7 +81,7 @@ const toEvent = (messages: readonly ReceivedMessage[]): SQSEvent => ({
   }),
 });
 
-/** Lambda's pollers; when none has work, the clock jumps to the next visible message. */
+/** Lambda's pollers; when none has work, the clock jumps ahead. */
 export const runEventSource = async (options: {
   readonly queue: Queue;
   readonly clock: ReturnType<typeof simulatedClock>;
@@ -96,7 +96,7 @@ export const runEventSource = async (options: {
     slot: number;
     messages: ReceivedMessage[];
     startedAt: number;
-    outcome: InvocationOutcome['kind'];
+    kind: InvocationOutcome['kind'];
     failed: string[];
   }[] = [];
   const waiters: (() => void)[] = [];
@@ -114,20 +114,13 @@ export const runEventSource = async (options: {
         signal();
         const startedAt = clock.now();
         const outcome = await options.invoke(slot, toEvent(messages));
-        const failed = failedMessages(outcome, messages, settings);
-        const left =
-          failed === 'all' ? messages.map((m) => m.messageId) : failed;
+        const left = failedMessages(outcome, messages, settings);
+        const failed = left === 'all' ? messages.map((m) => m.messageId) : left;
         for (const { messageId, receiptHandle } of messages) {
-          if (!left.includes(messageId)) queue.delete(receiptHandle);
+          if (!failed.includes(messageId)) queue.delete(receiptHandle);
         }
         const { kind } = outcome;
-        batches.push({
-          slot,
-          messages,
-          startedAt,
-          outcome: kind,
-          failed: left,
-        });
+        batches.push({ slot, messages, startedAt, kind, failed });
         busy--;
         signal();
       } else if (queue.isEmpty()) {
@@ -158,6 +151,7 @@ export const executionEnvironments = (
   type Handler = (event: SQSEvent, context: Context) => Promise<unknown>;
   const handlers = new Map<number, Handler>();
   const orphans: Promise<unknown>[] = [];
+  const timeout = { kind: 'timeout' } as const;
   const invoke = async (slot: number, event: SQSEvent) => {
     const handler =
       handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
@@ -171,9 +165,7 @@ export const executionEnvironments = (
         (): InvocationOutcome => ({ kind: 'error' })
       ),
       new Promise<InvocationOutcome>((resolve) => {
-        timer = setTimeout(resolve, fn.timeoutSeconds * 1000, {
-          kind: 'timeout',
-        });
+        timer = setTimeout(resolve, fn.timeoutSeconds * 1000, timeout);
       }),
     ]);
     clearTimeout(timer);

@@ -119,10 +119,7 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
   // Customers 200 to 299 text the UK number, the others the US one.
   const customers = Array.from({ length: 300 }, (_, i) => i);
   const optingOut = shuffle(random, customers).slice(0, others['opt-out']);
-  const personalData = new Set([
-    ...Object.keys(BRIDGE_NUMBERS),
-    UNKNOWN_NUMBER,
-  ]);
+  const personalData = new Set([US_NUMBER, UK_NUMBER, UNKNOWN_NUMBER]);
   let serial = 10_000;
   let invalid = 0;
   const text = () => pick(random, TEXTS).replace('{n}', String(serial++));
