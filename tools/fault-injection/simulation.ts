@@ -9,11 +9,9 @@ import type { Queue, ReceivedMessage } from '../local-aws/sqs';
 /** The bridge queue's settings, as the template in an assembly deploys them. */
 export const readQueueSettings = (assemblyDir: string) => {
   const resources = Object.entries(readStack(assemblyDir).template.Resources);
+  const path = `${STACK_NAME}/Bridge/Queue/Resource`;
   const [queueId, queue] =
-    resources.find(
-      ([, r]) =>
-        r.Metadata?.['aws:cdk:path'] === `${STACK_NAME}/Bridge/Queue/Resource`
-    ) ?? [];
+    resources.find(([, r]) => r.Metadata?.['aws:cdk:path'] === path) ?? [];
   const mapping = resources.find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&
@@ -23,16 +21,14 @@ export const readQueueSettings = (assemblyDir: string) => {
     throw new Error('no bridge queue with an event source mapping');
   }
   // SQS's and Lambda's defaults where the template leaves a setting out.
+  const { VisibilityTimeout = 30, RedrivePolicy } = queue.Properties;
+  const { FunctionResponseTypes: responseTypes = [] } = mapping;
   return {
-    visibilityTimeoutSeconds: Number(queue.Properties.VisibilityTimeout ?? 30),
-    maxReceiveCount: Number(
-      queue.Properties.RedrivePolicy?.maxReceiveCount ?? Infinity
-    ),
+    visibilityTimeoutSeconds: Number(VisibilityTimeout),
+    maxReceiveCount: Number(RedrivePolicy?.maxReceiveCount ?? Infinity),
     batchSize: Number(mapping.BatchSize ?? 10),
     maxConcurrency: Number(mapping.ScalingConfig?.MaximumConcurrency ?? 1000),
-    reportBatchItemFailures: JSON.stringify(mapping).includes(
-      '"ReportBatchItemFailures"'
-    ),
+    reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
   };
 };
 export type QueueSettings = ReturnType<typeof readQueueSettings>;
