@@ -154,11 +154,8 @@ const burstMode = async (assembly: string) => {
   const maxConcurrency = number('max-concurrency', synthesized.maxConcurrency);
   const settings = { ...synthesized, maxConcurrency };
   const texts = number('texts', 10_000);
-  const traffic = customerTraffic({
-    texts,
-    customers: number('customers', 2000),
-    seed,
-  });
+  const customers = number('customers', 2000);
+  const traffic = customerTraffic({ texts, customers, seed });
   const rows: Record<string, string>[] = [];
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   for (const rate of text('rate', '2,5,20').split(',').map(Number)) {
