@@ -1,35 +1,24 @@
-/**
- * `npm run fault-injection`: drives inbound SMS through the synthesized
- * bundle, behind a simulated SQS queue, against a local Amazon Connect that
- * fails a share of the calls (with --burst: throttles them to a quota), and
- * prints what became of them. Exits non-zero when an SMS was lost,
- * forwarded twice or ended other than it should.
- */
+/** Inbound SMS through the bundle against a failing or throttling local Connect. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   chatRouteOf,
   connectFaults,
   connectQuota,
   FAULT_KINDS,
-  type FaultKind,
   HELD_TO,
   randomFaults,
 } from '../tools/fault-injection/connect';
 import { runTraffic } from '../tools/fault-injection/run';
-import {
-  type QueueSettings,
-  readQueueSettings,
-} from '../tools/fault-injection/simulation';
+import { readQueueSettings } from '../tools/fault-injection/simulation';
 import {
   customerTraffic,
   FAULT_INJECTION_CONTEXT,
   generateTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
-  type Traffic,
 } from '../tools/fault-injection/traffic';
 import {
   readInboundFunction,
@@ -37,11 +26,9 @@ import {
   synthesizeBridge,
 } from '../tools/harness/synth';
 
-const USAGE = `npm run fault-injection -- [--messages 1000] [--drop-after-messages 200]
-npm run fault-injection -- --mode participant [--texts 200] [--customers 40] [--gap-ms 20000]
-npm run fault-injection -- --burst [--rate 2,5,20] [--texts 10000] [--customers 2000]
-  [--real-rate 30] [--retry-mode adaptive|standard] [--max-concurrency N]
-Any of them: [--seed 2026] [--fault-rate 0.35] [--slow-ms 50-1500]
+const USAGE = `npm run fault-injection -- [--mode participant] [--burst] [--seed 2026]
+  [--texts N] [--customers N] [--gap-ms 20000] (participant mode), [--rate 2,5,20]
+  [--real-rate 30] [--retry-mode adaptive|standard] [--max-concurrency N] (--burst)
 See docs/operations.md (faults) and docs/capacity.md (bursts).`;
 
 const fail = (message: string): never => {
@@ -50,46 +37,29 @@ const fail = (message: string): never => {
 };
 
 const { values } = (() => {
-  const string = { type: 'string' } as const;
+  const options: ParseArgsConfig['options'] = {
+    burst: { type: 'boolean' },
+    help: { type: 'boolean' },
+  };
   const strings =
-    'messages drop-after-messages fault-rate seed texts customers gap-ms real-rate max-concurrency';
+    'mode seed texts customers gap-ms rate real-rate retry-mode max-concurrency';
+  for (const name of strings.split(' ')) options[name] = { type: 'string' };
   try {
-    return parseArgs({
-      options: {
-        burst: { type: 'boolean' },
-        help: { type: 'boolean' },
-        mode: { ...string, default: 'integration' },
-        'slow-ms': { ...string, default: '50-1500' },
-        rate: { ...string, default: '2,5,20' },
-        'retry-mode': { ...string, default: 'adaptive' },
-        ...Object.fromEntries(strings.split(' ').map((name) => [name, string])),
-      },
-    });
+    return parseArgs({ options });
   } catch (error) {
     return fail(String(error));
   }
 })();
-
+const text = (name: string, fallback: string) => `${values[name] ?? fallback}`;
 const number = (name: string, fallback: number) => {
-  const value = Number((values as Record<string, unknown>)[name] ?? fallback);
+  const value = Number(text(name, `${fallback}`));
   return Number.isFinite(value) ? value : fail(`--${name}: not a number`);
 };
 const seed = number('seed', 2026);
-const faultRate = number('fault-rate', 0.35);
-const slow = /^(\d+)-(\d+)$/.exec(values['slow-ms']) ?? fail('--slow-ms');
-const slowMs = [Number(slow[1]), Number(slow[2])] as const;
-const retryMode = values['retry-mode'];
+const retryMode = text('retry-mode', 'adaptive');
 if (!['adaptive', 'standard'].includes(retryMode)) fail('--retry-mode');
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
-/** Prints the figures as JSON, to three decimals. */
-const show = (title: string, figures: object) => {
-  const round = (_: string, value: unknown) =>
-    typeof value === 'number' ? Math.round(value * 1e3) / 1e3 : value;
-  print(`\n${title}\n${JSON.stringify(figures, round, 2)}`);
-};
-
-/** Fails the command for each figure above 0. */
 const check = (figures: Readonly<Record<string, number>>) => {
   for (const [name, value] of Object.entries(figures)) {
     if (value === 0) continue;
@@ -99,87 +69,48 @@ const check = (figures: Readonly<Record<string, number>>) => {
 };
 
 /**
- * A run under random faults of `kinds`, with the duplicates that no
- * connection dropped after Connect processed the call explains.
+ * Faults on 35% of Connect's calls (participant mode: of the chat calls).
+ * Integration mode's connections drop only before Connect processes a
+ * call: after it, the SDK's retry of SendChatIntegrationEvent (no client
+ * token) puts the text in the chat twice, which no bridge can prevent.
  */
-const faultRun = async (
-  bundle: Parameters<typeof runTraffic>[0]['bundle'],
-  settings: QueueSettings,
-  traffic: Traffic,
-  kinds: readonly FaultKind[],
-  keyOf?: typeof chatRouteOf
-) => {
-  const faults = randomFaults(seed, faultRate, kinds);
-  const plan = connectFaults(faults, { seed, slowMs, keyOf });
-  const connect = plan.script;
-  const run = await runTraffic({ bundle, settings, seed, traffic, connect });
-  const { outcomes, ...report } = run;
-  const unexplained = outcomes.filter(
-    ({ outcome, input }) =>
-      outcome === 'duplicated' && !plan.droppedAfter.has(`${input.connectKey}`)
-  ).length;
-  return { ...report, faults: plan.figures(), unexplained };
-};
-
-const integrationMode = async (assembly: string) => {
-  const fn = readInboundFunction(assembly);
-  const settings = readQueueSettings(assembly);
-  const messages = number('messages', 1000);
-  const traffic = generateTraffic(messages, seed);
-  const report = await faultRun(fn, settings, traffic, HELD_TO);
-  const { outcome, order, logs } = report;
-  show(
-    `Fault injection: ${messages} inbound SMS, faults on ${faultRate} of ` +
-      `Connect calls, seed ${seed}. Connections drop BEFORE Connect ` +
-      'processes the call: the case a bridge can be held to.',
-    report
-  );
+const faultMode = async (assembly: string, participant: boolean) => {
+  const texts = number('texts', participant ? 200 : 1000);
+  const customers = number('customers', 40);
+  const gapMs = number('gap-ms', 20_000);
+  const kinds = participant ? FAULT_KINDS : HELD_TO;
+  const keyOf = participant ? chatRouteOf : undefined;
+  const faults = connectFaults(randomFaults(seed, 0.35, kinds), {
+    seed,
+    keyOf,
+  });
+  const { outcomes: _, ...report } = await runTraffic({
+    bundle: participant
+      ? readParticipantBundles(assembly)
+      : readInboundFunction(assembly),
+    settings: readQueueSettings(assembly),
+    seed,
+    traffic: participant
+      ? customerTraffic({ texts, customers, seed, gapMs })
+      : generateTraffic(texts, seed),
+    connect: faults.script,
+  });
+  const round = (_: string, value: unknown) =>
+    typeof value === 'number' ? Math.round(value * 1e3) / 1e3 : value;
+  const figures = { ...report, faults: faults.figures() };
+  print(JSON.stringify(figures, round, 2));
+  const { outcome, chats } = report;
   check({
     lost: outcome.lost,
     duplicatesForwarded: outcome.duplicatesForwarded,
     unexpected: outcome.unexpected,
     unattributedEvents: outcome.unattributedEvents,
-    inversions: order.inversions,
-    logLinesWithPersonalData: logs.withPersonalData,
-  });
-  const dropAfter = number('drop-after-messages', 200);
-  if (dropAfter === 0) return;
-  const more = generateTraffic(dropAfter, seed);
-  const after = await faultRun(fn, settings, more, FAULT_KINDS);
-  show(
-    `Separate run, ${dropAfter} SMS: connections also drop AFTER Connect ` +
-      'processed the call. SendChatIntegrationEvent takes no client token, ' +
-      "so the SDK's retry puts the text in the chat twice; no bridge can " +
-      'prevent it, and such duplicates are not counted against it.',
-    { faults: after.faults, outcome: after.outcome }
-  );
-  check({
-    lostAfterDrops: after.outcome.lost,
-    duplicatesWithAnotherCause: after.unexplained,
-  });
-};
-
-const participantMode = async (assembly: string) => {
-  const customers = number('customers', 40);
-  const gapMs = number('gap-ms', 20_000);
-  const texts = number('texts', 200);
-  const traffic = customerTraffic({ texts, customers, seed, gapMs });
-  const bundles = readParticipantBundles(assembly);
-  const settings = readQueueSettings(assembly);
-  const kinds = FAULT_KINDS;
-  const report = await faultRun(bundles, settings, traffic, kinds, chatRouteOf);
-  const { outcome, chats } = report;
-  show(
-    `Participant mode: ${texts} texts from ${customers} customers, ` +
-      `${gapMs} ms apart, faults on ${faultRate} of chat calls, seed ${seed}`,
-    report
-  );
-  check({
-    customersWithoutOneChat: customers - (chats?.perCustomer['1'] ?? 0),
-    textsInTwoChats: chats?.textsInTwo ?? 0,
-    textsTwiceInAChat: outcome.duplicated - (chats?.textsInTwo ?? 0),
-    lost: outcome.lost,
     inversions: report.order.inversions,
+    logLinesWithPersonalData: report.logs.withPersonalData,
+    customersWithoutOneChat: chats
+      ? customers - (chats.perCustomer[1] ?? 0)
+      : 0,
+    textsInTwoChats: chats?.textsInTwo ?? 0,
   });
 };
 
@@ -225,9 +156,9 @@ const burstMode = async (assembly: string) => {
   const texts = number('texts', 10_000);
   const customers = number('customers', 2000);
   const traffic = customerTraffic({ texts, customers, seed });
-  const rows: string[][] = [];
+  const rows: Record<string, string>[] = [];
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  for (const rate of values.rate.split(',').map(Number)) {
+  for (const rate of text('rate', '2,5,20').split(',').map(Number)) {
     const timeScale = Math.max(1, number('real-rate', 30) / rate);
     const restore = scaleTime(timeScale);
     const quota = connectQuota(rate);
@@ -240,7 +171,7 @@ const burstMode = async (assembly: string) => {
       environment: { AWS_RETRY_MODE: retryMode },
       strayRate: 0,
     }).finally(restore);
-    const { drain, outcome, latency } = r;
+    const { drain, outcome } = r;
     const perSecond = drain.delivered / Math.max(drain.seconds, 1e-9);
     const columns = {
       'quota N/s (burst)': `${rate} (${quota.burst})`,
@@ -255,24 +186,17 @@ const burstMode = async (assembly: string) => {
       lost: fixed(outcome.lost),
       duplicated: fixed(outcome.duplicated),
       inversions: fixed(r.order.inversions),
-      'latency p50 s': fixed(latency.p50, 1),
-      'latency p99 s': fixed(latency.p99, 1),
-      'calls/text': fixed(r.connect.calls / texts, 3),
-      throttled: fixed(r.connect.throttled),
+      'latency p50 s': fixed(r.latency.p50, 1),
+      'latency p99 s': fixed(r.latency.p99, 1),
+      'calls/text': fixed(quota.figures.calls / texts, 3),
+      throttled: fixed(quota.figures.throttled),
       'max receives': fixed(r.queue.maxReceiveCount),
-      timeouts: fixed(r.lambda.outcomes.timeout ?? 0),
+      timeouts: fixed(r.lambda.timeouts),
       'time scale': `${timeScale}x`,
-      'wall s': fixed(r.time.wall),
+      'wall s': fixed(r.wallSeconds),
     };
-    const titles = Object.keys(columns);
-    if (rows.length === 0) {
-      rows.push(
-        titles,
-        titles.map(() => '---')
-      );
-    }
-    rows.push(Object.values(columns));
-    process.stderr.write(`${line(rows.at(-1) ?? [])}\n`);
+    rows.push(columns);
+    process.stderr.write(`${line(Object.values(columns))}\n`);
     check({
       [`lost at ${rate}/s`]: outcome.lost,
       [`dead-lettered at ${rate}/s`]: outcome.deadLettered,
@@ -281,36 +205,35 @@ const burstMode = async (assembly: string) => {
   print(
     `\nBurst: ${texts} texts at once, seed ${seed}, ${new Date().toISOString()}`
   );
-  print(rows.map(line).join('\n'));
+  const titles = Object.keys(rows[0] ?? {});
+  const table = [titles, titles.map(() => '---'), ...rows.map(Object.values)];
+  print(table.map(line).join('\n'));
 };
 
 const main = async () => {
-  if (values.help) {
-    print(USAGE);
-    return;
-  }
-  const participant = !values.burst && values.mode === 'participant';
-  if (!values.burst && !participant && values.mode !== 'integration') {
+  const mode = values.burst ? 'burst' : text('mode', 'integration');
+  if (!['burst', 'integration', 'participant'].includes(mode)) {
     fail('--mode must be integration or participant');
   }
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
   try {
     const assembly = synthesizeBridge(
-      participant
+      mode === 'participant'
         ? PARTICIPANT_FAULT_INJECTION_CONTEXT
         : FAULT_INJECTION_CONTEXT,
       outdir
     );
     print(`npm run fault-injection -- ${process.argv.slice(2).join(' ')}`);
-    if (values.burst) await burstMode(assembly);
-    else if (participant) await participantMode(assembly);
-    else await integrationMode(assembly);
+    if (mode === 'burst') await burstMode(assembly);
+    else await faultMode(assembly, mode === 'participant');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 };
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
-  process.exitCode = 2;
-});
+if (values.help) print(USAGE);
+else
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+    process.exitCode = 2;
+  });

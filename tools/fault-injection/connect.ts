@@ -13,12 +13,7 @@ export type ConnectScript = (
   now: number
 ) => Reply | undefined | Promise<Reply | undefined>;
 
-/**
- * What identifies an SMS in a `SendChatIntegrationEvent` request (or a
- * participant-mode `StartChatContact` or `SendMessage`), which has no
- * `inboundMessageId`: its text (each generated text is unique), or for a
- * disconnect the chat it ends (a customer opts out once at most).
- */
+/** An SMS's text (each generated one is unique), or the chat an opt-out ends. */
 export const connectKeyOf = (request: unknown): string => {
   const { SourceId, DestinationId, Event, Content, InitialMessage } =
     (request ?? {}) as Record<string, { Type?: unknown; Content?: unknown }>;
@@ -32,23 +27,21 @@ export const messageKey = (content: string) => `MESSAGE ${content}`;
 export const disconnectKey = (customer: string, destination: string) =>
   `DISCONNECT ${customer} ${destination}`;
 
-const CHAT_ROUTES = new Set([
-  '/contact/chat', // StartChatContact
-  '/contact/start-streaming', // StartContactStreaming
-  '/participant/connection', // CreateParticipantConnection
-  '/participant/message', // SendMessage
-]);
+// StartChatContact, StartContactStreaming, CreateParticipantConnection, SendMessage
+const CHAT_ROUTES = [
+  '/contact/chat',
+  '/contact/start-streaming',
+  '/participant/connection',
+  '/participant/message',
+];
 
-/** Participant mode's chat calls, by route; each call is an attempt. */
 export const chatRouteOf = ({ path }: RecordedRequest) =>
-  CHAT_ROUTES.has(path) ? path : undefined;
+  CHAT_ROUTES.includes(path) ? path : undefined;
 
 /**
- * What a faulty call meets: a 429 or a 500 before Connect does anything, a
- * connection dropped before or after Connect processed the call, or an
- * answer late by less than the client's 6 s request timeout. After a drop
- * after processing, the SDK's retry of `SendChatIntegrationEvent` (no
- * client token) gives the chat the text twice: no bridge can prevent it.
+ * `slow` answers within the client's 6 s request timeout. After a
+ * `drop-after`, the SDK's retry of `SendChatIntegrationEvent` (no client
+ * token) puts the text in the chat twice: no bridge can prevent it.
  */
 export const FAULT_KINDS = [
   'throttle',
@@ -58,8 +51,6 @@ export const FAULT_KINDS = [
   'drop-after',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-
-/** The faults a bridge can be held to. */
 export const HELD_TO = FAULT_KINDS.filter((kind) => kind !== 'drop-after');
 
 const ERRORS = {
@@ -67,10 +58,9 @@ const ERRORS = {
   'server-error': awsError(500, 'InternalServiceException', 'Internal error'),
 };
 
-/** The fault of a call, by its key and the calls of that key before it. */
 export type FaultOf = (key: string, attempt: number) => FaultKind | undefined;
 
-/** Faults call by call, `schedule[key][attempt]`, as properties shrink them. */
+/** `schedule[key][attempt]`, as properties shrink it. */
 export type FaultSchedule = Readonly<
   Record<string, readonly (FaultKind | null)[]>
 >;
@@ -80,10 +70,7 @@ export const scheduledFaults =
   (key, attempt) =>
     schedule[key]?.[attempt] ?? undefined;
 
-/**
- * A share `rate` of calls meets one of `kinds`, hashed from the seed, key
- * and attempt: the same faults whatever the interleaving of the calls.
- */
+/** Hashed from the seed, key and attempt: the same whatever the interleaving. */
 export const randomFaults =
   (seed: number, rate: number, kinds: readonly FaultKind[]): FaultOf =>
   (key, attempt) =>
@@ -91,7 +78,6 @@ export const randomFaults =
       ? kinds[Math.floor(hashedUnit(seed, 'kind', key, attempt) * kinds.length)]
       : undefined;
 
-/** Puts the faults `faultOf` gives in front of a local service. */
 export const connectFaults = (
   faultOf: FaultOf,
   options: {
@@ -108,26 +94,24 @@ export const connectFaults = (
   const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
   const attempts = new Map<string, number>();
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
-  /** The keys of calls Connect processed whose answer was then lost. */
-  const droppedAfter = new Set<string>();
-  let processedThenDropped = 0;
+  const count = { calls: 0, injected: 0 };
+  const droppedAfter: string[] = [];
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
     if (key === undefined) return undefined;
+    count.calls++;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const kind = faultOf(key, attempt);
     if (kind === undefined) return undefined;
     met.set(kind, (met.get(kind) ?? 0) + 1);
+    count.injected++;
     if (kind === 'throttle' || kind === 'server-error') return ERRORS[kind];
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
     if (kind === 'drop-after') {
-      if ('status' in reply && reply.status < 300) {
-        droppedAfter.add(key);
-        processedThenDropped++;
-      }
+      if ('status' in reply && reply.status < 300) droppedAfter.push(key);
       return { drop: true } as const;
     }
     const late = hashedUnit(options.seed ?? 0, 'delay', key, attempt);
@@ -135,17 +119,12 @@ export const connectFaults = (
     return 'drop' in reply ? reply : { ...reply, delayMs };
   };
 
-  const figures = () => {
-    const calls = [...attempts.values()].reduce((a, b) => a + b, 0);
-    const injected = [...met.values()].reduce((a, b) => a + b, 0);
-    return {
-      calls,
-      injected,
-      share: injected / Math.max(1, calls),
-      ...Object.fromEntries(met),
-      processedThenDropped,
-    };
-  };
+  const figures = () => ({
+    ...count,
+    share: count.injected / Math.max(1, count.calls),
+    ...Object.fromEntries(met),
+    processedThenDropped: droppedAfter.length,
+  });
   return { script, figures, droppedAfter };
 };
 
@@ -164,12 +143,16 @@ export const connectQuota = (
   burst = Math.ceil(2.5 * ratePerSecond)
 ) => {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const figures = { calls: 0, throttled: 0 };
   const script: ConnectScript = ({ path }, _next, now) => {
+    figures.calls++;
     const last = buckets.get(path) ?? { tokens: burst, at: now };
     const refill = ((now - last.at) / 1000) * ratePerSecond;
     const tokens = Math.min(burst, last.tokens + refill);
     buckets.set(path, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
-    return tokens >= 1 ? undefined : ERRORS.throttle;
+    if (tokens >= 1) return undefined;
+    figures.throttled++;
+    return ERRORS.throttle;
   };
-  return { script, burst };
+  return { script, burst, figures };
 };

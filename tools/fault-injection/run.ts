@@ -1,8 +1,5 @@
-import { type LocalBridge, startLocalBridge } from '../harness/local-bridge';
-import {
-  type LocalParticipantBridge,
-  startLocalParticipantBridge,
-} from '../harness/local-participant-bridge';
+import { startLocalBridge } from '../harness/local-bridge';
+import { startLocalParticipantBridge } from '../harness/local-participant-bridge';
 import type { CapturedLine, LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction, ParticipantBundles } from '../harness/synth';
 import type { RecordedRequest, Responder } from '../local-aws/endpoint';
@@ -16,7 +13,6 @@ import {
 } from './simulation';
 import type { Traffic, TrafficInput } from './traffic';
 
-/** A copy in the dead-letter queue and the reason it carries. */
 export type Letter = { readonly body: string; readonly reason: string };
 
 /** The SNS notification's MessageId, the same in every copy SNS sends. */
@@ -32,10 +28,8 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * Settles each input: delivered once, duplicated, dead-lettered (no event,
- * a copy in the dead-letter queue) or lost. Expected: a deliverable one
- * forwarded once or redriven; an undeliverable one dead-lettered, every
- * copy with its own reason.
+ * What became of each input. Expected: a deliverable one forwarded once or
+ * redriven; an undeliverable one dead-lettered, every copy with its reason.
  */
 export const tallyOutcomes = (
   inputs: readonly TrafficInput[],
@@ -56,13 +50,12 @@ export const tallyOutcomes = (
           : reasons.length > 0
             ? 'dead-lettered'
             : 'lost';
+    const { expectedReason: reason = 'maxReceiveCount exceeded' } = input;
     const expected =
-      input.expectedReason === undefined
-        ? count < 2 &&
-          outcome !== 'lost' &&
-          reasons.every((reason) => reason === 'maxReceiveCount exceeded')
-        : outcome === 'dead-lettered' &&
-          reasons.every((reason) => reason === input.expectedReason);
+      reasons.every((r) => r === reason) &&
+      (input.expectedReason === undefined
+        ? count < 2 && outcome !== 'lost'
+        : outcome === 'dead-lettered');
     return { input, outcome, accepted: count, reasons, expected };
   });
   const only = (outcome: string) =>
@@ -84,21 +77,13 @@ export const tallyOutcomes = (
         outcomes.map((o) => Math.max(0, o.accepted - 1))
       ),
       unexpected: outcomes.filter((o) => !o.expected).length,
-      unattributedEvents: sum(
-        Object.entries(acceptedByKey).map(([key, n]) =>
-          known.has(key) ? 0 : n
-        )
-      ),
-      deadLetterMessages: letters.length,
+      unattributedEvents: accepted.filter((e) => !known.has(connectKeyOf(e)))
+        .length,
     },
   };
 };
 
-/**
- * Pairs of a conversation's (`SourceId`, `DestinationId`) events accepted
- * in the other order than SNS published them (`publishOrder`, the inputs'
- * Connect keys); an event accepted again counts at its first acceptance.
- */
+/** Pairs of a conversation's events accepted out of publication order. */
 export const conversationInversions = (
   publishOrder: readonly (string | undefined)[],
   accepted: readonly unknown[]
@@ -113,9 +98,8 @@ export const conversationInversions = (
     if (position === undefined) continue;
     rank.delete(connectKeyOf(request));
     const { SourceId, DestinationId } = request as Record<string, unknown>;
-    const conversation = `${SourceId} ${DestinationId}`;
-    const earlier = byConversation.get(conversation) ?? [];
-    byConversation.set(conversation, [...earlier, position]);
+    const order = byConversation.get(`${SourceId} ${DestinationId}`) ?? [];
+    byConversation.set(`${SourceId} ${DestinationId}`, [...order, position]);
   }
   const inverted = [...byConversation.values()].map((order) =>
     sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
@@ -144,20 +128,16 @@ const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 /**
- * Publishes the traffic to a simulated queue in front of the real inbound
- * bundle, runs Lambda's event source mapping over it on a simulated clock
- * against the local services, with `connect` (faults or a quota) in front
- * of Connect (and of the participant service in participant mode), and
- * tallies what became of each SMS.
+ * Publishes the traffic to a simulated queue, runs Lambda's event source
+ * mapping over it into the real bundle, with `connect` in front of Connect
+ * and the participant service, and tallies what became of each SMS.
  */
 export const runTraffic = async (options: {
-  /** The inbound function, or participant mode's bundles. */
   readonly bundle: InboundFunction | ParticipantBundles;
   readonly settings: QueueSettings;
   readonly seed: number;
   readonly traffic: Traffic;
   readonly connect: ConnectScript;
-  /** More environment for the bundle (an SDK setting). */
   readonly environment?: Readonly<Record<string, string>>;
   /** The share of receives SQS hands out again in flight. @default 0.02 */
   readonly strayRate?: number;
@@ -170,14 +150,13 @@ export const runTraffic = async (options: {
   const logs = options.logs ?? { forward: false };
   const clock = simulatedClock();
   const sqs = { now: clock.now };
-  const bridge: LocalBridge | LocalParticipantBridge =
+  const bridge =
     'inbound' in bundle
       ? await startLocalParticipantBridge({ bundles: bundle, logs, sqs })
       : await startLocalBridge({ fn: bundle, logs, sqs, environment });
   try {
     const queue = bridge.sqs.queue(bridge.queueUrl, {
-      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
-      maxReceiveCount: settings.maxReceiveCount,
+      ...settings,
       redeliveryWhileInFlightRate: options.strayRate ?? 0.02,
       random: seededRandom(options.seed ^ 0x5eed),
     });
@@ -189,22 +168,21 @@ export const runTraffic = async (options: {
     for (const { body, at, againAt = at } of inputs) {
       if (againAt > at) queue.send(body, againAt);
     }
-    const accepted: { body: unknown; at: number }[] = [];
-    const replies: number[] = [];
+    const firstAt = new Map<string, number>();
     const script = async (request: RecordedRequest, next: Responder) => {
       // Connect took the event even if its answer is then dropped.
       const take: Responder = async (call) => {
         const reply = await next(call);
-        if ('status' in reply && reply.status < 300) {
-          accepted.push({ body: call.json, at: clock.now() });
+        const key = connectKeyOf(call.json);
+        if ('status' in reply && reply.status < 300 && !firstAt.has(key)) {
+          firstAt.set(key, clock.now());
         }
         return reply;
       };
-      const reply =
+      return (
         (await options.connect(request, take, clock.now())) ??
-        (await take(request));
-      replies.push('status' in reply ? reply.status : 0);
-      return reply;
+        (await take(request))
+      );
     };
     if ('participant' in bridge) {
       // The bridge loaded the outbound bundle last: an empty batch puts
@@ -220,7 +198,6 @@ export const runTraffic = async (options: {
     await environments.settle();
     const lines = [...bridge.logs, ...environments.lines];
 
-    // What Connect ended up with: its events, or the chats' messages.
     const chats =
       'chats' in bridge
         ? bridge.chats.list().sort((a, b) => a.startedAt - b.startedAt)
@@ -228,28 +205,25 @@ export const runTraffic = async (options: {
     const customerOf = ({ start }: { start: Record<string, unknown> }) =>
       `${(start.Attributes as Record<string, string>)?.customerPhoneNumber}`;
     const events =
-      chats?.flatMap((chat) =>
-        chat.messages.map(({ Content }) => ({
-          body: { SourceId: customerOf(chat), Event: { Content } },
-          chat: chat.contactId,
-        }))
-      ) ?? accepted.map(({ body }) => ({ body, chat: '' }));
+      'chats' in bridge
+        ? (chats ?? []).flatMap((chat) =>
+            chat.messages.map(({ Content }) => ({
+              body: { SourceId: customerOf(chat), Event: { Content } },
+              chat: chat.contactId,
+            }))
+          )
+        : bridge.connect.accepted().map((body) => ({ body, chat: '' }));
     const bodies = events.map(({ body }) => body);
     const { outcomes, figures } = tallyOutcomes(inputs, bodies, [
-      ...('deadLetters' in bridge
-        ? bridge.deadLetters()
-        : bridge.inboundDeadLetters()
-      ).map(({ Body, MessageAttributes }) => ({
-        body: Body,
-        reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
-      })),
+      ...bridge
+        .deadLettersOf('DeadLetterQueue')
+        .map(({ Body, MessageAttributes }) => ({
+          body: Body,
+          reason: MessageAttributes.failureReason?.StringValue ?? 'no reason',
+        })),
       ...queue.deadLetters(),
     ]);
     const customers = new Set(inputs.map(({ customer }) => customer));
-    const firstAt = new Map<string, number>();
-    for (const { body, at } of [...accepted].reverse()) {
-      firstAt.set(connectKeyOf(body), at);
-    }
     const firsts = inputs.flatMap(({ connectKey, at }) => {
       const first = firstAt.get(`${connectKey}`);
       return first === undefined ? [] : [{ first, wait: (first - at) / 1000 }];
@@ -258,7 +232,6 @@ export const runTraffic = async (options: {
     const stats = queue.statistics();
     const received = batches.flatMap(({ messages }) => messages);
     return {
-      settings: { ...settings, seed: options.seed },
       inputs: {
         total: inputs.length,
         byKind: countBy(inputs, ({ kind }) => kind),
@@ -275,7 +248,6 @@ export const runTraffic = async (options: {
           perCustomer: countBy(customers, (customer) =>
             String(chats.filter((c) => customerOf(c) === customer).length)
           ),
-          // Duplicated texts, each in two chats or twice in one.
           textsInTwo: inputs.filter(({ connectKey }) => {
             const landed = events.filter(
               (e) => connectKeyOf(e.body) === connectKey
@@ -287,39 +259,27 @@ export const runTraffic = async (options: {
           ).length,
         },
       }),
-      connect: {
-        calls: replies.length,
-        throttled: replies.filter((status) => status === 429).length,
-        accepted: accepted.length,
-      },
       drain: {
         delivered: firsts.length,
         seconds: Math.max(0, ...firsts.map(({ first }) => first)) / 1000,
       },
       latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
       queue: {
-        sqsMessages: stats.sent,
-        receives: stats.receives,
-        redeliveredWhileInFlight: stats.redeliveredWhileInFlight,
         visibilityChanges: stats.visibilityChanges,
         movedByRedrivePolicy: stats.redriven,
         maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
       },
       lambda: {
-        invocations: batches.length,
         itemFailures: sum(
-          batches.map((b) => (b.outcome === 'response' ? b.failed.length : 0))
+          batches.map((b) => (b.kind === 'response' ? b.failed.length : 0))
         ),
-        outcomes: countBy(batches, ({ outcome }) => outcome),
+        timeouts: batches.filter((b) => b.kind === 'timeout').length,
       },
       logs: {
         lines: lines.length,
         withPersonalData: countLeaks(lines, traffic.personalData),
       },
-      time: {
-        simulated: clock.now() / 1000,
-        wall: Number(process.hrtime.bigint() - wallStart) / 1e9,
-      },
+      wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
       outcomes,
     };
   } finally {

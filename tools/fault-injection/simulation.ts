@@ -6,51 +6,34 @@ import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
 import type { Queue, ReceivedMessage } from '../local-aws/sqs';
 
-const FUNCTION = 'SmsConnectBridge-Function';
-
 /** The bridge queue's settings, as the template in an assembly deploys them. */
 export const readQueueSettings = (assemblyDir: string) => {
   const resources = Object.entries(readStack(assemblyDir).template.Resources);
+  const path = `${STACK_NAME}/Bridge/Queue/Resource`;
   const [queueId, queue] =
-    resources.find(
-      ([, r]) =>
-        r.Metadata?.['aws:cdk:path'] === `${STACK_NAME}/Bridge/Queue/Resource`
-    ) ?? [];
+    resources.find(([, r]) => r.Metadata?.['aws:cdk:path'] === path) ?? [];
   const mapping = resources.find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&
       JSON.stringify(r.Properties).includes(`"${queueId}"`)
-  )?.[1];
+  )?.[1]?.Properties;
   if (queue === undefined || mapping === undefined) {
     throw new Error('no bridge queue with an event source mapping');
   }
   // SQS's and Lambda's defaults where the template leaves a setting out.
-  const read = (resource: typeof queue, path: string, fallback: number) =>
-    Number(
-      path
-        .split('.')
-        .reduce(
-          (value, key) => (value as Record<string, unknown> | undefined)?.[key],
-          resource.Properties
-        ) ?? fallback
-    );
+  const { VisibilityTimeout = 30, RedrivePolicy } = queue.Properties;
+  const { FunctionResponseTypes: responseTypes = [] } = mapping;
   return {
-    visibilityTimeoutSeconds: read(queue, 'VisibilityTimeout', 30),
-    maxReceiveCount: read(queue, 'RedrivePolicy.maxReceiveCount', Infinity),
-    batchSize: read(mapping, 'BatchSize', 10),
-    maxConcurrency: read(mapping, 'ScalingConfig.MaximumConcurrency', 1000),
-    reportBatchItemFailures: JSON.stringify(mapping.Properties).includes(
-      '"ReportBatchItemFailures"'
-    ),
+    visibilityTimeoutSeconds: Number(VisibilityTimeout),
+    maxReceiveCount: Number(RedrivePolicy?.maxReceiveCount ?? Infinity),
+    batchSize: Number(mapping.BatchSize ?? 10),
+    maxConcurrency: Number(mapping.ScalingConfig?.MaximumConcurrency ?? 1000),
+    reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
   };
 };
 export type QueueSettings = ReturnType<typeof readQueueSettings>;
 
-/**
- * The queue's time in ms from the start of a run: real time while the
- * handler works (SDK retries and slow answers take real time), jumping
- * ahead when nothing runs, so a 3-minute visibility timeout passes at once.
- */
+/** Real time while the handler works, jumping ahead when nothing runs. */
 export const simulatedClock = () => {
   const start = performance.now();
   let skipped = 0;
@@ -65,21 +48,7 @@ export type InvocationOutcome =
   | { readonly kind: 'response'; readonly response: unknown }
   | { readonly kind: 'error' | 'timeout' };
 
-/** One invocation, and the SQS message ids it left in the queue. */
-export interface Batch {
-  readonly slot: number;
-  readonly messages: readonly ReceivedMessage[];
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly outcome: InvocationOutcome['kind'] | 'invalid-response';
-  readonly failed: readonly string[];
-}
-
-/**
- * The messages the event source mapping leaves in the queue, by Lambda's
- * rules for partial batch responses
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
- */
+/** https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html */
 export const failedMessages = (
   outcome: InvocationOutcome,
   messages: readonly ReceivedMessage[],
@@ -108,13 +77,7 @@ const toEvent = (messages: readonly ReceivedMessage[]): SQSEvent => ({
   }),
 });
 
-/**
- * Lambda's event source mapping for a standard queue: up to
- * `maxConcurrency` pollers each receive up to `batchSize` messages, invoke
- * the function and delete what succeeded; the rest comes back when its
- * visibility timeout ends. When no poller has work, the clock jumps to the
- * next message's visibility.
- */
+/** Lambda's pollers; when none has work, the clock jumps ahead. */
 export const runEventSource = async (options: {
   readonly queue: Queue;
   readonly clock: ReturnType<typeof simulatedClock>;
@@ -123,9 +86,15 @@ export const runEventSource = async (options: {
     slot: number,
     event: SQSEvent
   ) => Promise<InvocationOutcome>;
-}): Promise<Batch[]> => {
+}) => {
   const { queue, clock, settings } = options;
-  const batches: Batch[] = [];
+  const batches: {
+    slot: number;
+    messages: ReceivedMessage[];
+    startedAt: number;
+    kind: InvocationOutcome['kind'];
+    failed: string[];
+  }[] = [];
   const waiters: (() => void)[] = [];
   const signal = () => {
     for (const wake of waiters.splice(0)) wake();
@@ -141,23 +110,13 @@ export const runEventSource = async (options: {
         signal();
         const startedAt = clock.now();
         const outcome = await options.invoke(slot, toEvent(messages));
-        const failed = failedMessages(outcome, messages, settings);
-        const left =
-          failed === 'all' ? messages.map((m) => m.messageId) : failed;
+        const left = failedMessages(outcome, messages, settings);
+        const failed = left === 'all' ? messages.map((m) => m.messageId) : left;
         for (const { messageId, receiptHandle } of messages) {
-          if (!left.includes(messageId)) queue.delete(receiptHandle);
+          if (!failed.includes(messageId)) queue.delete(receiptHandle);
         }
-        batches.push({
-          slot,
-          messages,
-          startedAt,
-          endedAt: clock.now(),
-          outcome:
-            outcome.kind === 'response' && failed === 'all'
-              ? 'invalid-response'
-              : outcome.kind,
-          failed: left,
-        });
+        const { kind } = outcome;
+        batches.push({ slot, messages, startedAt, kind, failed });
         busy--;
         signal();
       } else if (queue.isEmpty()) {
@@ -176,11 +135,9 @@ export const runEventSource = async (options: {
 };
 
 /**
- * Lambda execution environments, one per poller, each loading the bundle
- * afresh (its own SDK clients, retry quota and Powertools state). An
- * invocation past the function's timeout fails and its environment is
- * replaced; Lambda would freeze it, here it runs on unobserved until
- * `settle`.
+ * An execution environment per poller, each with its own SDK clients and
+ * retry quota. One that times out is replaced; its work runs on until
+ * `settle` (Lambda would freeze it).
  */
 export const executionEnvironments = (
   fn: InboundFunction,
@@ -190,13 +147,13 @@ export const executionEnvironments = (
   type Handler = (event: SQSEvent, context: Context) => Promise<unknown>;
   const handlers = new Map<number, Handler>();
   const orphans: Promise<unknown>[] = [];
+  const timeout = { kind: 'timeout' } as const;
   const invoke = async (slot: number, event: SQSEvent) => {
     const handler =
       handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
     handlers.set(slot, handler);
-    const running = capture.during(() =>
-      handler(event, invocationContext(fn, FUNCTION))
-    );
+    const context = invocationContext(fn, 'SmsConnectBridge-Function');
+    const running = capture.during(() => handler(event, context));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       running.then(
@@ -204,7 +161,6 @@ export const executionEnvironments = (
         (): InvocationOutcome => ({ kind: 'error' })
       ),
       new Promise<InvocationOutcome>((resolve) => {
-        const timeout = { kind: 'timeout' } as const;
         timer = setTimeout(resolve, fn.timeoutSeconds * 1000, timeout);
       }),
     ]);

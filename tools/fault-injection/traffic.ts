@@ -13,14 +13,12 @@ const ACCOUNT = '111122223333';
 // Fictitious numbers only: NANP 555-01xx and Ofcom's 07700 900xxx range.
 const US_NUMBER = '+12065550100';
 const UK_NUMBER = '+447700900000';
-/** A number of the account that the bridge is not configured for. */
 const UNKNOWN_NUMBER = '+12065550177';
 const BRIDGE_NUMBERS: Readonly<Record<string, string>> = {
   [US_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
   [UK_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-fedcba9876543210fedcba9876543210`,
 };
 
-/** The context the fault-injection runs synthesize the app with. */
 export const FAULT_INJECTION_CONTEXT = {
   connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify(BRIDGE_NUMBERS),
@@ -33,12 +31,6 @@ export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
   contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
-/**
- * One inbound SMS End User Messaging published: its SNS MessageId, the SQS
- * body (SNS's notification), when it reaches the queue (and a second copy,
- * if SNS sends one), how Connect names it if it is deliverable, and else
- * the reason it must be dead-lettered with.
- */
 export interface TrafficInput {
   readonly trackingId: string;
   readonly kind: string;
@@ -52,7 +44,6 @@ export interface TrafficInput {
 
 export interface Traffic {
   readonly inputs: readonly TrafficInput[];
-  /** Every phone number and longer text in the traffic, for log checks. */
   readonly personalData: readonly string[];
 }
 
@@ -75,12 +66,25 @@ const notification = (
   random: Random,
   payload: unknown,
   at: number,
-  messageId = seededUuid(random)
+  messageId: string
 ) =>
   snsNotificationBody(smsMessage(payload), new Date(START + at), {
     messageId,
     random,
   });
+
+const smsFrom = (
+  random: Random,
+  originationNumber: string,
+  destinationNumber: string,
+  messageBody = ''
+) => ({
+  originationNumber,
+  destinationNumber,
+  messageBody,
+  messageKeyword: `keyword_${ACCOUNT}`,
+  inboundMessageId: seededUuid(random),
+});
 
 const shuffle = <T>(random: Random, items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i--) {
@@ -91,10 +95,8 @@ const shuffle = <T>(random: Random, items: T[]): T[] => {
 };
 
 /**
- * A realistic day of inbound SMS from 300 customers (a few busy ones):
- * texts with emoji, accents and new lines, opt-outs (one per customer at
- * most), and payloads the bridge must dead-letter: malformed ones, texts
- * to a number it does not know, empty texts. SNS sends 10% twice.
+ * A day of SMS from 300 customers: texts, opt-outs, and payloads to
+ * dead-letter (malformed, to an unknown number, empty); 10% sent twice.
  */
 export const generateTraffic = (messages: number, seed: number): Traffic => {
   const random = seededRandom(seed);
@@ -117,10 +119,7 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
   // Customers 200 to 299 text the UK number, the others the US one.
   const customers = Array.from({ length: 300 }, (_, i) => i);
   const optingOut = shuffle(random, customers).slice(0, others['opt-out']);
-  const personalData = new Set([
-    ...Object.keys(BRIDGE_NUMBERS),
-    UNKNOWN_NUMBER,
-  ]);
+  const personalData = new Set([US_NUMBER, UK_NUMBER, UNKNOWN_NUMBER]);
   let serial = 10_000;
   let invalid = 0;
   const text = () => pick(random, TEXTS).replace('{n}', String(serial++));
@@ -136,13 +135,7 @@ export const generateTraffic = (messages: number, seed: number): Traffic => {
     const number = uk
       ? `+44770090${line}`
       : `+1${c < 100 ? 425 : 503}555${line}`;
-    const sms = {
-      originationNumber: number,
-      destinationNumber: uk ? UK_NUMBER : US_NUMBER,
-      messageBody: '',
-      messageKeyword: `keyword_${ACCOUNT}`,
-      inboundMessageId: seededUuid(random),
-    };
+    const sms = smsFrom(random, number, uk ? UK_NUMBER : US_NUMBER);
     let payload: unknown = sms;
     let connectKey: string | undefined;
     if (kind === 'text') {
@@ -201,11 +194,8 @@ const AREA_CODES = [
 ];
 
 /**
- * `customers` (up to 2,000) each send `texts / customers` texts to the US
- * number, interleaved at random, each customer's in order. Without `gapMs`
- * all reach the queue at once (a campaign's replies); with it, a
- * customer's texts come `gapMs` apart, give or take, and SNS sends 10%
- * twice.
+ * Each customer's texts in order, interleaved: all at once (a campaign's
+ * replies), or `gapMs` apart, give or take, with 10% sent twice.
  */
 export const customerTraffic = (options: {
   readonly texts: number;
@@ -232,13 +222,7 @@ export const customerTraffic = (options: {
     personalData.add(number).add(content);
     const at = gapMs ? index * gapMs + Math.floor(random() * gapMs * 0.5) : 0;
     const trackingId = seededUuid(random);
-    const sms = {
-      originationNumber: number,
-      destinationNumber: US_NUMBER,
-      messageBody: content,
-      messageKeyword: `keyword_${ACCOUNT}`,
-      inboundMessageId: seededUuid(random),
-    };
+    const sms = smsFrom(random, number, US_NUMBER, content);
     const body = notification(random, sms, at + i, trackingId);
     const twice = gapMs !== undefined && random() < 0.1;
     return {
