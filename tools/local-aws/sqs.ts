@@ -52,7 +52,6 @@ export const createQueue = ({
   >();
   const redriven: { body: string; receiveCount: number; reason: string }[] = [];
   const stats = {
-    sent: 0,
     receives: 0,
     visibilityChanges: 0,
     redeliveredWhileInFlight: 0,
@@ -75,7 +74,6 @@ export const createQueue = ({
       const stored = { MessageId, Body, MessageAttributes };
       const message = { stored, sentAt: at, receiveCount: 0 };
       held.set(MessageId, { ...message, visibleAt: at, hiddenUntil: at });
-      stats.sent++;
       return stored;
     },
     receive: (max: number, now: number) => {
