@@ -21,17 +21,8 @@ import {
 
 export const USAGE = `Usage: npm run send-test-sms -- --to <our number> --from <E.164> --body "<text>"
          [--stack SmsConnectBridge] [--region <region>] [--keyword <keyword>]
-
 Publishes an inbound SMS, in End User Messaging's format, to the deployed
-bridge's inbound topic (the stack output InboundTopicArn).
-
-  --to       the End User Messaging number the customer texts, in E.164
-  --from     the customer's number, in E.164 (e.g. +12065550123)
-  --body     the message text (1 to ${MAX_TEXT_MESSAGE_CHARACTERS} characters)
-  --stack    the bridge's stack name (default SmsConnectBridge)
-  --region   the stack's region (default: the AWS SDK's region settings)
-  --keyword  messageKeyword (default keyword_<account id>, as End User
-             Messaging sends when the text matches no registered keyword)`;
+stack's InboundTopicArn output (docs/opt-outs-and-two-way.md).`;
 
 /** A mistake in the command line; the script prints it with the usage. */
 export class UsageError extends Error {
