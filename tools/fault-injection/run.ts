@@ -1,6 +1,6 @@
 import { startLocalBridge } from '../harness/local-bridge';
 import { startLocalParticipantBridge } from '../harness/local-participant-bridge';
-import type { CapturedLine, LogCaptureOptions } from '../harness/log-capture';
+import type { LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction, ParticipantBundles } from '../harness/synth';
 import type { RecordedRequest, Responder } from '../local-aws/endpoint';
 import { seededRandom } from '../local-aws/random';
@@ -14,10 +14,6 @@ import {
 import type { Traffic, TrafficInput } from './traffic';
 
 export type Letter = { readonly body: string; readonly reason: string };
-
-/** The SNS notification's MessageId, the same in every copy SNS sends. */
-const snsMessageIdOf = (body: string) =>
-  /"MessageId" ?: ?"([^"]*)"/.exec(body)?.[1];
 
 const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
   const counts: Record<string, number> = {};
@@ -39,8 +35,9 @@ export const tallyOutcomes = (
   const acceptedByKey = countBy(accepted, connectKeyOf);
   const outcomes = inputs.map((input) => {
     const count = acceptedByKey[`${input.connectKey}`] ?? 0;
+    // The SNS MessageId, the same in every copy SNS sends.
     const reasons = letters
-      .filter(({ body }) => snsMessageIdOf(body) === input.trackingId)
+      .filter(({ body }) => body.includes(`"${input.trackingId}"`))
       .map(({ reason }) => reason);
     const outcome =
       count > 1
@@ -110,27 +107,12 @@ export const conversationInversions = (
   };
 };
 
-/** Lines with a phone number (plus sign or not) or a text, even JSON-escaped. */
-const countLeaks = (
-  lines: readonly CapturedLine[],
-  values: readonly string[]
-) => {
-  const needles = values.flatMap((value) =>
-    value.startsWith('+')
-      ? [value.slice(1)]
-      : [value, JSON.stringify(value).slice(1, -1)]
-  );
-  return lines.filter(({ line }) => needles.some((n) => line.includes(n)))
-    .length;
-};
-
 const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 /**
- * Publishes the traffic to a simulated queue, runs Lambda's event source
- * mapping over it into the real bundle, with `connect` in front of Connect
- * and the participant service, and tallies what became of each SMS.
+ * The traffic through a simulated queue and event source mapping into the
+ * real bundle, `connect` in front of Connect: what became of each SMS.
  */
 export const runTraffic = async (options: {
   readonly bundle: InboundFunction | ParticipantBundles;
@@ -192,11 +174,16 @@ export const runTraffic = async (options: {
     }
     bridge.connect.always(script);
     const fn = 'inbound' in bundle ? bundle.inbound : bundle;
-    const environments = executionEnvironments(fn, logs);
-    const { invoke } = environments;
+    const { invoke, ...environments } = executionEnvironments(fn, logs);
     const batches = await runEventSource({ queue, clock, settings, invoke });
     await environments.settle();
     const lines = [...bridge.logs, ...environments.lines];
+    // A phone number (plus sign or not) or a text, even JSON-escaped.
+    const leaks = traffic.personalData.flatMap((value) =>
+      value.startsWith('+')
+        ? [value.slice(1)]
+        : [value, JSON.stringify(value).slice(1, -1)]
+    );
 
     const chats =
       'chats' in bridge
@@ -277,7 +264,9 @@ export const runTraffic = async (options: {
       },
       logs: {
         lines: lines.length,
-        withPersonalData: countLeaks(lines, traffic.personalData),
+        withPersonalData: lines.filter(({ line }) =>
+          leaks.some((leak) => line.includes(leak))
+        ).length,
       },
       wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
       outcomes,

@@ -115,8 +115,7 @@ export const runEventSource = async (options: {
         for (const { messageId, receiptHandle } of messages) {
           if (!failed.includes(messageId)) queue.delete(receiptHandle);
         }
-        const { kind } = outcome;
-        batches.push({ slot, messages, startedAt, kind, failed });
+        batches.push({ slot, messages, startedAt, kind: outcome.kind, failed });
         busy--;
         signal();
       } else if (queue.isEmpty()) {
