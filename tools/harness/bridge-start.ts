@@ -13,12 +13,14 @@ import {
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
-import { loadFreshModule, nodeProcess, setEnvironment } from './node-realm';
 import {
   definedValues,
   endpointVariables,
   type LocalEndpoints,
+  loadFreshModule,
+  nodeProcess,
   sandboxedAws,
+  setEnvironment,
 } from './sandbox';
 import { type InboundFunction, resolveVariables } from './synth';
 
