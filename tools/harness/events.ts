@@ -74,7 +74,6 @@ type SqsRecordOptions = {
   readonly receiveCount?: number;
 };
 
-/** An SQS record of the bridge's queue (or `queueArn`) around a message body. */
 export const sqsRecord = (
   body: string,
   { messageId = randomUUID(), receiveCount = 1 }: SqsRecordOptions = {},
@@ -149,10 +148,7 @@ export interface StreamedItem {
   readonly id?: string;
 }
 
-/**
- * A record of the outbound queue: the item in SNS's envelope, its facts
- * again as message attributes (the Amazon Connect guide's "sns-payload").
- */
+/** The item in SNS's envelope, its facts again as attributes (Connect guide's "sns-payload"). */
 export const streamedItemRecord = ({
   initialContactId,
   contactId = initialContactId,

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
 
-/**
- * Node's own `process`. Under jest, `process` is a copy per test file with an
- * `env` of its own, which a bundle loaded by Node's loader does not read.
- */
+// Under jest, `process` is a per-file copy whose `env` a bundle does not read.
 export const nodeProcess = runInThisContext('process') as NodeJS.Process;
 
-/** Loads a CommonJS file with Node's loader, outside any cache, as Lambda would. */
+// Outside any cache, as Lambda would.
 export const loadFreshModule = (file: string): unknown => {
   const loaded = new Module(file) as Module & {
     load(file: string): void;
@@ -45,10 +42,7 @@ export const definedValues = (
     )
   );
 
-/**
- * What the Lambda runtime would give, with fake credentials and no reading
- * of the user's AWS configuration: nothing may reach a real AWS account.
- */
+/** The Lambda runtime's variables; fake credentials and no AWS config, so nothing reaches AWS. */
 export const sandboxedAws = (
   region: string,
   functionName: string
@@ -78,7 +72,6 @@ export const sandboxedAws = (
   };
 };
 
-/** Local stand-ins' URLs, by `AWS_ENDPOINT_URL_<SERVICE>` suffix (`SQS`). */
 export type LocalEndpoints = Readonly<Record<string, string>>;
 
 /** Each service with a local stand-in goes to it, every other to `others`. */

@@ -19,7 +19,6 @@ export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resou
 
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
-/** A function in a cloud assembly; its variables' references are unresolved. */
 export interface InboundFunction {
   readonly entry: string;
   readonly handlerName: string;
@@ -101,7 +100,6 @@ export const readInboundFunction = (
   };
 };
 
-/** The participant-mode functions, and the keys of the tables they use. */
 export const readParticipantBundles = (assemblyDir: string) => {
   const tableKey = (at: string): TableKeySchema => {
     const table = resourceAt(assemblyDir, `${BRIDGE}/${at}/Resource`);
