@@ -4,6 +4,7 @@ import type {
   ParticipantRole,
 } from '@aws-sdk/client-connectparticipant';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { InboundSms } from '../../lambda/inbound-sms/schema';
 import { type Random, seededUuid } from '../local-aws/random';
 
 const ACCOUNT = '111122223333';
@@ -13,14 +14,9 @@ const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
 export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
 
 /** What End User Messaging publishes for one SMS no registered keyword matched. */
-export const inboundSms = (fields: {
-  readonly originationNumber: string;
-  readonly destinationNumber: string;
-  readonly messageBody: string;
-  readonly inboundMessageId?: string;
-  readonly messageKeyword?: string;
-  readonly previousPublishedMessageId?: string;
-}) => ({
+export const inboundSms = (
+  fields: Omit<InboundSms, 'inboundMessageId'> & { inboundMessageId?: string }
+) => ({
   messageKeyword: `keyword_${ACCOUNT}`,
   inboundMessageId: randomUUID(),
   ...fields,
