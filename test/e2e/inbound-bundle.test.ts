@@ -15,7 +15,7 @@ import {
   type LocalBridge,
   startLocalBridge,
 } from '../../tools/harness/local-bridge';
-import { nodeProcess, setEnvironment } from '../../tools/harness/node-realm';
+import { nodeProcess, setEnvironment } from '../../tools/harness/sandbox';
 import {
   type InboundFunction,
   readInboundFunction,

@@ -29,8 +29,7 @@ import {
   streamedItemRecord,
 } from '../../tools/harness/events';
 import { fakeContext } from '../../tools/harness/lambda-context';
-import { setEnvironment } from '../../tools/harness/node-realm';
-import { endpointVariables } from '../../tools/harness/sandbox';
+import { endpointVariables, setEnvironment } from '../../tools/harness/sandbox';
 import {
   connectChatResponder,
   type LocalChats,

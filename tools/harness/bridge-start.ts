@@ -13,12 +13,14 @@ import {
   captureLogs,
   type LogCaptureOptions,
 } from './log-capture';
-import { loadFreshModule, nodeProcess, setEnvironment } from './node-realm';
 import {
   definedValues,
   endpointVariables,
   type LocalEndpoints,
+  loadFreshModule,
+  nodeProcess,
   sandboxedAws,
+  setEnvironment,
 } from './sandbox';
 import { type InboundFunction, resolveVariables } from './synth';
 
@@ -101,7 +103,6 @@ const startServices = async (
     logs: logs as readonly (typeof logs)[number][],
     queueUrlOf,
     deadLettersOf: (name: string) => sqs.messages(queueUrlOf(name)),
-    /** Starts a local service that a test may script in front of `responder`. */
     serve: async (service: keyof typeof ENDPOINTS, responder: Responder) => {
       const script = scriptedResponder(responder);
       const endpoint = await started(
@@ -173,7 +174,6 @@ export const openLocalStack = async <T>(
   }
 };
 
-/** Loads a function's bundle afresh, `during` loading it; returns its handler. */
 export const loadHandler = async <Handler>(
   fn: InboundFunction,
   during: (work: () => unknown) => Promise<unknown>

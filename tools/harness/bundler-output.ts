@@ -4,11 +4,8 @@ const passedOn = (entry: unknown, fd: number) =>
   fd > 0 &&
   [process.stdout, process.stderr, 'inherit'].includes(entry as never);
 
-/**
- * Runs `work` (a synth that bundles) with the output that the commands CDK's
- * local bundling spawns (esbuild's report) pass on to this process's fd 1 or
- * 2 written through process.stderr instead, so a test's capture holds it.
- */
+// esbuild's report, which CDK's bundling spawns onto fd 1 or 2, goes through
+// process.stderr instead, so a test's capture holds it.
 export const withBundlerOutputOnStreams = <T>(work: () => T): T => {
   const shared = childProcess as { spawnSync: typeof childProcess.spawnSync };
   const { spawnSync } = shared;

@@ -10,7 +10,6 @@ import { type LoopbackServer, serveOnLoopback } from '../local-aws/endpoint';
 // dynalite ships no types.
 const dynalite = require('dynalite') as (options: object) => Server;
 
-/** An in-memory DynamoDB on 127.0.0.1; `onRequest` sees each request. */
 export const startDynalite = (
   options: { readonly onRequest?: (request: IncomingMessage) => void } = {}
 ): Promise<LoopbackServer> => {

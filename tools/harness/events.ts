@@ -4,6 +4,7 @@ import type {
   ParticipantRole,
 } from '@aws-sdk/client-connectparticipant';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { InboundSms } from '../../lambda/inbound-sms/schema';
 import { type Random, seededUuid } from '../local-aws/random';
 
 const ACCOUNT = '111122223333';
@@ -13,14 +14,9 @@ const TOPIC_ARN = `arn:aws:sns:${ARN}-InboundTopic`;
 export const STREAMING_TOPIC_ARN = `arn:aws:sns:${ARN}-StreamingTopic`;
 
 /** What End User Messaging publishes for one SMS no registered keyword matched. */
-export const inboundSms = (fields: {
-  readonly originationNumber: string;
-  readonly destinationNumber: string;
-  readonly messageBody: string;
-  readonly inboundMessageId?: string;
-  readonly messageKeyword?: string;
-  readonly previousPublishedMessageId?: string;
-}) => ({
+export const inboundSms = (
+  fields: Omit<InboundSms, 'inboundMessageId'> & { inboundMessageId?: string }
+) => ({
   messageKeyword: `keyword_${ACCOUNT}`,
   inboundMessageId: randomUUID(),
   ...fields,
@@ -74,7 +70,6 @@ type SqsRecordOptions = {
   readonly receiveCount?: number;
 };
 
-/** An SQS record of the bridge's queue (or `queueArn`) around a message body. */
 export const sqsRecord = (
   body: string,
   { messageId = randomUUID(), receiveCount = 1 }: SqsRecordOptions = {},
@@ -149,10 +144,7 @@ export interface StreamedItem {
   readonly id?: string;
 }
 
-/**
- * A record of the outbound queue: the item in SNS's envelope, its facts
- * again as message attributes (the Amazon Connect guide's "sns-payload").
- */
+/** The item in SNS's envelope, its facts again as attributes (Connect guide's "sns-payload"). */
 export const streamedItemRecord = ({
   initialContactId,
   contactId = initialContactId,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
-/** A Lambda context whose remaining time counts down from the timeout. */
 export const fakeContext = ({
   functionName = 'SmsConnectBridge-Function',
   region = 'us-east-1',

@@ -31,7 +31,6 @@ export const startLocalBridge = ({
     });
     return {
       ...stack,
-      /** The chat integration events Connect took, in order. */
       connect: { ...connect, accepted: () => [...accepted] },
       queueUrl: stack.queueUrlOf('Queue'),
       tableName,

@@ -1,4 +1,4 @@
-import { nodeProcess } from './node-realm';
+import { nodeProcess } from './sandbox';
 
 export interface CapturedLine {
   readonly stream: 'stdout' | 'stderr';

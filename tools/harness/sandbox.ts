@@ -1,5 +1,37 @@
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runInThisContext } from 'node:vm';
+
+// Under jest, `process` is a per-file copy whose `env` a bundle does not read.
+export const nodeProcess = runInThisContext('process') as NodeJS.Process;
+
+// Outside any cache, as Lambda would.
+export const loadFreshModule = (file: string): unknown => {
+  const loaded = new Module(file) as Module & {
+    load(file: string): void;
+  };
+  loaded.load(file);
+  return loaded.exports;
+};
+
+/** Sets (`undefined`: removes) variables of `env`; the result puts the old values back. */
+export const setEnvironment = (
+  variables: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = nodeProcess.env
+): (() => void) => {
+  const previous = Object.fromEntries(
+    Object.keys(variables).map((name) => [name, env[name]])
+  );
+  const apply = (values: Readonly<Record<string, string | undefined>>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    }
+  };
+  apply(variables);
+  return () => apply(previous);
+};
 
 export const definedValues = (
   variables: Readonly<Record<string, string | undefined>>
@@ -10,10 +42,7 @@ export const definedValues = (
     )
   );
 
-/**
- * What the Lambda runtime would give, with fake credentials and no reading
- * of the user's AWS configuration: nothing may reach a real AWS account.
- */
+/** The Lambda runtime's variables; fake credentials and no AWS config, so nothing reaches AWS. */
 export const sandboxedAws = (
   region: string,
   functionName: string
@@ -43,7 +72,6 @@ export const sandboxedAws = (
   };
 };
 
-/** Local stand-ins' URLs, by `AWS_ENDPOINT_URL_<SERVICE>` suffix (`SQS`). */
 export type LocalEndpoints = Readonly<Record<string, string>>;
 
 /** Each service with a local stand-in goes to it, every other to `others`. */

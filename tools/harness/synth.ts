@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
 import {
@@ -6,6 +5,7 @@ import {
   CloudAssembly,
   PATH_METADATA_ENABLE_CONTEXT,
 } from 'aws-cdk-lib/cx-api';
+import cdkJson from '../../cdk.json';
 import { createBridgeStack } from '../../lib/bridge-app';
 import { INTEGRATION_EVENT_RESTRICTED } from '../../lib/delivery';
 import { withBundlerOutputOnStreams } from './bundler-output';
@@ -19,7 +19,6 @@ export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resou
 
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
-/** A function in a cloud assembly; its variables' references are unresolved. */
 export interface InboundFunction {
   readonly entry: string;
   readonly handlerName: string;
@@ -71,12 +70,13 @@ export const readStack = (assemblyDir: string) => {
   };
 };
 
-const resourceAt = (assemblyDir: string, at: string): Resource => {
-  const found = Object.values(readStack(assemblyDir).template.Resources).find(
+const resourceAt = (assemblyDir: string, at: string) => {
+  const { template, region } = readStack(assemblyDir);
+  const found = Object.values(template.Resources).find(
     ({ Metadata }) => Metadata?.['aws:cdk:path'] === at
   );
   if (found === undefined) throw new Error(`no ${at} in ${assemblyDir}`);
-  return found;
+  return { ...found, region };
 };
 
 /** A function of a cloud assembly by its construct path, the inbound one by default. */
@@ -84,22 +84,22 @@ export const readInboundFunction = (
   assemblyDir: string,
   functionPath = `${BRIDGE}/Function/Resource`
 ): InboundFunction => {
-  const { Metadata, Properties: fn } = resourceAt(assemblyDir, functionPath);
+  const found = resourceAt(assemblyDir, functionPath);
+  const fn = found.Properties;
   const [, file, handlerName = ''] = /^(.+)\.([^.]+)$/.exec(fn.Handler) ?? [];
   return {
     entry: path.join(
       assemblyDir,
-      String(Metadata?.['aws:asset:path']),
+      String(found.Metadata?.['aws:asset:path']),
       `${file}.js`
     ),
     handlerName,
-    region: readStack(assemblyDir).region,
+    region: found.region,
     timeoutSeconds: fn.Timeout ?? 3,
     variables: fn.Environment?.Variables ?? {},
   };
 };
 
-/** The participant-mode functions, and the keys of the tables they use. */
 export const readParticipantBundles = (assemblyDir: string) => {
   const tableKey = (at: string): TableKeySchema => {
     const table = resourceAt(assemblyDir, `${BRIDGE}/${at}/Resource`);
@@ -132,11 +132,7 @@ export const resolveVariables = (
   );
 
 /** cdk.json's feature flags (`@` keys), which the CLI hands to bin/app.ts. */
-export const cdkFeatureFlags = (): Record<string, unknown> => {
-  const { context = {} } = JSON.parse(
-    readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')
+export const cdkFeatureFlags = (): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(cdkJson.context).filter(([key]) => key.startsWith('@'))
   );
-  return Object.fromEntries(
-    Object.entries(context).filter(([key]) => key.startsWith('@'))
-  );
-};

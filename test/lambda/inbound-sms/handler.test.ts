@@ -22,7 +22,7 @@ import {
   sqsRecord,
 } from '../../../tools/harness/events';
 import { fakeContext } from '../../../tools/harness/lambda-context';
-import { setEnvironment } from '../../../tools/harness/node-realm';
+import { setEnvironment } from '../../../tools/harness/sandbox';
 import {
   BRIDGE_NUMBER,
   BRIDGE_NUMBER_ARN,
