@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type {
   BatchResultErrorEntry,
+  ChangeMessageVisibilityBatchRequest,
   ChangeMessageVisibilityBatchRequestEntry,
   MessageAttributeValue,
   SendMessageRequest,
@@ -55,7 +56,6 @@ export const createQueue = ({
     receives: 0,
     visibilityChanges: 0,
     redeliveredWhileInFlight: 0,
-    redriven: 0,
   };
   let handles = 0;
   /** The message whose latest receipt handle (`<MessageId>#<n>`) it is. */
@@ -89,13 +89,11 @@ export const createQueue = ({
           held.delete(stored.MessageId);
           const reason = MAX_RECEIVE_COUNT_EXCEEDED;
           redriven.push({ body: stored.Body, receiveCount, reason });
-          stats.redriven++;
           continue;
         }
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
-        const firstReceivedAt = message.firstReceivedAt ?? now;
-        message.firstReceivedAt = firstReceivedAt;
+        message.firstReceivedAt ??= now;
         const receiptHandle = `${stored.MessageId}#${++handles}`;
         message.receiptHandle = receiptHandle;
         message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;
@@ -109,7 +107,7 @@ export const createQueue = ({
           sentAt: message.sentAt,
           receiptHandle,
           receiveCount: message.receiveCount,
-          firstReceivedAt,
+          firstReceivedAt: message.firstReceivedAt,
         });
       }
       return received;
@@ -141,7 +139,7 @@ export const createQueue = ({
         : Math.min(...[...held.values()].map(({ visibleAt }) => visibleAt)),
     messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
-    statistics: () => ({ ...stats }),
+    statistics: () => ({ ...stats, redriven: redriven.length }),
   };
 };
 
@@ -236,12 +234,11 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
 
   const respond = ({ headers, json }: RecordedRequest): Reply => {
     const target = String(headers['x-amz-target']);
-    const input = (json ?? {}) as Partial<SendMessageRequest>;
+    const input = (json ?? {}) as Partial<
+      SendMessageRequest & ChangeMessageVisibilityBatchRequest
+    >;
     if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeBatch(
-        input.QueueUrl,
-        (json as { Entries?: unknown }).Entries
-      );
+      return changeBatch(input.QueueUrl, input.Entries);
     }
     if (target !== 'AmazonSQS.SendMessage') {
       return awsError(400, 'UnsupportedOperation', target);
