@@ -5,7 +5,7 @@ import { chatTextProblem } from './connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
 /** `visibility`, streaming's `MessageVisibility`, is not on the wire. */
-export type TranscriptItem = Item & {
+type TranscriptItem = Item & {
   readonly visibility: 'CUSTOMER' | 'AGENT' | 'ALL';
 };
 
@@ -39,7 +39,6 @@ const newChat = (
     endsAt: startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
     streamingEndpoints: [] as string[],
     connections: [] as { token: string; expiresAt: number }[],
-    /** The initial message, then each `SendMessage`. */
     messages: [] as { ContentType: string; Content: string }[],
     transcript: [] as TranscriptItem[],
     get ended(): boolean {
@@ -70,11 +69,14 @@ export const localChats = () => {
 
   const addItem = (
     chat: LocalChat,
-    item: Omit<TranscriptItem, 'AbsoluteTime' | 'ContactId'>
+    item: Omit<TranscriptItem, 'AbsoluteTime' | 'ContactId' | 'visibility'> & {
+      visibility?: TranscriptItem['visibility'];
+    }
   ): TranscriptItem => {
     const added = {
       Id: randomUUID(),
       ...item,
+      visibility: item.visibility ?? 'ALL',
       AbsoluteTime: new Date(clock.now()).toISOString(),
       ContactId: chat.contactId,
     };
@@ -95,11 +97,9 @@ export const localChats = () => {
       ParticipantId: chat.participantId,
       DisplayName: 'Customer',
       ParticipantRole: 'CUSTOMER',
-      visibility: 'ALL',
     });
   };
 
-  /** Opens a chat, or finds the one a repeated `ClientToken` opened. */
   const open = (start: Record<string, unknown>): LocalChat => {
     const { ClientToken } = start;
     const earlier = chats.find(
@@ -111,7 +111,6 @@ export const localChats = () => {
         Type: 'EVENT',
         ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
         ParticipantRole: 'SYSTEM',
-        visibility: 'ALL',
       })
     );
     chats.push(chat);
@@ -131,7 +130,7 @@ export const localChats = () => {
         ParticipantId: randomUUID(),
         DisplayName: 'SYSTEM_MESSAGE',
         ParticipantRole: message.role ?? 'SYSTEM',
-        visibility: message.visibility ?? 'ALL',
+        visibility: message.visibility,
       });
     }
     if (flow?.endsChat) chat.ended = true;
@@ -173,11 +172,8 @@ const START_STREAMING = z.object({
   ChatStreamingConfiguration: z.object({ StreamingEndpointArn: z.string() }),
 });
 
-/**
- * StartChatContact, idempotent on `ClientToken`, and StartContactStreaming:
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html
- */
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html
 export const connectChatResponder =
   (chats: LocalChats) =>
   ({ method, path, json }: RecordedRequest): Reply => {

@@ -7,7 +7,6 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
   readonly json: unknown;
 }
 

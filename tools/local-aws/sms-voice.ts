@@ -82,11 +82,7 @@ const FILTER = z.object({
     }),
 });
 
-/**
- * DescribeOptedOutNumbers' limits
- * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html);
- * filter values other than "true" and "false" are INVALID_FILTER_VALUES.
- */
+// https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html
 const DESCRIBE_OPTED_OUT_NUMBERS = z
   .object({
     OptedOutNumbers: z.array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/)).max(5),
@@ -159,10 +155,8 @@ export const smsVoiceResponder = ({
       : [...entries.values()]
     ).map((entry) => ({ ...entry, ...DESCRIBED, ...shown }));
 
-  /**
-   * Two-way needs a channel, and self-managed opt-outs need two-way first
-   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html).
-   */
+  // Two-way needs a channel, and self-managed opt-outs need two-way first:
+  // https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html
   const updateTwoWay = (entry: Origination, input: Input) => {
     const update = parsed(TWO_WAY, input);
     const next = { ...entry, ...update };
@@ -201,10 +195,7 @@ export const smsVoiceResponder = ({
     }),
     UpdatePool: (input: Input) =>
       updateTwoWay(found(pools, 'pool', input.PoolId), input),
-    /**
-     * A number on the sender's opt-out list is not texted
-     * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
-     */
+    // https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html
     SendTextMessage: (input: Input) => {
       const message = parsed(SEND_TEXT_MESSAGE, input);
       const origin = [...phoneNumbers.values()].find((n) =>
@@ -234,10 +225,8 @@ export const smsVoiceResponder = ({
       }
       return { ...listOf(OptOutListName), ...list.get(OptedOutNumber) };
     },
-    /**
-     * AWS does not say, so: number order, not time; 100 a page by default;
-     * a NextToken only for its own query; an unlisted number not found.
-     */
+    // AWS does not say, so: number order, not time; 100 a page by default;
+    // a NextToken only for its own query; an unlisted number not found.
     DescribeOptedOutNumbers: (input: Input) => {
       const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
       const { OptedOutNumbers: numbers = [], Filters: filters = [] } = request;

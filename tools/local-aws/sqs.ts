@@ -29,12 +29,9 @@ export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 export type Queue = ReturnType<typeof createQueue>;
 export type ReceivedMessage = ReturnType<Queue['receive']>[number];
 
-/**
- * The one SQS model:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
- */
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 export const createQueue = ({
   random,
   visibilityTimeoutSeconds = 30,
@@ -112,16 +109,14 @@ export const createQueue = ({
       }
       return received;
     },
-    /**
-     * An earlier receive's handle may leave the message (SQS says success):
-     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
-     */
+    // An earlier receive's handle may leave the message (SQS says success):
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
     delete: (receiptHandle: string): boolean => {
       const message = byHandle(receiptHandle);
       if (message) held.delete(message.stored.MessageId);
       return message !== undefined;
     },
-    /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
     changeVisibility: (handle: string, seconds: number, now: number) => {
       const message = byHandle(handle);
       if (message === undefined || message.hiddenUntil <= now) return false;
