@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import type {
   BatchResultErrorEntry,
   ChangeMessageVisibilityBatchRequest,
-  ChangeMessageVisibilityBatchRequestEntry,
   MessageAttributeValue,
   SendMessageRequest,
 } from '@aws-sdk/client-sqs';
@@ -165,46 +164,27 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     return queues.get(queueUrl) as Queue;
   };
 
-  const failure = (Code: string, Message: string) => ({
-    Code,
-    Message,
-    SenderFault: true,
-  });
+  /** Why an entry fails, if it does. */
+  const refusal = (model: Queue, handle: string, timeout: number) =>
+    !Number.isInteger(timeout) || timeout < 0 || timeout > 43_200
+      ? ['InvalidParameterValue', 'VisibilityTimeout is 0-43200']
+      : !handle
+        ? ['ReceiptHandleIsInvalid', 'The receipt handle is missing']
+        : model.statistics().receives > 0 &&
+            !model.changeVisibility(handle, timeout, now())
+          ? [
+              'InvalidParameterValue',
+              'Message does not exist or is not available for visibility timeout change',
+            ]
+          : undefined;
 
-  /** Why an entry fails, if it does; a change taken is recorded. */
-  const change = (
-    queueUrl: string,
-    {
-      ReceiptHandle: receiptHandle,
-      VisibilityTimeout: timeout = -1,
-    }: Omit<ChangeMessageVisibilityBatchRequestEntry, 'Id'>
-  ) => {
-    if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
-      return failure('InvalidParameterValue', 'VisibilityTimeout is 0-43200');
-    }
-    if (!receiptHandle) {
-      return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
-    }
-    const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
-    const model = queue(queueUrl);
-    const refused =
-      model.statistics().receives > 0 &&
-      !model.changeVisibility(receiptHandle, timeout, now()) &&
-      failure(
-        'InvalidParameterValue',
-        'Message does not exist or is not available for visibility timeout change'
-      );
-    if (!refused) changes.push(taken);
-    return refused;
-  };
-
-  const changeBatch = (QueueUrl: unknown, Entries: unknown): Reply => {
-    if (typeof QueueUrl !== 'string' || QueueUrl === '') {
+  const changeBatch = ({
+    QueueUrl: queueUrl,
+    Entries: entries = [],
+  }: Partial<ChangeMessageVisibilityBatchRequest>): Reply => {
+    if (!queueUrl) {
       return awsError(400, 'MissingParameter', 'QueueUrl is required');
     }
-    const entries = (
-      Array.isArray(Entries) ? Entries : []
-    ) as ChangeMessageVisibilityBatchRequestEntry[];
     const ids = entries.map(({ Id }) => Id);
     const refused =
       entries.length === 0
@@ -220,20 +200,23 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     const Successful: { Id?: string }[] = [];
     const Failed: BatchResultErrorEntry[] = [];
     for (const { Id, ...entry } of entries) {
-      const refused = change(QueueUrl, entry);
-      if (refused) Failed.push({ Id, ...refused });
+      const receiptHandle = entry.ReceiptHandle ?? '';
+      const visibilityTimeout = entry.VisibilityTimeout ?? -1;
+      const model = queue(queueUrl);
+      const [Code, Message] =
+        refusal(model, receiptHandle, visibilityTimeout) ?? [];
+      if (Code) Failed.push({ Id, Code, Message, SenderFault: true });
       else Successful.push({ Id });
+      if (!Code) changes.push({ queueUrl, receiptHandle, visibilityTimeout });
     }
     return { status: 200, body: { Successful, Failed } };
   };
 
   const respond = ({ headers, json }: RecordedRequest): Reply => {
     const target = String(headers['x-amz-target']);
-    const input = (json ?? {}) as Partial<
-      SendMessageRequest & ChangeMessageVisibilityBatchRequest
-    >;
+    const input = (json ?? {}) as Partial<SendMessageRequest>;
     if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeBatch(input.QueueUrl, input.Entries);
+      return changeBatch(input);
     }
     if (target !== 'AmazonSQS.SendMessage') {
       return awsError(400, 'UnsupportedOperation', target);
