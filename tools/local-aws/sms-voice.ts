@@ -282,9 +282,7 @@ export const smsVoiceResponder = ({
     respond,
     addPhoneNumber: (
       number: string,
-      state: Partial<
-        Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
-      > = {}
+      state: Partial<LocalPhoneNumber> = {}
     ): LocalPhoneNumber => {
       const id = state.PhoneNumberId ?? newId('phone');
       const entry: LocalPhoneNumber = {

@@ -137,9 +137,7 @@ export const createQueue = ({
   };
 };
 
-export interface SqsResponderOptions {
-  readonly now?: () => number;
-}
+export type SqsResponderOptions = { readonly now?: () => number };
 
 /**
  * SendMessage and ChangeMessageVisibilityBatch by queue URL:
