@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { chatTextProblem } from './connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** `visibility`, streaming's `MessageVisibility`, is not on the wire. */
+/** `visibility` (streaming's `MessageVisibility`, default ALL) is not on the wire. */
 type TranscriptItem = Item & {
-  readonly visibility: 'CUSTOMER' | 'AGENT' | 'ALL';
+  readonly visibility?: 'CUSTOMER' | 'AGENT' | 'ALL';
 };
 
 /** What a flow writes as a chat starts is never streamed (it comes first). */
@@ -69,14 +69,11 @@ export const localChats = () => {
 
   const addItem = (
     chat: LocalChat,
-    item: Omit<TranscriptItem, 'AbsoluteTime' | 'ContactId' | 'visibility'> & {
-      visibility?: TranscriptItem['visibility'];
-    }
+    item: Omit<TranscriptItem, 'AbsoluteTime' | 'ContactId'>
   ): TranscriptItem => {
     const added = {
       Id: randomUUID(),
       ...item,
-      visibility: item.visibility ?? 'ALL',
       AbsoluteTime: new Date(clock.now()).toISOString(),
       ContactId: chat.contactId,
     };
