@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { chatTextProblem } from './connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/** `visibility`, streaming's `MessageVisibility`, is not on the wire. */
-export type TranscriptItem = Item & {
-  readonly visibility: 'CUSTOMER' | 'AGENT' | 'ALL';
+/** `visibility` (streaming's `MessageVisibility`, default ALL) is not on the wire. */
+type TranscriptItem = Item & {
+  readonly visibility?: 'CUSTOMER' | 'AGENT' | 'ALL';
 };
 
 /** What a flow writes as a chat starts is never streamed (it comes first). */
@@ -39,7 +39,6 @@ const newChat = (
     endsAt: startedAt + (typeof minutes === 'number' ? minutes : 1500) * 60_000,
     streamingEndpoints: [] as string[],
     connections: [] as { token: string; expiresAt: number }[],
-    /** The initial message, then each `SendMessage`. */
     messages: [] as { ContentType: string; Content: string }[],
     transcript: [] as TranscriptItem[],
     get ended(): boolean {
@@ -95,11 +94,9 @@ export const localChats = () => {
       ParticipantId: chat.participantId,
       DisplayName: 'Customer',
       ParticipantRole: 'CUSTOMER',
-      visibility: 'ALL',
     });
   };
 
-  /** Opens a chat, or finds the one a repeated `ClientToken` opened. */
   const open = (start: Record<string, unknown>): LocalChat => {
     const { ClientToken } = start;
     const earlier = chats.find(
@@ -111,7 +108,6 @@ export const localChats = () => {
         Type: 'EVENT',
         ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
         ParticipantRole: 'SYSTEM',
-        visibility: 'ALL',
       })
     );
     chats.push(chat);
@@ -131,7 +127,7 @@ export const localChats = () => {
         ParticipantId: randomUUID(),
         DisplayName: 'SYSTEM_MESSAGE',
         ParticipantRole: message.role ?? 'SYSTEM',
-        visibility: message.visibility ?? 'ALL',
+        visibility: message.visibility,
       });
     }
     if (flow?.endsChat) chat.ended = true;
@@ -173,11 +169,8 @@ const START_STREAMING = z.object({
   ChatStreamingConfiguration: z.object({ StreamingEndpointArn: z.string() }),
 });
 
-/**
- * StartChatContact, idempotent on `ClientToken`, and StartContactStreaming:
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html
- */
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_StartContactStreaming.html
 export const connectChatResponder =
   (chats: LocalChats) =>
   ({ method, path, json }: RecordedRequest): Reply => {

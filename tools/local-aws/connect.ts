@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { SendChatIntegrationEventRequest } from '@aws-sdk/client-connect';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
-/**
- * Text takes 1 to 1,024 characters, here UTF-16 code units, the stricter
- * reading (AWS does not say which it counts).
- * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
- * https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
- */
+// 1 to 1,024 characters, here UTF-16 code units (AWS does not say which):
+// https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_SendMessage.html
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatMessage.html
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_ChatEvent.html
 export const chatTextProblem = (
   contentType: unknown,
   content: unknown
@@ -21,11 +18,8 @@ export const chatTextProblem = (
   return undefined;
 };
 
-/**
- * A new chat for a customer's first text, the same chat after; 400
- * `InvalidRequestException` is the one client error the page lists
- * (https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html).
- */
+// InvalidRequestException is the one client error the page lists:
+// https://docs.aws.amazon.com/connect/latest/APIReference/API_SendChatIntegrationEvent.html
 export const connectResponder = () => {
   const chats = new Map<string, string>();
   return ({ method, path, json }: RecordedRequest): Reply => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RecordedRequest {
@@ -7,7 +8,6 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
   readonly json: unknown;
 }
 
@@ -49,20 +49,13 @@ export const startLocalEndpoint = async (
 ): Promise<LocalEndpoint> => {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = await text(req);
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {} // not JSON: `json` stays undefined
-    const request: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      headers: req.headers,
-      body,
-      json,
-    };
+    const { method = 'GET', url: path = '/', headers } = req;
+    const request = { method, path, headers, body, json };
     requests.push(request);
     const reply = await Promise.resolve(request)
       .then(respond)

@@ -49,7 +49,6 @@ export const participantResponder = (chats: LocalChats) => {
         ParticipantId: chat.participantId,
         DisplayName: 'Customer',
         ParticipantRole: 'CUSTOMER',
-        visibility: 'ALL',
       });
       chat.ended = true;
       return ok({});
@@ -90,10 +89,8 @@ export const participantResponder = (chats: LocalChats) => {
   };
 };
 
-/**
- * A GetTranscript page as the customer sees it (no agent-only items):
- * https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html
- */
+// The customer's view (no agent-only items) of
+// https://docs.aws.amazon.com/connect-participant/latest/APIReference/API_GetTranscript.html
 const transcriptPage: Route = (chat, body) => {
   if (body.StartPosition || (body.ScanDirection ?? 'BACKWARD') !== 'BACKWARD') {
     return invalid('the local service reads back from the newest item only');

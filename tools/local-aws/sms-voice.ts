@@ -1,8 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type {
-  NumberType,
-  SendTextMessageRequest,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { NumberType } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { type ZodType, z } from 'zod';
 import { awsError, type RecordedRequest, type Reply } from './endpoint';
 
@@ -11,16 +8,10 @@ const NEW_ORIGINATION = {
   SelfManagedOptOutsEnabled: false,
   OptOutListName: 'Default',
 };
-type Origination = typeof NEW_ORIGINATION & {
-  TwoWayChannelArn?: string;
-  TwoWayChannelRole?: string;
-};
+type Origination = typeof NEW_ORIGINATION & z.infer<typeof TWO_WAY>;
 
-/**
- * A phone number's state, with the members DescribePhoneNumbers returns
- * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_PhoneNumberInformation.html).
- */
-export type LocalPhoneNumber = Origination & {
+/** https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_PhoneNumberInformation.html */
+type LocalPhoneNumber = Origination & {
   PhoneNumberId: string;
   PhoneNumberArn: string;
   PhoneNumber: string;
@@ -28,8 +19,6 @@ export type LocalPhoneNumber = Origination & {
   IsoCountryCode: string;
   PoolId?: string;
 };
-
-export type LocalPool = Origination & { PoolId: string; PoolArn: string };
 
 type Input = Record<string, unknown>;
 
@@ -43,7 +32,6 @@ const refuse = (...error: Parameters<typeof awsError>): never => {
   throw new Refusal(awsError(...error));
 };
 
-/** The parsed input, or ValidationException with its `Reason` and `Fields`. */
 const parsed = <T>(schema: ZodType<T>, input: Input): T => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -94,11 +82,7 @@ const FILTER = z.object({
     }),
 });
 
-/**
- * DescribeOptedOutNumbers' limits
- * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html);
- * filter values other than "true" and "false" are INVALID_FILTER_VALUES.
- */
+// https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_DescribeOptedOutNumbers.html
 const DESCRIBE_OPTED_OUT_NUMBERS = z
   .object({
     OptedOutNumbers: z.array(z.string().regex(/^\+?[1-9][0-9]{1,18}$/)).max(5),
@@ -109,7 +93,7 @@ const DESCRIBE_OPTED_OUT_NUMBERS = z
   .partial()
   .extend({ OptOutListName: z.string().regex(/^[A-Za-z0-9_:/-]{1,256}$/) });
 
-/** A number on an opt-out list; AWS JSON 1.0 sends times in epoch seconds. */
+/** AWS JSON 1.0 sends times in epoch seconds. */
 const optedOut = (number: string, at: Date, byEndUser: boolean) => ({
   OptedOutNumber: number,
   OptedOutTimestamp: at.getTime() / 1000,
@@ -120,7 +104,6 @@ type OptedOutEntry = ReturnType<typeof optedOut>;
 /** The id or name an ARN (`...:<type>/<id>`) ends in. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
 
-/** What Describe* adds to the state. */
 const DESCRIBED = {
   Status: 'ACTIVE',
   MessageType: 'TRANSACTIONAL',
@@ -128,21 +111,20 @@ const DESCRIBED = {
   CreatedTimestamp: 1_700_000_000,
 };
 
-/** End User Messaging's numbers, pools, texts and opt-out lists. */
 export const smsVoiceResponder = ({
   region = 'us-east-1',
   account = '111122223333',
 } = {}) => {
   const arnOf = (type: string, id: string) =>
     `arn:aws:sms-voice:${region}:${account}:${type}/${id}`;
+  const newId = (type: string) => `${type}-${randomBytes(16).toString('hex')}`;
   const phoneNumbers = new Map<string, LocalPhoneNumber>();
-  const pools = new Map<string, LocalPool>();
+  const pools = new Map<string, Origination & { PoolId: string }>();
   const optOutLists = new Map([['Default', new Map<string, OptedOutEntry>()]]);
-  /** DescribeOptedOutNumbers' NextTokens, each for the query that issued it. */
   const issued = new Map<string, { query: string; offset: number }>();
-  const sentTextMessages: (SendTextMessageRequest & {
-    readonly MessageId: string;
-    readonly input: Readonly<Record<string, unknown>>;
+  const sentTextMessages: (z.infer<typeof SEND_TEXT_MESSAGE> & {
+    MessageId: string;
+    input: Input;
   })[] = [];
   const failures = new Map<string, { reply: Reply; times: number }>();
 
@@ -162,7 +144,6 @@ export const smsVoiceResponder = ({
       ResourceId: String(idOrArn),
     });
 
-  /** Every entry, or those `ids` names. */
   const described = <T>(
     ids: unknown,
     entries: ReadonlyMap<string, T>,
@@ -174,10 +155,8 @@ export const smsVoiceResponder = ({
       : [...entries.values()]
     ).map((entry) => ({ ...entry, ...DESCRIBED, ...shown }));
 
-  /**
-   * Two-way needs a channel, and self-managed opt-outs need two-way first
-   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html).
-   */
+  // Two-way needs a channel, and self-managed opt-outs need two-way first:
+  // https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html
   const updateTwoWay = (entry: Origination, input: Input) => {
     const update = parsed(TWO_WAY, input);
     const next = { ...entry, ...update };
@@ -216,10 +195,7 @@ export const smsVoiceResponder = ({
     }),
     UpdatePool: (input: Input) =>
       updateTwoWay(found(pools, 'pool', input.PoolId), input),
-    /**
-     * A number on the sender's opt-out list is not texted
-     * (https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html).
-     */
+    // https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list.html
     SendTextMessage: (input: Input) => {
       const message = parsed(SEND_TEXT_MESSAGE, input);
       const origin = [...phoneNumbers.values()].find((n) =>
@@ -249,10 +225,8 @@ export const smsVoiceResponder = ({
       }
       return { ...listOf(OptOutListName), ...list.get(OptedOutNumber) };
     },
-    /**
-     * AWS does not say, so: number order, not time; 100 a page by default;
-     * a NextToken only for its own query; an unlisted number not found.
-     */
+    // AWS does not say, so: number order, not time; 100 a page by default;
+    // a NextToken only for its own query; an unlisted number not found.
     DescribeOptedOutNumbers: (input: Input) => {
       const request = parsed(DESCRIBE_OPTED_OUT_NUMBERS, input);
       const { OptedOutNumbers: numbers = [], Filters: filters = [] } = request;
@@ -308,12 +282,9 @@ export const smsVoiceResponder = ({
     respond,
     addPhoneNumber: (
       number: string,
-      state: Partial<
-        Omit<LocalPhoneNumber, 'PhoneNumberArn' | 'PhoneNumber'>
-      > = {}
+      state: Partial<LocalPhoneNumber> = {}
     ): LocalPhoneNumber => {
-      const id =
-        state.PhoneNumberId ?? `phone-${randomBytes(16).toString('hex')}`;
+      const id = state.PhoneNumberId ?? newId('phone');
       const entry: LocalPhoneNumber = {
         ...NEW_ORIGINATION,
         NumberType: 'TEN_DLC',
@@ -327,10 +298,10 @@ export const smsVoiceResponder = ({
       return entry;
     },
     addPool: (
-      state: Partial<Omit<LocalPool, 'PoolArn'>> = {},
+      state: Partial<Origination & { PoolId: string }> = {},
       members: readonly LocalPhoneNumber[] = []
-    ): LocalPool => {
-      const id = state.PoolId ?? `pool-${randomBytes(16).toString('hex')}`;
+    ) => {
+      const id = state.PoolId ?? newId('pool');
       const entry = {
         ...NEW_ORIGINATION,
         ...state,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type {
   BatchResultErrorEntry,
-  ChangeMessageVisibilityBatchRequestEntry,
+  ChangeMessageVisibilityBatchRequest,
   MessageAttributeValue,
   SendMessageRequest,
 } from '@aws-sdk/client-sqs';
@@ -28,12 +28,9 @@ export const MAX_RECEIVE_COUNT_EXCEEDED = 'maxReceiveCount exceeded';
 export type Queue = ReturnType<typeof createQueue>;
 export type ReceivedMessage = ReturnType<Queue['receive']>[number];
 
-/**
- * The one SQS model:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
- */
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 export const createQueue = ({
   random,
   visibilityTimeoutSeconds = 30,
@@ -55,7 +52,6 @@ export const createQueue = ({
     receives: 0,
     visibilityChanges: 0,
     redeliveredWhileInFlight: 0,
-    redriven: 0,
   };
   let handles = 0;
   /** The message whose latest receipt handle (`<MessageId>#<n>`) it is. */
@@ -89,13 +85,11 @@ export const createQueue = ({
           held.delete(stored.MessageId);
           const reason = MAX_RECEIVE_COUNT_EXCEEDED;
           redriven.push({ body: stored.Body, receiveCount, reason });
-          stats.redriven++;
           continue;
         }
         if (message.hiddenUntil > now) stats.redeliveredWhileInFlight++;
         message.receiveCount++;
-        const firstReceivedAt = message.firstReceivedAt ?? now;
-        message.firstReceivedAt = firstReceivedAt;
+        message.firstReceivedAt ??= now;
         const receiptHandle = `${stored.MessageId}#${++handles}`;
         message.receiptHandle = receiptHandle;
         message.hiddenUntil = now + visibilityTimeoutSeconds * 1000;
@@ -109,21 +103,19 @@ export const createQueue = ({
           sentAt: message.sentAt,
           receiptHandle,
           receiveCount: message.receiveCount,
-          firstReceivedAt,
+          firstReceivedAt: message.firstReceivedAt,
         });
       }
       return received;
     },
-    /**
-     * An earlier receive's handle may leave the message (SQS says success):
-     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
-     */
+    // An earlier receive's handle may leave the message (SQS says success):
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
     delete: (receiptHandle: string): boolean => {
       const message = byHandle(receiptHandle);
       if (message) held.delete(message.stored.MessageId);
       return message !== undefined;
     },
-    /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
     changeVisibility: (handle: string, seconds: number, now: number) => {
       const message = byHandle(handle);
       if (message === undefined || message.hiddenUntil <= now) return false;
@@ -141,13 +133,11 @@ export const createQueue = ({
         : Math.min(...[...held.values()].map(({ visibleAt }) => visibleAt)),
     messages: () => [...held.values()].map(({ stored }) => stored),
     deadLetters: () => [...redriven],
-    statistics: () => ({ ...stats }),
+    statistics: () => ({ ...stats, redriven: redriven.length }),
   };
 };
 
-export interface SqsResponderOptions {
-  readonly now?: () => number;
-}
+export type SqsResponderOptions = { readonly now?: () => number };
 
 /**
  * SendMessage and ChangeMessageVisibilityBatch by queue URL:
@@ -172,46 +162,27 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     return queues.get(queueUrl) as Queue;
   };
 
-  const failure = (Code: string, Message: string) => ({
-    Code,
-    Message,
-    SenderFault: true,
-  });
+  /** Why an entry fails, if it does. */
+  const refusal = (model: Queue, handle: string, timeout: number) =>
+    !Number.isInteger(timeout) || timeout < 0 || timeout > 43_200
+      ? ['InvalidParameterValue', 'VisibilityTimeout is 0-43200']
+      : !handle
+        ? ['ReceiptHandleIsInvalid', 'The receipt handle is missing']
+        : model.statistics().receives > 0 &&
+            !model.changeVisibility(handle, timeout, now())
+          ? [
+              'InvalidParameterValue',
+              'Message does not exist or is not available for visibility timeout change',
+            ]
+          : undefined;
 
-  /** Why an entry fails, if it does; a change taken is recorded. */
-  const change = (
-    queueUrl: string,
-    {
-      ReceiptHandle: receiptHandle,
-      VisibilityTimeout: timeout = -1,
-    }: Omit<ChangeMessageVisibilityBatchRequestEntry, 'Id'>
-  ) => {
-    if (!Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
-      return failure('InvalidParameterValue', 'VisibilityTimeout is 0-43200');
-    }
-    if (!receiptHandle) {
-      return failure('ReceiptHandleIsInvalid', 'The receipt handle is missing');
-    }
-    const taken = { queueUrl, receiptHandle, visibilityTimeout: timeout };
-    const model = queue(queueUrl);
-    const refused =
-      model.statistics().receives > 0 &&
-      !model.changeVisibility(receiptHandle, timeout, now()) &&
-      failure(
-        'InvalidParameterValue',
-        'Message does not exist or is not available for visibility timeout change'
-      );
-    if (!refused) changes.push(taken);
-    return refused;
-  };
-
-  const changeBatch = (QueueUrl: unknown, Entries: unknown): Reply => {
-    if (typeof QueueUrl !== 'string' || QueueUrl === '') {
+  const changeBatch = ({
+    QueueUrl: queueUrl,
+    Entries: entries = [],
+  }: Partial<ChangeMessageVisibilityBatchRequest>): Reply => {
+    if (!queueUrl) {
       return awsError(400, 'MissingParameter', 'QueueUrl is required');
     }
-    const entries = (
-      Array.isArray(Entries) ? Entries : []
-    ) as ChangeMessageVisibilityBatchRequestEntry[];
     const ids = entries.map(({ Id }) => Id);
     const refused =
       entries.length === 0
@@ -227,9 +198,14 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     const Successful: { Id?: string }[] = [];
     const Failed: BatchResultErrorEntry[] = [];
     for (const { Id, ...entry } of entries) {
-      const refused = change(QueueUrl, entry);
-      if (refused) Failed.push({ Id, ...refused });
+      const receiptHandle = entry.ReceiptHandle ?? '';
+      const visibilityTimeout = entry.VisibilityTimeout ?? -1;
+      const model = queue(queueUrl);
+      const [Code, Message] =
+        refusal(model, receiptHandle, visibilityTimeout) ?? [];
+      if (Code) Failed.push({ Id, Code, Message, SenderFault: true });
       else Successful.push({ Id });
+      if (!Code) changes.push({ queueUrl, receiptHandle, visibilityTimeout });
     }
     return { status: 200, body: { Successful, Failed } };
   };
@@ -238,10 +214,7 @@ export const sqsResponder = (options: SqsResponderOptions = {}) => {
     const target = String(headers['x-amz-target']);
     const input = (json ?? {}) as Partial<SendMessageRequest>;
     if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
-      return changeBatch(
-        input.QueueUrl,
-        (json as { Entries?: unknown }).Entries
-      );
+      return changeBatch(input);
     }
     if (target !== 'AmazonSQS.SendMessage') {
       return awsError(400, 'UnsupportedOperation', target);
