@@ -5,6 +5,7 @@ import { sqsRecord } from '../harness/events';
 import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
 import type { Queue, ReceivedMessage } from '../local-aws/sqs';
+import { TRAFFIC_START } from './traffic';
 
 /** The bridge queue's settings, as the template in an assembly deploys them. */
 export const readQueueSettings = (assemblyDir: string) => {
@@ -71,7 +72,7 @@ export const failedMessages = (
 const toEvent = (messages: readonly ReceivedMessage[]): SQSEvent => ({
   Records: messages.map(({ body, messageId, receiveCount, ...message }) => {
     const record = sqsRecord(body, { messageId, receiveCount });
-    const sent = Date.UTC(2026, 0, 5, 9) + message.sentAt;
+    const sent = TRAFFIC_START + message.sentAt;
     const attributes = { ...record.attributes, SentTimestamp: `${sent}` };
     return { ...record, receiptHandle: message.receiptHandle, attributes };
   }),

@@ -60,7 +60,8 @@ const TEXTS = [
   'Stopped by the shop about repair {n} but it was closed',
   'Hello?? Still waiting on refund {n}…',
 ];
-const START = Date.UTC(2026, 0, 5, 9, 0, 0);
+/** When the simulated day begins: SNS's `Timestamp` and SQS's `SentTimestamp` both count from it. */
+export const TRAFFIC_START = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 const notification = (
   random: Random,
@@ -68,7 +69,7 @@ const notification = (
   at: number,
   messageId: string
 ) =>
-  snsNotificationBody(smsMessage(payload), new Date(START + at), {
+  snsNotificationBody(smsMessage(payload), new Date(TRAFFIC_START + at), {
     messageId,
     random,
   });
