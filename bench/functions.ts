@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeMetafile, type BuildOptions, build } from 'esbuild';
 import { FUNCTION_DEFAULTS } from '../lib/function-defaults';
+import { INBOUND_FUNCTION_NAME } from '../tools/harness/lambda-context';
 import * as sandbox from '../tools/harness/sandbox';
 import {
   type BridgeContext,
@@ -82,7 +83,7 @@ export const lambdaEnvironment = (
 ): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
   ...sandbox.definedValues(
-    sandbox.sandboxedAws(fn.region, 'SmsConnectBridge-Function')
+    sandbox.sandboxedAws(fn.region, INBOUND_FUNCTION_NAME)
   ),
   ...sandbox.endpointVariables('http://127.0.0.1:9', endpoints),
   ...Object.fromEntries(

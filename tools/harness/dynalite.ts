@@ -49,6 +49,9 @@ export const createTable = async (
   client.destroy();
 };
 
+/** The idempotency table's name in the stack bin/app.ts builds. */
+export const IDEMPOTENCY_TABLE_NAME = 'SmsConnectBridge-IdempotencyTable';
+
 export const createIdempotencyTable = (
   url: string,
   tableName: string

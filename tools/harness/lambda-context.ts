@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+/** The inbound function's name in the stack bin/app.ts builds. */
+export const INBOUND_FUNCTION_NAME = 'SmsConnectBridge-Function';
+
 export const fakeContext = ({
-  functionName = 'SmsConnectBridge-Function',
+  functionName = INBOUND_FUNCTION_NAME,
   region = 'us-east-1',
   timeoutSeconds = 30,
 }: {

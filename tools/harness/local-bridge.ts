@@ -2,7 +2,8 @@ import type { SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambda/shared/settings';
 import { connectResponder } from '../local-aws/connect';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
-import { createIdempotencyTable } from './dynalite';
+import { createIdempotencyTable, IDEMPOTENCY_TABLE_NAME } from './dynalite';
+import { INBOUND_FUNCTION_NAME } from './lambda-context';
 import type { InboundFunction } from './synth';
 
 /** A local Connect and the idempotency table, and the inbound bundle loaded afresh. */
@@ -22,9 +23,9 @@ export const startLocalBridge = ({
       }
       return reply;
     });
-    const tableName = 'SmsConnectBridge-IdempotencyTable';
+    const tableName = IDEMPOTENCY_TABLE_NAME;
     await createIdempotencyTable(stack.dynamoDbUrl, tableName);
-    const invoke = await stack.load(fn, 'SmsConnectBridge-Function', {
+    const invoke = await stack.load(fn, INBOUND_FUNCTION_NAME, {
       [ENV.deadLetterQueueUrl]: stack.queueUrlOf('DeadLetterQueue'),
       [ENV.queueUrl]: stack.queueUrlOf('Queue'),
       [ENV.idempotencyTableName]: tableName,

@@ -6,7 +6,11 @@ import { connectChatResponder, localChats } from '../local-aws/connect-chat';
 import { participantResponder } from '../local-aws/participant';
 import { smsVoiceResponder } from '../local-aws/sms-voice';
 import { type LocalStackOptions, openLocalStack } from './bridge-start';
-import { createTable, localDynamoDbClient } from './dynalite';
+import {
+  createTable,
+  IDEMPOTENCY_TABLE_NAME as IDEMPOTENCY_TABLE,
+  localDynamoDbClient,
+} from './dynalite';
 import {
   inboundSms,
   STREAMING_TOPIC_ARN,
@@ -15,10 +19,10 @@ import {
   sqsEvent,
   streamedItemRecord,
 } from './events';
+import { INBOUND_FUNCTION_NAME } from './lambda-context';
 import type { ParticipantBundles } from './synth';
 
 const SESSION_TABLE = 'SmsConnectBridge-SessionTable';
-const IDEMPOTENCY_TABLE = 'SmsConnectBridge-IdempotencyTable';
 const OUTBOUND_FUNCTION = 'SmsConnectBridge-OutboundFunction';
 
 export const startLocalParticipantBridge = ({
@@ -42,7 +46,7 @@ export const startLocalParticipantBridge = ({
 
     const invokeInbound = await stack.load<SQSEvent, SQSBatchResponse>(
       bundles.inbound,
-      'SmsConnectBridge-Function',
+      INBOUND_FUNCTION_NAME,
       {
         [ENV.deadLetterQueueUrl]: stack.queueUrlOf('DeadLetterQueue'),
         [ENV.queueUrl]: stack.queueUrlOf('Queue'),
