@@ -2,20 +2,8 @@ import { inboundSms, smsRecord, sqsEvent } from '../tools/harness/events';
 import { startLocalBridge } from '../tools/harness/local-bridge';
 import { startLocalParticipantBridge } from '../tools/harness/local-participant-bridge';
 import { readParticipantBundles } from '../tools/harness/synth';
-import type { RecordedRequest } from '../tools/local-aws/endpoint';
+import { operationOf } from '../tools/local-aws/endpoint';
 import type { FunctionAsset } from './functions';
-
-const ROUTES: Record<string, string> = {
-  '/chat-integration-event': 'Connect.SendChatIntegrationEvent',
-  '/contact/chat': 'Connect.StartChatContact',
-  '/contact/start-streaming': 'Connect.StartContactStreaming',
-  '/participant/connection': 'Participant.CreateParticipantConnection',
-  '/participant/message': 'Participant.SendMessage',
-  '/participant/transcript': 'Participant.GetTranscript',
-  '/participant/disconnect': 'Participant.DisconnectParticipant',
-};
-const operationOf = ({ headers, path }: RecordedRequest) =>
-  String(headers['x-amz-target'] ?? ROUTES[path]).replace(/^Amazon/, '');
 
 const customer = {
   originationNumber: '+14255550182',
@@ -39,8 +27,11 @@ export const countApiCalls = async (
   for (const [mode, open] of Object.entries(bridges)) {
     const bridge = await open();
     const all = () => [
-      ...bridge.wire.map(({ request }) => operationOf(request)),
-      ...bridge.sqs.requests.map(operationOf),
+      ...bridge.wire.map(
+        ({ service, request }) =>
+          `${service.replace(/^./, (c) => c.toUpperCase())}.${operationOf(request)}`
+      ),
+      ...bridge.sqs.requests.map((request) => `SQS.${operationOf(request)}`),
       ...bridge.dynamoDbCalls.map((operation) => `DynamoDB.${operation}`),
     ];
     const later = text('Can you check my order?');

@@ -39,13 +39,19 @@ export const functionBuild = (entry: string, name: string) =>
     logLevel: 'warning',
   }) satisfies BuildOptions;
 
+// Fictitious: a 555-01xx number and the documentation account (also the demo's).
 const AT = 'us-east-1:111122223333';
-const CONTEXT = {
+export const CONTEXT = {
   connectInstanceArn: `arn:aws:connect:${AT}:instance/11111111-2222-3333-4444-555555555555`,
   phoneNumbers: JSON.stringify({
     '+12065550100': `arn:aws:sms-voice:${AT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
   }),
   contactAttributes: JSON.stringify({ channel: 'sms' }),
+};
+export const PARTICIPANT_CONTEXT = {
+  ...CONTEXT,
+  deliveryMode: 'participant',
+  contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
 };
 
 /** `cdk synth`'s bundles, by their entry under lambda/ (`id`). */
@@ -62,9 +68,7 @@ export const synthesizeFunctions = () => {
   };
   const bridge = synth('default', CONTEXT);
   const participant = synth('participant', {
-    ...CONTEXT,
-    deliveryMode: 'participant',
-    contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+    ...PARTICIPANT_CONTEXT,
     configureTwoWay: 'true',
   });
   return [

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONTEXT, PARTICIPANT_CONTEXT } from '../bench/functions';
 import { inboundSms, smsRecord, sqsEvent } from '../tools/harness/events';
 import { startLocalBridge } from '../tools/harness/local-bridge';
 import { startLocalParticipantBridge } from '../tools/harness/local-participant-bridge';
@@ -19,24 +20,11 @@ import {
   readParticipantBundles,
   synthesizeBridge,
 } from '../tools/harness/synth';
+import { operationOf } from '../tools/local-aws/endpoint';
 import type { Exchange } from '../tools/local-aws/scripted';
 
-// Fictitious: 555-01xx numbers and the documentation account.
-const ACCOUNT = '111122223333';
 const CONTACT_CENTRE = '+12065550100';
 const ALICE = '+12065550123';
-const CONTEXT = {
-  connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
-  phoneNumbers: JSON.stringify({
-    [CONTACT_CENTRE]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
-  }),
-  contactAttributes: JSON.stringify({ channel: 'sms', source: 'demo' }),
-};
-const PARTICIPANT = {
-  ...CONTEXT,
-  deliveryMode: 'participant',
-  contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-};
 const HELLO = 'Hi, my parcel 4471 has not arrived yet. Can you help?';
 const AGAIN = 'It was due on Monday.';
 const REPLY = 'Sorry about that! It left the depot this morning.';
@@ -64,30 +52,24 @@ const check = (ok: boolean, what: string) => {
  * sent and what it got back (the reply only where it holds no token).
  */
 const stepper =
-  (wire: () => readonly (Exchange & { service?: string })[]) =>
+  (wire: readonly (Exchange & { service: string })[]) =>
   async (title: string, act: () => Promise<unknown>) => {
     print(`\n${title}`);
-    const before = wire().length;
+    const before = wire.length;
     await act();
-    return wire()
-      .slice(before)
-      .map(({ service = 'connect', request, reply }) => {
-        const target = request.headers['x-amz-target'];
-        const operation =
-          typeof target === 'string'
-            ? target.split('.')[1]
-            : `${request.method} ${request.path}`;
-        print(`   → ${SERVICES[service]}  ${operation}`);
-        const json = (request.json ?? {}) as Record<string, unknown>;
-        for (const [member, value] of Object.entries(json)) {
-          print(`     │ ${member}: ${short(value)}`);
-        }
-        const status = 'status' in reply ? reply.status : 0;
-        const body = ('body' in reply ? reply.body : {}) as typeof json;
-        const open = request.path === '/chat-integration-event';
-        print(`     └ ${status}${open ? ` ${short(body)}` : ''}`);
-        return { path: request.path, json, status, reply: body };
-      });
+    return wire.slice(before).map(({ service, request, reply }) => {
+      const operation = operationOf(request);
+      print(`   → ${SERVICES[service]}  ${operation}`);
+      const json = (request.json ?? {}) as Record<string, unknown>;
+      for (const [member, value] of Object.entries(json)) {
+        print(`     │ ${member}: ${short(value)}`);
+      }
+      const status = 'status' in reply ? reply.status : 0;
+      const body = ('body' in reply ? reply.body : {}) as typeof json;
+      const open = operation === 'SendChatIntegrationEvent';
+      print(`     └ ${status}${open ? ` ${short(body)}` : ''}`);
+      return { operation, json, status, reply: body };
+    });
   };
 
 /** The bundles' logs hold no phone number, message body or token. */
@@ -103,7 +85,7 @@ const integrationEvent = async (outdir: string) => {
   const sms = { originationNumber: ALICE, destinationNumber: CONTACT_CENTRE };
   const text = (messageBody: string) => () =>
     bridge.invoke(sqsEvent(smsRecord(inboundSms({ ...sms, messageBody }))));
-  const step = stepper(() => bridge.connect.exchanges);
+  const step = stepper(bridge.wire);
   try {
     const [first] = await step('1. Alice texts us', text(HELLO));
     check(first?.reply.NewChatCreated === true, 'her text starts a chat');
@@ -123,19 +105,21 @@ const integrationEvent = async (outdir: string) => {
 };
 
 const participant = async (outdir: string) => {
-  const bundles = readParticipantBundles(synthesizeBridge(PARTICIPANT, outdir));
+  const bundles = readParticipantBundles(
+    synthesizeBridge(PARTICIPANT_CONTEXT, outdir)
+  );
   const bridge = await startLocalParticipantBridge({ bundles, logs: QUIET });
   const text = (body: string) => () =>
     bridge.text({ from: ALICE, to: CONTACT_CENTRE, body });
-  const step = stepper(() => bridge.wire);
-  const to = <T extends { path: string }>(calls: T[], path: string) =>
-    calls.filter((c) => c.path === path);
+  const step = stepper(bridge.wire);
+  const to = <T extends { operation: string }>(calls: T[], operation: string) =>
+    calls.filter((c) => c.operation === operation);
   try {
     const opened = await step('1. Alice texts us', text(HELLO));
-    const [start] = to(opened, '/contact/chat');
+    const [start] = to(opened, 'StartChatContact');
     check(
       (start?.json.InitialMessage as { Content?: string })?.Content === HELLO &&
-        to(opened, '/contact/start-streaming').length === 1,
+        to(opened, 'StartContactStreaming').length === 1,
       "her text starts a chat in the number's flow, streamed to the bridge"
     );
     const chat = bridge.chats.list()[0];
@@ -153,10 +137,10 @@ const participant = async (outdir: string) => {
 
     bridge.chats.clock.advance(24 * 60 * 60 * 1000 + 60_000);
     const renewed = await step('3. A day later, Alice texts', text(NEXT_DAY));
-    const sent = to(renewed, '/participant/message').map((c) => c.status);
+    const sent = to(renewed, 'SendMessage').map((c) => c.status);
     check(
       sent.join() === '403,200' &&
-        to(renewed, '/participant/connection').length === 1,
+        to(renewed, 'CreateParticipantConnection').length === 1,
       'her expired connection is renewed; the text reaches her chat'
     );
 

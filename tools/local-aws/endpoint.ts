@@ -86,14 +86,29 @@ export const awsError = (
   body: { __type: type, message, Message: message, ...members },
 });
 
-/** Calls to a REST route (`/contact/chat`) or a JSON operation (`SendTextMessage`). */
+// The stand-ins' REST operations; JSON services name theirs in X-Amz-Target.
+const ROUTES: Readonly<Record<string, string>> = {
+  'POST /chat-integration-event': 'SendChatIntegrationEvent',
+  'PUT /contact/chat': 'StartChatContact',
+  'POST /contact/start-streaming': 'StartContactStreaming',
+  'POST /participant/connection': 'CreateParticipantConnection',
+  'POST /participant/message': 'SendMessage',
+  'POST /participant/transcript': 'GetTranscript',
+  'POST /participant/disconnect': 'DisconnectParticipant',
+};
+
+/** The operation a request calls (`StartChatContact`), or '' if none. */
+export const operationOf = ({ method, path, headers }: RecordedRequest) => {
+  const target = headers['x-amz-target'];
+  return typeof target === 'string'
+    ? target.slice(target.indexOf('.') + 1)
+    : (ROUTES[`${method} ${path}`] ?? '');
+};
+
+/** Calls to a REST route (`/contact/chat`) or an operation (`SendTextMessage`). */
 export const callsTo = (requests: readonly RecordedRequest[], route: string) =>
   requests
-    .filter(
-      ({ path, headers }) =>
-        path === route ||
-        headers['x-amz-target']?.toString().endsWith(`.${route}`)
-    )
+    .filter((request) => [request.path, operationOf(request)].includes(route))
     .map(({ headers, json }) => ({
       bearer: headers['x-amz-bearer'],
       body: json as Record<string, unknown>,
