@@ -1,11 +1,6 @@
-/**
- * `npm run demo`: the bridge end to end on this machine, with no AWS
- * account. The app is synthesized with its real bundling (tools/harness);
- * the bundles then handle a customer's texts against local stand-ins of
- * the AWS services on 127.0.0.1 (tools/local-aws), and each step prints
- * what reached them. `--mode participant` runs participant mode, agent
- * replies included. Exits 1 when a step does not do what it should.
- */
+// `npm run demo [-- --mode participant]`: the synthesized bundles handle a
+// customer's texts against the local stand-ins (tools/local-aws), with no AWS
+// account; each step prints what reached them. Exits 1 if a step fails.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';

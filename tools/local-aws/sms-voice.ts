@@ -7,6 +7,10 @@ const NEW_ORIGINATION = {
   TwoWayEnabled: false,
   SelfManagedOptOutsEnabled: false,
   OptOutListName: 'Default',
+  Status: 'ACTIVE',
+  MessageType: 'TRANSACTIONAL',
+  DeletionProtectionEnabled: false,
+  CreatedTimestamp: 1_700_000_000,
 };
 type Origination = typeof NEW_ORIGINATION & z.infer<typeof TWO_WAY>;
 
@@ -17,6 +21,8 @@ type LocalPhoneNumber = Origination & {
   PhoneNumber: string;
   NumberType: NumberType;
   IsoCountryCode: string;
+  NumberCapabilities: string[];
+  MonthlyLeasingPrice: string;
   PoolId?: string;
 };
 
@@ -66,11 +72,6 @@ const SEND_TEXT_MESSAGE = z.object({
   MessageBody: z.string().optional(),
 });
 
-const PUT_OPTED_OUT_NUMBER = z.object({
-  OptOutListName: z.string(),
-  OptedOutNumber: z.string(),
-});
-
 const FILTER = z.object({
   Name: z.literal('end-user-opted-out'),
   Values: z
@@ -103,13 +104,6 @@ type OptedOutEntry = ReturnType<typeof optedOut>;
 
 /** The id or name an ARN (`...:<type>/<id>`) ends in. */
 const idOf = (idOrArn: string) => idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
-
-const DESCRIBED = {
-  Status: 'ACTIVE',
-  MessageType: 'TRANSACTIONAL',
-  DeletionProtectionEnabled: false,
-  CreatedTimestamp: 1_700_000_000,
-};
 
 export const smsVoiceResponder = ({
   region = 'us-east-1',
@@ -144,16 +138,10 @@ export const smsVoiceResponder = ({
       ResourceId: String(idOrArn),
     });
 
-  const described = <T>(
-    ids: unknown,
-    entries: ReadonlyMap<string, T>,
-    type: string,
-    shown: object
-  ) =>
-    (Array.isArray(ids)
+  const described = <T>(ids: unknown, entries: Map<string, T>, type: string) =>
+    Array.isArray(ids)
       ? ids.map((id) => found(entries, type, id))
-      : [...entries.values()]
-    ).map((entry) => ({ ...entry, ...DESCRIBED, ...shown }));
+      : [...entries.values()];
 
   // Two-way needs a channel, and self-managed opt-outs need two-way first:
   // https://docs.aws.amazon.com/sms-voice/latest/userguide/opt-out-list-self-managed.html
@@ -168,15 +156,12 @@ export const smsVoiceResponder = ({
     if (next.SelfManagedOptOutsEnabled && !next.TwoWayEnabled) {
       if (!entry.SelfManagedOptOutsEnabled) invalid('TWO_WAY_NOT_ENABLED');
     }
-    return { ...Object.assign(entry, update), ...DESCRIBED };
+    return Object.assign(entry, update);
   };
 
   const operations = {
     DescribePhoneNumbers: ({ PhoneNumberIds }: Input) => ({
-      PhoneNumbers: described(PhoneNumberIds, phoneNumbers, 'phone-number', {
-        NumberCapabilities: ['SMS'],
-        MonthlyLeasingPrice: '2.00',
-      }),
+      PhoneNumbers: described(PhoneNumberIds, phoneNumbers, 'phone-number'),
     }),
     /** A number in a pool is updated through its pool (API_UpdatePhoneNumber). */
     UpdatePhoneNumber: (input: Input) => {
@@ -191,7 +176,7 @@ export const smsVoiceResponder = ({
       return updateTwoWay(entry, input);
     },
     DescribePools: ({ PoolIds }: Input) => ({
-      Pools: described(PoolIds, pools, 'pool', { SharedRoutesEnabled: false }),
+      Pools: described(PoolIds, pools, 'pool'),
     }),
     UpdatePool: (input: Input) =>
       updateTwoWay(found(pools, 'pool', input.PoolId), input),
@@ -215,7 +200,7 @@ export const smsVoiceResponder = ({
     },
     PutOptedOutNumber: (input: Input) => {
       const { OptOutListName, OptedOutNumber } = parsed(
-        PUT_OPTED_OUT_NUMBER,
+        z.object({ OptOutListName: z.string(), OptedOutNumber: z.string() }),
         input
       );
       const list = found(optOutLists, 'opt-out-list', OptOutListName);
@@ -289,6 +274,8 @@ export const smsVoiceResponder = ({
         ...NEW_ORIGINATION,
         NumberType: 'TEN_DLC',
         IsoCountryCode: 'US',
+        NumberCapabilities: ['SMS'],
+        MonthlyLeasingPrice: '2.00',
         ...state,
         PhoneNumberId: id,
         PhoneNumberArn: arnOf('phone-number', id),
@@ -304,6 +291,7 @@ export const smsVoiceResponder = ({
       const id = state.PoolId ?? newId('pool');
       const entry = {
         ...NEW_ORIGINATION,
+        SharedRoutesEnabled: false,
         ...state,
         PoolId: id,
         PoolArn: arnOf('pool', id),
