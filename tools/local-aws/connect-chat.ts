@@ -23,12 +23,10 @@ interface LocalFlow {
 
 const newChat = (
   start: Readonly<Record<string, unknown>>,
-  clock: { now(): number },
-  onEnd: () => void
+  clock: { now(): number }
 ) => {
   const startedAt = clock.now();
   const minutes = start.ChatDurationInMinutes;
-  let endedNow = false;
   return {
     contactId: randomUUID(),
     participantId: randomUUID(),
@@ -42,12 +40,7 @@ const newChat = (
     messages: [] as { ContentType: string; Content: string }[],
     transcript: [] as TranscriptItem[],
     get ended(): boolean {
-      return endedNow || clock.now() >= this.endsAt;
-    },
-    set ended(value: boolean) {
-      if (!value || this.ended) return;
-      endedNow = true;
-      onEnd();
+      return clock.now() >= this.endsAt;
     },
     customerDisconnected: false,
   };
@@ -97,19 +90,24 @@ export const localChats = () => {
     });
   };
 
+  /** Ends a chat now, as the chat.ended event in its transcript says. */
+  const end = (chat: LocalChat | undefined) => {
+    if (!chat || chat.ended) return;
+    chat.endsAt = clock.now();
+    addItem(chat, {
+      Type: 'EVENT',
+      ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
+      ParticipantRole: 'SYSTEM',
+    });
+  };
+
   const open = (start: Record<string, unknown>): LocalChat => {
     const { ClientToken } = start;
     const earlier = chats.find(
       (chat) => ClientToken && chat.start.ClientToken === ClientToken
     );
     if (earlier) return earlier;
-    const chat = newChat(start, clock, () =>
-      addItem(chat, {
-        Type: 'EVENT',
-        ContentType: 'application/vnd.amazonaws.connect.event.chat.ended',
-        ParticipantRole: 'SYSTEM',
-      })
-    );
+    const chat = newChat(start, clock);
     chats.push(chat);
     const initial = start.InitialMessage as
       | { ContentType?: string; Content?: string }
@@ -130,7 +128,7 @@ export const localChats = () => {
         visibility: message.visibility,
       });
     }
-    if (flow?.endsChat) chat.ended = true;
+    if (flow?.endsChat) end(chat);
     return chat;
   };
 
@@ -143,10 +141,8 @@ export const localChats = () => {
     setFlow: (contactFlowId: string, flow: LocalFlow | undefined) => {
       flows.set(contactFlowId, flow);
     },
-    end: (contactId: string): void => {
-      const chat = chats.find((c) => c.contactId === contactId);
-      if (chat) chat.ended = true;
-    },
+    end: (contactId: string) =>
+      end(chats.find((c) => c.contactId === contactId)),
   };
 };
 

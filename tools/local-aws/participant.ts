@@ -50,7 +50,7 @@ export const participantResponder = (chats: LocalChats) => {
         DisplayName: 'Customer',
         ParticipantRole: 'CUSTOMER',
       });
-      chat.ended = true;
+      chats.end(chat.contactId);
       return ok({});
     },
     '/participant/transcript': transcriptPage,
