@@ -88,22 +88,18 @@ export const awsError = (
 
 // The stand-ins' REST operations; JSON services name theirs in X-Amz-Target.
 const ROUTES: Readonly<Record<string, string>> = {
-  'POST /chat-integration-event': 'SendChatIntegrationEvent',
-  'PUT /contact/chat': 'StartChatContact',
-  'POST /contact/start-streaming': 'StartContactStreaming',
-  'POST /participant/connection': 'CreateParticipantConnection',
-  'POST /participant/message': 'SendMessage',
-  'POST /participant/transcript': 'GetTranscript',
-  'POST /participant/disconnect': 'DisconnectParticipant',
+  '/chat-integration-event': 'SendChatIntegrationEvent',
+  '/contact/chat': 'StartChatContact',
+  '/contact/start-streaming': 'StartContactStreaming',
+  '/participant/connection': 'CreateParticipantConnection',
+  '/participant/message': 'SendMessage',
+  '/participant/transcript': 'GetTranscript',
+  '/participant/disconnect': 'DisconnectParticipant',
 };
 
-/** The operation a request calls (`StartChatContact`), or '' if none. */
-export const operationOf = ({ method, path, headers }: RecordedRequest) => {
-  const target = headers['x-amz-target'];
-  return typeof target === 'string'
-    ? target.slice(target.indexOf('.') + 1)
-    : (ROUTES[`${method} ${path}`] ?? '');
-};
+/** The operation a request calls (`StartChatContact`, `SendMessage`). */
+export const operationOf = ({ path, headers }: RecordedRequest) =>
+  String(headers['x-amz-target'] ?? ROUTES[path]).replace(/^\w+\./, '');
 
 /** Calls to a REST route (`/contact/chat`) or an operation (`SendTextMessage`). */
 export const callsTo = (requests: readonly RecordedRequest[], route: string) =>
