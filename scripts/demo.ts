@@ -81,22 +81,18 @@ const integrationEvent = async (outdir: string) => {
   const text = (messageBody: string) => () =>
     bridge.invoke(sqsEvent(smsRecord(inboundSms({ ...sms, messageBody }))));
   const step = stepper(bridge.wire);
-  try {
-    const [first] = await step('1. Alice texts us', text(HELLO));
-    check(first?.reply.NewChatCreated === true, 'her text starts a chat');
-    const [again] = await step('2. Alice texts again', text(AGAIN));
-    check(
-      again?.reply.NewChatCreated === false &&
-        again.reply.InitialContactId === first?.reply.InitialContactId,
-      'the text joins her chat'
-    );
-    const [stop] = await step('3. Alice texts STOP', text('STOP'));
-    const event = stop?.json.Event as { Type?: string } | undefined;
-    check(event?.Type === 'DISCONNECT', 'her chat is disconnected');
-    checkLogs(bridge.logs, [ALICE, HELLO, AGAIN]);
-  } finally {
-    await bridge.close();
-  }
+  const [first] = await step('1. Alice texts us', text(HELLO));
+  check(first?.reply.NewChatCreated === true, 'her text starts a chat');
+  const [again] = await step('2. Alice texts again', text(AGAIN));
+  check(
+    again?.reply.NewChatCreated === false &&
+      again.reply.InitialContactId === first?.reply.InitialContactId,
+    'the text joins her chat'
+  );
+  const [stop] = await step('3. Alice texts STOP', text('STOP'));
+  const event = stop?.json.Event as { Type?: string } | undefined;
+  check(event?.Type === 'DISCONNECT', 'her chat is disconnected');
+  checkLogs(bridge.logs, [ALICE, HELLO, AGAIN]);
 };
 
 const participant = async (outdir: string) => {
@@ -109,44 +105,40 @@ const participant = async (outdir: string) => {
   const step = stepper(bridge.wire);
   const to = <T extends { operation: string }>(calls: T[], operation: string) =>
     calls.filter((c) => c.operation === operation);
-  try {
-    const opened = await step('1. Alice texts us', text(HELLO));
-    const [start] = to(opened, 'StartChatContact');
-    check(
-      (start?.json.InitialMessage as { Content?: string })?.Content === HELLO &&
-        to(opened, 'StartContactStreaming').length === 1,
-      "her text starts a chat in the number's flow, streamed to the bridge"
-    );
-    const chat = bridge.chats.list()[0];
-    if (chat === undefined) throw new Error('no chat was opened');
+  const opened = await step('1. Alice texts us', text(HELLO));
+  const [start] = to(opened, 'StartChatContact');
+  check(
+    (start?.json.InitialMessage as { Content?: string })?.Content === HELLO &&
+      to(opened, 'StartContactStreaming').length === 1,
+    "her text starts a chat in the number's flow, streamed to the bridge"
+  );
+  const chat = bridge.chats.list()[0];
+  if (chat === undefined) throw new Error('no chat was opened');
 
-    const agent = { initialContactId: chat.contactId, role: 'AGENT' } as const;
-    const [sms] = await step('2. The agent answers in the chat', () =>
-      bridge.stream({ ...agent, content: REPLY })
-    );
-    const { MessageBody, DestinationPhoneNumber } = sms?.json ?? {};
-    check(
-      MessageBody === REPLY && DestinationPhoneNumber === ALICE,
-      'the reply is texted to Alice'
-    );
+  const agent = { initialContactId: chat.contactId, role: 'AGENT' } as const;
+  const [sms] = await step('2. The agent answers in the chat', () =>
+    bridge.stream({ ...agent, content: REPLY })
+  );
+  const { MessageBody, DestinationPhoneNumber } = sms?.json ?? {};
+  check(
+    MessageBody === REPLY && DestinationPhoneNumber === ALICE,
+    'the reply is texted to Alice'
+  );
 
-    bridge.chats.clock.advance(24 * 60 * 60 * 1000 + 60_000);
-    const renewed = await step('3. A day later, Alice texts', text(NEXT_DAY));
-    const sent = to(renewed, 'SendMessage').map((c) => c.status);
-    check(
-      sent.join() === '403,200' &&
-        to(renewed, 'CreateParticipantConnection').length === 1,
-      'her expired connection is renewed; the text reaches her chat'
-    );
+  bridge.chats.clock.advance(24 * 60 * 60 * 1000 + 60_000);
+  const renewed = await step('3. A day later, Alice texts', text(NEXT_DAY));
+  const sent = to(renewed, 'SendMessage').map((c) => c.status);
+  check(
+    sent.join() === '403,200' &&
+      to(renewed, 'CreateParticipantConnection').length === 1,
+    'her expired connection is renewed; the text reaches her chat'
+  );
 
-    await step('4. Alice texts STOP', text('STOP'));
-    check(chat.customerDisconnected, 'she leaves the chat');
-    const { participantToken, connections } = chat;
-    const tokens = [participantToken, ...connections.map((c) => c.token)];
-    checkLogs(bridge.logs, [ALICE, HELLO, REPLY, NEXT_DAY, ...tokens]);
-  } finally {
-    await bridge.close();
-  }
+  await step('4. Alice texts STOP', text('STOP'));
+  check(chat.customerDisconnected, 'she leaves the chat');
+  const { participantToken, connections } = chat;
+  const tokens = [participantToken, ...connections.map((c) => c.token)];
+  checkLogs(bridge.logs, [ALICE, HELLO, REPLY, NEXT_DAY, ...tokens]);
 };
 
 const main = async () => {
@@ -169,6 +161,7 @@ const main = async () => {
   }
   const ok = problems.length === 0;
   print(ok ? '\nEvery step did its part.' : '\nA step failed.');
+  // The local bridge is left open: exiting closes its servers.
   process.exit(ok ? 0 : 1);
 };
 
