@@ -1,10 +1,5 @@
-/**
- * `npm run send-test-sms`: publishes a made-up inbound SMS to the deployed
- * bridge's topic, so a chat appears in the agent workspace without a phone.
- * Uses the caller's AWS credentials; it needs cloudformation:DescribeStacks
- * on the stack, sns:Publish on the topic and kms:GenerateDataKey on the
- * topic's key.
- */
+// `npm run send-test-sms`: a made-up inbound SMS to the deployed bridge's
+// topic, so a chat appears in the agent workspace without a phone.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
@@ -59,12 +54,7 @@ const mistakeIn = (error: unknown): string | undefined => {
   return String(code).startsWith('ERR_PARSE_ARGS_') ? message : undefined;
 };
 
-/**
- * Publishes what End User Messaging would for an inbound SMS that matched
- * no registered keyword, to the stack's InboundTopicArn output, without
- * `previousPublishedMessageId` (the text answers no message of ours).
- * Resolves to the exit code: 2 for a mistake in the command line.
- */
+/** Publishes the text; resolves to the exit code, 2 for a mistake in the command line. */
 export const sendTestSms = async (argv: readonly string[]): Promise<number> => {
   try {
     const { values } = parseArgs({ args: [...argv], options: OPTIONS });
@@ -84,6 +74,8 @@ export const sendTestSms = async (argv: readonly string[]): Promise<number> => {
         `Stack ${stack} has no output InboundTopicArn; is it the bridge's stack, deployed?`
       );
     }
+    // End User Messaging's payload for a text that matched no registered keyword
+    // and answers no message of ours (no `previousPublishedMessageId`).
     const inboundMessageId = randomUUID();
     const payload = {
       originationNumber: from,
