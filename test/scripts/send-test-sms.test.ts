@@ -1,216 +1,248 @@
+import { createServer } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { parseInboundSms } from '../../lambda/inbound-sms/payload';
+import { sendTestSms, USAGE } from '../../scripts/send-test-sms';
 import {
-  buildInboundSmsPayload,
-  inboundTopicArnFrom,
-  parseTestSmsArgs,
-  UsageError,
-} from '../../scripts/send-test-sms';
+  endpointVariables,
+  sandboxedAws,
+  setEnvironment,
+} from '../../tools/harness/sandbox';
+import {
+  type LoopbackServer,
+  serveOnLoopback,
+} from '../../tools/local-aws/endpoint';
 
 const TOPIC =
   'arn:aws:sns:us-east-1:111122223333:SmsConnectBridge-InboundTopic-ABC';
-const REQUIRED = ['--to', '+12065550100', '--from', '+14255550182'];
+const TO = '+12065550100';
+const FROM = '+14255550182';
+const REQUIRED = ['--to', TO, '--from', FROM];
 
-const optionsOf = (argv: string[]) => {
-  const options = parseTestSmsArgs(argv);
-  if (options === undefined) throw new Error('expected options, got --help');
-  return options;
-};
+// CloudFormation and SNS speak the query protocol: form-encoded requests, XML replies.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+const stackXml = (outputs: Record<string, string>) =>
+  `<DescribeStacksResponse><DescribeStacksResult><Stacks><member><Outputs>${Object.entries(
+    outputs
+  )
+    .map(
+      ([key, value]) =>
+        `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`
+    )
+    .join(
+      ''
+    )}</Outputs></member></Stacks></DescribeStacksResult></DescribeStacksResponse>`;
+const NO_STACK = `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id Other does not exist</Message></Error></ErrorResponse>`;
+const PUBLISHED = `<PublishResponse><PublishResult><MessageId>sns-1</MessageId></PublishResult></PublishResponse>`;
 
-const usageErrorOf = (argv: string[]): UsageError => {
-  try {
-    parseTestSmsArgs(argv);
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
+let aws: LoopbackServer;
+let restoreEnvironment: () => void;
+let requests: { params: URLSearchParams; authorization: string }[];
+let stack: { status: number; xml: string };
+let printed: { log: string; error: string };
+
+beforeEach(async () => {
+  requests = [];
+  stack = { status: 200, xml: stackXml({ InboundTopicArn: TOPIC }) };
+  aws = await serveOnLoopback(
+    createServer(async (req, res) => {
+      const params = new URLSearchParams(await text(req));
+      requests.push({
+        params,
+        authorization: String(req.headers.authorization),
+      });
+      const describe = params.get('Action') === 'DescribeStacks';
+      res.writeHead(describe ? stack.status : 200, {
+        'content-type': 'text/xml',
+      });
+      res.end(describe ? stack.xml : PUBLISHED);
+    })
+  );
+  restoreEnvironment = setEnvironment(
+    { ...sandboxedAws('us-east-1', 'none'), ...endpointVariables(aws.url, {}) },
+    process.env
+  );
+  printed = { log: '', error: '' };
+  for (const stream of ['log', 'error'] as const) {
+    jest.spyOn(console, stream).mockImplementation((...line: unknown[]) => {
+      printed[stream] += `${line.join(' ')}\n`;
+    });
   }
-  throw new Error('expected a UsageError');
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  restoreEnvironment();
+  await aws.close();
+});
+
+const published = () => {
+  const publish = requests.find((r) => r.params.get('Action') === 'Publish');
+  return publish?.params;
 };
 
-describe('send-test-sms arguments', () => {
-  it('reads the numbers and the body, with the default stack', () => {
-    // Prepare
-    const argv = [...REQUIRED, '--body', 'Hello there'];
-
-    // Act
-    const options = optionsOf(argv);
-
-    // Assess
-    expect(options).toEqual({
-      to: '+12065550100',
-      from: '+14255550182',
-      body: 'Hello there',
-      stack: 'SmsConnectBridge',
-    });
-  });
-
-  it('takes the stack, region and keyword when given', () => {
-    // Prepare
-    const argv = [
-      ...REQUIRED,
-      '--body=Hi',
-      '--stack',
-      'MyBridge',
-      '--region',
-      'eu-west-2',
-      '--keyword',
-      'JOIN',
-    ];
-
-    // Act
-    const options = optionsOf(argv);
-
-    // Assess
-    expect(options).toMatchObject({
-      body: 'Hi',
-      stack: 'MyBridge',
-      region: 'eu-west-2',
-      keyword: 'JOIN',
-    });
-  });
-
-  it('answers --help with the usage only', () => {
+describe('send-test-sms command line', () => {
+  it('answers --help with the usage only', async () => {
     // Prepare, Act
-    const parsed = parseTestSmsArgs(['--help']);
+    const code = await sendTestSms(['--help']);
 
     // Assess
-    expect(parsed).toBeUndefined();
+    expect({ code, printed, requests }).toEqual({
+      code: 0,
+      printed: { log: `${USAGE}\n`, error: '' },
+      requests: [],
+    });
   });
 
   it.each([
-    ['--to', ['--from', '+14255550182', '--body', 'Hi'], '--to is required'],
-    ['--from', ['--to', '+12065550100', '--body', 'Hi'], '--from is required'],
+    ['--to', ['--from', FROM, '--body', 'Hi'], '--to is required'],
+    ['--from', ['--to', TO, '--body', 'Hi'], '--from is required'],
     ['--body', REQUIRED, '--body is required'],
-  ])('reports a missing %s', (_flag, argv, message) => {
-    // Prepare, Act
-    const error = usageErrorOf(argv);
+  ])(
+    'reports a missing %s with the usage, exit code 2',
+    async (_flag, argv, message) => {
+      // Prepare, Act
+      const code = await sendTestSms(argv);
 
-    // Assess
-    expect(error.message).toBe(message);
-  });
+      // Assess
+      expect({ code, error: printed.error, requests }).toEqual({
+        code: 2,
+        error: `${message}\n\n${USAGE}\n`,
+        requests: [],
+      });
+    }
+  );
 
-  it('rejects a number that is not E.164 without echoing it', () => {
+  it('rejects a number that is not E.164 without echoing it', async () => {
     // Prepare
-    const argv = ['--to', '+12065550100', '--from', '425 555 0182'];
+    const argv = ['--to', TO, '--from', '425 555 0182', '--body', 'Hi'];
 
     // Act
-    const error = usageErrorOf([...argv, '--body', 'Hi']);
+    const code = await sendTestSms(argv);
 
     // Assess
-    expect(error.message).toBe(
-      '--from must be an E.164 number: +, country code, number, no spaces'
+    expect(code).toBe(2);
+    expect(printed.error).toMatch(
+      /^--from must be an E\.164 number: \+, country code, number, no spaces\n/
     );
+    expect(printed.error).not.toContain('555 0182');
   });
 
-  it('rejects a body of only spaces', () => {
+  it.each([
+    ['of only spaces', '   '],
+    ['longer than 1600 characters', 'x'.repeat(1601)],
+  ])('rejects a body %s', async (_, body) => {
     // Prepare, Act
-    const error = usageErrorOf([...REQUIRED, '--body', '   ']);
+    const code = await sendTestSms([...REQUIRED, '--body', body]);
 
     // Assess
-    expect(error.message).toMatch(/^--body must hold 1 to 1600 characters/);
+    expect(code).toBe(2);
+    expect(printed.error).toMatch(/^--body must hold 1 to 1600 characters/);
   });
 
-  it('rejects a body longer than 1600 characters', () => {
+  it('rejects an empty --stack', async () => {
     // Prepare, Act
-    const error = usageErrorOf([...REQUIRED, '--body', 'x'.repeat(1601)]);
+    const code = await sendTestSms([...REQUIRED, '--body=Hi', '--stack=']);
 
     // Assess
-    expect(error.message).toMatch(/^--body must hold 1 to 1600 characters/);
+    expect(code).toBe(2);
+    expect(printed.error).toMatch(/^--stack must not be empty\n/);
   });
 
-  it('rejects an unknown option', () => {
+  it.each([
+    ['an unknown option', ['--keyword', 'JOIN'], "'--keyword'"],
+    ['a stray argument', ['there'], "'there'"],
+  ])('rejects %s', async (_, extra, named) => {
     // Prepare, Act
-    const error = usageErrorOf([...REQUIRED, '--body', 'Hi', '--topic', 'x']);
+    const code = await sendTestSms([...REQUIRED, '--body', 'Hi', ...extra]);
 
     // Assess
-    expect(error.message).toContain("'--topic'");
-  });
-
-  it('rejects a stray argument', () => {
-    // Prepare, Act
-    const error = usageErrorOf([...REQUIRED, '--body', 'Hi', 'there']);
-
-    // Assess
-    expect(error.message).toContain("'there'");
+    expect(code).toBe(2);
+    expect(printed.error.split('\n')[0]).toContain(named);
   });
 });
 
-describe('send-test-sms payload', () => {
-  it("has End User Messaging's fields, without previousPublishedMessageId", () => {
-    // Prepare
-    const options = { to: '+12065550100', from: '+14255550182', body: 'Hi' };
-
-    // Act
-    const payload = buildInboundSmsPayload(options, {
-      inboundMessageId: 'cae173d2-66b9-564c-8309-21f858e9fb84',
-      topicArn: TOPIC,
-    });
+describe('send-test-sms publishing', () => {
+  it("publishes End User Messaging's payload to the stack's InboundTopicArn", async () => {
+    // Prepare, Act
+    const code = await sendTestSms([
+      ...REQUIRED,
+      '--body',
+      'Where is my order?',
+    ]);
 
     // Assess
-    expect(JSON.parse(JSON.stringify(payload))).toEqual({
-      originationNumber: '+14255550182',
-      destinationNumber: '+12065550100',
+    expect(code).toBe(0);
+    expect(requests[0]?.params.get('StackName')).toBe('SmsConnectBridge');
+    expect(published()?.get('TopicArn')).toBe(TOPIC);
+    expect(JSON.parse(String(published()?.get('Message')))).toEqual({
+      originationNumber: FROM,
+      destinationNumber: TO,
       messageKeyword: 'keyword_111122223333',
-      messageBody: 'Hi',
-      inboundMessageId: 'cae173d2-66b9-564c-8309-21f858e9fb84',
+      messageBody: 'Where is my order?',
+      inboundMessageId: expect.stringMatching(/^[\da-f-]{36}$/),
     });
   });
 
-  it('uses the keyword given instead of the account default', () => {
+  it("publishes a payload the bridge's own parser accepts", async () => {
+    // Prepare, Act
+    await sendTestSms([...REQUIRED, '--body', 'Hi']);
+
+    // Assess
+    const parsed = parseInboundSms(String(published()?.get('Message')));
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('asks the stack and the region given', async () => {
     // Prepare
-    const options = {
-      to: '+12065550100',
-      from: '+14255550182',
-      body: 'JOIN now',
-      keyword: 'JOIN',
+    const argv = ['--stack', 'MyBridge', '--region', 'eu-west-2'];
+
+    // Act
+    await sendTestSms([...REQUIRED, '--body', 'Hi', ...argv]);
+
+    // Assess
+    expect(requests[0]?.params.get('StackName')).toBe('MyBridge');
+    expect(requests[0]?.authorization).toContain('/eu-west-2/cloudformation/');
+  });
+
+  it('prints the numbers masked to their last four digits', async () => {
+    // Prepare, Act
+    await sendTestSms([...REQUIRED, '--body', 'Hi']);
+
+    // Assess
+    expect(printed.log).toContain('from ********0182 to ********0100');
+    expect(printed.log).not.toMatch(/\+1425|\+1206/);
+  });
+
+  it('names the stack when it has no InboundTopicArn output, exit code 1', async () => {
+    // Prepare
+    stack = {
+      status: 200,
+      xml: stackXml({ QueueUrl: 'https://sqs.example/q' }),
     };
 
     // Act
-    const payload = buildInboundSmsPayload(options, {
-      inboundMessageId: 'id-1',
-      topicArn: TOPIC,
-    });
+    const code = await sendTestSms([...REQUIRED, '--body=Hi', '--stack=Other']);
 
     // Assess
-    expect(payload.messageKeyword).toBe('JOIN');
-  });
-
-  it("is accepted by the bridge's own payload parser", () => {
-    // Prepare
-    const payload = buildInboundSmsPayload(
-      { to: '+12065550100', from: '+14255550182', body: 'Where is my order?' },
-      {
-        inboundMessageId: 'cae173d2-66b9-564c-8309-21f858e9fb84',
-        topicArn: TOPIC,
-      }
-    );
-
-    // Act
-    const parsed = parseInboundSms(JSON.stringify(payload));
-
-    // Assess
-    expect(parsed).toMatchObject({ ok: true, sms: payload });
-  });
-});
-
-describe('send-test-sms stack outputs', () => {
-  it('finds the inbound topic among the outputs', () => {
-    // Prepare
-    const outputs = [
-      { OutputKey: 'QueueUrl', OutputValue: 'https://sqs.example/q' },
-      { OutputKey: 'InboundTopicArn', OutputValue: TOPIC },
-    ];
-
-    // Act
-    const arn = inboundTopicArnFrom('SmsConnectBridge', outputs);
-
-    // Assess
-    expect(arn).toBe(TOPIC);
-  });
-
-  it('names the stack when the output is missing', () => {
-    // Prepare, Act & Assess
-    expect(() => inboundTopicArnFrom('Other', [])).toThrow(
+    expect(code).toBe(1);
+    expect(printed.error).toContain(
       'Stack Other has no output InboundTopicArn'
+    );
+    expect(published()).toBeUndefined();
+  });
+
+  it("reports CloudFormation's error, exit code 1", async () => {
+    // Prepare
+    stack = { status: 400, xml: NO_STACK };
+
+    // Act
+    const code = await sendTestSms([...REQUIRED, '--body=Hi', '--stack=Other']);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(printed.error).toMatch(
+      /^send-test-sms failed: ValidationError: Stack with id Other does not exist/
     );
   });
 });

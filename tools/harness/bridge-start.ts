@@ -188,9 +188,4 @@ export const loadHandler = async <Handler>(
 export const invocationContext = (
   fn: InboundFunction,
   functionName: string | undefined
-): Context =>
-  fakeContext({
-    functionName,
-    region: fn.region,
-    timeoutSeconds: fn.timeoutSeconds,
-  });
+): Context => fakeContext({ ...fn, functionName });

@@ -23,19 +23,9 @@ export const inboundSms = (
 });
 export type InboundSmsPayload = ReturnType<typeof inboundSms>;
 
-const formatJson = (value: unknown, separator: string): string =>
-  typeof value !== 'object' || value === null || Array.isArray(value)
-    ? JSON.stringify(value)
-    : `{\n${Object.entries(value)
-        .map(
-          ([key, member]) =>
-            `  ${JSON.stringify(key)}${separator}${JSON.stringify(member)}`
-        )
-        .join(',\n')}\n}`;
-
 /** The payload as End User Messaging lays it out; a string is taken as is. */
 export const smsMessage = (payload: unknown): string =>
-  typeof payload === 'string' ? payload : formatJson(payload, ':');
+  typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2);
 
 /** The SNS notification SQS receives without raw delivery, laid out as SNS does. */
 export const snsNotificationBody = (
@@ -48,7 +38,7 @@ export const snsNotificationBody = (
   const bytes = Array.from({ length: 128 }, () =>
     Math.floor((seeded?.random ?? Math.random)() * 256)
   );
-  return formatJson(
+  const body = JSON.stringify(
     {
       Type: 'Notification',
       MessageId: seeded?.messageId ?? randomUUID(),
@@ -61,8 +51,11 @@ export const snsNotificationBody = (
       UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${seeded ? seededUuid(seeded.random) : randomUUID()}`,
       ...(attributes && { MessageAttributes: attributes }),
     },
-    ' : '
+    null,
+    2
   );
+  // SNS writes its own members as `"Type" : "Notification"`.
+  return body.replace(/^( {2}"\w+"):/gm, '$1 :');
 };
 
 type SqsRecordOptions = {

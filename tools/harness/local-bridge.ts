@@ -23,18 +23,17 @@ export const startLocalBridge = ({
       }
       return reply;
     });
-    const tableName = IDEMPOTENCY_TABLE_NAME;
-    await createIdempotencyTable(stack.dynamoDbUrl, tableName);
+    await createIdempotencyTable(stack.dynamoDbUrl, IDEMPOTENCY_TABLE_NAME);
     const invoke = await stack.load(fn, INBOUND_FUNCTION_NAME, {
       [ENV.deadLetterQueueUrl]: stack.queueUrlOf('DeadLetterQueue'),
       [ENV.queueUrl]: stack.queueUrlOf('Queue'),
-      [ENV.idempotencyTableName]: tableName,
+      [ENV.idempotencyTableName]: IDEMPOTENCY_TABLE_NAME,
     });
     return {
       ...stack,
       connect: { ...connect, accepted: () => [...accepted] },
       queueUrl: stack.queueUrlOf('Queue'),
-      tableName,
+      tableName: IDEMPOTENCY_TABLE_NAME,
       deadLetters: () => stack.deadLettersOf('DeadLetterQueue'),
       invoke: invoke as {
         (event: SQSEvent): Promise<SQSBatchResponse>;

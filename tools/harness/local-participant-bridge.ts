@@ -80,14 +80,12 @@ export const startLocalParticipantBridge = ({
       outboundDeadLetters: () => stack.deadLettersOf('OutboundDeadLetterQueue'),
       sessionItems: async () => {
         const client = localDynamoDbClient(url);
-        try {
-          const { Items = [] } = await client.send(
+        const { Items = [] } = await client
+          .send(
             new ScanCommand({ TableName: SESSION_TABLE, ConsistentRead: true })
-          );
-          return Items.map((item) => unmarshall(item));
-        } finally {
-          client.destroy();
-        }
+          )
+          .finally(() => client.destroy());
+        return Items.map((item) => unmarshall(item));
       },
       invokeInbound,
       text: async (text: { from: string; to: string; body: string }) => {

@@ -23,14 +23,11 @@ export const setEnvironment = (
   const previous = Object.fromEntries(
     Object.keys(variables).map((name) => [name, env[name]])
   );
-  const apply = (values: Readonly<Record<string, string | undefined>>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete env[name];
-      else env[name] = value;
-    }
-  };
-  apply(variables);
-  return () => apply(previous);
+  for (const [name, value] of Object.entries(variables)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return () => setEnvironment(previous, env);
 };
 
 export const definedValues = (

@@ -1,6 +1,5 @@
-// The root's postinstall: installs the pinned Node 24 (this folder's lockfile)
-// with the npm that runs the install, except where the project is itself
-// someone's dependency (they never run its tests).
+// The root's postinstall: this folder's pinned Node 24, with the npm that runs
+// it, unless the project is someone's dependency (they never run its tests).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { findNode24 } from './node24';
 
-// `npm run test:node24`: the bundle tests (jest.node24.config.js) on the
-// pinned Node 24, the bundles' runtime. Prints jest's summary and whatever
-// failed; arguments go on to jest.
+// `npm run test:node24`: the bundle tests (jest.node24.config.js) on the pinned
+// Node 24, with jest's summary and what failed; arguments go on to jest.
 const root = path.join(__dirname, '..', '..');
 const node24 = findNode24();
 if (node24.found) {

@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/**
- * The pinned Node 24 (the functions' runtime, nodejs24.x) for this platform,
- * one npm package per platform pinned in this folder's package.json (not the
- * root's: each declares a `node` bin every npm script would run on). Where
- * none is pinned callers skip; a pinned one must be installed, or this throws.
- */
+// The functions' runtime (nodejs24.x), pinned per platform in this folder's
+// package.json: in the root's, its `node` bin would run every npm script.
+// Where none is pinned callers skip; a pinned one must be installed.
 export const findNode24 = ({
   dir = __dirname,
   platform = process.platform,
