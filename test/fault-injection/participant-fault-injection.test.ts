@@ -15,7 +15,7 @@ import {
   readQueueSettings,
 } from '../../tools/fault-injection/simulation';
 import {
-  customerTraffic,
+  generateTraffic,
   PARTICIPANT_FAULT_INJECTION_CONTEXT,
 } from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
@@ -83,11 +83,12 @@ describe('participant mode through the bundle while every chat call may fail', (
         bundle: bundles,
         settings,
         seed: 2026,
-        traffic: customerTraffic({
-          texts: 3 * CUSTOMERS,
+        traffic: generateTraffic({
+          messages: 3 * CUSTOMERS,
           customers: CUSTOMERS,
           seed: 2026,
           gapMs: 3_000,
+          twice: 0.1,
         }),
         connect: faults.script,
         logs,
