@@ -45,7 +45,6 @@ const traffic = (messages: number, customers = Math.ceil(messages / 3)) =>
     messages,
     customers,
     seed: SEED,
-    twice: 0.1,
     undeliverable: true,
   });
 
@@ -137,7 +136,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
       // Assess
       expect(report.faults.figures().injected).toBe(faultsMet(schedule));
       expect(report.outcome.lost).toBe(0);
-      expect(report.outcome.duplicatesForwarded).toBe(0);
+      expect(report.outcome.duplicated).toBe(0);
       expect(report.outcome.unattributedEvents).toBe(0);
       expect(
         report.outcomes

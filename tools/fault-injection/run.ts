@@ -25,7 +25,7 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
  * What became of each input. Expected: a deliverable one forwarded once or
- * redriven; an undeliverable one dead-lettered, every copy with its reason.
+ * redriven; an undeliverable one dead-lettered, every copy with its kind.
  */
 export const tallyOutcomes = (
   inputs: readonly TrafficInput[],
@@ -47,13 +47,15 @@ export const tallyOutcomes = (
           : reasons.length > 0
             ? 'dead-lettered'
             : 'lost';
-    const { expectedReason: reason = 'maxReceiveCount exceeded' } = input;
+    // An SMS with nothing for Connect is dead-lettered for its kind.
+    const deliverable = input.connectKey !== undefined;
+    const reason = deliverable ? 'maxReceiveCount exceeded' : input.kind;
     const expected =
       reasons.every((r) => r === reason) &&
-      (input.expectedReason === undefined
+      (deliverable
         ? count < 2 && outcome !== 'lost'
         : outcome === 'dead-lettered');
-    return { input, outcome, accepted: count, reasons, expected };
+    return { input, outcome, reasons, expected };
   });
   const only = (outcome: string) =>
     outcomes.filter((o) => o.outcome === outcome);
@@ -69,10 +71,6 @@ export const tallyOutcomes = (
         (reason) => reason
       ),
       lost: only('lost').length,
-      // Events Connect accepted beyond the first for an input.
-      duplicatesForwarded: sum(
-        outcomes.map((o) => Math.max(0, o.accepted - 1))
-      ),
       unexpected: outcomes.filter((o) => !o.expected).length,
       unattributedEvents: accepted.filter((e) => !known.has(connectKeyOf(e)))
         .length,
@@ -98,13 +96,11 @@ export const conversationInversions = (
     const order = byConversation.get(`${SourceId} ${DestinationId}`) ?? [];
     byConversation.set(`${SourceId} ${DestinationId}`, [...order, position]);
   }
-  const inverted = [...byConversation.values()].map((order) =>
-    sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
+  return sum(
+    [...byConversation.values()].map((order) =>
+      sum(order.map((a, i) => order.slice(i + 1).filter((b) => b < a).length))
+    )
   );
-  return {
-    inversions: sum(inverted),
-    conversationsWithInversions: inverted.filter((n) => n > 0).length,
-  };
 };
 
 const quantile = (sorted: readonly number[], q: number) =>
@@ -212,7 +208,6 @@ export const runTraffic = async (options: {
       return first === undefined ? [] : [{ first, wait: (first - at) / 1000 }];
     });
     const waits = firsts.map(({ wait }) => wait).sort((a, b) => a - b);
-    const stats = queue.statistics();
     const received = batches.flatMap(({ messages }) => messages);
     return {
       inputs: {
@@ -221,15 +216,16 @@ export const runTraffic = async (options: {
         publishedTwice: inputs.filter((i) => i.againAt !== undefined).length,
       },
       outcome: figures,
-      order: conversationInversions(
+      inversions: conversationInversions(
         inputs.map(({ connectKey }) => connectKey),
         bodies
       ),
       ...(chats && {
         chats: {
-          perCustomer: countBy(customers, (customer) =>
-            String(chats.filter((c) => customerOf(c) === customer).length)
-          ),
+          customersWithoutOne: [...customers].filter(
+            (customer) =>
+              chats.filter((c) => customerOf(c) === customer).length !== 1
+          ).length,
           textsInTwo: inputs.filter(({ connectKey }) => {
             const landed = events.filter(
               (e) => connectKeyOf(e.body) === connectKey
@@ -247,8 +243,7 @@ export const runTraffic = async (options: {
       },
       latency: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99) },
       queue: {
-        visibilityChanges: stats.visibilityChanges,
-        movedByRedrivePolicy: stats.redriven,
+        visibilityChanges: queue.statistics().visibilityChanges,
         maxReceiveCount: Math.max(0, ...received.map((m) => m.receiveCount)),
       },
       lambda: {

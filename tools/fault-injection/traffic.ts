@@ -1,4 +1,3 @@
-import type { FailureReason } from '../../lambda/shared/undeliverable';
 import { inboundSms, smsMessage, snsNotificationBody } from '../harness/events';
 import {
   integerBetween,
@@ -38,13 +37,7 @@ export interface TrafficInput {
   readonly at: number;
   readonly againAt?: number;
   readonly connectKey?: string;
-  readonly expectedReason?: FailureReason;
   readonly customer?: string;
-}
-
-export interface Traffic {
-  readonly inputs: readonly TrafficInput[];
-  readonly personalData: readonly string[];
 }
 
 /** `{n}` becomes the customer and the text's place, so that every text is unique. */
@@ -74,8 +67,8 @@ const shuffle = <T>(random: Random, items: T[]): T[] => {
 /**
  * `messages` SMS from `customers` customers, each customer's in order,
  * interleaved: all at once (a campaign's replies), or `gapMs` apart, give or
- * take. SNS publishes a `twice` share of them twice, in the same batch or
- * minutes later. With `undeliverable`, 4% of the customers end with an
+ * take. SNS publishes 10% of them twice, in the same batch or minutes
+ * later. With `undeliverable`, 4% of the customers end with an
  * opt-out, and payloads to dead-letter (malformed, to an unknown number,
  * empty) take the place of some texts.
  */
@@ -84,10 +77,9 @@ export const generateTraffic = (options: {
   readonly customers: number;
   readonly seed: number;
   readonly gapMs?: number;
-  readonly twice?: number;
   readonly undeliverable?: boolean;
-}): Traffic => {
-  const { messages, customers, gapMs = 0, twice = 0 } = options;
+}) => {
+  const { messages, customers, gapMs = 0 } = options;
   const share = (rate: number, least: number) =>
     options.undeliverable ? Math.max(least, Math.round(messages * rate)) : 0;
   const optOuts = Math.min(customers, share(0.04, 1));
@@ -156,21 +148,18 @@ export const generateTraffic = (options: {
       random,
     });
     const again =
-      random() < twice &&
+      random() < 0.1 &&
       (random() < 0.5 ? at : at + integerBetween(random, 1, 600) * 1000);
-    const expected =
-      kind === 'text' || kind === 'opt-out'
-        ? { connectKey }
-        : { expectedReason: kind as FailureReason };
     return {
       trackingId,
       kind,
       body,
       at,
       ...(again !== false && { againAt: again }),
-      ...expected,
+      ...((kind === 'text' || kind === 'opt-out') && { connectKey }),
       customer: number,
     };
   });
   return { inputs, personalData: [...personalData] };
 };
+export type Traffic = ReturnType<typeof generateTraffic>;
