@@ -67,10 +67,9 @@ const shuffle = <T>(random: Random, items: T[]): T[] => {
 /**
  * `messages` SMS from `customers` customers, each customer's in order,
  * interleaved: all at once (a campaign's replies), or `gapMs` apart, give or
- * take. SNS publishes 10% of them twice, in the same batch or minutes
- * later. With `undeliverable`, 4% of the customers end with an
- * opt-out, and payloads to dead-letter (malformed, to an unknown number,
- * empty) take the place of some texts.
+ * take; SNS publishes 10% twice, in the same batch or minutes later. With
+ * `undeliverable`, 4% of the customers end with an opt-out, and payloads to
+ * dead-letter (malformed, to an unknown number, empty) replace some texts.
  */
 export const generateTraffic = (options: {
   readonly messages: number;
@@ -116,7 +115,7 @@ export const generateTraffic = (options: {
       inboundMessageId: seededUuid(random),
     });
     let payload: unknown = sms;
-    let connectKey: string | undefined = messageKey(text);
+    let connectKey = messageKey(text);
     if (kind === 'opt-out') {
       sms.messageBody = pick(
         random,
@@ -162,4 +161,5 @@ export const generateTraffic = (options: {
   });
   return { inputs, personalData: [...personalData] };
 };
+
 export type Traffic = ReturnType<typeof generateTraffic>;
