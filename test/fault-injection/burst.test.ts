@@ -8,8 +8,8 @@ import {
   readQueueSettings,
 } from '../../tools/fault-injection/simulation';
 import {
-  customerTraffic,
   FAULT_INJECTION_CONTEXT,
+  generateTraffic,
 } from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
@@ -41,7 +41,7 @@ describe("a burst of texts above Connect's quota", () => {
       bundle: readInboundFunction(assembly),
       settings,
       seed: 2026,
-      traffic: customerTraffic({ texts: 160, customers: 40, seed: 2026 }),
+      traffic: generateTraffic({ messages: 160, customers: 40, seed: 2026 }),
       connect: quota.script,
       strayRate: 0,
       logs,

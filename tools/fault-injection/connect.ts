@@ -88,19 +88,18 @@ export const connectFaults = (
   const keyOf = options.keyOf ?? ((request) => connectKeyOf(request.json));
   const attempts = new Map<string, number>();
   const met = new Map<FaultKind, number>(FAULT_KINDS.map((k) => [k, 0]));
-  const count = { calls: 0, injected: 0 };
+  let calls = 0;
   const droppedAfter: string[] = [];
 
   const script = async (request: RecordedRequest, next: Responder) => {
     const key = keyOf(request);
     if (key === undefined) return undefined;
-    count.calls++;
+    calls++;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const kind = faultOf(key, attempt);
     if (kind === undefined) return undefined;
     met.set(kind, (met.get(kind) ?? 0) + 1);
-    count.injected++;
     if (kind === 'throttle' || kind === 'server-error') return ERRORS[kind];
     if (kind === 'drop-before') return { drop: true } as const;
     const reply = await next(request);
@@ -114,8 +113,8 @@ export const connectFaults = (
   };
 
   const figures = () => ({
-    ...count,
-    share: count.injected / Math.max(1, count.calls),
+    calls,
+    injected: [...met.values()].reduce((a, b) => a + b),
     ...Object.fromEntries(met),
     processedThenDropped: droppedAfter.length,
   });

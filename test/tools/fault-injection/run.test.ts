@@ -48,13 +48,12 @@ describe('the tally of what became of each SMS', () => {
     // Assess
     expect(figures).toMatchObject({
       deliveredExactlyOnce: 1,
-      duplicatesForwarded: 0,
       lost: 0,
       unexpected: 0,
     });
   });
 
-  it('counts each event beyond the first as a duplicate forwarded', () => {
+  it('counts an SMS Connect accepted more than once as duplicated', () => {
     // Act
     const { figures } = tallyOutcomes(
       [text('a', 'Where is parcel 2?')],
@@ -66,7 +65,6 @@ describe('the tally of what became of each SMS', () => {
     expect(figures).toMatchObject({
       deliveredExactlyOnce: 0,
       duplicated: 1,
-      duplicatesForwarded: 2,
       unexpected: 1,
     });
   });
@@ -119,7 +117,6 @@ describe('the tally of what became of each SMS', () => {
       kind: 'invalid-payload',
       body: notification('b'),
       at: 0,
-      expectedReason: 'invalid-payload',
     };
 
     // Act
@@ -181,7 +178,7 @@ describe('the inversions within a conversation', () => {
     ]);
 
     // Assess
-    expect(result).toEqual({ inversions: 0, conversationsWithInversions: 0 });
+    expect(result).toBe(0);
   });
 
   it('counts each pair of a conversation taken in the wrong order', () => {
@@ -193,7 +190,7 @@ describe('the inversions within a conversation', () => {
     ]);
 
     // Assess
-    expect(result).toEqual({ inversions: 2, conversationsWithInversions: 1 });
+    expect(result).toBe(2);
   });
 
   it('counts a duplicate at its first acceptance only', () => {
@@ -205,6 +202,6 @@ describe('the inversions within a conversation', () => {
     ]);
 
     // Assess
-    expect(result).toEqual({ inversions: 0, conversationsWithInversions: 0 });
+    expect(result).toBe(0);
   });
 });
