@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { invocationContext, loadHandler } from '../harness/bridge-start';
+import { loadHandler } from '../harness/bridge-start';
 import { sqsRecord } from '../harness/events';
-import { INBOUND_FUNCTION_NAME } from '../harness/lambda-context';
+import { fakeContext } from '../harness/lambda-context';
 import { captureLogs, type LogCaptureOptions } from '../harness/log-capture';
 import { type InboundFunction, readStack, STACK_NAME } from '../harness/synth';
 import type { Queue, ReceivedMessage } from '../local-aws/sqs';
@@ -153,7 +153,7 @@ export const executionEnvironments = (
     const handler =
       handlers.get(slot) ?? (await loadHandler<Handler>(fn, capture.during));
     handlers.set(slot, handler);
-    const context = invocationContext(fn, INBOUND_FUNCTION_NAME);
+    const context = fakeContext(fn);
     const running = capture.during(() => handler(event, context));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([

@@ -137,7 +137,9 @@ const startServices = async (
       type Handler = (event: Event, context: Context) => Promise<Result>;
       const handler = await loadHandler<Handler>(fn, (work) => as(name, work));
       return (event) =>
-        as(name, () => handler(event, invocationContext(fn, name)));
+        as(name, () =>
+          handler(event, fakeContext({ ...fn, functionName: name }))
+        );
     },
   };
 };
@@ -184,8 +186,3 @@ export const loadHandler = async <Handler>(
     throw new Error(`${fn.entry} exports no function ${fn.handlerName}`);
   return handler;
 };
-
-export const invocationContext = (
-  fn: InboundFunction,
-  functionName: string | undefined
-): Context => fakeContext({ ...fn, functionName });
