@@ -9,6 +9,8 @@ import {
   type BridgeContext,
   OUTBOUND_FUNCTION_PATH,
   readInboundFunction,
+  SAMPLE_CONTEXT,
+  SAMPLE_PARTICIPANT_CONTEXT,
   synthesizeBridge,
   TWO_WAY_FUNCTION_PATH,
 } from '../tools/harness/synth';
@@ -39,21 +41,6 @@ export const functionBuild = (entry: string, name: string) =>
     logLevel: 'warning',
   }) satisfies BuildOptions;
 
-// Fictitious: a 555-01xx number and the documentation account (also the demo's).
-const AT = 'us-east-1:111122223333';
-export const CONTEXT = {
-  connectInstanceArn: `arn:aws:connect:${AT}:instance/11111111-2222-3333-4444-555555555555`,
-  phoneNumbers: JSON.stringify({
-    '+12065550100': `arn:aws:sms-voice:${AT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
-  }),
-  contactAttributes: JSON.stringify({ channel: 'sms' }),
-};
-export const PARTICIPANT_CONTEXT = {
-  ...CONTEXT,
-  deliveryMode: 'participant',
-  contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-};
-
 /** `cdk synth`'s bundles, by their entry under lambda/ (`id`). */
 export const synthesizeFunctions = () => {
   const synth = (name: string, context: BridgeContext) => {
@@ -66,9 +53,9 @@ export const synthesizeFunctions = () => {
       assembly,
     });
   };
-  const bridge = synth('default', CONTEXT);
+  const bridge = synth('default', SAMPLE_CONTEXT);
   const participant = synth('participant', {
-    ...PARTICIPANT_CONTEXT,
+    ...SAMPLE_PARTICIPANT_CONTEXT,
     configureTwoWay: 'true',
   });
   return [

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONTEXT, PARTICIPANT_CONTEXT } from '../bench/functions';
 import { inboundSms, smsRecord, sqsEvent } from '../tools/harness/events';
 import { startLocalBridge } from '../tools/harness/local-bridge';
 import { startLocalParticipantBridge } from '../tools/harness/local-participant-bridge';
@@ -13,6 +12,8 @@ import type { CapturedLine } from '../tools/harness/log-capture';
 import {
   readInboundFunction,
   readParticipantBundles,
+  SAMPLE_CONTEXT,
+  SAMPLE_PARTICIPANT_CONTEXT,
   synthesizeBridge,
 } from '../tools/harness/synth';
 import { operationOf } from '../tools/local-aws/endpoint';
@@ -75,7 +76,7 @@ const checkLogs = (logs: readonly CapturedLine[], secrets: string[]) => {
 };
 
 const integrationEvent = async (outdir: string) => {
-  const fn = readInboundFunction(synthesizeBridge(CONTEXT, outdir));
+  const fn = readInboundFunction(synthesizeBridge(SAMPLE_CONTEXT, outdir));
   const bridge = await startLocalBridge({ fn, logs: QUIET });
   const sms = { originationNumber: ALICE, destinationNumber: CONTACT_CENTRE };
   const text = (messageBody: string) => () =>
@@ -97,7 +98,7 @@ const integrationEvent = async (outdir: string) => {
 
 const participant = async (outdir: string) => {
   const bundles = readParticipantBundles(
-    synthesizeBridge(PARTICIPANT_CONTEXT, outdir)
+    synthesizeBridge(SAMPLE_PARTICIPANT_CONTEXT, outdir)
   );
   const bridge = await startLocalParticipantBridge({ bundles, logs: QUIET });
   const text = (body: string) => () =>

@@ -14,14 +14,12 @@ import {
 } from '../tools/fault-injection/connect';
 import { runTraffic } from '../tools/fault-injection/run';
 import { readQueueSettings } from '../tools/fault-injection/simulation';
-import {
-  FAULT_INJECTION_CONTEXT,
-  generateTraffic,
-  PARTICIPANT_FAULT_INJECTION_CONTEXT,
-} from '../tools/fault-injection/traffic';
+import { generateTraffic } from '../tools/fault-injection/traffic';
 import {
   readInboundFunction,
   readParticipantBundles,
+  SAMPLE_CONTEXT,
+  SAMPLE_PARTICIPANT_CONTEXT,
   synthesizeBridge,
 } from '../tools/harness/synth';
 
@@ -193,9 +191,7 @@ const main = async () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
   try {
     const assembly = synthesizeBridge(
-      mode === 'participant'
-        ? PARTICIPANT_FAULT_INJECTION_CONTEXT
-        : FAULT_INJECTION_CONTEXT,
+      mode === 'participant' ? SAMPLE_PARTICIPANT_CONTEXT : SAMPLE_CONTEXT,
       outdir
     );
     print(`npm run fault-injection -- ${process.argv.slice(2).join(' ')}`);

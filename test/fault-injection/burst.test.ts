@@ -7,13 +7,11 @@ import {
   type QueueSettings,
   readQueueSettings,
 } from '../../tools/fault-injection/simulation';
-import {
-  FAULT_INJECTION_CONTEXT,
-  generateTraffic,
-} from '../../tools/fault-injection/traffic';
+import { generateTraffic } from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
   readInboundFunction,
+  SAMPLE_CONTEXT,
   synthesizeBridge,
 } from '../../tools/harness/synth';
 import { appendToCapture } from '../log-privacy/capture';
@@ -33,7 +31,7 @@ describe("a burst of texts above Connect's quota", () => {
   beforeAll(async () => {
     // Prepare: the queue as the stack deploys it, Connect taking 8 calls/s
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-burst-'));
-    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+    const assembly = synthesizeBridge(SAMPLE_CONTEXT, outdir);
 
     // Act: 160 texts from 40 customers, published at once
     settings = readQueueSettings(assembly);

@@ -16,7 +16,6 @@ import {
   readQueueSettings,
 } from '../../tools/fault-injection/simulation';
 import {
-  FAULT_INJECTION_CONTEXT,
   generateTraffic,
   type Traffic,
 } from '../../tools/fault-injection/traffic';
@@ -24,6 +23,7 @@ import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
   type InboundFunction,
   readInboundFunction,
+  SAMPLE_CONTEXT,
   synthesizeBridge,
 } from '../../tools/harness/synth';
 import { appendToCapture } from '../log-privacy/capture';
@@ -104,7 +104,7 @@ describe('inbound SMS through the bundle while Connect fails', () => {
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
-    const assembly = synthesizeBridge(FAULT_INJECTION_CONTEXT, outdir);
+    const assembly = synthesizeBridge(SAMPLE_CONTEXT, outdir);
     fn = readInboundFunction(assembly);
     settings = readQueueSettings(assembly);
   }, 120_000);

@@ -14,14 +14,12 @@ import {
   type QueueSettings,
   readQueueSettings,
 } from '../../tools/fault-injection/simulation';
-import {
-  generateTraffic,
-  PARTICIPANT_FAULT_INJECTION_CONTEXT,
-} from '../../tools/fault-injection/traffic';
+import { generateTraffic } from '../../tools/fault-injection/traffic';
 import type { CapturedLine } from '../../tools/harness/log-capture';
 import {
   type ParticipantBundles,
   readParticipantBundles,
+  SAMPLE_PARTICIPANT_CONTEXT,
   synthesizeBridge,
 } from '../../tools/harness/synth';
 import { appendToCapture } from '../log-privacy/capture';
@@ -58,10 +56,7 @@ describe('participant mode through the bundle while every chat call may fail', (
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'sms-connect-bridge-faults-'));
-    const assembly = synthesizeBridge(
-      PARTICIPANT_FAULT_INJECTION_CONTEXT,
-      outdir
-    );
+    const assembly = synthesizeBridge(SAMPLE_PARTICIPANT_CONTEXT, outdir);
     bundles = readParticipantBundles(assembly);
     settings = readQueueSettings(assembly);
   }, 120_000);

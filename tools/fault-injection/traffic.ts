@@ -1,4 +1,5 @@
 import { inboundSms, smsMessage, snsNotificationBody } from '../harness/events';
+import { SAMPLE_NUMBERS } from '../harness/synth';
 import {
   integerBetween,
   pick,
@@ -8,27 +9,10 @@ import {
 } from '../local-aws/random';
 import { disconnectKey, messageKey } from './connect';
 
-const ACCOUNT = '111122223333';
 // Fictitious numbers only: NANP 555-01xx and Ofcom's 07700 900xxx range.
 const US_NUMBER = '+12065550100';
 const UK_NUMBER = '+447700900000';
 const UNKNOWN_NUMBER = '+12065550177';
-const BRIDGE_NUMBERS: Readonly<Record<string, string>> = {
-  [US_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
-  [UK_NUMBER]: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-fedcba9876543210fedcba9876543210`,
-};
-
-export const FAULT_INJECTION_CONTEXT = {
-  connectInstanceArn: `arn:aws:connect:us-east-1:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555`,
-  phoneNumbers: JSON.stringify(BRIDGE_NUMBERS),
-  contactAttributes: JSON.stringify({ channel: 'sms' }),
-};
-
-export const PARTICIPANT_FAULT_INJECTION_CONTEXT = {
-  ...FAULT_INJECTION_CONTEXT,
-  deliveryMode: 'participant',
-  contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-};
 
 export interface TrafficInput {
   readonly trackingId: string;
@@ -121,7 +105,7 @@ export const generateTraffic = (options: {
         random,
         'STOP Stop Stop! QUIT Unsubscribe ARRET'.split(' ')
       );
-      const arn = BRIDGE_NUMBERS[sms.destinationNumber] as string;
+      const arn = SAMPLE_NUMBERS[sms.destinationNumber] as string;
       connectKey = disconnectKey(number, arn);
     } else if (kind === 'empty-body') {
       sms.messageBody = pick(random, ['', '   ', '\n']);

@@ -19,6 +19,24 @@ export const OPT_OUT_SWEEP_FUNCTION_PATH = `${BRIDGE}/OptOutSweep/Function/Resou
 
 export type BridgeContext = Readonly<Record<string, unknown>>;
 
+// Fictitious: NANP 555-01xx, Ofcom's 07700 900xxx and the documentation account.
+const AT = 'us-east-1:111122223333';
+/** The demo's, the bench's and fault injection's bridge numbers. */
+export const SAMPLE_NUMBERS: Readonly<Record<string, string>> = {
+  '+12065550100': `arn:aws:sms-voice:${AT}:phone-number/phone-0123456789abcdef0123456789abcdef`,
+  '+447700900000': `arn:aws:sms-voice:${AT}:phone-number/phone-fedcba9876543210fedcba9876543210`,
+};
+export const SAMPLE_CONTEXT = {
+  connectInstanceArn: `arn:aws:connect:${AT}:instance/11111111-2222-3333-4444-555555555555`,
+  phoneNumbers: JSON.stringify(SAMPLE_NUMBERS),
+  contactAttributes: JSON.stringify({ channel: 'sms' }),
+};
+export const SAMPLE_PARTICIPANT_CONTEXT = {
+  ...SAMPLE_CONTEXT,
+  deliveryMode: 'participant',
+  contactFlowId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+};
+
 export interface InboundFunction {
   readonly entry: string;
   readonly handlerName: string;
