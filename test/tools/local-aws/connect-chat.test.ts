@@ -12,6 +12,7 @@ import {
   type LocalEndpoint,
   startLocalEndpoint,
 } from '../../../tools/local-aws/endpoint';
+import { standInClientConfig } from '../../support/stand-in-client';
 
 let endpoint: LocalEndpoint;
 let chats: LocalChats;
@@ -21,12 +22,7 @@ beforeAll(async () => {
   endpoint = await startLocalEndpoint((request) =>
     connectChatResponder(chats)(request)
   );
-  client = new ConnectClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  client = new ConnectClient(standInClientConfig(endpoint.url));
 });
 beforeEach(() => {
   chats = localChats();

@@ -13,6 +13,7 @@ import {
   startLocalEndpoint,
 } from '../../../tools/local-aws/endpoint';
 import { participantResponder } from '../../../tools/local-aws/participant';
+import { standInClientConfig } from '../../support/stand-in-client';
 
 const HOUR_MS = 60 * 60 * 1000;
 const FLOW_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -25,12 +26,7 @@ beforeAll(async () => {
   endpoint = await startLocalEndpoint((request) =>
     participantResponder(chats)(request)
   );
-  client = new ConnectParticipantClient({
-    endpoint: endpoint.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  client = new ConnectParticipantClient(standInClientConfig(endpoint.url));
 });
 beforeEach(() => {
   chats = localChats();
