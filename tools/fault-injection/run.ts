@@ -4,6 +4,7 @@ import type { LogCaptureOptions } from '../harness/log-capture';
 import type { InboundFunction, ParticipantBundles } from '../harness/synth';
 import type { RecordedRequest, Responder } from '../local-aws/endpoint';
 import { seededRandom } from '../local-aws/random';
+import { MAX_RECEIVE_COUNT_EXCEEDED } from '../local-aws/sqs';
 import { type ConnectScript, connectKeyOf } from './connect';
 import {
   executionEnvironments,
@@ -49,7 +50,7 @@ export const tallyOutcomes = (
             : 'lost';
     // An SMS with nothing for Connect is dead-lettered for its kind.
     const deliverable = input.connectKey !== undefined;
-    const reason = deliverable ? 'maxReceiveCount exceeded' : input.kind;
+    const reason = deliverable ? MAX_RECEIVE_COUNT_EXCEEDED : input.kind;
     const expected =
       reasons.every((r) => r === reason) &&
       (deliverable
