@@ -9,7 +9,7 @@ import {
   startDynalite,
 } from '../tools/harness/dynalite';
 import { connectResponder } from '../tools/local-aws/connect';
-import { startLocalEndpoint } from '../tools/local-aws/endpoint';
+import { operationOf, startLocalEndpoint } from '../tools/local-aws/endpoint';
 import { findNode24 } from '../tools/node24/node24';
 import * as common from './functions';
 
@@ -48,8 +48,7 @@ export const measureFloor = async (
   });
   const dynamodb = await startDynalite({
     onRequest: (request) => {
-      const [into, target] = [captured, request.headers['x-amz-target']];
-      const call = `DynamoDB.${String(target).split('.')[1]}`;
+      const [into, call] = [captured, `DynamoDB.${operationOf(request)}`];
       if (into) json(request).then((body) => into.push(shape(call, body)));
     },
   });

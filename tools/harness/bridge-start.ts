@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import {
   awsError,
+  operationOf,
   type Responder,
   startLocalEndpoint,
 } from '../local-aws/endpoint';
@@ -57,9 +58,7 @@ const startServices = async (
   const dynamoDbCalls: string[] = [];
   const dynamoDb = await started(
     startDynalite({
-      onRequest: ({ headers }) => {
-        dynamoDbCalls.push(String(headers['x-amz-target']).split('.')[1] ?? '');
-      },
+      onRequest: (request) => dynamoDbCalls.push(operationOf(request)),
     })
   );
   const served = { SQS: sqsEndpoint.url, DYNAMODB: dynamoDb.url };

@@ -98,7 +98,10 @@ const ROUTES: Readonly<Record<string, string>> = {
 };
 
 /** The operation a request calls (`StartChatContact`, `SendMessage`). */
-export const operationOf = ({ path, headers }: RecordedRequest) =>
+export const operationOf = ({
+  path = '',
+  headers,
+}: Pick<RecordedRequest, 'headers'> & { readonly path?: string }) =>
   String(headers['x-amz-target'] ?? ROUTES[path]).replace(/^\w+\./, '');
 
 /** Calls to a REST route (`/contact/chat`) or an operation (`SendTextMessage`). */
